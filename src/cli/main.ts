@@ -1,0 +1,169 @@
+/**
+ * `loss-inspector`: the core from a terminal.
+ *   eval --loss NAME --y-true LIT --y-pred LIT [--sample-weight LIT] [--config JSON] [--json]
+ *   eval --jsonl            (JSON lines on stdin → one JSON line out per input, in order)
+ *   list [--json]           every loss with its aliases and parameters
+ *   explain NAME            the hover documentation of a loss, as Markdown
+ *   run FILE [--json]       evaluate a Keras snippet file (see src/core/snippet)
+ */
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import { evaluate, formatKeras, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested } from '../core';
+import { parseArrayLiteral } from '../core/literal';
+import { explainMarkdown } from '../core/explain';
+import { runCommand } from './run';
+
+function usage(): never {
+  process.stderr.write(`usage:
+  loss-inspector eval --loss NAME --y-true LITERAL --y-pred LITERAL [--sample-weight LITERAL] [--config JSON] [--json]
+  loss-inspector eval --jsonl < requests.jsonl
+  loss-inspector list [--json]
+  loss-inspector explain NAME
+  loss-inspector run FILE [--json]
+`);
+  process.exit(2);
+}
+
+function flags(argv: string[]): { pos: string[]; opt: Record<string, string | true> } {
+  const pos: string[] = [];
+  const opt: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) opt[a.slice(2, eq)] = a.slice(eq + 1);
+      else if (['json', 'jsonl', 'help'].includes(a.slice(2))) opt[a.slice(2)] = true;
+      else if (i + 1 < argv.length) opt[a.slice(2)] = argv[++i];
+      else opt[a.slice(2)] = true;
+    } else pos.push(a);
+  }
+  return { pos, opt };
+}
+
+/** The JSON form of a result: value in Keras's exact output shape, per-sample values, gradient shaped like y_pred. */
+export function resultJson(r: EvalResult): Record<string, unknown> {
+  return {
+    value: toJsonValue(r.value),
+    per_sample: toJsonValue(r.perSample),
+    grad: toJsonValue(r.grad),
+    loss: r.callee,
+    reduction: r.reduction ? { kind: r.reduction.reduction, numerator: r.reduction.numerator, divisor: r.reduction.divisor, unreduced: r.reduction.unreduced } : null,
+    warnings: r.trace.warnings.map((w) => w.message),
+    notes: r.trace.notes,
+    clipped: r.trace.clipped ? r.trace.clipped.count : 0,
+    printed: formatKeras(r.value),
+  };
+}
+
+/** JSON lines carry NaN/Infinity as "nan"/"inf" strings or as the literals Python's json writes. */
+function fromJsonNumbers(x: unknown): Nested {
+  if (typeof x === 'string') {
+    const s = x.trim().toLowerCase();
+    if (s === 'nan') return NaN;
+    if (s === 'inf' || s === 'infinity' || s === '+inf') return Infinity;
+    if (s === '-inf' || s === '-infinity') return -Infinity;
+  }
+  if (Array.isArray(x)) return x.map(fromJsonNumbers);
+  return x as Nested;
+}
+
+function parseJsonLine(line: string): unknown {
+  // Python's json.dumps writes NaN/Infinity bare; accept them.
+  return JSON.parse(line.replace(/(?<=[[,:\s])(-?)(NaN|Infinity)(?=\s*[\],}])/g, (_m, sign, w) => `"${sign}${w === 'NaN' ? 'nan' : 'inf'}"`));
+}
+
+function evalJsonLine(line: string): Record<string, unknown> {
+  let req: Record<string, unknown>;
+  try {
+    req = parseJsonLine(line) as Record<string, unknown>;
+  } catch (e) {
+    return { error: `malformed JSON line: ${(e as Error).message}` };
+  }
+  if (!req || typeof req !== 'object' || Array.isArray(req)) return { error: 'expected a JSON object {"loss", "config", "y_true", "y_pred", "sample_weight"}' };
+  try {
+    if (typeof req.loss !== 'string') return { error: 'missing "loss": expected a loss name string' };
+    const config = (req.config ?? {}) as Record<string, unknown>;
+    if (typeof config !== 'object' || Array.isArray(config)) return { error: `${req.loss}: "config" must be an object of keyword arguments` };
+    const cfg: Record<string, never> = {};
+    for (const [k, v] of Object.entries(config)) (cfg as Record<string, unknown>)[k] = fromJsonNumbers(v);
+    const r = evaluate({
+      loss: req.loss, yTrue: fromJsonNumbers(req.y_true), yPred: fromJsonNumbers(req.y_pred),
+      sampleWeight: req.sample_weight == null ? null : fromJsonNumbers(req.sample_weight), config: cfg,
+      mode: req.mode === 'function' || req.mode === 'class' ? req.mode : undefined,
+    });
+    const j = resultJson(r);
+    return { value: j.value, per_sample: j.per_sample, grad: j.grad };
+  } catch (e) {
+    return { error: e instanceof LossInspectorError ? e.message : `internal error: ${(e as Error).message}` };
+  }
+}
+
+async function evalJsonl(): Promise<void> {
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    process.stdout.write(JSON.stringify(evalJsonLine(line)) + '\n');
+  }
+}
+
+function literal(s: string, what: string): Nested {
+  return parseArrayLiteral(s, what);
+}
+
+function evalOnce(opt: Record<string, string | true>): number {
+  const need = (k: string) => { if (typeof opt[k] !== 'string') { process.stderr.write(`loss-inspector eval: missing --${k}\n`); process.exit(2); } return opt[k] as string; };
+  try {
+    const config = typeof opt.config === 'string' ? JSON.parse(opt.config) : {};
+    const r = evaluate({
+      loss: need('loss'), yTrue: literal(need('y-true'), 'y_true'), yPred: literal(need('y-pred'), 'y_pred'),
+      sampleWeight: typeof opt['sample-weight'] === 'string' ? literal(opt['sample-weight'], 'sample_weight') : null, config,
+    });
+    if (opt.json) process.stdout.write(JSON.stringify(resultJson(r)) + '\n');
+    else {
+      process.stdout.write(formatKeras(r.value) + '\n');
+      for (const w of r.trace.warnings) process.stderr.write(`warning: ${w.message}\n`);
+    }
+    return 0;
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+function list(json: boolean): void {
+  const rows = ALL_SPECS.map((s) => ({
+    id: s.id, framework: s.framework, family: s.family, function: s.functionName, aliases: s.aliases,
+    params: allParams(s, true).map((p) => ({ name: p.name, default: p.default, type: p.type })),
+    summary: s.doc.summary,
+  }));
+  if (json) { process.stdout.write(JSON.stringify(rows, null, 1) + '\n'); return; }
+  for (const r of rows) {
+    const names = [r.function, ...r.aliases].filter(Boolean).join(', ');
+    process.stdout.write(`${r.framework === 'tfa' ? 'tfa.losses.' : 'keras.losses.'}${r.id}${names ? `  (${names})` : ''}\n    ${r.params.map((p) => `${p.name}=${pyRepr(p.default)}`).join(', ')}\n    ${r.summary}\n`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const { pos, opt } = flags(rest);
+  switch (cmd) {
+    case 'eval':
+      if (opt.jsonl) { await evalJsonl(); return 0; }
+      return evalOnce(opt);
+    case 'list':
+      list(!!opt.json); return 0;
+    case 'explain': {
+      if (!pos[0]) usage();
+      try { process.stdout.write(explainMarkdown(pos[0], { images: false }) + '\n'); return 0; } catch (e) { process.stderr.write(`error: ${(e as Error).message}\n`); return 1; }
+    }
+    case 'run':
+      if (!pos[0]) usage();
+      return runCommand(pos[0], !!opt.json, fs);
+    default:
+      usage();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(`internal error: ${e.stack ?? e}\n`); process.exitCode = 70; });
+}

@@ -1,0 +1,156 @@
+/**
+ * Public entry point of the core: evaluate a loss on arrays exactly as Keras would, with the gradient of the
+ * result w.r.t. y_pred and everything a user needs to trust the number.
+ */
+import { Tensor, Nested, fromNested, castFloat32, sameShape, broadcastShapes, broadcastTo, sumToShape, shapeStr, sizeOf, reshape } from './tensor';
+import { LossInspectorError } from './errors';
+import type { Config, KernelContext, LossSpec, ParamValue, Trace, Reduction } from './spec';
+import { resolveLoss, getSpec, resolveAutoCrossentropy, NameKind } from './registry';
+import { resolveConfig } from './config';
+import { planReduction, squeezeOrExpand, ReductionInfo, ReductionPlan } from './reduce';
+
+export interface EvalRequest {
+  /** Any spelling: 'Huber', 'huber', 'mse', 'tf.keras.losses.Huber', 'tfa.losses.GIoULoss', or a spec. */
+  loss: string | LossSpec;
+  yTrue: Tensor | Nested;
+  yPred: Tensor | Nested;
+  sampleWeight?: Tensor | Nested | null;
+  /** Keyword arguments by their Python names (null = None). */
+  config?: Record<string, ParamValue>;
+  /** 'class': construct the loss and call it (base class applies weights + reduction); 'function': call the function. Default from the name. */
+  mode?: 'class' | 'function';
+}
+
+export interface EvalResult {
+  /** Spec id (class name). */
+  loss: string;
+  /** What was called: class name or function name. */
+  callee: string;
+  mode: 'class' | 'function';
+  config: Config;
+  /** The result as Keras returns it (scalar shape [] or a tensor). */
+  value: Tensor;
+  /** Per-sample values as the loss function returns them (before weights and reduction). */
+  perSample: Tensor;
+  /** The weighted per-sample values (equal to perSample without weights or mask). */
+  weighted: Tensor;
+  /** d(value)/d(y_pred), or d(sum(value))/d(y_pred) when the value is not a scalar; shaped like y_pred. */
+  grad: Tensor;
+  /** The reduction's numerator and divisor (null in function mode). */
+  reduction: ReductionInfo | null;
+  /** Keras mask attached by the loss (SCCE ignore_class, Circle), if any. */
+  mask: Uint8Array | null;
+  trace: Trace;
+  shapes: { yTrue: number[]; yPred: number[]; sampleWeight: number[] | null };
+}
+
+function toTensor(x: Tensor | Nested, loss: string, argument: string): Tensor {
+  if (typeof x === 'object' && x !== null && !Array.isArray(x) && (x as Tensor).data instanceof Float64Array) return x as Tensor;
+  try {
+    return fromNested(x, argument);
+  } catch (e) {
+    throw new LossInspectorError(`${loss}: argument \`${argument}\`: ${(e as Error).message}`, { loss, argument, code: 'input', expected: 'a rectangular nested list of numbers', received: (e as Error).message });
+  }
+}
+
+export function newTrace(): Trace {
+  return { warnings: [], notes: [] };
+}
+
+/** Evaluates one loss call. Throws LossInspectorError for bad input; NaN/Inf inputs propagate like Keras. */
+export function evaluate(req: EvalRequest): EvalResult {
+  let spec: LossSpec;
+  let kind: NameKind = 'class';
+  const trace = newTrace();
+  if (typeof req.loss === 'string') {
+    if (/^(crossentropy|ce)$/i.test(req.loss.trim())) {
+      const yt = toTensor(req.yTrue, req.loss, 'y_true');
+      const yp = toTensor(req.yPred, req.loss, 'y_pred');
+      spec = getSpec(resolveAutoCrossentropy(yt.shape, yp.shape));
+      kind = 'string';
+      trace.notes.push(`'${req.loss}' resolved to ${spec.id} from the shapes y_true ${shapeStr(yt.shape)}, y_pred ${shapeStr(yp.shape)} (Keras 3 compile rule).`);
+    } else {
+      const r = resolveLoss(req.loss);
+      spec = r.spec; kind = r.kind;
+    }
+  } else spec = req.loss;
+  const mode = req.mode ?? (kind === 'function' ? 'function' : 'class');
+  const isClass = mode === 'class';
+  const callee = isClass ? spec.id : (spec.functionName ?? spec.id);
+  if (!isClass && !spec.functionName) {
+    throw new LossInspectorError(`${spec.id} has no function form; construct the class and call it.`, { loss: spec.id, code: 'no-function' });
+  }
+  if (!isClass && req.sampleWeight != null) {
+    throw new LossInspectorError(`${callee}: unexpected argument \`sample_weight\`: the function form takes only y_true, y_pred and its own parameters; use the class ${spec.id} to weight samples.`,
+      { loss: callee, argument: 'sample_weight', code: 'unknown-param', expected: 'no sample_weight for the function form', received: 'sample_weight' });
+  }
+  const cfg = resolveConfig(spec, req.config ?? {}, isClass, trace.notes);
+  let yTrue = toTensor(req.yTrue, callee, 'y_true');
+  let yPred = toTensor(req.yPred, callee, 'y_pred');
+  const sw0 = req.sampleWeight == null ? null : toTensor(req.sampleWeight, callee, 'sample_weight');
+  const shapes = { yTrue: yTrue.shape.slice(), yPred: yPred.shape.slice(), sampleWeight: sw0 ? sw0.shape.slice() : null };
+  if (yTrue.data.length === 0) throw new LossInspectorError(`${callee}: argument \`y_true\`: expected a non-empty array, received shape ${shapeStr(yTrue.shape)}.`, { loss: callee, argument: 'y_true', code: 'empty', expected: 'a non-empty array', received: shapeStr(yTrue.shape) });
+  if (yPred.data.length === 0) throw new LossInspectorError(`${callee}: argument \`y_pred\`: expected a non-empty array, received shape ${shapeStr(yPred.shape)}.`, { loss: callee, argument: 'y_pred', code: 'empty', expected: 'a non-empty array', received: shapeStr(yPred.shape) });
+
+  const f64 = cfg.dtype === 'float64';
+  const round = f64 ? (x: number) => x : Math.fround;
+  if (!f64) { yTrue = castFloat32(yTrue); yPred = castFloat32(yPred); }
+  const eps = round(1e-7);
+  const ome = round(1 - eps);
+
+  // LossFunctionWrapper.call: squeeze_or_expand_to_same_rank(y_true, y_pred).
+  const origPredShape = yPred.shape.slice();
+  if (!spec.noSqueeze) {
+    const [ts, ps] = squeezeOrExpand(yTrue.shape, yPred.shape);
+    yTrue = reshape(yTrue, ts); yPred = reshape(yPred, ps);
+  }
+  if (spec.inputs === 'same' && !sameShape(yTrue.shape, yPred.shape)) {
+    throw new LossInspectorError(`${callee}: arguments \`y_true\` and \`y_pred\` must have the same shape, received y_true ${shapeStr(shapes.yTrue)} and y_pred ${shapes.yPred === undefined ? '' : shapeStr(shapes.yPred)}.`,
+      { loss: callee, argument: 'y_pred', code: 'shape', expected: `shape ${shapeStr(yTrue.shape)}`, received: shapeStr(yPred.shape) });
+  }
+  if (spec.inputs === 'broadcast' && !sameShape(yTrue.shape, yPred.shape)) {
+    const b = broadcastShapes(yTrue.shape, yPred.shape);
+    if (!b) throw new LossInspectorError(`${callee}: arguments \`y_true\` ${shapeStr(shapes.yTrue)} and \`y_pred\` ${shapeStr(shapes.yPred)} cannot be broadcast together.`,
+      { loss: callee, argument: 'y_pred', code: 'shape', expected: `a shape compatible with ${shapeStr(yTrue.shape)}`, received: shapeStr(yPred.shape) });
+    if (sizeOf(b) > Math.max(yTrue.data.length, yPred.data.length)) {
+      trace.warnings.push({ code: 'outer-product', message: `y_true ${shapeStr(yTrue.shape)} and y_pred ${shapeStr(yPred.shape)} broadcast to ${shapeStr(b)}: an outer product of ${sizeOf(b)} pairs, almost always a shape bug (e.g. (N,) against (N,1)). Reshape one of them.` });
+    }
+    yTrue = broadcastTo(yTrue, b);
+    yPred = broadcastTo(yPred, b);
+  }
+
+  let plan: ReductionPlan | null = null;
+  let planMask: Uint8Array | null = null;
+  const base = spec.base;
+  const reduction = (isClass ? cfg.reduction : 'none') as Reduction;
+  const ctx: KernelContext = {
+    trace, epsilon: eps, oneMinusEpsilon: ome, round, loss: callee,
+    upstream(valuesShape, mask) {
+      if (plan) throw new Error(`${callee}: kernel asked for the upstream gradient twice`);
+      planMask = mask ?? null;
+      if (!isClass) {
+        plan = planReduction(callee, base, 'none', valuesShape, null, null);
+      } else {
+        plan = planReduction(callee, base, reduction, valuesShape, sw0 ? (f64 ? sw0 : castFloat32(sw0)) : null, base === 'keras3' ? planMask : null);
+      }
+      return plan.upstream;
+    },
+  };
+  const out = spec.compute(yTrue, yPred, cfg, ctx);
+  if (!plan) ctx.upstream(out.values.shape, out.mask ?? null);
+  const p = plan as unknown as ReductionPlan;
+  trace.warnings.push(...p.warnings);
+  const fin = p.finish(out.values);
+  let g = out.grad;
+  // Undo broadcasting of y_pred (sum the gradient back), then restore the caller's shape.
+  const squeezedPred = spec.noSqueeze ? origPredShape : squeezeOrExpand(shapes.yTrue, origPredShape)[1];
+  if (g.length !== sizeOf(squeezedPred)) g = sumToShape(g, yPred.shape, squeezedPred);
+  const value: Tensor = isClass ? fin.value : out.values;
+  return {
+    loss: spec.id, callee, mode, config: cfg,
+    value, perSample: out.values, weighted: fin.weighted,
+    grad: { data: g, shape: origPredShape },
+    reduction: isClass ? fin.info : null,
+    mask: planMask, trace, shapes,
+  };
+}

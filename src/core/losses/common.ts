@@ -1,0 +1,43 @@
+/** Helpers shared by the loss kernels (shape checks, clipping records, warnings). */
+import { LossInspectorError } from '../errors';
+import type { KernelContext, Trace } from '../spec';
+import { shapeStr, type Tensor } from '../tensor';
+
+/** Rows × columns view of a tensor reduced over its last axis: B rows of D elements. */
+export function lastAxis(ctx: KernelContext, p: Tensor, argument = 'y_pred'): { B: number; D: number; vShape: number[] } {
+  if (p.shape.length === 0) {
+    throw new LossInspectorError(`${ctx.loss}: argument \`${argument}\`: expected an array of rank ≥ 1 (the loss reduces over the last axis), received a scalar.`,
+      { loss: ctx.loss, argument, code: 'shape', expected: 'rank ≥ 1', received: 'a scalar' });
+  }
+  const D = p.shape[p.shape.length - 1];
+  return { B: D === 0 ? 0 : p.data.length / D, D, vShape: p.shape.slice(0, -1) };
+}
+
+/** Records clipped elements (exact count, first 50 indices). */
+export class ClipRecorder {
+  count = 0;
+  indices: number[] = [];
+  constructor(private lo: number, private hi: number) {}
+  hit(i: number): void {
+    this.count++;
+    if (this.indices.length < 50) this.indices.push(i);
+  }
+  flush(trace: Trace): void {
+    if (this.count === 0) return;
+    if (trace.clipped) {
+      trace.clipped.count += this.count;
+      for (const i of this.indices) if (trace.clipped.indices.length < 50) trace.clipped.indices.push(i);
+    } else trace.clipped = { count: this.count, indices: this.indices, lo: this.lo, hi: this.hi };
+  }
+}
+
+/** Adds a warning once per code. */
+export function warnOnce(trace: Trace, code: string, message: string): void {
+  if (!trace.warnings.some((w) => w.code === code)) trace.warnings.push({ code, message });
+}
+
+export function shapeErr(ctx: KernelContext, argument: string, expected: string, received: number[] | string): LossInspectorError {
+  const rec = typeof received === 'string' ? received : `shape ${shapeStr(received)}`;
+  return new LossInspectorError(`${ctx.loss}: argument \`${argument}\`: expected ${expected}, received ${rec}.`,
+    { loss: ctx.loss, argument, code: 'shape', expected, received: rec });
+}

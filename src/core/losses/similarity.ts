@@ -1,0 +1,3 @@
+import type { LossSpec } from '../spec';
+
+export const SIMILARITY: LossSpec[] = [];

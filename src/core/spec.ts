@@ -1,0 +1,142 @@
+/** Declarations shared by every loss: parameters, docs, kernels, and what a kernel may record. */
+import type { Tensor, Shape } from './tensor';
+
+export type Family = 'regression' | 'probabilistic' | 'hinge' | 'similarity' | 'segmentation' | 'metric-learning' | 'sequence';
+export type Framework = 'keras' | 'tfa';
+/** Which base-class semantics reduce the per-sample values (sample weights, masks, reductions). */
+export type BaseKind = 'keras3' | 'keras2';
+
+/** A reduction as Keras 3 spells it; null/'none' return the weighted per-sample tensor. */
+export type Reduction = 'sum_over_batch_size' | 'sum' | 'mean' | 'mean_with_sample_weight' | 'none';
+
+export type ParamValue = number | boolean | string | null | number[] | ParamValue[];
+
+export interface ParamSpec {
+  name: string;
+  /**
+   * float/int: a number; bool; enum: one of `choices`; floatOrList: number or list of numbers;
+   * axis: int, list of ints, or None; intOrNone; string.
+   */
+  type: 'float' | 'int' | 'bool' | 'enum' | 'floatOrList' | 'axis' | 'intOrNone' | 'string';
+  default: ParamValue;
+  doc: string;
+  /** Inclusive bounds unless exclusive* is set. */
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  choices?: (string | null)[];
+  required?: boolean;
+  /** Slider range for the panel (numbers only). */
+  ui?: { min: number; max: number; step: number };
+  /** Positional index in the class constructor (Keras signature order), when it can be passed positionally. */
+  position?: number;
+}
+
+export type Config = Record<string, ParamValue>;
+
+export interface LossDoc {
+  /** One line: what it measures. */
+  summary: string;
+  /** The formula as implemented, plain text/unicode, one or more lines. */
+  formula: string;
+  /** Input domain: probabilities vs logits, label format, shapes. */
+  domain: string;
+  /** Output shape before the reduction and the default reduction. */
+  output: string;
+  /** The 2–4 pitfalls users actually hit. */
+  pitfalls: string[];
+  /** Equivalents in other frameworks with their differing defaults. */
+  equivalents: { framework: string; name: string; note?: string }[];
+}
+
+/** What a kernel records so the user can trust the number. */
+export interface Trace {
+  warnings: Warning[];
+  notes: string[];
+  /** Elements of y_pred clipped to [lo, hi] (flat indices into y_pred; count is exact, indices capped). */
+  clipped?: { count: number; indices: number[]; lo: number; hi: number };
+  /** The labels actually used after label smoothing / conversion. */
+  smoothedLabels?: Tensor;
+  /** Rows renormalised by their sum (CCE on probabilities): row index and original sum. */
+  renormalizedRows?: { rows: number[]; sums: number[]; count: number };
+  /** Hinge-style label conversion applied to the whole batch. */
+  labelConversion?: string;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface KernelContext {
+  /**
+   * d(result)/d(values) for every element of the per-sample values, given their shape and, for losses that
+   * attach a Keras mask, the mask. Call at most once, before computing gradients.
+   */
+  upstream(valuesShape: Shape, mask?: Uint8Array | null): Float64Array;
+  trace: Trace;
+  /** keras.config.epsilon() in the loss dtype (float32-rounded 1e-7 by default). */
+  epsilon: number;
+  /** 1 − ε in the loss dtype (0.99999988079071044921875 in float32). */
+  oneMinusEpsilon: number;
+  /** Rounds to the loss dtype (Math.fround for float32, identity for float64). */
+  round: (x: number) => number;
+  /** Loss id, for error messages. */
+  loss: string;
+}
+
+export interface KernelResult {
+  /** Per-sample values as the loss function returns them (before weights and reduction). */
+  values: Tensor;
+  /** Gradient of the final result (or of its sum) w.r.t. y_pred, in y_pred's layout (after broadcasting, see inputs). */
+  grad: Float64Array;
+  /** Keras mask attached to the values (SCCE ignore_class, Circle). */
+  mask?: Uint8Array;
+}
+
+export interface LossSpec {
+  /** Canonical id = the class name: 'Huber', 'SigmoidFocalCrossEntropy'. */
+  id: string;
+  framework: Framework;
+  family: Family;
+  /** The function spelling: 'huber', 'sigmoid_focal_crossentropy' (null when there is none). */
+  functionName: string | null;
+  /** Default `name=` of the class. */
+  defaultName: string;
+  /** Extra compile strings / legacy aliases accepted by Keras (e.g. 'mse', 'MSE'). */
+  aliases: string[];
+  /** Names in other libraries whose hover should show this loss (e.g. 'torch.nn.MSELoss'). */
+  foreignNames?: string[];
+  /** Loss-specific constructor parameters (reduction/name/dtype are added by the registry). */
+  params: ParamSpec[];
+  /** The function form's keyword parameters when they differ from the class's (default: `params`). */
+  functionParams?: ParamSpec[];
+  /** Default reduction of the class. tfa: 'none' for some, 'sum_over_batch_size' ('auto') for others. */
+  defaultReduction: Reduction;
+  /** Reduction fixed by the class (tfa triplet/lifted/npairs): the parameter is not accepted. */
+  fixedReduction?: boolean;
+  base: BaseKind;
+  /**
+   * How y_true and y_pred shapes relate: 'broadcast' (elementwise, NumPy broadcasting after
+   * squeeze_or_expand), 'same' (must be equal after squeeze_or_expand), 'custom' (kernel checks).
+   */
+  inputs: 'broadcast' | 'same' | 'custom';
+  /** Skip the LossFunctionWrapper's squeeze_or_expand_to_same_rank (labels of another rank, e.g. SCCE). */
+  noSqueeze?: boolean;
+  /** Not accepted as a compile string (Keras: CategoricalGeneralizedCrossEntropy). */
+  notCompileString?: boolean;
+  /** Extra checks of the resolved config (ranges that depend on several params). */
+  validate?(cfg: Config): void;
+  /** The per-sample values, their gradient (via ctx.upstream), mask and trace. */
+  compute(yTrue: Tensor, yPred: Tensor, cfg: Config, ctx: KernelContext): KernelResult;
+  /**
+   * A small valid call used as the panel's default, in the quick pick preview, and by the gradient check
+   * (every registered loss is checked against central finite differences on it, in float64). Pick values
+   * away from kinks (clip edges, |e| = delta, ties of max/min).
+   */
+  example: { yTrue: import('./tensor').Nested; yPred: import('./tensor').Nested; sampleWeight?: import('./tensor').Nested; config?: Config };
+  /** Which input axis the panel sweeps and over what range. */
+  sweep?: { kind: 'error' | 'probability' | 'logit' | 'raw'; range: [number, number] };
+  doc: LossDoc;
+}
