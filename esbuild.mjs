@@ -27,7 +27,7 @@ if (args.has('--tests')) {
 }
 if (args.has('--bench')) {
   const files = fs.existsSync('test/bench') ? fs.readdirSync('test/bench').filter((f) => f.endsWith('.ts')).map((f) => `test/bench/${f}`) : [];
-  if (files.length) entries.push({ ...node, minify: false, sourcemap: false, entryPoints: files, outdir: 'out/bench', packages: 'external' });
+  if (files.length) entries.push({ ...node, minify: false, sourcemap: false, entryPoints: files, outdir: 'out/bench', ignoreAnnotations: true, external: ['playwright-core', 'fast-check'], logOverride: { 'commonjs-variable-in-esm': 'silent', 'require-resolve-not-external': 'silent' } });
 }
 
 if (args.has('--watch')) {

@@ -2,7 +2,7 @@
  * Public entry point of the core: evaluate a loss on arrays exactly as Keras would, with the gradient of the
  * result w.r.t. y_pred and everything a user needs to trust the number.
  */
-import { Tensor, Nested, fromNested, castFloat32, sameShape, broadcastShapes, broadcastTo, sumToShape, shapeStr, sizeOf, reshape } from './tensor';
+import { Tensor, Nested, fromNested, castFloat32, castFloat32Scratch, isScratch, sameShape, broadcastShapes, broadcastTo, sumToShape, shapeStr, sizeOf, reshape } from './tensor';
 import { LossInspectorError } from './errors';
 import type { Config, KernelContext, LossSpec, ParamValue, Trace, Reduction } from './spec';
 import { resolveLoss, getSpec, resolveAutoCrossentropy, NameKind } from './registry';
@@ -94,7 +94,7 @@ export function evaluate(req: EvalRequest): EvalResult {
 
   const f64 = cfg.dtype === 'float64';
   const round = f64 ? (x: number) => x : Math.fround;
-  if (!f64) { yTrue = castFloat32(yTrue); yPred = castFloat32(yPred); }
+  if (!f64) { yTrue = castFloat32Scratch(yTrue, 0); yPred = castFloat32Scratch(yPred, 1); }
   const eps = round(1e-7);
   const ome = round(1 - eps);
 
@@ -146,6 +146,10 @@ export function evaluate(req: EvalRequest): EvalResult {
   const squeezedPred = spec.noSqueeze ? origPredShape : squeezeOrExpand(shapes.yTrue, origPredShape)[1];
   if (g.length !== sizeOf(squeezedPred)) g = sumToShape(g, yPred.shape, squeezedPred);
   const value: Tensor = isClass ? fin.value : out.values;
+  // Nothing returned may alias the reusable input buffers.
+  const own = (x: Tensor): Tensor => (isScratch(x.data) ? { data: x.data.slice(), shape: x.shape } : x);
+  if (trace.smoothedLabels) trace.smoothedLabels = own(trace.smoothedLabels);
+  if (isScratch(g)) g = g.slice();
   return {
     loss: spec.id, callee, mode, config: cfg,
     value, perSample: out.values, weighted: fin.weighted,

@@ -165,3 +165,27 @@ export function castFloat32(t: Tensor): Tensor {
   for (let i = 0; i < out.length; i++) out[i] = Math.fround(t.data[i]);
   return { data: out, shape: t.shape.slice() };
 }
+
+/**
+ * Reusable scratch buffers for the float32 cast of large inputs. A fresh multi-megabyte Float64Array costs as
+ * much as the loss arithmetic itself (page faults on first touch), so repeated evaluations (panel sweeps,
+ * benchmarks) reuse them. Only evaluate() uses these, and nothing it returns references them.
+ */
+const scratch: (Float64Array | null)[] = [null, null, null];
+export const SCRATCH_MIN = 1 << 16;
+
+/** Float32-rounds `t` into scratch slot `slot` (large inputs) or a fresh array (small ones). */
+export function castFloat32Scratch(t: Tensor, slot: number): Tensor {
+  const n = t.data.length;
+  if (n < SCRATCH_MIN) return castFloat32(t);
+  let buf = scratch[slot];
+  if (!buf || buf.length !== n) buf = scratch[slot] = new Float64Array(n);
+  const src = t.data;
+  for (let i = 0; i < n; i++) buf[i] = Math.fround(src[i]);
+  return { data: buf, shape: t.shape.slice() };
+}
+
+/** True when `a` is one of the scratch buffers (results must never alias them). */
+export function isScratch(a: Float64Array): boolean {
+  return scratch.includes(a);
+}

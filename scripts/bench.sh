@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# npm run bench: every benchmark under test/bench, each side by side with its baseline in one run.
+# Figures and ratios go to stdout and to bench/results.md (commit it with the run you report).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node esbuild.mjs >/dev/null
+node esbuild.mjs --bench >/dev/null 2>&1
+mkdir -p bench
+out=bench/results.md
+{
+  echo "# Benchmark results"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%MZ) · node $(node --version) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) · load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+} > "$out"
+for f in out/bench/*.js; do
+  name=$(basename "$f" .js)
+  [ -n "${BENCH_ONLY:-}" ] && [ "$name" != "$BENCH_ONLY" ] && continue
+  echo "## $name" | tee -a "$out"
+  echo '```' >> "$out"
+  node "$f" 2>&1 | grep -v -e '^=*$' -e 'looks like you are running TensorFlow.js' -e '^$' | tee -a "$out"
+  echo '```' >> "$out"
+done
