@@ -46,7 +46,8 @@ export function formatScalar(x: number): string {
 /** NumPy array repr of a float32 tensor (`array([...], dtype=float32)`), columns padded like NumPy. */
 export function formatArray(t: Tensor, maxElems = 1000): string {
   if (t.shape.length === 0) return formatScalar(t.data[0]);
-  const strs = Array.from(t.data, (v) => float32Digits(v));
+  // In arrays NumPy writes 1.0 as '1.' (trailing zeros dropped, then padded).
+  const strs = Array.from(t.data, (v) => float32Digits(v).replace(/^(-?\d+)\.0$/, '$1.'));
   // NumPy pads every element to a common width: integer part left-padded, fraction right-padded.
   const finite = strs.filter((s) => /^-?\d+\.\d*$/.test(s));
   const intW = Math.max(0, ...finite.map((s) => s.indexOf('.')));
