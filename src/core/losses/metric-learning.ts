@@ -174,7 +174,7 @@ function noNegativesWarning(ctx: KernelContext, notSame: Float64Array, B: number
 // Keras 3 Circle
 
 const CIRCLE_GAMMA = (def: number, position: number): ParamSpec => ({ name: 'gamma', type: 'float', default: def, position, doc: 'Scale of the similarity scores (the largest logit scale). Larger values sharpen the soft maxima.', ui: { min: 1, max: 256, step: 1 } });
-const CIRCLE_MARGIN = (position: number): ParamSpec => ({ name: 'margin', type: 'float', default: 0.4, position, doc: 'Relaxation m: positives are optimised towards distance m, negatives towards 1 + m… (optimum cosine 1 − m for positives, m for negatives).', ui: { min: 0, max: 1, step: 0.05 } });
+const CIRCLE_MARGIN = (position: number): ParamSpec => ({ name: 'margin', type: 'float', default: 0.4, position, doc: 'Relaxation m: positives are pushed to cosine similarity above 1 − m (distance below m), negatives below m (distance above 1 − m).', ui: { min: 0, max: 1, step: 0.05 } });
 const CIRCLE_DIAG = (position: number): ParamSpec => ({ name: 'remove_diagonal', type: 'bool', default: true, position, doc: 'Drop each embedding\'s pair with itself from its positives (default True).' });
 
 /**
@@ -569,7 +569,7 @@ const LiftedStruct: LossSpec = {
     domain: 'y_true: integer labels (B,) or (B, 1); y_pred: embeddings (B, D), NOT L2-normalised (tfa\'s advice); Euclidean distances.',
     output: 'a scalar for the batch; the reduction is fixed (tfa passes Reduction.NONE).',
     pitfalls: [
-      'The log-sum-exp is computed with a max-shift for stability; the value and gradient are the same as the unshifted formula.',
+      'Embeddings should NOT be L2-normalised (tfa\'s advice): on the unit sphere every distance is ≤ 2, so log Σ e^{1 − D} over more than a handful of negatives stays above 0 and the loss can never reach 0.',
       'A single-label batch has no negatives: log 0 makes the result NaN; with no positive pair it is 0/0 = NaN.',
       'Every positive pair is counted twice (i, j) and (j, i) and the ¼ and ½ factors cancel to the mean of max(J, 0)² over unordered pairs, divided by 2.',
     ],
@@ -619,7 +619,7 @@ function similarityMatrix(ctx: KernelContext, p: Tensor, B: number): void {
 const Npairs: LossSpec = {
   id: 'NpairsLoss', framework: 'tfa', family: 'metric-learning', base: 'keras2',
   functionName: 'npairs_loss', defaultName: 'npairs_loss', aliases: ['Addons>npairs_loss'],
-  foreignNames: ['pytorch_metric_learning.losses.NPairsLoss', 'NPairsLoss', 'optax.ntxent'],
+  foreignNames: ['pytorch_metric_learning.losses.NPairsLoss', 'NPairsLoss'],
   params: [], defaultReduction: 'none', fixedReduction: true, inputs: 'custom', noSqueeze: true,
   sweep: { kind: 'logit', range: [-5, 5] },
   example: { yTrue: [0, 1, 2, 1], yPred: [[2.1, 0.3, -0.5, 0.2], [0.4, 1.7, 0.1, 0.9], [-0.3, 0.2, 2.4, 0.0], [0.1, 1.1, -0.2, 1.5]] },

@@ -1,7 +1,8 @@
 /** Circle (Keras 3) and the tfa metric-learning losses: golden values, independent brute-force oracles, errors. */
 import * as assert from 'node:assert/strict';
-import { evaluate, LossInspectorError } from '../../../src/core';
-import { assertClose, value } from '../helpers';
+import { evaluate, LossInspectorError, type EvalRequest } from '../../../src/core';
+import { maskedMinimum, maskedMaximum } from '../../../src/core/losses/metric-learning';
+import { assertClose, value, numericGrad } from '../helpers';
 
 // keras/src/losses/losses_test.py CircleTest fixtures
 const C_TRUE = [1, 1, 2, 2, 3];
@@ -249,5 +250,58 @@ describe('NpairsLoss / NpairsMultilabelLoss (tfa)', () => {
     const r = evaluate({ loss: 'NpairsMultilabelLoss', yTrue: [[1, 0], [0, 0]], yPred: [[1, 0], [0, 1]] });
     assert.ok(Number.isNaN(r.value.data[0]));
     assert.ok(r.trace.warnings.some((w) => w.code === 'empty-label-row'));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Gradients beyond the registered examples, and TF's tie rules.
+
+function checkGrad(req: EvalRequest): void {
+  const r = evaluate(req);
+  const num = numericGrad(req);
+  for (let i = 0; i < num.length; i++) {
+    assert.ok(Math.abs(r.grad.data[i] - num[i]) <= 1e-5 + 1e-4 * Math.abs(num[i]), `grad[${i}]: analytic ${r.grad.data[i]} vs numeric ${num[i]}`);
+  }
+}
+
+describe('metric-learning gradients vs finite differences (other configurations)', () => {
+  const { labels, emb } = randomBatch(21, 7, 3, 3);
+  for (const [name] of metrics) {
+    it(`TripletSemiHardLoss, ${name}`, () => checkGrad({ loss: 'TripletSemiHardLoss', yTrue: labels, yPred: emb, config: { distance_metric: name, margin: 0.3, dtype: 'float64' } }));
+    for (const soft of [false, true]) it(`TripletHardLoss, ${name}, soft=${soft}`, () => checkGrad({ loss: 'TripletHardLoss', yTrue: labels, yPred: emb, config: { distance_metric: name, soft, margin: 0.3, dtype: 'float64' } }));
+  }
+  it('LiftedStructLoss, margin 0.5', () => checkGrad({ loss: 'LiftedStructLoss', yTrue: labels, yPred: emb, config: { margin: 0.5, dtype: 'float64' } }));
+  it('Circle, remove_diagonal=False, gamma=16 (reference batch)', () => checkGrad({ loss: 'Circle', yTrue: REF_LABELS, yPred: REF_EMB, config: { remove_diagonal: false, gamma: 16, margin: 0.25, dtype: 'float64' } }));
+  it('Circle with (B,1) labels and sum reduction', () => checkGrad({ loss: 'Circle', yTrue: C_TRUE.map((l) => [l]), yPred: C_PRED, config: { reduction: 'sum', dtype: 'float64' } }));
+  it('NpairsMultilabelLoss, multilabel targets', () => checkGrad({ loss: 'NpairsMultilabelLoss', yTrue: [[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1]], yPred: [[0.5, 0.2, -0.1, 0.3], [0.1, 0.7, 0.2, -0.3], [-0.2, 0.4, 0.9, 0.1], [0.3, -0.1, 0.2, 0.6]], config: { dtype: 'float64' } }));
+  it('ContrastiveLoss, margin 2 with sample weights', () => checkGrad({ loss: 'ContrastiveLoss', yTrue: K_TRUE, yPred: K_PRED, sampleWeight: [1.2, 0.8, 0.5, 0.4, 1.5, 1.0], config: { margin: 2.0, dtype: 'float64' } }));
+});
+
+describe("tfa masked minimum/maximum follow TF's gradient rules", () => {
+  it('masked minimum: the smallest masked element takes the gradient; exact ties share it equally', () => {
+    const w = new Float64Array(4);
+    assert.equal(maskedMinimum([3, 1, 1, 5], [0, 1, 1, 0], w), 1);
+    assert.deepEqual([...w], [0, 0.5, 0.5, 0]);
+  });
+  it('masked minimum with nothing masked falls back to the row maximum, which takes the gradient', () => {
+    const w = new Float64Array(3);
+    assert.equal(maskedMinimum([3, 1, 5], [0, 0, 0], w), 5);
+    assert.deepEqual([...w], [0, 0, 1]);
+  });
+  it('masked minimum equal to the row maximum: reduce_min ties with the masked-out zeros, the rest flows to the arg max', () => {
+    const w = new Float64Array(3);
+    assert.equal(maskedMinimum([5, 1, 5], [1, 0, 0], w), 5);
+    assertClose([...w], [2 / 3, 0, 1 / 3], 1e-12, 1e-15);
+  });
+  it('masked maximum with nothing masked falls back to the row minimum (the 0 self-distance)', () => {
+    const w = new Float64Array(3);
+    assert.equal(maskedMaximum([0, 2, 3], [0, 0, 0], w), 0);
+    assert.deepEqual([...w], [1, 0, 0]);
+  });
+  it('a tie between two hardest negatives splits the triplet gradient', () => {
+    // anchor 0 at the origin, negatives 2 and 3 at the same distance 1
+    const r = evaluate({ loss: 'TripletHardLoss', yTrue: [0, 0, 1, 1], yPred: [[0, 0], [0.5, 0], [0, 1], [0, -1]], config: { dtype: 'float64' } });
+    // d loss / d y_pred[2] and [3] from anchor 0 are mirror images
+    assertClose(r.grad.data[5], -r.grad.data[7], 1e-12, 1e-15);
   });
 });

@@ -1,7 +1,7 @@
 /** Dice, Tversky (Keras 3 master) and tfa GIoULoss: golden values from the Keras/tfa tests, shapes, errors. */
 import * as assert from 'node:assert/strict';
-import { evaluate, LossInspectorError, toNested } from '../../../src/core';
-import { assertClose, value } from '../helpers';
+import { evaluate, LossInspectorError, toNested, type EvalRequest } from '../../../src/core';
+import { assertClose, value, numericGrad } from '../helpers';
 
 // keras/src/losses/losses_test.py fixtures
 const T2 = [[1, 2], [1, 2]];
@@ -127,4 +127,28 @@ describe('GIoULoss (tfa)', () => {
     assert.equal(evaluate({ loss: 'Addons>GIoULoss', yTrue: B1, yPred: B2 }).loss, 'GIoULoss');
     assert.equal(evaluate({ loss: 'Addons>giou_loss', yTrue: B1, yPred: B2 }).loss, 'GIoULoss');
   });
+});
+
+function checkGrad(req: EvalRequest): void {
+  const r = evaluate(req);
+  const num = numericGrad(req);
+  assert.equal(r.grad.data.length, num.length);
+  for (let i = 0; i < num.length; i++) {
+    assert.ok(Math.abs(r.grad.data[i] - num[i]) <= 1e-5 + 1e-4 * Math.abs(num[i]), `grad[${i}]: analytic ${r.grad.data[i]} vs numeric ${num[i]}`);
+  }
+}
+
+describe('segmentation gradients vs finite differences (other configurations)', () => {
+  const yt = [[[1, 0], [0, 1]], [[1, 1], [0, 0]]];
+  const yp = [[[0.7, 0.2], [0.35, 0.9]], [[0.6, 0.45], [0.15, 0.3]]];
+  it('Dice, axis=None (batch scalar)', () => checkGrad({ loss: 'Dice', yTrue: yt, yPred: yp, config: { dtype: 'float64' } }));
+  it('Dice, axis=-1 with (B,H,1) labels broadcast against (B,H,2) predictions', () =>
+    checkGrad({ loss: 'Dice', yTrue: [[[1], [0]], [[1], [1]]], yPred: yp, config: { axis: -1, dtype: 'float64', reduction: 'sum' } }));
+  it('Dice, y_pred broadcast up against a larger y_true', () => checkGrad({ loss: 'Dice', yTrue: yt, yPred: [[0.3, 0.8]], config: { dtype: 'float64' } }));
+  it('Tversky, axis=None, alpha 0.7 beta 0.3', () => checkGrad({ loss: 'Tversky', yTrue: yt, yPred: yp, config: { alpha: 0.7, beta: 0.3, dtype: 'float64' } }));
+  it('Tversky, axis=(1,), broadcast y_pred', () => checkGrad({ loss: 'Tversky', yTrue: yt, yPred: [[[0.3, 0.8]], [[0.6, 0.1]]], config: { axis: [1], dtype: 'float64', reduction: 'sum' } }));
+  it('GIoULoss, mode=iou, overlapping boxes', () => checkGrad({ loss: 'GIoULoss', yTrue: B1, yPred: [[3.5, 3.6, 6.2, 5.5], [5.5, 6.2, 9.1, 8.3]], config: { mode: 'iou', dtype: 'float64' } }));
+  it('GIoULoss, one predicted box broadcast against two targets (gradient summed back)', () =>
+    checkGrad({ loss: 'GIoULoss', yTrue: [[B1[0]], [B1[1]]], yPred: [[[3.2, 4.1, 6.3, 8.4]]], config: { dtype: 'float64', reduction: 'sum' } }));
+  it('GIoULoss, prediction containing the target', () => checkGrad({ loss: 'GIoULoss', yTrue: [[4, 3, 7, 5]], yPred: [[3.1, 2.2, 8.3, 6.4]], config: { dtype: 'float64' } }));
 });

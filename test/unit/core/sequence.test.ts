@@ -1,7 +1,7 @@
 /** Keras 3 CTC: the Keras test value, an independent brute-force oracle over every alignment, errors. */
 import * as assert from 'node:assert/strict';
 import { evaluate, LossInspectorError, toNested } from '../../../src/core';
-import { assertClose, value } from '../helpers';
+import { assertClose, value, numericGrad } from '../helpers';
 
 /** Brute force: enumerate all C^T frame labelings, keep those that collapse to `target`; returns −log p and softmax − occupancy. */
 function bruteForce(logits: number[][], target: number[]): { loss: number; grad: number[][] } {
@@ -81,5 +81,28 @@ describe('CTC (Keras 3)', () => {
     assert.throws(() => evaluate({ loss: 'CTC', yTrue: [[1, 3, 0, 0], [1, 0, 0, 0]], yPred: LOGITS }), /CTC: argument `y_true`: label 3 at \[0, 1\] is out of range: labels must be integers in \[0, 3\)/);
     assert.throws(() => evaluate({ loss: 'CTC', yTrue: [[1, -1, 0, 0], [1, 0, 0, 0]], yPred: LOGITS }), /label -1 .* out of range/);
     assert.throws(() => evaluate({ loss: 'CTC', yTrue: [[1, 2, 0, 0]], yPred: LOGITS }), /must have the same batch size/);
+  });
+});
+
+describe('CTC gradients vs finite differences (other configurations)', () => {
+  const r = (k: number) => Math.sin(1.7 * k + 0.3) * 1.5;
+  const logits = (B: number, T: number, C: number) => Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => Array.from({ length: C }, (_, c) => r(b * 100 + t * 10 + c))));
+  const cases: [string, number[][], number, number][] = [
+    ['T=6, C=4, repeats and padding', [[2, 2, 3, 0], [1, 3, 1, 1]], 6, 4],
+    ['T=2, C=2, single label', [[1, 0]], 2, 2],
+    ['T=7, C=5, empty label row (all blanks)', [[0, 0, 0], [4, 1, 0]], 7, 5],
+  ];
+  for (const [name, yTrue, T, C] of cases) {
+    it(name, () => {
+      const req = { loss: 'CTC', yTrue, yPred: logits(yTrue.length, T, C), sampleWeight: yTrue.map((_, i) => [0.5 + i]), config: { dtype: 'float64' } } as const;
+      const res = evaluate(req);
+      const num = numericGrad(req);
+      for (let i = 0; i < num.length; i++) assert.ok(Math.abs(res.grad.data[i] - num[i]) <= 1e-5 + 1e-4 * Math.abs(num[i]), `grad[${i}]: ${res.grad.data[i]} vs ${num[i]}`);
+    });
+  }
+  it('an empty label row is −Σ log p(blank)', () => {
+    const lg = logits(1, 4, 3)[0];
+    const expected = -lg.reduce((s, row) => s + row[0] - Math.log(row.reduce((a, x) => a + Math.exp(x), 0)), 0);
+    assertClose(value({ loss: 'CTC', yTrue: [[0, 0]], yPred: [lg], config: { dtype: 'float64' } }), expected, 1e-12, 1e-12);
   });
 });
