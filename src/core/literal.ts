@@ -172,6 +172,7 @@ class Scanner {
     if (this.rank !== -1 && level >= this.rank) {
       this.fail(`${this.where()}: a list where a number was expected (ragged nesting: numbers sit at depth ${this.rank})`, open, 1, 'ragged');
     }
+    if ((this.rank === level + 1 || (this.rank === -1 && this.shape.length <= level + 1)) && this.fastLeaf(level, close, open)) return;
     const s = this.s;
     let count = 0;
     this.path.push(0);
@@ -194,6 +195,81 @@ class Scanner {
       this.fail(`expected ',' or '${String.fromCharCode(close)}' after an element, found '${s[this.i]}'`, this.i, 1);
     }
     this.path.pop();
+    this.closeList(level, count, open);
+  }
+
+  /**
+   * The hot path: a list of plain numbers separated by commas and blanks, scanned with locals only. Returns false
+   * (having consumed nothing) at anything else — comments, names, nested lists, odd spellings — and the general
+   * path reads the list instead.
+   */
+  private fastLeaf(level: number, close: number, open: number): boolean {
+    const s = this.s;
+    let i = this.i;
+    let len = this.len;
+    const len0 = len;
+    let data = this.data;
+    let count = 0;
+    for (;;) {
+      let c = s.charCodeAt(i);
+      while (c === C.Space || c === C.Nl || c === C.Cr || c === C.Tab) c = s.charCodeAt(++i);
+      if (c === close) { i++; break; }
+      const start = i;
+      let neg = false;
+      if (c === C.Minus) { neg = true; c = s.charCodeAt(++i); }
+      let mant = 0;
+      let digits = 0;
+      let exp10 = 0;
+      let seen = false;
+      while (c >= C.D0 && c <= C.D9) {
+        seen = true;
+        if (mant !== 0 || c !== C.D0) { mant = mant * 10 + (c - C.D0); digits++; }
+        c = s.charCodeAt(++i);
+      }
+      if (c === C.Dot) {
+        c = s.charCodeAt(++i);
+        while (c >= C.D0 && c <= C.D9) {
+          seen = true;
+          if (mant !== 0 || c !== C.D0) { mant = mant * 10 + (c - C.D0); digits++; }
+          exp10--;
+          c = s.charCodeAt(++i);
+        }
+      }
+      if (!seen) { this.len = len0; return false; }
+      if (c === C.LowE || c === C.UpE) {
+        c = s.charCodeAt(++i);
+        let eneg = false;
+        if (c === C.Minus || c === C.Plus) { eneg = c === C.Minus; c = s.charCodeAt(++i); }
+        let e = 0;
+        let ed = 0;
+        while (c >= C.D0 && c <= C.D9) { if (e < 100000) e = e * 10 + (c - C.D0); ed++; c = s.charCodeAt(++i); }
+        if (ed === 0) { this.len = len0; return false; }
+        exp10 += eneg ? -e : e;
+      }
+      let v: number;
+      if (digits <= 15 && exp10 >= -22 && exp10 <= 22) v = exp10 < 0 ? mant / POW10[-exp10] : mant * POW10[exp10];
+      else v = Number(s.slice(neg ? start + 1 : start, i));
+      if (len === data.length) {
+        this.len = len;
+        this.grow(start);
+        data = this.data;
+      }
+      data[len++] = neg ? -v : v;
+      count++;
+      while (c === C.Space || c === C.Nl || c === C.Cr || c === C.Tab) c = s.charCodeAt(++i);
+      if (c === C.Comma) { i++; continue; }
+      if (c === close) { i++; break; }
+      this.len = len0;
+      return false;
+    }
+    if (count > 0 && this.rank === -1) this.rank = level + 1;
+    this.len = len;
+    this.i = i;
+    this.closeList(level, count, open);
+    return true;
+  }
+
+  private closeList(level: number, count: number, open: number): void {
     const known = this.shape[level];
     if (known === undefined) this.shape[level] = count;
     else if (known !== count) {
