@@ -243,7 +243,8 @@ const Circle: LossSpec = {
       if (P[i] === -Infinity) noPos++;
     }
     if (masked > 0) {
-      ctx.trace.notes.push(`Circle attaches the mask loss > 0: ${masked} of ${B} sample(s) have loss 0 and are left out of the mean (it divides by ${B - masked}, not ${B}).`);
+      const meanType = cfg.reduction === 'sum_over_batch_size' || cfg.reduction === 'mean';
+      ctx.trace.notes.push(`Circle attaches the mask loss > 0: ${masked} of ${B} sample(s) have loss 0 and are masked out${meanType ? ` of the mean (it divides by ${B - masked}, not ${B})` : ' (weight 0)'}.`);
     }
     if (noPos > 0) warnOnce(ctx.trace, 'no-positives', `${noPos} sample(s) have no other sample with the same label in the batch: their loss is 0 and they are masked out. Build batches with at least two samples per class.`);
     let far = 0;
@@ -422,7 +423,7 @@ const TripletSemiHard: LossSpec = {
       'Needs ≥ 2 samples of some class in the batch: with no positive pair the result is 0/0 = NaN.',
       'An anchor with no negative (a single-class batch) falls back to the row minimum, its 0 self-distance: the docstring pair [0, 0] gives 1 + √2 = 2.4142137.',
       'Mining happens inside the batch, so the value depends on the batch composition and size, unlike torch/optax triplet losses on explicit (anchor, positive, negative) triples.',
-      'Duplicate embeddings have distance exactly 0 and no gradient (the sqrt is masked there).',
+      'Duplicate embeddings: the squared distance is computed as ‖a‖² + ‖b‖² − 2a·b, which TF in float32 may leave as a tiny positive residue (distance ~1e-4 with a huge gradient) instead of 0; exact zeros are masked to distance 0 with no gradient.',
     ],
     equivalents: [
       { framework: 'PyTorch', name: 'torch.nn.TripletMarginLoss(margin=1.0, p=2, eps=1e-6)', note: 'explicit anchor/positive/negative tensors, no mining; eps added inside the norm' },

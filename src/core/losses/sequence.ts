@@ -109,7 +109,7 @@ const CTC: LossSpec = {
     ],
     sampleWeight: [[1.5], [0.5]],
   },
-  compute(t, p, _cfg, ctx: KernelContext) {
+  compute(t, p, cfg, ctx: KernelContext) {
     if (t.shape.length !== 2) {
       throw new LossInspectorError(`${ctx.loss}: argument \`y_true\`: expected integer labels of shape (batch_size, max_length), received shape ${shapeStr(t.shape)}.`,
         { loss: ctx.loss, argument: 'y_true', code: 'shape', expected: '(batch_size, max_length)', received: shapeStr(t.shape) });
@@ -157,7 +157,7 @@ const CTC: LossSpec = {
       grads.push(g);
     }
     if (truncated > 0) warnOnce(ctx.trace, 'ctc-non-integer', `${truncated} label(s) in y_true are not integers; Keras casts them to int32 (truncation toward zero) after counting the non-zeros.`);
-    if (ctx.round(0.1) === 0.1) ctx.trace.notes.push('dtype float64: TensorFlow still computes CTC in float32 and casts the result to float64.');
+    if (cfg.dtype === 'float64') ctx.trace.notes.push('dtype float64: TensorFlow still computes CTC in float32 and casts the result to float64.');
     ctx.trace.notes.push(`label lengths (non-zero labels per row): [${lengths.slice(0, 16).join(', ')}${B > 16 ? ', …' : ''}]; every row uses all ${T} frames. No division by the label length.`);
     const up = ctx.upstream([B]);
     const grad = new Float64Array(p.data.length);
