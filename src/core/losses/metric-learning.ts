@@ -339,6 +339,7 @@ const Contrastive: LossSpec = {
     ],
     equivalents: [
       { framework: 'PyTorch', name: 'torch.nn.CosineEmbeddingLoss(margin=0.0)', note: 'takes two embeddings and y ∈ {1, −1}; 1 − cos for similar, max(0, cos − margin) for dissimilar: not squared' },
+      { framework: 'PyTorch', name: 'torch.nn.HingeEmbeddingLoss(margin=1.0)', note: 'on distances x with y ∈ {1, −1}: x for similar, max(0, margin − x) for dissimilar: neither term squared, and the mean is taken by default' },
       { framework: 'pytorch-metric-learning', name: 'losses.ContrastiveLoss(pos_margin=0, neg_margin=1)', note: 'third-party, mines pairs from embeddings; hinge not squared by default' },
     ],
   },
@@ -376,24 +377,19 @@ const TripletSemiHard: LossSpec = {
     // per (anchor b, positive a): semi-hard negative = smallest D[b,j] > D[b,a] among negatives, else the largest negative
     const lm = new Float64Array(B * B);
     const useOutside = new Uint8Array(B * B);
-    const ni = new Float64Array(B), niW: Float64Array[] = [];
-    for (let b = 0; b < B; b++) {
-      const w = new Float64Array(B);
-      ni[b] = maskedMaximum(Dm.subarray(b * B, (b + 1) * B), notSame.subarray(b * B, (b + 1) * B), w);
-      niW.push(w);
-    }
+    const ni = new Float64Array(B);
+    for (let b = 0; b < B; b++) ni[b] = maskedMaximum(Dm.subarray(b * B, (b + 1) * B), notSame.subarray(b * B, (b + 1) * B));
     const mask = new Float64Array(B);
-    const noW: (Float64Array | null)[] = new Array(B * B).fill(null);
-    for (let b = 0; b < B; b++) for (let a = 0; a < B; a++) {
+    /** Fills `mask` with the negatives of anchor b farther than D[b,a]; true when there is one. */
+    const outside = (b: number, a: number): boolean => {
       let any = false;
       for (let j = 0; j < B; j++) { mask[j] = notSame[b * B + j] && Dm[b * B + j] > Dm[b * B + a] ? 1 : 0; if (mask[j]) any = true; }
-      let sh: number;
-      if (any) {
-        useOutside[b * B + a] = 1;
-        const w = new Float64Array(B);
-        sh = maskedMinimum(Dm.subarray(b * B, (b + 1) * B), mask, w);
-        noW[b * B + a] = w;
-      } else sh = ni[b];
+      return any;
+    };
+    for (let b = 0; b < B; b++) for (let a = 0; a < B; a++) {
+      const any = outside(b, a);
+      useOutside[b * B + a] = any ? 1 : 0;
+      const sh = any ? maskedMinimum(Dm.subarray(b * B, (b + 1) * B), mask) : ni[b];
       lm[b * B + a] = margin + Dm[b * B + a] - sh;
     }
     let sum = 0;
@@ -405,11 +401,14 @@ const TripletSemiHard: LossSpec = {
     const gD = new Float64Array(B * B);
     if (nPos === 0) return { values: { data: Float64Array.of(value), shape: [] }, grad: new Float64Array(p.data.length).fill(NaN) };
     const c = up[0] / nPos;
+    const w = new Float64Array(B);
     for (let b = 0; b < B; b++) for (let a = 0; a < B; a++) {
       const k = b * B + a;
       if (!pos[k] || !(lm[k] >= 0)) continue;
       gD[k] += c;
-      const w = useOutside[k] ? noW[k]! : niW[b];
+      // d(semi-hard negative)/d D[b, ·]: recomputed for the pairs that carry a gradient
+      if (useOutside[k]) { outside(b, a); maskedMinimum(Dm.subarray(b * B, (b + 1) * B), mask, w); }
+      else maskedMaximum(Dm.subarray(b * B, (b + 1) * B), notSame.subarray(b * B, (b + 1) * B), w);
       for (let j = 0; j < B; j++) gD[b * B + j] -= c * w[j];
     }
     return { values: { data: Float64Array.of(value), shape: [] }, grad: pd.backward(gD) };
@@ -528,19 +527,19 @@ const LiftedStruct: LossSpec = {
     const rnm = new Float64Array(B);
     for (let i = 0; i < B; i++) rnm[i] = maskedMaximum(diff.subarray(i * B, (i + 1) * B), notSame.subarray(i * B, (i + 1) * B));
     const half = nPos / 2;
-    // J[a,b] = max(rnm_a, rnm_b) + log(Σ_{j neg b} e^{diff[b,j] − mx} + Σ_{j neg a} e^{diff[a,j] − mx}) + D[a,b]
+    // R_i = Σ_{j neg of i} e^{diff[i,j] − rnm_i}; then for a pair with shift mx = max(rnm_a, rnm_b) the two sums of
+    // tfa's loss_exp_left are e^{rnm_b − mx}·R_b and e^{rnm_a − mx}·R_a (same terms, regrouped: O(B²) instead of O(B³)).
+    const R = new Float64Array(B);
+    for (let i = 0; i < B; i++) { let r = 0; for (let j = 0; j < B; j++) if (notSame[i * B + j]) r += Math.exp(diff[i * B + j] - rnm[i]); R[i] = r; }
+    // J[a,b] = mx + log(S) + D[a,b]
     const J = new Float64Array(B * B), S = new Float64Array(B * B), MX = new Float64Array(B * B);
     let sum = 0;
     for (let a = 0; a < B; a++) for (let b = 0; b < B; b++) {
       const mx = Math.max(rnm[a], rnm[b]);
-      let s = 0;
-      for (let j = 0; j < B; j++) {
-        if (notSame[b * B + j]) s += Math.exp(diff[b * B + j] - mx);
-        if (notSame[a * B + j]) s += Math.exp(diff[a * B + j] - mx);
-      }
       const k = a * B + b;
-      S[k] = s; MX[k] = mx;
-      J[k] = mx + Math.log(s) + Dm[k];
+      S[k] = Math.exp(rnm[b] - mx) * R[b] + Math.exp(rnm[a] - mx) * R[a];
+      MX[k] = mx;
+      J[k] = mx + Math.log(S[k]) + Dm[k];
       const h = Math.max(J[k] * pos[k], 0);
       sum += h * h;
     }
@@ -550,17 +549,20 @@ const LiftedStruct: LossSpec = {
     const up = ctx.upstream([]);
     const gD = new Float64Array(B * B);
     if (!Number.isFinite(value)) return { values: { data: Float64Array.of(value), shape: [] }, grad: new Float64Array(p.data.length).fill(NaN) };
+    // d J/d diff[x,j] = e^{diff[x,j] − mx}/S for x ∈ {a, b} (the shift mx cancels exactly); accumulate per row
+    const K = new Float64Array(B);
     for (let a = 0; a < B; a++) for (let b = 0; b < B; b++) {
       const k = a * B + b;
       if (!pos[k] || !(J[k] >= 0)) continue;
       const c = up[0] * 0.5 * J[k] / half;
       if (c === 0) continue;
       gD[k] += c;
-      // d J / d diff[x,j] = e^{diff[x,j] − mx} / S; diff = margin − D (the max-shift cancels exactly)
-      for (let j = 0; j < B; j++) {
-        if (notSame[b * B + j]) gD[b * B + j] -= c * Math.exp(diff[b * B + j] - MX[k]) / S[k];
-        if (notSame[a * B + j]) gD[a * B + j] -= c * Math.exp(diff[a * B + j] - MX[k]) / S[k];
-      }
+      K[b] += c * Math.exp(rnm[b] - MX[k]) / S[k];
+      K[a] += c * Math.exp(rnm[a] - MX[k]) / S[k];
+    }
+    for (let i = 0; i < B; i++) {
+      if (K[i] === 0) continue;
+      for (let j = 0; j < B; j++) if (notSame[i * B + j]) gD[i * B + j] -= K[i] * Math.exp(diff[i * B + j] - rnm[i]);
     }
     return { values: { data: Float64Array.of(value), shape: [] }, grad: pd.backward(gD) };
   },
