@@ -425,6 +425,7 @@ const TripletSemiHard: LossSpec = {
       'Duplicate embeddings: the squared distance is computed as ‖a‖² + ‖b‖² − 2a·b, which TF in float32 may leave as a tiny positive residue (distance ~1e-4 with a huge gradient) instead of 0; exact zeros are masked to distance 0 with no gradient.',
     ],
     equivalents: [
+      { framework: 'Keras 3', name: 'keras.losses.Circle()', note: 'the in-batch metric-learning loss that ships with Keras 3 (tfa is archived); a different formula on L2-normalised embeddings' },
       { framework: 'PyTorch', name: 'torch.nn.TripletMarginLoss(margin=1.0, p=2, eps=1e-6)', note: 'explicit anchor/positive/negative tensors, no mining; eps added inside the norm' },
       { framework: 'Optax', name: 'optax.losses.triplet_margin_loss(anchors, positives, negatives, margin=1.0, eps=1e-6)', note: 'explicit triples, per-example values, no mining' },
     ],
@@ -495,6 +496,7 @@ const TripletHard: LossSpec = {
       'soft=True ignores margin entirely.',
     ],
     equivalents: [
+      { framework: 'Keras 3', name: 'keras.losses.Circle()', note: 'the in-batch metric-learning loss that ships with Keras 3 (tfa is archived); a different formula on L2-normalised embeddings' },
       { framework: 'pytorch-metric-learning', name: 'miners.BatchHardMiner + losses.TripletMarginLoss', note: 'third-party; torch and optax have no in-batch mining' },
       { framework: 'PyTorch', name: 'torch.nn.TripletMarginLoss(margin=1.0)', note: 'explicit triples only' },
     ],
@@ -577,6 +579,7 @@ const LiftedStruct: LossSpec = {
       'Every positive pair is counted twice (i, j) and (j, i) and the ¼ and ½ factors cancel to the mean of max(J, 0)² over unordered pairs, divided by 2.',
     ],
     equivalents: [
+      { framework: 'Keras 3', name: 'keras.losses.Circle()', note: 'the in-batch metric-learning loss that ships with Keras 3 (tfa is archived); a different formula on L2-normalised embeddings' },
       { framework: 'pytorch-metric-learning', name: 'losses.LiftedStructureLoss(neg_margin=1, pos_margin=0)', note: 'third-party; different normalisation' },
       { framework: 'PyTorch / Optax', name: '—', note: 'no built-in equivalent' },
     ],
