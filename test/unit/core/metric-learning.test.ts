@@ -305,3 +305,21 @@ describe("tfa masked minimum/maximum follow TF's gradient rules", () => {
     assertClose(r.grad.data[5], -r.grad.data[7], 1e-12, 1e-15);
   });
 });
+
+describe('metric-learning names', () => {
+  it('function names and Addons> compile strings resolve; tfa reductions are fixed where tfa fixes them', async () => {
+    const { resolveLoss, getSpec } = await import('../../../src/core');
+    const fns: [string, string][] = [['circle', 'Circle'], ['contrastive_loss', 'ContrastiveLoss'], ['triplet_semihard_loss', 'TripletSemiHardLoss'],
+      ['triplet_hard_loss', 'TripletHardLoss'], ['lifted_struct_loss', 'LiftedStructLoss'], ['npairs_loss', 'NpairsLoss'], ['npairs_multilabel_loss', 'NpairsMultilabelLoss']];
+    for (const [fn, id] of fns) {
+      assert.equal(resolveLoss(fn).spec.id, id, fn);
+      assert.equal(resolveLoss(fn).kind, 'function', fn);
+      if (id !== 'Circle') assert.equal(resolveLoss(`Addons>${fn}`).spec.id, id, `Addons>${fn}`);
+    }
+    for (const id of ['TripletSemiHardLoss', 'TripletHardLoss', 'LiftedStructLoss', 'NpairsLoss', 'NpairsMultilabelLoss']) assert.equal(getSpec(id).fixedReduction, true, id);
+    assert.ok(!getSpec('ContrastiveLoss').fixedReduction);
+    assert.ok(getSpec('TripletSemiHardLoss').foreignNames!.includes('nn.TripletMarginLoss'));
+    assert.ok(getSpec('TripletSemiHardLoss').foreignNames!.includes('optax.triplet_margin_loss'));
+    assert.ok(getSpec('ContrastiveLoss').foreignNames!.includes('nn.CosineEmbeddingLoss'));
+  });
+});

@@ -152,3 +152,15 @@ describe('segmentation gradients vs finite differences (other configurations)', 
     checkGrad({ loss: 'GIoULoss', yTrue: [[B1[0]], [B1[1]]], yPred: [[[3.2, 4.1, 6.3, 8.4]]], config: { dtype: 'float64', reduction: 'sum' } }));
   it('GIoULoss, prediction containing the target', () => checkGrad({ loss: 'GIoULoss', yTrue: [[4, 3, 7, 5]], yPred: [[3.1, 2.2, 8.3, 6.4]], config: { dtype: 'float64' } }));
 });
+
+describe('segmentation names', () => {
+  it('function names, compile strings and tfa spellings resolve', async () => {
+    const { resolveLoss, getSpec } = await import('../../../src/core');
+    assert.equal(resolveLoss('dice').spec.id, 'Dice');
+    assert.equal(resolveLoss('keras.losses.tversky').spec.id, 'Tversky');
+    assert.equal(resolveLoss('tfa.losses.giou_loss').spec.id, 'GIoULoss');
+    assert.equal(resolveLoss('Addons>giou_loss').kind, 'string');
+    assert.ok(getSpec('GIoULoss').foreignNames!.includes('torchvision.ops.generalized_box_iou_loss'));
+    assert.ok(getSpec('Dice').foreignNames!.includes('optax.dice_loss'));
+  });
+});

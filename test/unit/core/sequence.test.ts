@@ -106,3 +106,12 @@ describe('CTC gradients vs finite differences (other configurations)', () => {
     assertClose(value({ loss: 'CTC', yTrue: [[0, 0]], yPred: [lg], config: { dtype: 'float64' } }), expected, 1e-12, 1e-12);
   });
 });
+
+describe('CTC names', () => {
+  it('ctc / CTC resolve; torch and optax names are declared for the hover', async () => {
+    const { resolveLoss, getSpec } = await import('../../../src/core');
+    assert.equal(resolveLoss('ctc').spec.id, 'CTC');
+    assert.equal(resolveLoss('keras.losses.CTC').kind, 'class');
+    for (const n of ['nn.CTCLoss', 'optax.ctc_loss']) assert.ok(getSpec('CTC').foreignNames!.includes(n), n);
+  });
+});
