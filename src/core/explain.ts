@@ -1,17 +1,130 @@
-/** Hover/explain documentation rendered from the loss specs (placeholder; the hover work extends it). */
-import { resolveLoss } from './registry';
+/**
+ * The documentation of a loss, rendered from its spec: the hover (with an image of the loss and its gradient,
+ * and command links supplied by the caller) and `loss-inspector explain NAME` share one body.
+ */
+import type { LossSpec, ParamSpec } from './spec';
 import { allParams } from './config';
-import { pyRepr } from './errors';
+import { pyRepr, LossInspectorError } from './errors';
+import { resolveLoss } from './registry';
+import { resolveAnyName, type ResolvedName } from './names';
+import { curveSvg, svgDataUri } from './hover-image';
+import { hoverCurve } from './hover-curve';
 
-export function explainMarkdown(name: string, _opts: { images?: boolean } = {}): string {
-  const { spec } = resolveLoss(name);
+export interface ExplainOptions {
+  /** Include the loss/gradient image as a base64 SVG data URI (default true for hovers, false for the CLI). */
+  images?: boolean;
+}
+
+export interface HoverOptions extends ExplainOptions {
+  /** A resolution done by the caller (findLossNameAt); otherwise `name` is resolved here. */
+  resolved?: ResolvedName;
+  /** Command links appended at the end (`command:` URIs built by the extension). */
+  links?: { label: string; uri: string; title?: string }[];
+}
+
+/** Module path users write for the spec: keras.losses.X or tfa.losses.X. */
+export function qualifiedName(spec: LossSpec): string {
+  return `${spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses'}.${spec.id}`;
+}
+
+/** Escapes text for Markdown outside code spans. */
+function md(s: string): string {
+  return s.replace(/([\\`*<>])/g, '\\$1').replace(/\]\(/g, ']\\(');
+}
+
+/** Inline code that survives backticks in the content. */
+function code(s: string): string {
+  return s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``;
+}
+
+function paramLine(p: ParamSpec): string {
+  const range = p.choices ? ` (one of ${p.choices.map(pyRepr).join(', ')})` : '';
+  return `- ${code(`${p.name}=${pyRepr(p.default)}`)}${p.required ? ' (required)' : ''} — ${md(p.doc)}${p.type === 'enum' && p.name !== 'reduction' && p.name !== 'dtype' ? md(range) : ''}`;
+}
+
+const COMMON = new Set(['reduction', 'name', 'dtype']);
+
+function nameLine(spec: LossSpec): string {
+  const bits = [`**${qualifiedName(spec)}**`];
+  if (spec.functionName) bits.push(`function ${code(spec.functionName)}`);
+  const strings = spec.notCompileString ? [] : [...new Set([spec.functionName, ...spec.aliases].filter((s): s is string => !!s))];
+  if (spec.framework === 'tfa') strings.push(`Addons>${spec.id}`);
+  if (strings.length) bits.push(`compile ${strings.map((s) => code(`'${s}'`)).join(', ')}`);
+  return bits.join(' · ');
+}
+
+/** The equivalents entry that documents a foreign name (its own line first, then its framework's). */
+function foreignEntry(spec: LossSpec, r: ResolvedName): LossSpec['doc']['equivalents'][number] | undefined {
+  const bare = (r.foreignName ?? '').split('.').pop() ?? '';
+  const byName = spec.doc.equivalents.find((e) => bare && e.name.includes(bare));
+  if (byName) return byName;
+  const fw = (r.framework ?? '').toLowerCase();
+  const alias: Record<string, string[]> = { pytorch: ['pytorch', 'torch'], torchvision: ['torchvision', 'pytorch'], optax: ['optax'], 'tensorflow.js': ['tf.js', 'tfjs', 'tensorflow.js'], tensorflow: ['tensorflow', 'tf'] };
+  const keys = alias[fw] ?? [fw];
+  return spec.doc.equivalents.find((e) => keys.some((k) => e.framework.toLowerCase().includes(k)));
+}
+
+/** The body shared by the hover and the CLI: summary, formula, parameters, domain, output, pitfalls, equivalents. */
+function body(spec: LossSpec): string[] {
   const d = spec.doc;
-  return [
-    `**${spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses'}.${spec.id}** — ${d.summary}`, '',
-    '```', d.formula, '```', '',
-    `**Parameters:** ${allParams(spec).map((p) => `\`${p.name}=${pyRepr(p.default)}\``).join(', ')}`, '',
-    `**Input:** ${d.domain}`, '', `**Output:** ${d.output}`, '',
-    '**Pitfalls:**', ...d.pitfalls.map((p) => `- ${p}`), '',
-    '**Elsewhere:**', ...d.equivalents.map((e) => `- ${e.framework}: \`${e.name}\`${e.note ? ` — ${e.note}` : ''}`),
-  ].join('\n');
+  const params = allParams(spec);
+  const own = params.filter((p) => !COMMON.has(p.name));
+  const common = params.filter((p) => COMMON.has(p.name));
+  const defaults = { ...Object.fromEntries(common.map((p) => [p.name, p.default])), reduction: spec.defaultReduction === 'none' ? null : spec.defaultReduction, name: spec.defaultName };
+  const out: string[] = [md(d.summary), '', '```text', d.formula, '```', ''];
+  out.push('**Parameters**', '');
+  if (own.length) out.push(...own.map(paramLine));
+  else out.push('- none of its own');
+  if (common.length) {
+    out.push(`- also ${common.map((p) => code(`${p.name}=${pyRepr(defaults[p.name as keyof typeof defaults] ?? p.default)}`)).join(', ')}${spec.fixedReduction ? ' (the reduction is fixed by the class)' : ''}`);
+  } else if (spec.fixedReduction) out.push('- the reduction is fixed by the class');
+  out.push('', `**Input** — ${md(d.domain)}`, '', `**Output** — ${md(d.output)}`, '');
+  if (d.pitfalls.length) out.push('**Pitfalls**', '', ...d.pitfalls.map((p) => `- ${md(p)}`), '');
+  if (d.equivalents.length) {
+    out.push('**Elsewhere**', '', ...d.equivalents.map((e) => `- ${md(e.framework)}: ${e.name === '—' ? '—' : code(e.name)}${e.note ? ` — ${md(e.note)}` : ''}`), '');
+  }
+  return out;
+}
+
+/** The loss/gradient image as Markdown, or '' when the loss cannot be swept. */
+export function curveImageMarkdown(spec: LossSpec): string {
+  const curve = hoverCurve(spec);
+  if (!curve) return '';
+  const svg = curveSvg(curve, { title: `${spec.id}: loss and gradient against ${curve.xLabel}` });
+  return `![${spec.id}: loss (solid) and gradient (dashed) against ${curve.xLabel}](${svgDataUri(svg)})`;
+}
+
+/** `loss-inspector explain NAME`: the documentation as Markdown (no command links; image only if asked). */
+export function explainMarkdown(name: string, opts: ExplainOptions = {}): string {
+  const r = resolveAnyName(name, true);
+  const spec = r ? r.spec : resolveLoss(name).spec; // resolveLoss throws the "did you mean" error
+  const out = [nameLine(spec), ''];
+  if (r && r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
+  out.push(...body(spec));
+  if (opts.images) { const img = curveImageMarkdown(spec); if (img) out.push(img, ''); }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function foreignLines(spec: LossSpec, r: ResolvedName): string[] {
+  const e = foreignEntry(spec, r);
+  const lines = [`${code(r.foreignName ?? '')} (${md(r.framework ?? 'other framework')}) → Keras equivalent: **${qualifiedName(spec)}**.`];
+  if (e) lines.push('', `What differs: ${e.note ? md(e.note) : `${md(e.framework)} spells it ${code(e.name)}; same defaults.`}`);
+  return lines;
+}
+
+/**
+ * Hover Markdown for any spelling of a loss (Keras, tfa, compile string, torch/optax/tfjs). The extension wraps
+ * it in a trusted MarkdownString whose enabled commands are only our own.
+ */
+export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
+  const r = opts.resolved ?? resolveAnyName(name, true);
+  if (!r) throw new LossInspectorError(`Unknown loss '${name}'.`, { code: 'unknown-loss', received: name });
+  const spec = r.spec;
+  const out: string[] = [];
+  out.push(`$(symbol-function) ${nameLine(spec)}`, '');
+  if (r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
+  out.push(...body(spec));
+  if (opts.images !== false) { const img = curveImageMarkdown(spec); if (img) out.push(img, ''); }
+  if (opts.links?.length) out.push(opts.links.map((l) => `[${md(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
 }

@@ -1,0 +1,62 @@
+/**
+ * "Compute · Plot" above loss calls and constructors (and "Explain · Plot" above `loss='…'` compile strings).
+ * provideCodeLenses only scans for sites (fast); the commands are attached in resolveCodeLens.
+ */
+import * as vscode from 'vscode';
+import { findLossSites, type LossSite } from '../core/names';
+import { getSpec } from '../core/registry';
+import { Commands, HOVER_LANGUAGES } from './constants';
+import type { Services } from './services';
+import { exampleOpenArgs } from './hover';
+
+class LossLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly action: 'compute' | 'plot' | 'explain', readonly site: LossSite, readonly uri: string) {
+    super(range);
+  }
+}
+
+export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly s: Services) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): LossLens[] {
+    const cfg = this.s.settings(doc.uri);
+    if (!cfg.codeLensEnabled || token.isCancellationRequested) return [];
+    const text = doc.getText();
+    if (text.length > cfg.maxInputChars) return [];
+    const lenses: LossLens[] = [];
+    for (const site of findLossSites(text)) {
+      const range = new vscode.Range(site.line, site.start, site.line, site.end);
+      const first: 'compute' | 'explain' = site.computable && doc.languageId === 'python' ? 'compute' : 'explain';
+      lenses.push(new LossLens(range, first, site, doc.uri.toString()), new LossLens(range, 'plot', site, doc.uri.toString()));
+    }
+    return lenses;
+  }
+
+  resolveCodeLens(lens: LossLens): LossLens {
+    const { site } = lens;
+    switch (lens.action) {
+      case 'compute':
+        lens.command = { title: 'Compute', command: Commands.computeLoss, arguments: [{ uri: lens.uri }], tooltip: 'Evaluate every loss call in this file or cell and show the results inline' };
+        break;
+      case 'explain':
+        lens.command = { title: 'Explain', command: Commands.explain, arguments: [site.id], tooltip: `Documentation of ${site.id}` };
+        break;
+      case 'plot':
+        lens.command = { title: 'Plot', command: Commands.openPanel, arguments: [exampleOpenArgs(getSpec(site.id), { uri: lens.uri, line: site.line + 1 })], tooltip: `Plot ${site.id} and its gradient in the Loss Inspector panel` };
+        break;
+    }
+    return lens;
+  }
+}
+
+export function registerCodeLens(s: Services): { provider: LossCodeLensProvider; disposable: vscode.Disposable } {
+  const provider = new LossCodeLensProvider(s);
+  return { provider, disposable: vscode.languages.registerCodeLensProvider(HOVER_LANGUAGES.map((language) => ({ language })), provider) };
+}

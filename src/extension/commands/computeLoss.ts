@@ -1,0 +1,197 @@
+/**
+ * "Loss Inspector: Compute Loss". On two array literals: pick a loss and its parameters (or take them from the
+ * arguments / lossInspector.defaultLoss), evaluate, show the result inline. On anything else: evaluate the
+ * selection, or the whole file / notebook cell, as a Keras snippet, every call, no questions. Returns a summary
+ * the e2e suite reads.
+ */
+import * as vscode from 'vscode';
+import type { Config, ParamValue } from '../../core/spec';
+import { tryResolveLoss } from '../../core/registry';
+import { toJsonValue } from '../../core/format';
+import { Commands, TRUSTED_COMMANDS, LAST_CHOICE_KEY } from '../constants';
+import { classifySelection, parseTwoArrays } from '../snippetApi';
+import { run } from '../runner';
+import { runJob, type EvalJob, type JobOutput } from '../jobs';
+import type { Services } from '../services';
+import { commandUri } from '../services';
+import type { StoredResult } from '../store';
+import { decorationText, resultHoverMarkdown } from '../model/resultText';
+import { changedOnly } from '../model/lossPick';
+import { pickLoss, pickParams } from '../pickers';
+
+/** Arguments for programmatic use (tests, CodeLens, hover links); all optional. */
+export interface ComputeArgs {
+  /** Loss for a two-array selection (skips the quick pick). */
+  loss?: string;
+  /** Parameters for that loss (skips the parameter step; defaults when absent and `loss` is given). */
+  config?: Record<string, ParamValue>;
+  /** Document to evaluate (default: the active editor's). */
+  uri?: string;
+  /** [startLine, startChar, endLine, endChar], 0-based (default: the selection, or the whole document if empty). */
+  range?: [number, number, number, number];
+}
+
+export interface ComputeSummary {
+  kind: 'snippet' | 'arrays';
+  /** `line`/`lineEnd` are 1-based document lines of the call. */
+  results: { line: number; lineEnd: number; loss: string; printed: string; value: unknown }[];
+  /** `line` is 1-based. */
+  diagnostics: { line: number; message: string; severity: string }[];
+}
+
+interface LastChoice { loss: string; config: Config; recent: string[] }
+
+const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
+};
+
+/** The text to evaluate and how its offsets map to the document. */
+interface Target {
+  doc: vscode.TextDocument;
+  text: string;
+  /** Document offset of the evaluated text's first character (after `skip`). */
+  base: number;
+  /** Length of a prefix that is not in this document (the notebook cells above a cell). */
+  skip: number;
+  wholeDocument: boolean;
+}
+
+/** The code cells above a notebook cell, in its language, so their assignments are in scope. */
+function cellPrefix(doc: vscode.TextDocument): string {
+  if (doc.uri.scheme !== 'vscode-notebook-cell') return '';
+  for (const nb of vscode.workspace.notebookDocuments) {
+    const cells = nb.getCells();
+    const i = cells.findIndex((c) => c.document.uri.toString() === doc.uri.toString());
+    if (i < 0) continue;
+    const above = cells.slice(0, i).filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === doc.languageId);
+    return above.map((c) => c.document.getText() + '\n').join('');
+  }
+  return '';
+}
+
+async function resolveTarget(args: ComputeArgs | undefined): Promise<Target | undefined> {
+  let doc: vscode.TextDocument | undefined;
+  let range: vscode.Range | undefined;
+  if (args?.uri) {
+    const uri = vscode.Uri.parse(args.uri);
+    doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? await vscode.workspace.openTextDocument(uri);
+    if (args.range) range = new vscode.Range(args.range[0], args.range[1], args.range[2], args.range[3]);
+  } else {
+    const ed = vscode.window.activeTextEditor;
+    if (!ed) return undefined;
+    doc = ed.document;
+    if (args?.range) range = new vscode.Range(args.range[0], args.range[1], args.range[2], args.range[3]);
+    else if (!ed.selection.isEmpty) range = ed.selection;
+  }
+  if (range && !range.isEmpty) {
+    range = doc.validateRange(range);
+    return { doc, text: doc.getText(range), base: doc.offsetAt(range.start), skip: 0, wholeDocument: false };
+  }
+  const prefix = cellPrefix(doc);
+  return { doc, text: prefix + doc.getText(), base: 0, skip: prefix.length, wholeDocument: true };
+}
+
+/** Entry point of the command. */
+export async function computeLoss(s: Services, args?: ComputeArgs): Promise<ComputeSummary | undefined> {
+  const target = await resolveTarget(args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined);
+  if (!target) {
+    vscode.window.setStatusBarMessage('$(info) Loss Inspector: open a Python, JavaScript or TypeScript file (or a notebook cell) first.', 4000);
+    return undefined;
+  }
+  const cfg = s.settings(target.doc.uri);
+  const limits = { maxInputChars: cfg.maxInputChars, maxDepth: cfg.maxDepth };
+  const kind = target.text.length <= cfg.maxInputChars ? classifySelection(target.text) : 'snippet';
+  let job: EvalJob;
+  if (kind === 'arrays') {
+    // Small inputs: parse first, so a typo is reported before any question is asked.
+    if (target.text.length <= cfg.workerThresholdChars) {
+      try { parseTwoArrays(target.text); } catch { return finish(s, target, runJob({ kind: 'arrays', text: target.text, loss: 'MeanSquaredError', config: {}, limits })); }
+    }
+    const choice = await chooseLoss(s, args, cfg.defaultLoss);
+    if (!choice) return undefined;
+    job = { kind: 'arrays', text: target.text, loss: choice.loss, config: choice.config, limits };
+  } else {
+    job = { kind: 'snippet', text: target.text, limits };
+  }
+  const t0 = Date.now();
+  const out = await run(job, { workerThresholdChars: cfg.workerThresholdChars, timeoutMs: cfg.timeoutSeconds * 1000, workerPath: s.workerPath });
+  s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) in ${Date.now() - t0} ms${out.usedWorker ? ' (worker)' : ''} — ${target.doc.uri.toString()}`);
+  return finish(s, target, out);
+}
+
+async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLoss: string): Promise<{ loss: string; config: Config } | undefined> {
+  const state = s.context.workspaceState;
+  const last = state.get<LastChoice>(LAST_CHOICE_KEY);
+  let loss: string | undefined = args?.loss;
+  let config: Config | undefined = args?.config;
+  if (loss) return { loss, config: config ?? {} };
+  if (defaultLoss && tryResolveLoss(defaultLoss)) {
+    const spec = tryResolveLoss(defaultLoss)!.spec;
+    return { loss: defaultLoss, config: config ?? (last && last.loss === spec.id ? last.config : {}) };
+  }
+  const spec = await pickLoss(last?.recent ?? (last ? [last.loss] : []));
+  if (!spec) return undefined;
+  loss = spec.id;
+  if (!config) {
+    config = await pickParams(spec, last && last.loss === spec.id ? last.config : {});
+    if (!config) return undefined;
+  }
+  config = changedOnly(spec, config);
+  const recent = [spec.id, ...(last?.recent ?? []).filter((r) => r !== spec.id)].slice(0, 3);
+  await state.update(LAST_CHOICE_KEY, { loss: spec.id, config, recent } satisfies LastChoice);
+  return { loss, config };
+}
+
+/** Maps job offsets to the document, stores decorations and diagnostics, and builds the returned summary. */
+function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
+  const { doc, base, skip } = target;
+  // Notebook cells are evaluated after the code cells above them: keep what falls inside this cell only.
+  const out: JobOutput = skip ? {
+    kind: raw.kind,
+    results: raw.results.filter((r) => r.offset >= skip).map((r) => ({ ...r, offset: r.offset - skip, end: r.end - skip })),
+    diagnostics: raw.diagnostics.filter((d) => d.offset >= skip || d.severity === 'error').map((d) => (d.offset >= skip
+      ? { ...d, offset: d.offset - skip }
+      : { ...d, offset: 0, length: 1, message: `In a cell above: ${d.message}` })),
+  } : raw;
+  const textLen = target.text.length - skip;
+  const precision = s.settings(doc.uri).precision;
+  const pos = (off: number) => doc.positionAt(base + Math.max(0, Math.min(off, textLen)));
+  const stored: StoredResult[] = out.results.map((r) => {
+    const start = pos(r.offset), endOff = Math.max(r.offset, r.end - 1);
+    const end = pos(endOff);
+    const id = s.store.newId();
+    const openArgs = r.request && JSON.stringify(r.request).length <= 4000
+      ? { request: r.request, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } }
+      : { resultRef: id, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } };
+    const links = [
+      { label: 'Open in panel', uri: commandUri(Commands.openPanel, openArgs), title: 'Plot this call in the Loss Inspector panel' },
+      { label: 'Copy as Python literal', uri: commandUri(Commands.copyResult, { uri: doc.uri.toString(), line: start.line }), title: 'Copy the value' },
+    ];
+    const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes }), true);
+    hover.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
+    return {
+      id, uri: doc.uri.toString(), startLine: start.line, endLine: end.line, text: r.text, printed: r.printed, result: r.result,
+      request: r.request, notes: r.notes, decoration: decorationText(r.result, precision), hover,
+    };
+  });
+  const diags = out.diagnostics.map((d) => {
+    const start = pos(d.offset);
+    let end = pos(d.offset + Math.max(0, d.length));
+    if (end.isEqual(start)) end = doc.lineAt(start.line).range.end.isEqual(start) ? start : start.translate(0, 1);
+    const diag = new vscode.Diagnostic(new vscode.Range(start, end), d.message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Information);
+    diag.source = 'Loss Inspector';
+    return diag;
+  });
+  s.store.set(doc.uri, stored, diags);
+  const errors = out.diagnostics.filter((d) => d.severity === 'error').length;
+  vscode.window.setStatusBarMessage(`$(graph-line) Loss Inspector: ${stored.length} result${stored.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (see Problems)` : ''}`, 5000);
+  return {
+    kind: out.kind,
+    results: stored.map((r) => ({ line: r.startLine + 1, lineEnd: r.endLine + 1, loss: r.result.callee, printed: r.printed, value: toJsonValue(r.result.value) })),
+    diagnostics: diags.map((d, i) => ({ line: d.range.start.line + 1, message: d.message, severity: out.diagnostics[i].severity })),
+  };
+}
+
+export function registerComputeLoss(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.computeLoss, (args?: ComputeArgs) => computeLoss(s, args));
+}

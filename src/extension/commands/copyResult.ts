@@ -1,0 +1,24 @@
+/** "Loss Inspector: Copy Result as Python Literal": the result at the cursor (or the latest one) to the clipboard. */
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import type { Services } from '../services';
+import { pythonLiteral } from '../model/resultText';
+
+export async function copyResult(s: Services, args?: { uri?: string; line?: number }): Promise<string | undefined> {
+  const ed = vscode.window.activeTextEditor;
+  const uri = args?.uri ? vscode.Uri.parse(args.uri) : ed?.document.uri;
+  const line = args?.line ?? (ed && uri && ed.document.uri.toString() === uri.toString() ? ed.selection.active.line : undefined);
+  const r = s.store.find(uri, line);
+  if (!r) {
+    vscode.window.setStatusBarMessage('$(info) Loss Inspector: no result to copy — run Compute Loss first.', 4000);
+    return undefined;
+  }
+  const text = pythonLiteral(r.result.value);
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(`$(copy) Copied ${text.length > 40 ? text.slice(0, 40) + '…' : text}`, 4000);
+  return text;
+}
+
+export function registerCopyResult(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.copyResult, (args?: { uri?: string; line?: number }) => copyResult(s, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined));
+}

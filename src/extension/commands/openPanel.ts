@@ -1,0 +1,24 @@
+/** "Loss Inspector: Open Loss Panel": opens (or reveals) the panel, optionally on a request. */
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import type { PanelOpenArgs } from '../panelApi';
+import type { Services } from '../services';
+
+/** PanelOpenArgs, or a reference to a stored result whose request was too large for a command link. */
+export type OpenPanelArgs = PanelOpenArgs & { resultRef?: string };
+
+export function openPanel(s: Services, args?: OpenPanelArgs): boolean {
+  let a: PanelOpenArgs | undefined = args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined;
+  if (args?.resultRef) {
+    const r = s.store.get(args.resultRef);
+    const { resultRef: _ref, ...rest } = args;
+    a = r?.request ? { ...rest, request: r.request } : rest;
+    if (!r) s.log.warn(`openPanel: result ${args.resultRef} is gone (its document changed); opening the panel without it`);
+  }
+  s.panel.open(a);
+  return true;
+}
+
+export function registerOpenPanel(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.openPanel, (args?: OpenPanelArgs) => openPanel(s, args));
+}

@@ -1,0 +1,8 @@
+/** `lossInspector._state` (test-only, not contributed): what the extension currently shows. */
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import type { Services } from '../services';
+
+export function registerState(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.state, () => s.store.state());
+}

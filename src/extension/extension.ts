@@ -1,0 +1,47 @@
+/**
+ * Loss Inspector's extension host entry: wires the commands, the inline results, the hover docs, the CodeLens
+ * and the panel. Activated by Python/JS/TS editors, Jupyter notebooks, our commands and a restored panel.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CONFIG_SECTION, OUTPUT_CHANNEL, Settings } from './constants';
+import { ResultStore } from './store';
+import { readSettings } from './settings';
+import { registerPanel } from './panelApi';
+import type { Services } from './services';
+import { registerComputeLoss } from './commands/computeLoss';
+import { registerOpenPanel } from './commands/openPanel';
+import { registerCopyResult } from './commands/copyResult';
+import { registerClearResults } from './commands/clearResults';
+import { registerExplain } from './commands/explain';
+import { registerState } from './commands/state';
+import { registerHover } from './hover';
+import { registerCodeLens } from './codelens';
+
+export function activate(context: vscode.ExtensionContext): { services: Services } {
+  const t0 = Date.now();
+  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
+  const store = new ResultStore(log);
+  const panel = registerPanel(context, log);
+  const s: Services = {
+    context, log, store, panel,
+    settings: (scope) => readSettings(scope),
+    workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
+  };
+  const lens = registerCodeLens(s);
+  context.subscriptions.push(
+    log, store, panel,
+    registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s),
+    registerHover(s), lens.disposable,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
+      if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');
+    }),
+  );
+  log.info(`activated in ${Date.now() - t0} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
+  return { services: s };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

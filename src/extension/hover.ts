@@ -1,0 +1,68 @@
+/**
+ * Hover docs on loss names in Python files, notebook cells (selectors without a scheme cover both), JS and TS.
+ * Multiple hover providers are merged, so ours is shown next to Pylance's, never instead of it.
+ */
+import * as vscode from 'vscode';
+import { findLossNameAt } from '../core/names';
+import { hoverMarkdown } from '../core/explain';
+import type { LossSpec } from '../core/spec';
+import { Commands, HOVER_LANGUAGES, TRUSTED_COMMANDS } from './constants';
+import type { Services } from './services';
+import { commandUri } from './services';
+import type { PanelOpenArgs } from './panelApi';
+
+/** Panel arguments that plot a loss on its own small example. */
+export function exampleOpenArgs(spec: LossSpec, source?: { uri: string; line: number }): PanelOpenArgs {
+  return {
+    request: {
+      loss: spec.id, yTrue: spec.example.yTrue, yPred: spec.example.yPred,
+      ...(spec.example.sampleWeight !== undefined ? { sampleWeight: spec.example.sampleWeight } : {}),
+      ...(spec.example.config ? { config: spec.example.config } : {}),
+    },
+    title: spec.id,
+    ...(source ? { source } : {}),
+  };
+}
+
+export class LossHoverProvider implements vscode.HoverProvider {
+  /** Markdown of the last few names: the image sweep costs a few ms, hovers repeat often. */
+  private readonly cache = new Map<string, string>();
+
+  constructor(private readonly s: Services) {}
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
+    const cfg = this.s.settings(doc.uri);
+    if (!cfg.hoverEnabled || token.isCancellationRequested) return undefined;
+    const line = doc.lineAt(position.line).text;
+    if (line.length > 5000) return undefined;
+    const found = findLossNameAt(line, position.character);
+    if (!found) return undefined;
+    const spec = found.resolved.spec;
+    const links = [
+      { label: '$(graph-line) Open in panel', uri: commandUri(Commands.openPanel, exampleOpenArgs(spec, { uri: doc.uri.toString(), line: position.line + 1 })), title: `Plot ${spec.id} in the Loss Inspector panel` },
+      ...(found.resolved.kind !== 'foreign' && doc.languageId === 'python'
+        ? [{ label: '$(play) Compute here', uri: commandUri(Commands.computeLoss, { uri: doc.uri.toString() }), title: 'Evaluate every loss call of this file or cell' }]
+        : []),
+      { label: '$(book) Full docs', uri: commandUri(Commands.explain, spec.id), title: 'Open the documentation in a Markdown preview' },
+    ];
+    const key = `${found.name}|${found.quoted}|${cfg.hoverImages}|${links.map((l) => l.uri).join('|')}`;
+    let md = this.cache.get(key);
+    if (md === undefined) {
+      try {
+        md = hoverMarkdown(found.name, { resolved: found.resolved, images: cfg.hoverImages, links });
+      } catch (e) {
+        this.s.log.error(`hover for ${found.name}: ${(e as Error).stack ?? e}`);
+        return undefined;
+      }
+      if (this.cache.size > 50) this.cache.clear();
+      this.cache.set(key, md);
+    }
+    const ms = new vscode.MarkdownString(md, true);
+    ms.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
+    return new vscode.Hover(ms, new vscode.Range(position.line, found.start, position.line, found.end));
+  }
+}
+
+export function registerHover(s: Services): vscode.Disposable {
+  return vscode.languages.registerHoverProvider(HOVER_LANGUAGES.map((language) => ({ language })), new LossHoverProvider(s));
+}

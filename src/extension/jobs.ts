@@ -1,0 +1,111 @@
+/**
+ * One evaluation job, runnable on the extension host or in the worker (no vscode here): a snippet (every call
+ * evaluated) or two array literals with a chosen loss. The output is structured-clone safe.
+ */
+import type { EvalResult } from '../core/evaluate';
+import type { Config } from '../core/spec';
+import type { Nested, Tensor } from '../core/tensor';
+import { evaluate } from '../core/evaluate';
+import { LossInspectorError } from '../core/errors';
+import { formatKeras } from '../core/format';
+import { toNested } from '../core/tensor';
+import { evaluateSnippet, parseTwoArrays, type SnippetResult } from './snippetApi';
+import type { SerializableRequest } from './panelApi';
+
+export interface JobLimits { maxInputChars: number; maxDepth: number }
+
+export type EvalJob =
+  | { kind: 'snippet'; text: string; limits: JobLimits }
+  | { kind: 'arrays'; text: string; loss: string; config: Config; limits: JobLimits };
+
+export interface JobResult {
+  /** Offsets into the job's text (end exclusive). */
+  offset: number;
+  end: number;
+  text: string;
+  printed: string;
+  result: EvalResult;
+  request?: SerializableRequest;
+  notes: string[];
+}
+
+export interface JobDiagnostic { offset: number; length: number; message: string; severity: 'error' | 'warning' | 'info' }
+
+export interface JobOutput { kind: 'snippet' | 'arrays'; results: JobResult[]; diagnostics: JobDiagnostic[] }
+
+function isTensor(x: unknown): x is Tensor {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as Tensor).data instanceof Float64Array;
+}
+
+function nested(x: Tensor | Nested): Nested {
+  return isTensor(x) ? toNested(x) : x;
+}
+
+/** A request in the panel's JSON form (loss by id, arrays as nested lists). */
+export function serializableRequest(req: SnippetResult['request']): SerializableRequest | undefined {
+  if (!req) return undefined;
+  return {
+    loss: typeof req.loss === 'string' ? req.loss : req.loss.id,
+    yTrue: nested(req.yTrue), yPred: nested(req.yPred),
+    ...(req.sampleWeight != null ? { sampleWeight: nested(req.sampleWeight) } : {}),
+    ...(req.config ? { config: req.config } : {}),
+    ...(req.mode ? { mode: req.mode } : {}),
+  };
+}
+
+function limitCheck(text: string, limits: JobLimits): void {
+  if (text.length > limits.maxInputChars) {
+    throw new LossInspectorError(`The input has ${text.length.toLocaleString('en-US')} characters, more than lossInspector.maxInputChars (${limits.maxInputChars.toLocaleString('en-US')}). Select less, or raise the setting.`,
+      { code: 'limit', offset: 0, length: Math.min(text.length, 1) });
+  }
+}
+
+/** Where an error of an arrays job points: its own offset, else the literal it is about, else the whole text. */
+function arraysErrorRange(e: LossInspectorError, text: string, ranges: [number, number][] | null): [number, number] {
+  if (e.details.offset !== undefined) return [e.details.offset, e.details.length ?? 1];
+  if (ranges && e.details.argument === 'y_true') return [ranges[0][0], ranges[0][1] - ranges[0][0]];
+  if (ranges && e.details.argument === 'y_pred') return [ranges[1][0], ranges[1][1] - ranges[1][0]];
+  const lead = text.length - text.trimStart().length;
+  return [lead, Math.max(1, text.trim().length)];
+}
+
+/** Runs a job. Bad input becomes diagnostics; only bugs throw. */
+export function runJob(job: EvalJob): JobOutput {
+  try {
+    limitCheck(job.text, job.limits);
+  } catch (e) {
+    const err = e as LossInspectorError;
+    return { kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message: err.message, severity: 'error' }] };
+  }
+  if (job.kind === 'snippet') {
+    const out = evaluateSnippet(job.text, { maxInputChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth });
+    return {
+      kind: 'snippet',
+      results: out.results.map((r) => ({ offset: r.offset, end: r.end, text: r.text, printed: r.printed, result: r.result, request: serializableRequest(r.request), notes: r.notes ?? [] })),
+      diagnostics: out.diagnostics.map((d) => ({ offset: d.offset, length: d.length, message: d.message, severity: d.severity })),
+    };
+  }
+  let ranges: [number, number][] | null = null;
+  try {
+    const parsed = parseTwoArrays(job.text);
+    ranges = parsed.ranges.map((r) => [r[0], r[1]] as [number, number]);
+    const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config });
+    const lead = job.text.length - job.text.trimStart().length;
+    return {
+      kind: 'arrays',
+      results: [{
+        offset: lead, end: job.text.trimEnd().length, text: job.text.trim().slice(0, 200), printed: formatKeras(result.value), result,
+        request: { loss: job.loss, yTrue: toNested(parsed.yTrue), yPred: toNested(parsed.yPred), ...(parsed.sampleWeight ? { sampleWeight: toNested(parsed.sampleWeight) } : {}), config: job.config },
+        notes: [],
+      }],
+      diagnostics: [],
+    };
+  } catch (e) {
+    if (!(e instanceof LossInspectorError)) {
+      // parse errors from literal scanning are LossInspectorErrors too; anything else is reported as is
+      return { kind: 'arrays', results: [], diagnostics: [{ offset: 0, length: Math.max(1, job.text.length), message: `Internal error: ${(e as Error).message}`, severity: 'error' }] };
+    }
+    const [offset, length] = arraysErrorRange(e, job.text, ranges);
+    return { kind: 'arrays', results: [], diagnostics: [{ offset, length, message: e.message, severity: 'error' }] };
+  }
+}

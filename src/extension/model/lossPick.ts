@@ -1,0 +1,139 @@
+/**
+ * What the loss and parameter quick picks show, without vscode: every loss grouped by family (separators),
+ * one-line descriptions with the searchable aliases, parameter rows with defaults, and parsing of typed values.
+ */
+import type { Family, LossSpec, ParamSpec, ParamValue, Config } from '../../core/spec';
+import { ALL_SPECS } from '../../core/registry';
+import { allParams, checkParam } from '../../core/config';
+import { pyRepr, LossInspectorError } from '../../core/errors';
+
+export const FAMILY_LABELS: Record<Family, string> = {
+  regression: 'Regression',
+  probabilistic: 'Probabilistic (cross-entropy, KL, Poisson)',
+  hinge: 'Hinge',
+  similarity: 'Similarity',
+  segmentation: 'Segmentation and boxes',
+  'metric-learning': 'Metric learning',
+  sequence: 'Sequence',
+};
+const FAMILY_ORDER: Family[] = ['regression', 'probabilistic', 'hinge', 'similarity', 'segmentation', 'metric-learning', 'sequence'];
+
+export type PickEntry =
+  | { kind: 'separator'; label: string }
+  | { kind: 'loss'; id: string; label: string; description: string; detail: string };
+
+function lossEntry(spec: LossSpec): PickEntry {
+  const names = [spec.functionName, ...spec.aliases].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
+  const where = spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses';
+  return { kind: 'loss', id: spec.id, label: spec.id, description: [where, ...names].join(' · '), detail: spec.doc.summary };
+}
+
+/**
+ * The loss quick pick: an optional "Recently used" group, then one group per family in a fixed order (Keras
+ * before tfa inside a family). Every spec appears exactly once per group it is in.
+ */
+export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[] = ALL_SPECS): PickEntry[] {
+  const out: PickEntry[] = [];
+  const rec = recent.map((id) => specs.find((s) => s.id === id)).filter((s): s is LossSpec => !!s);
+  if (rec.length) out.push({ kind: 'separator', label: 'Recently used' }, ...rec.map(lossEntry));
+  const families = [...FAMILY_ORDER, ...new Set(specs.map((s) => s.family).filter((f) => !FAMILY_ORDER.includes(f)))];
+  for (const fam of families) {
+    const group = specs.filter((s) => s.family === fam);
+    if (!group.length) continue;
+    group.sort((a, b) => (a.framework === b.framework ? 0 : a.framework === 'keras' ? -1 : 1));
+    out.push({ kind: 'separator', label: FAMILY_LABELS[fam] ?? fam }, ...group.map(lossEntry));
+  }
+  return out;
+}
+
+export interface ParamRow {
+  name: string;
+  value: ParamValue;
+  isDefault: boolean;
+  /** `delta = 1.0` (or `delta = 2.0 (default 1.0)`). */
+  label: string;
+  detail: string;
+  spec: ParamSpec;
+}
+
+/** Parameters offered for editing (not `name`, which never changes a number). */
+export function editableParams(spec: LossSpec): ParamSpec[] {
+  return allParams(spec).filter((p) => p.name !== 'name' && !(p.name === 'reduction' && spec.fixedReduction));
+}
+
+function same(a: ParamValue, b: ParamValue): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The rows of the parameter picker for the current config (values not in `config` are the defaults). */
+export function paramRows(spec: LossSpec, config: Config): ParamRow[] {
+  return editableParams(spec).map((p) => {
+    const def = p.name === 'reduction' ? (spec.defaultReduction === 'none' ? null : spec.defaultReduction) : p.default;
+    const has = Object.prototype.hasOwnProperty.call(config, p.name);
+    const value = has ? config[p.name] : def;
+    const isDefault = !has || same(value, def);
+    return { name: p.name, value, isDefault, label: `${p.name} = ${pyRepr(value)}${isDefault ? '' : ` (default ${pyRepr(def)})`}`, detail: p.doc, spec: p };
+  });
+}
+
+/** The choices offered as a list instead of a text box (bool and enum parameters). */
+export function paramChoices(p: ParamSpec): ParamValue[] | null {
+  if (p.type === 'bool') return [true, false];
+  if (p.type === 'enum' && p.choices) return p.choices;
+  return null;
+}
+
+/**
+ * Parses what a user typed for a parameter, Python-style (None, True/False, numbers, inf/nan, [lists], (tuples),
+ * quoted or bare strings), and validates it against the spec. Throws LossInspectorError with what to fix.
+ */
+export function parseParamInput(spec: LossSpec, name: string, text: string): ParamValue {
+  const p = allParams(spec).find((q) => q.name === name);
+  if (!p) throw new LossInspectorError(`${spec.id} has no parameter \`${name}\`.`, { loss: spec.id, argument: name, code: 'unknown-param' });
+  const v = parsePyValue(text.trim());
+  return checkParam(spec.id, p, v);
+}
+
+function parsePyValue(s: string): ParamValue {
+  if (s === '' || s === 'None' || s === 'null') return null;
+  if (s === 'True' || s === 'true') return true;
+  if (s === 'False' || s === 'false') return false;
+  const n = parseNumber(s);
+  if (n !== undefined) return n;
+  if ((s.startsWith('[') && s.endsWith(']')) || (s.startsWith('(') && s.endsWith(')'))) {
+    const inner = s.slice(1, -1).trim();
+    if (!inner) return [];
+    return splitTop(inner).map((x) => parsePyValue(x.trim()));
+  }
+  const q = /^(['"])(.*)\1$/.exec(s);
+  if (q) return q[2];
+  return s;
+}
+
+function parseNumber(s: string): number | undefined {
+  if (/^[+-]?(inf|infinity|float\(['"]inf['"]\)|np\.inf|math\.inf)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^(nan|np\.nan|math\.nan|float\(['"]nan['"]\))$/i.test(s)) return NaN;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Number(s);
+  return undefined;
+}
+
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (c === ',' && depth === 0) { out.push(s.slice(start, i)); start = i + 1; }
+  }
+  const last = s.slice(start);
+  if (last.trim()) out.push(last);
+  return out;
+}
+
+/** Drops entries equal to the defaults, so the remembered/returned config only lists what the user changed. */
+export function changedOnly(spec: LossSpec, config: Config): Config {
+  const out: Config = {};
+  for (const r of paramRows(spec, config)) if (!r.isDefault) out[r.name] = r.value;
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * Text shown for an evaluated call, without vscode: the inline `→ 0.2876821` decoration, the Markdown of its
+ * hover (per-sample values, gradient, the reduction's numerator and divisor, clipped elements, warnings, notes),
+ * and the value as a Python/NumPy literal for the clipboard.
+ */
+import type { EvalResult } from '../../core/evaluate';
+import type { Tensor } from '../../core/tensor';
+import { float32Digits, formatKeras } from '../../core/format';
+import { shapeStr } from '../../core/tensor';
+
+/** The precision that means "as Keras prints float32" (shortest round-trip repr). */
+export const KERAS_PRECISION = 7;
+
+/** One number for display: Keras's float32 repr at the default precision, else `precision` significant digits. */
+export function formatNumber(x: number, precision = KERAS_PRECISION): string {
+  if (precision === KERAS_PRECISION || !Number.isFinite(x)) return float32Digits(x);
+  const p = Math.min(17, Math.max(1, Math.round(precision)));
+  const s = Number(x.toPrecision(p));
+  const a = Math.abs(s);
+  if (a !== 0 && (a < 1e-4 || a >= 1e16)) return s.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return Number.isInteger(s) ? `${s}.0` : String(s);
+}
+
+/** A tensor on one line: `[0.91, 0.59]`, elided in the middle past `maxItems` numbers. */
+export function inlineTensor(t: Tensor, precision = KERAS_PRECISION, maxItems = 6): string {
+  if (t.shape.length === 0) return formatNumber(t.data[0], precision);
+  const n = t.data.length;
+  if (t.shape.length === 1 && n <= maxItems) return `[${Array.from(t.data, (v) => formatNumber(v, precision)).join(', ')}]`;
+  const head = Array.from(t.data.slice(0, Math.min(n, maxItems)), (v) => formatNumber(v, precision));
+  if (n <= maxItems) return `[${head.join(', ')}] shape ${shapeStr(t.shape)}`;
+  return `[${head.join(', ')}, …] shape ${shapeStr(t.shape)}`;
+}
+
+/** The text after a result's last line. A ⚠ marks results that carry pitfall warnings. */
+export function decorationText(r: EvalResult, precision = KERAS_PRECISION): string {
+  return `→ ${inlineTensor(r.value, precision)}${r.trace.warnings.length ? ' ⚠' : ''}`;
+}
+
+/** A tensor as a code block: NumPy's print for small ones, the first values and the shape for large ones. */
+function tensorBlock(t: Tensor, precision: number, max = 64): string {
+  if (t.data.length <= max && precision === KERAS_PRECISION) return ['```python', formatKeras(t), '```'].join('\n');
+  return ['```text', inlineTensor(t, precision, t.data.length <= max ? max : 12), '```'].join('\n');
+}
+
+function esc(s: string): string {
+  return s.replace(/([\\`*<>])/g, '\\$1').replace(/\]\(/g, ']\\(');
+}
+
+export interface ResultHoverOptions {
+  precision?: number;
+  /** Command links (`command:` URIs) appended at the end. */
+  links?: { label: string; uri: string; title?: string }[];
+  /** Notes from the snippet evaluator (skipped arguments, assumptions). */
+  notes?: string[];
+  /** The source text of the call, shown as the title. */
+  text?: string;
+}
+
+/** The Markdown of the hover on a result decoration. */
+export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}): string {
+  const precision = opts.precision ?? KERAS_PRECISION;
+  const out: string[] = [];
+  const cfg = Object.entries(r.config).filter(([k]) => k !== 'name' && k !== 'dtype');
+  out.push(`**${esc(r.callee)}** (${r.mode}) → \`${inlineTensor(r.value, precision, 8)}\``);
+  if (cfg.length) out.push('', cfg.map(([k, v]) => `\`${k}=${JSON.stringify(v)}\``).join(' '));
+  out.push('', `Shapes: y_true ${shapeStr(r.shapes.yTrue)}, y_pred ${shapeStr(r.shapes.yPred)}${r.shapes.sampleWeight ? `, sample_weight ${shapeStr(r.shapes.sampleWeight)}` : ''}`);
+  if (r.reduction) {
+    const red = r.reduction;
+    if (red.unreduced) out.push('', `**Reduction** \`${red.reduction}\`: returned unreduced, shape ${shapeStr(red.weightedShape)}.`);
+    else if (red.divisor === null) out.push('', `**Reduction** \`${red.reduction}\`: Σ weighted values = ${formatNumber(red.numerator, precision)} (no division).`);
+    else out.push('', `**Reduction** \`${red.reduction}\`: ${formatNumber(red.numerator, precision)} / ${formatNumber(red.divisor, precision)} (${red.divisorKind ?? 'divisor'}) = ${inlineTensor(r.value, precision)}.`);
+  }
+  out.push('', '**Per-sample values**', '', tensorBlock(r.perSample, precision));
+  if (r.weighted !== r.perSample && r.reduction?.weights) out.push('', '**Weighted**', '', tensorBlock(r.weighted, precision));
+  out.push('', `**Gradient** d(${r.value.shape.length ? 'Σ result' : 'result'})/d(y_pred)`, '', tensorBlock(r.grad, precision));
+  const t = r.trace;
+  if (t.clipped && t.clipped.count) {
+    const idx = t.clipped.indices.slice(0, 12).join(', ');
+    out.push('', `**Clipped:** ${t.clipped.count} element(s) of y_pred clipped to [${formatNumber(t.clipped.lo)}, ${formatNumber(t.clipped.hi)}] (flat indices ${idx}${t.clipped.count > 12 ? ', …' : ''}); their gradient is 0.`);
+  }
+  if (t.renormalizedRows && t.renormalizedRows.count) out.push('', `**Renormalised:** ${t.renormalizedRows.count} row(s) of y_pred did not sum to 1 and were divided by their sum (e.g. row ${t.renormalizedRows.rows[0]}: Σ = ${formatNumber(t.renormalizedRows.sums[0])}).`);
+  if (t.labelConversion) out.push('', `**Labels:** ${esc(t.labelConversion)}`);
+  if (t.smoothedLabels) out.push('', '**Smoothed labels used**', '', tensorBlock(t.smoothedLabels, precision));
+  if (t.warnings.length) out.push('', ...t.warnings.map((w) => `⚠ ${esc(w.message)}`).flatMap((l) => [l, '']));
+  const notes = [...(opts.notes ?? []), ...t.notes];
+  if (notes.length) out.push('', ...notes.map((n) => `- ${esc(n)}`));
+  if (opts.links?.length) out.push('', opts.links.map((l) => `[${esc(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function pyNum(x: number): string {
+  if (Number.isNaN(x)) return 'np.nan';
+  if (x === Infinity) return 'np.inf';
+  if (x === -Infinity) return '-np.inf';
+  return float32Digits(x);
+}
+
+/** The value as Python: a float for a scalar, `np.array([...], dtype=np.float32)` for a tensor. */
+export function pythonLiteral(t: Tensor): string {
+  if (t.shape.length === 0) {
+    const s = pyNum(t.data[0]);
+    return s.startsWith('np.') || s.startsWith('-np.') ? `float(${s})` : s;
+  }
+  let pos = 0;
+  const rec = (ax: number): string => {
+    const parts: string[] = [];
+    for (let i = 0; i < t.shape[ax]; i++) parts.push(ax === t.shape.length - 1 ? pyNum(t.data[pos++]) : rec(ax + 1));
+    return `[${parts.join(', ')}]`;
+  };
+  return `np.array(${rec(0)}, dtype=np.float32)`;
+}

@@ -1,0 +1,61 @@
+/** The loss quick pick (grouped by family, aliases searchable) and the parameter picker ("Compute" on top). */
+import * as vscode from 'vscode';
+import type { Config, LossSpec, ParamValue } from '../core/spec';
+import { getSpec } from '../core/registry';
+import { pyRepr, LossInspectorError } from '../core/errors';
+import { lossPickEntries, paramRows, paramChoices, parseParamInput } from './model/lossPick';
+
+interface LossItem extends vscode.QuickPickItem { id?: string }
+
+/** Every loss, grouped by family; the recently used ones first. */
+export async function pickLoss(recent: string[], title = 'Loss Inspector: Compute Loss — choose a loss'): Promise<LossSpec | undefined> {
+  const items: LossItem[] = lossPickEntries(recent).map((e) => (e.kind === 'separator'
+    ? { label: e.label, kind: vscode.QuickPickItemKind.Separator }
+    : { label: e.label, description: e.description, detail: e.detail, id: e.id }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title, placeHolder: 'Type a class, function, compile string or alias (mse, bce, huber, …)', matchOnDescription: true, matchOnDetail: true,
+  });
+  return picked?.id ? getSpec(picked.id) : undefined;
+}
+
+interface ParamItem extends vscode.QuickPickItem { param?: string; compute?: boolean; reset?: boolean }
+
+/**
+ * Shows the parameters with their current values (defaults marked); choosing one edits it (a list for bool and
+ * enum parameters, a validated input box otherwise); "Compute" returns the config. Escape cancels.
+ */
+export async function pickParams(spec: LossSpec, initial: Config): Promise<Config | undefined> {
+  const config: Config = { ...initial };
+  for (;;) {
+    const rows = paramRows(spec, config);
+    if (!rows.length) return config;
+    const changed = rows.filter((r) => !r.isDefault).length;
+    const items: ParamItem[] = [
+      { label: '$(play) Compute', description: `${spec.id}(${rows.filter((r) => !r.isDefault).map((r) => `${r.name}=${pyRepr(r.value)}`).join(', ')})`, compute: true },
+      ...(changed ? [{ label: '$(discard) Reset to defaults', reset: true } as ParamItem] : []),
+      { label: 'Parameters', kind: vscode.QuickPickItemKind.Separator },
+      ...rows.map((r) => ({ label: r.label, description: r.isDefault ? 'default' : 'changed', detail: r.detail, param: r.name })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: `Loss Inspector: ${spec.id} — parameters`, placeHolder: 'Compute, or choose a parameter to change it', matchOnDetail: false });
+    if (!picked) return undefined;
+    if (picked.compute) return config;
+    if (picked.reset) { for (const k of Object.keys(config)) delete config[k]; continue; }
+    const row = rows.find((r) => r.name === picked.param);
+    if (!row) continue;
+    const v = await editParam(spec, row.name, row.value, row.spec.doc, paramChoices(row.spec));
+    if (v !== undefined) config[row.name] = v.value;
+  }
+}
+
+async function editParam(spec: LossSpec, name: string, current: ParamValue, doc: string, choices: ParamValue[] | null): Promise<{ value: ParamValue } | undefined> {
+  if (choices) {
+    const picked = await vscode.window.showQuickPick(choices.map((c) => ({ label: pyRepr(c), description: JSON.stringify(c) === JSON.stringify(current) ? 'current' : undefined, value: c })), { title: `${spec.id}: ${name}`, placeHolder: doc });
+    return picked ? { value: picked.value } : undefined;
+  }
+  const text = await vscode.window.showInputBox({
+    title: `${spec.id}: ${name}`, prompt: doc, value: pyRepr(current),
+    validateInput: (t) => { try { parseParamInput(spec, name, t); return undefined; } catch (e) { return e instanceof LossInspectorError ? e.message : String(e); } },
+  });
+  if (text === undefined) return undefined;
+  return { value: parseParamInput(spec, name, text) };
+}

@@ -1,0 +1,20 @@
+/** What the commands and providers share: logging, settings, the result store, the panel, the runner. */
+import type * as vscode from 'vscode';
+import type { ResultStore } from './store';
+import type { PanelHandle } from './panelApi';
+import type { LossInspectorSettings } from './settings';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  store: ResultStore;
+  panel: PanelHandle;
+  settings(scope?: vscode.ConfigurationScope): LossInspectorSettings;
+  /** Absolute path of dist/worker.js. */
+  workerPath: string;
+}
+
+/** A `command:` URI for a Markdown link; VS Code spreads the JSON array into the command's arguments. */
+export function commandUri(command: string, ...args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
