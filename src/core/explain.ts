@@ -91,7 +91,8 @@ export function curveImageMarkdown(spec: LossSpec): string {
   const curve = hoverCurve(spec);
   if (!curve) return '';
   const svg = curveSvg(curve, { title: `${spec.id}: loss and gradient against ${curve.xLabel}` });
-  return `![${spec.id}: loss (solid) and gradient (dashed) against ${curve.xLabel}](${svgDataUri(svg)})`;
+  const alt = `${spec.id}: loss (solid) and gradient (dashed) against ${curve.xLabel}`.replace(/[[\]]/g, '');
+  return `![${alt}](${svgDataUri(svg)})`;
 }
 
 /** `loss-inspector explain NAME`: the documentation as Markdown (no command links; image only if asked). */

@@ -8,7 +8,7 @@ import type { CurveData } from './hover-image';
 import { evaluate } from './evaluate';
 import { fromNested } from './tensor';
 
-const LABELS: Record<string, string> = { error: 'y_pred − y_true', probability: 'y_pred (probability)', logit: 'y_pred (logit)', raw: 'y_pred[0]' };
+const LABELS: Record<string, string> = { error: 'y_pred − y_true', probability: 'y_pred (probability)', logit: 'y_pred (logit)', raw: 'first y_pred value' };
 
 /** Sampled loss and gradient for the hover image, or null when the loss cannot be swept this way. */
 export function hoverCurve(spec: LossSpec, cfg: Config = {}, points = 61): CurveData | null {

@@ -8,7 +8,7 @@ import type { LossSpec } from './spec';
 import { ALL_SPECS, tryResolveLoss, stripPrefix, type NameKind } from './registry';
 
 /** The framework a foreign (non-Keras) name belongs to, for the hover's "what differs" line. */
-export type ForeignFramework = 'PyTorch' | 'torchvision' | 'Optax' | 'TensorFlow.js' | 'TensorFlow' | 'MONAI' | 'segmentation_models_pytorch' | 'KerasCV' | 'other';
+export type ForeignFramework = string;
 
 export interface ResolvedName {
   spec: LossSpec;
@@ -35,7 +35,7 @@ export interface FoundName {
 const FOREIGN_PREFIXES: [RegExp, string][] = [
   [/^(?:torch\.nn\.functional|nn\.functional|functional|F)\./, 'torch.nn.functional.'],
   [/^(?:torch\.nn\.modules\.loss|torch\.nn|nn)\./, 'torch.nn.'],
-  [/^(?:torchvision\.ops|ops)\./, 'torchvision.ops.'],
+  [/^(?:torchvision\.ops)\./, 'torchvision.ops.'],
   [/^(?:optax\.losses|optax)\./, 'optax.'],
   [/^(?:tfjs\.losses|tf\.losses)\./, 'tf.losses.'],
   [/^(?:monai\.losses)\./, 'monai.losses.'],
@@ -50,15 +50,14 @@ export function canonicalForeign(name: string): string {
 }
 
 function frameworkOf(canonical: string): ForeignFramework {
-  if (canonical.startsWith('torch.')) return 'PyTorch';
-  if (canonical.startsWith('torchvision.')) return 'torchvision';
-  if (canonical.startsWith('optax.')) return 'Optax';
-  if (canonical.startsWith('tf.losses.') || /^[a-z]+[A-Z]/.test(canonical)) return 'TensorFlow.js';
-  if (canonical.startsWith('tf.') || canonical.startsWith('keras.ops') || canonical.startsWith('keras.backend')) return 'TensorFlow';
-  if (canonical.startsWith('monai.')) return 'MONAI';
-  if (canonical.startsWith('smp.')) return 'segmentation_models_pytorch';
-  if (canonical.startsWith('keras_cv.')) return 'KerasCV';
-  if (/Loss$/.test(canonical)) return 'PyTorch';
+  const known: [RegExp, string][] = [
+    [/^torch\./, 'PyTorch'], [/^torchvision\./, 'torchvision'], [/^optax\./, 'Optax'], [/^tf\.losses\./, 'TensorFlow.js'],
+    [/^(tf|keras)\./, 'TensorFlow'], [/^monai\./, 'MONAI'], [/^smp\./, 'segmentation_models_pytorch'], [/^keras_cv\./, 'KerasCV'],
+    [/^sklearn\./, 'scikit-learn'], [/^torchmetrics\./, 'TorchMetrics'], [/^pytorch_metric_learning\./, 'pytorch-metric-learning'],
+    [/^tfsim\./, 'TensorFlow Similarity'], [/^ops\./, 'TensorFlow'], [/^[a-z]+[A-Z]\w*$/, 'TensorFlow.js'], [/^ctc_batch_cost$|_loss$|^logcosh$/, 'Keras 2'],
+    [/Loss$/, 'PyTorch'],
+  ];
+  for (const [re, fw] of known) if (re.test(canonical)) return fw;
   return 'other';
 }
 
@@ -95,7 +94,13 @@ export function resolveForeign(name: string): ResolvedName | null {
     if (b && canonicalForeign(b.declared).startsWith(c.slice(0, c.lastIndexOf('.') + 1))) e = b;
   }
   if (!e) return null;
-  return { spec: e.spec, kind: 'foreign', framework: frameworkOf(canonicalForeign(e.declared)), foreignName: e.declared };
+  let declared = e.declared;
+  if (!declared.includes('.') && /^[A-Z]/.test(declared)) {
+    // A bare class name (`CircleLoss`): name its framework after the most qualified spelling the spec declares.
+    const q = (e.spec.foreignNames ?? []).filter((f) => f.endsWith(`.${declared}`)).sort((a, b) => b.length - a.length)[0];
+    if (q) declared = q;
+  }
+  return { spec: e.spec, kind: 'foreign', framework: frameworkOf(canonicalForeign(declared)), foreignName: name.includes('.') ? name : declared };
 }
 
 /**

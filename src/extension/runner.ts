@@ -26,7 +26,7 @@ export function runInWorker(job: EvalJob, workerPath: string, timeoutMs: number)
       resolve(out);
     };
     const fail = (message: string) => finish({ kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message, severity: 'error' }] });
-    const timer = setTimeout(() => fail(`Evaluation stopped after ${Math.round(timeoutMs / 1000)} s (lossInspector.worker.timeoutSeconds): the input is too large or too slow to evaluate. Select a smaller part.`), timeoutMs);
+    const timer = setTimeout(() => fail(`Evaluation stopped after ${timeoutMs / 1000} s (lossInspector.worker.timeoutSeconds): the input is too large or too slow to evaluate. Select a smaller part.`), timeoutMs);
     worker.on('message', (m: { id: number; ok: boolean; out?: JobOutput; error?: string }) => {
       if (m.id !== id) return;
       if (m.ok && m.out) finish(m.out);

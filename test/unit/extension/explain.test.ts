@@ -1,0 +1,128 @@
+/** Hover and explain Markdown: formula, defaults, pitfalls, equivalents, the loss/gradient image, links. */
+import * as assert from 'node:assert/strict';
+import { ALL_SPECS } from '../../../src/core/registry';
+import { allParams } from '../../../src/core/config';
+import { pyRepr, LossInspectorError } from '../../../src/core/errors';
+import { hoverMarkdown, explainMarkdown, curveImageMarkdown, qualifiedName } from '../../../src/core/explain';
+import { base64Utf8, curveSvg, svgDataUri } from '../../../src/core/hover-image';
+import { hoverCurve } from '../../../src/core/hover-curve';
+
+/** Markdown with escapes removed, for comparing with plain doc text. */
+const plain = (s: string) => s.replace(/\\([\\`*<>()[\]])/g, '$1');
+
+/** Decodes every `data:image/svg+xml;base64,` image of a Markdown text. */
+function images(md: string): string[] {
+  return [...md.matchAll(/!\[[^\]]*\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+}
+
+/** Minimal XML well-formedness: every tag closes in order, one root <svg>. */
+function assertWellFormedSvg(svg: string): void {
+  assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'), svg.slice(0, 60));
+  assert.ok(svg.endsWith('</svg>'));
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)([^>]*?)(\/?)>/g)) {
+    const [, close, name, , self] = m;
+    if (self) continue;
+    if (close) assert.equal(stack.pop(), name, `unbalanced </${name}>`);
+    else stack.push(name);
+  }
+  assert.equal(stack.length, 0, `unclosed ${stack.join(',')}`);
+  assert.ok(!/[<>&](?![a-z/!]|amp;|lt;|gt;|quot;)/.test(svg.replace(/<[^>]+>/g, '')), 'unescaped text');
+}
+
+describe('explain: hover Markdown for every loss', () => {
+  for (const spec of ALL_SPECS) {
+    it(spec.id, () => {
+      const md = hoverMarkdown(spec.id, { links: [{ label: 'Open in panel', uri: 'command:lossInspector.openPanel?%5B%5D' }] });
+      const p = plain(md);
+      assert.ok(p.includes(qualifiedName(spec)), 'module path');
+      assert.ok(md.includes(spec.doc.formula), 'formula verbatim in a code block');
+      assert.ok(p.includes(spec.doc.summary), 'summary');
+      assert.ok(p.includes(spec.doc.domain), 'input domain');
+      assert.ok(p.includes(spec.doc.output), 'output');
+      for (const pit of spec.doc.pitfalls) assert.ok(p.includes(pit), `pitfall: ${pit.slice(0, 40)}`);
+      for (const e of spec.doc.equivalents) if (e.name !== '—') assert.ok(p.includes(e.name), `equivalent ${e.name}`);
+      for (const prm of allParams(spec)) {
+        if (['reduction', 'name', 'dtype'].includes(prm.name)) continue;
+        assert.ok(md.includes(`\`${prm.name}=${pyRepr(prm.default)}\``), `param ${prm.name}=${pyRepr(prm.default)}`);
+      }
+      assert.ok(md.includes(`\`name='${spec.defaultName}'\``), 'default name');
+      assert.ok(md.includes('[Open in panel](command:lossInspector.openPanel?%5B%5D)'), 'links');
+      const imgs = images(md);
+      assert.equal(imgs.length, 1, 'one image');
+      assertWellFormedSvg(imgs[0]);
+      assert.ok(/<polyline points="[\d.]+,[\d.]+ /.test(imgs[0]), 'has a curve');
+    });
+  }
+});
+
+describe('explain: foreign names say which Keras loss and what differs', () => {
+  it('nn.MSELoss', () => {
+    const md = hoverMarkdown('nn.MSELoss');
+    assert.match(md, /`nn\.MSELoss` \(PyTorch\) → Keras equivalent: \*\*keras\.losses\.MeanSquaredError\*\*/);
+    assert.match(md, /What differs: /);
+  });
+  it('optax.l2_loss names Optax and the halving note', () => {
+    const md = plain(hoverMarkdown('optax.l2_loss', { images: false }));
+    assert.match(md, /\(Optax\) → Keras equivalent/);
+    assert.match(md, /What differs: .*half/);
+  });
+  it('tf.losses.meanSquaredError is TensorFlow.js', () => {
+    assert.match(hoverMarkdown('tf.losses.meanSquaredError', { images: false }), /\(TensorFlow\.js\) → Keras equivalent/);
+  });
+  it('a Keras name has no "Keras equivalent" line', () => {
+    assert.doesNotMatch(hoverMarkdown('mse', { images: false }), /Keras equivalent/);
+  });
+});
+
+describe('explain: CLI text', () => {
+  it('has no command links and no image unless asked', () => {
+    const md = explainMarkdown('mse');
+    assert.doesNotMatch(md, /command:/);
+    assert.equal(images(md).length, 0);
+    assert.equal(images(explainMarkdown('mse', { images: true })).length, 1);
+  });
+  it('accepts every spelling the hover accepts', () => {
+    assert.equal(explainMarkdown('F.mse_loss').split('\n')[0], explainMarkdown('MeanSquaredError').split('\n')[0]);
+    assert.match(explainMarkdown('F.mse_loss'), /Keras equivalent/);
+  });
+  it('unknown names throw with suggestions', () => {
+    assert.throws(() => explainMarkdown('mean_sqared_error'), (e: unknown) => e instanceof LossInspectorError && /Did you mean .*'mean_squared_error'/.test(e.message));
+    assert.throws(() => hoverMarkdown('not_a_loss'), LossInspectorError);
+  });
+});
+
+describe('hover image', () => {
+  it('base64 matches Node for ASCII and Unicode', () => {
+    for (const s of ['', 'a', 'ab', 'abc', 'abcd', 'y_pred − y_true', 'Σ ε ≤ 1 — ✓ 𝔼', '<svg>&amp;</svg>']) assert.equal(base64Utf8(s), Buffer.from(s, 'utf8').toString('base64'), s);
+  });
+  it('the MSE curve is the parabola and its gradient the line', () => {
+    const c = hoverCurve(ALL_SPECS.find((s) => s.id === 'MeanSquaredError')!)!;
+    assert.ok(c);
+    const mid = Math.floor(c.x.length / 2);
+    // Only the first element varies: loss(x) − loss(0) = x²/6 over the 2×3 example (mean of 3, then of 2).
+    for (const i of [0, mid, c.x.length - 1]) {
+      const x = c.x[i];
+      assert.ok(Math.abs(c.loss[i] - c.loss[mid] - (x * x) / 6) < 1e-4, `loss at ${x}`);
+      assert.ok(Math.abs(c.grad[i] - x / 3) < 1e-4, `grad at ${x}`);
+    }
+  });
+  it('non-finite values break the polyline instead of writing NaN', () => {
+    const svg = curveSvg({ x: [0, 1, 2, 3, 4], loss: [0, 1, NaN, 3, 4], grad: [1, 1, 1, Infinity, 1], xLabel: 'x' });
+    assert.doesNotMatch(svg, /NaN|Infinity/);
+    assert.equal((svg.match(/<polyline/g) ?? []).length, 4);
+    assertWellFormedSvg(svg);
+  });
+  it('escapes the title and label', () => {
+    const svg = curveSvg({ x: [0, 1], loss: [0, 1], grad: [0, 1], xLabel: 'a<b & c' }, { title: '"t"' });
+    assertWellFormedSvg(svg);
+    assert.match(svg, /a&lt;b &amp; c/);
+  });
+  it('data URI round-trips', () => {
+    const svg = curveSvg({ x: [0, 1], loss: [0, 1], grad: [1, 1], xLabel: 'x' });
+    assert.equal(Buffer.from(svgDataUri(svg).split(',')[1], 'base64').toString('utf8'), svg);
+  });
+  it('curveImageMarkdown alt text names the loss', () => {
+    assert.match(curveImageMarkdown(ALL_SPECS[0]), new RegExp(`^!\\[${ALL_SPECS[0].id}: loss`));
+  });
+});

@@ -1,0 +1,75 @@
+/** Evaluation jobs inline and in the worker thread: results, diagnostics with exact offsets, limits, timeout. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runJob, type EvalJob } from '../../../src/extension/jobs';
+import { runInWorker, run } from '../../../src/extension/runner';
+
+const limits = { maxInputChars: 1_000_000, maxDepth: 32 };
+const workerPath = path.resolve('dist/worker.js');
+
+describe('jobs: two arrays', () => {
+  const text = '[[0., 1.], [0., 0.]],\n[[0.6, 0.4], [0.4, 0.6]]';
+  it('evaluates with the chosen loss and config', () => {
+    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits });
+    assert.equal(out.diagnostics.length, 0, JSON.stringify(out.diagnostics));
+    assert.equal(out.results.length, 1);
+    assert.equal(out.results[0].printed, '0.31');
+    assert.deepEqual(out.results[0].request?.yTrue, [[0, 1], [0, 0]]);
+    assert.equal(out.results[0].offset, 0);
+    assert.equal(out.results[0].end, text.length);
+    const sum = runJob({ kind: 'arrays', text, loss: 'mse', config: { reduction: 'sum' }, limits });
+    assert.equal(sum.results[0].printed, '0.62');
+  });
+  it('a bad literal is an error diagnostic inside the text', () => {
+    const bad = '[[0., 1.], [0., 0.]], [[0.6, 0.4], [0.4, oops]]';
+    const out = runJob({ kind: 'arrays', text: bad, loss: 'mse', config: {}, limits });
+    assert.equal(out.results.length, 0);
+    assert.equal(out.diagnostics.length, 1);
+    const d = out.diagnostics[0];
+    assert.equal(d.severity, 'error');
+    assert.ok(d.offset >= 0 && d.offset + d.length <= bad.length, JSON.stringify(d));
+  });
+  it('an unknown parameter names the argument', () => {
+    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: { delta: 1 }, limits });
+    assert.match(out.diagnostics[0].message, /unexpected argument `delta`/);
+  });
+  it('shape errors point at y_pred', () => {
+    const t = '[[1., 2.]], [[1., 2., 3.]]';
+    const out = runJob({ kind: 'arrays', text: t, loss: 'mse', config: {}, limits });
+    assert.equal(out.diagnostics.length, 1);
+    const d = out.diagnostics[0];
+    assert.equal(t.slice(d.offset, d.offset + d.length), '[[1., 2., 3.]]');
+  });
+  it('inputs over maxInputChars are refused with the setting named', () => {
+    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits: { maxInputChars: 10, maxDepth: 32 } });
+    assert.match(out.diagnostics[0].message, /lossInspector\.maxInputChars/);
+  });
+  it('results are structured-clone safe', () => {
+    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits });
+    assert.doesNotThrow(() => structuredClone(out));
+  });
+});
+
+describe('jobs: worker thread', function () {
+  this.timeout(20000);
+  before(function () { if (!fs.existsSync(workerPath)) this.skip(); });
+  const job: EvalJob = { kind: 'arrays', text: '[1., 2., 3.], [1., 2., 5.]', loss: 'mse', config: {}, limits };
+  it('gives the same output as inline', async () => {
+    const w = await runInWorker(job, workerPath, 15000);
+    const i = runJob(job);
+    assert.equal(w.results[0].printed, i.results[0].printed);
+    assert.equal(w.results[0].printed, '1.3333334');
+    assert.ok(w.results[0].result.grad.data instanceof Float64Array);
+  });
+  it('run() picks the worker above the threshold', async () => {
+    const out = await run(job, { workerThresholdChars: 5, timeoutMs: 15000, workerPath });
+    assert.equal(out.usedWorker, true);
+    assert.equal((await run(job, { workerThresholdChars: 1e6, timeoutMs: 15000, workerPath })).usedWorker, false);
+  });
+  it('a timeout terminates the worker and says what to do', async () => {
+    const out = await runInWorker(job, workerPath, 1);
+    assert.equal(out.results.length, 0);
+    assert.match(out.diagnostics[0].message, /stopped after .*lossInspector\.worker\.timeoutSeconds/);
+  });
+});

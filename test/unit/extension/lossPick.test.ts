@@ -1,0 +1,111 @@
+/** The quick pick model: families, aliases, parameter rows, typed values. */
+import * as assert from 'node:assert/strict';
+import { ALL_SPECS, getSpec } from '../../../src/core/registry';
+import { LossInspectorError } from '../../../src/core/errors';
+import { lossPickEntries, paramRows, parseParamInput, paramChoices, changedOnly, editableParams, FAMILY_LABELS } from '../../../src/extension/model/lossPick';
+
+describe('loss quick pick model', () => {
+  const entries = lossPickEntries();
+  it('lists every loss exactly once', () => {
+    const ids = entries.filter((e) => e.kind === 'loss').map((e) => (e as { id: string }).id);
+    assert.deepEqual([...ids].sort(), ALL_SPECS.map((s) => s.id).sort());
+  });
+  it('groups by family under separators, in a fixed order, starting with a separator', () => {
+    assert.equal(entries[0].kind, 'separator');
+    let fam = '';
+    const seen: string[] = [];
+    for (const e of entries) {
+      if (e.kind === 'separator') { fam = e.label; seen.push(fam); continue; }
+      assert.equal(FAMILY_LABELS[getSpec(e.id).family], fam, `${e.id} under ${fam}`);
+    }
+    assert.equal(new Set(seen).size, seen.length, 'each family once');
+    const order = Object.values(FAMILY_LABELS);
+    assert.deepEqual(seen, [...seen].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+  });
+  it('descriptions carry the module, the function name and every alias (searchable)', () => {
+    for (const e of entries) {
+      if (e.kind !== 'loss') continue;
+      const s = getSpec(e.id);
+      assert.ok(e.description.startsWith(s.framework === 'tfa' ? 'tfa.losses' : 'keras.losses'));
+      for (const a of [s.functionName, ...s.aliases]) if (a) assert.ok(e.description.includes(a), `${e.id}: ${a}`);
+      assert.equal(e.detail, s.doc.summary);
+    }
+  });
+  it('recently used losses come first, under their own separator, and again in their family', () => {
+    const r = lossPickEntries(['MeanSquaredError', 'NoSuchLoss']);
+    assert.deepEqual(r[0], { kind: 'separator', label: 'Recently used' });
+    assert.equal((r[1] as { id: string }).id, 'MeanSquaredError');
+    assert.equal(r[2].kind, 'separator');
+    assert.equal(r.filter((e) => e.kind === 'loss' && e.id === 'MeanSquaredError').length, 2);
+  });
+});
+
+describe('parameter rows', () => {
+  const huber = ALL_SPECS.find((s) => s.id === 'Huber');
+  it('never offers `name`; offers reduction and dtype', () => {
+    for (const s of ALL_SPECS) {
+      const names = editableParams(s).map((p) => p.name);
+      assert.ok(!names.includes('name'), s.id);
+      if (!s.fixedReduction) assert.ok(names.includes('reduction'), s.id);
+      else assert.ok(!names.includes('reduction'), s.id);
+    }
+  });
+  it('marks defaults and changes', function () {
+    if (!huber) this.skip();
+    const rows = paramRows(huber!, { delta: 2 });
+    const d = rows.find((r) => r.name === 'delta')!;
+    assert.equal(d.isDefault, false);
+    assert.equal(d.label, 'delta = 2 (default 1.0)'.replace('1.0', String(huber!.params.find((p) => p.name === 'delta')!.default)));
+    const red = rows.find((r) => r.name === 'reduction')!;
+    assert.equal(red.isDefault, true);
+    assert.equal(red.label, "reduction = 'sum_over_batch_size'");
+  });
+  it('the reduction default follows the spec (tfa losses that default to none)', () => {
+    for (const s of ALL_SPECS) {
+      if (s.fixedReduction) continue;
+      const red = paramRows(s, {}).find((r) => r.name === 'reduction')!;
+      assert.deepEqual(red.value, s.defaultReduction === 'none' ? null : s.defaultReduction, s.id);
+    }
+  });
+  it('changedOnly keeps only what differs from the defaults', () => {
+    const mse = getSpec('MeanSquaredError');
+    assert.deepEqual(changedOnly(mse, { reduction: 'sum_over_batch_size', dtype: null }), {});
+    assert.deepEqual(changedOnly(mse, { reduction: 'sum' }), { reduction: 'sum' });
+  });
+  it('bool and enum parameters are chosen from a list', () => {
+    const red = editableParams(getSpec('MeanSquaredError')).find((p) => p.name === 'reduction')!;
+    assert.ok(paramChoices(red)!.includes('sum'));
+    assert.deepEqual(paramChoices({ name: 'b', type: 'bool', default: false, doc: '' }), [true, false]);
+    assert.equal(paramChoices({ name: 'f', type: 'float', default: 1, doc: '' }), null);
+  });
+});
+
+describe('parseParamInput', () => {
+  const mse = getSpec('MeanSquaredError');
+  it('Python spellings', () => {
+    assert.equal(parseParamInput(mse, 'reduction', "'sum'"), 'sum');
+    assert.equal(parseParamInput(mse, 'reduction', 'sum'), 'sum');
+    assert.equal(parseParamInput(mse, 'reduction', 'None'), null);
+    assert.equal(parseParamInput(mse, 'dtype', '"float64"'), 'float64');
+  });
+  it('numbers, lists and tuples', function () {
+    const dice = ALL_SPECS.find((s) => s.id === 'Dice');
+    if (!dice) this.skip();
+    assert.deepEqual(parseParamInput(dice!, 'axis', '(1, 2)'), [1, 2]);
+    assert.deepEqual(parseParamInput(dice!, 'axis', '[1,2,3]'), [1, 2, 3]);
+    assert.equal(parseParamInput(dice!, 'axis', '-1'), -1);
+    assert.equal(parseParamInput(dice!, 'axis', 'None'), null);
+  });
+  it('invalid values throw what to fix, naming the parameter', () => {
+    assert.throws(() => parseParamInput(mse, 'reduction', 'average'), (e: unknown) => e instanceof LossInspectorError && /`reduction`/.test(e.message));
+    assert.throws(() => parseParamInput(mse, 'nope', '1'), LossInspectorError);
+  });
+  it('range checks come from the spec', function () {
+    const huber = ALL_SPECS.find((s) => s.id === 'Huber');
+    if (!huber) this.skip();
+    assert.equal(parseParamInput(huber!, 'delta', '2.5'), 2.5);
+    assert.equal(parseParamInput(huber!, 'delta', '1e-3'), 1e-3);
+    assert.throws(() => parseParamInput(huber!, 'delta', '-1'), LossInspectorError);
+    assert.throws(() => parseParamInput(huber!, 'delta', 'abc'), LossInspectorError);
+  });
+});

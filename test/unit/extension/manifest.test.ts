@@ -1,0 +1,67 @@
+/** package.json contributions match the code: commands, menus, activation, settings, packaging fields. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { Commands, Settings, CONFIG_SECTION, PANEL_VIEW_TYPE, TRUSTED_COMMANDS } from '../../../src/extension/constants';
+
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+const contributed: { command: string; title: string; category: string }[] = pkg.contributes.commands;
+
+describe('manifest', () => {
+  it('contributes every public command under the "Loss Inspector" category', () => {
+    const ids = contributed.map((c) => c.command).sort();
+    assert.deepEqual(ids, Object.values(Commands).filter((c) => !c.includes('._')).sort());
+    for (const c of contributed) assert.equal(c.category, 'Loss Inspector', c.command);
+    assert.equal(contributed.find((c) => c.command === Commands.computeLoss)?.title, 'Compute Loss');
+  });
+  it('never contributes the test-only state command', () => {
+    assert.ok(!JSON.stringify(pkg.contributes).includes(Commands.state));
+  });
+  it('every command is registered in the source', () => {
+    const src = fs.readdirSync('src/extension/commands').map((f) => fs.readFileSync(`src/extension/commands/${f}`, 'utf8')).join('\n');
+    for (const key of Object.keys(Commands)) assert.ok(src.includes(`Commands.${key}`), key);
+  });
+  it('editor context menu: only with a selection, only in supported languages', () => {
+    const m = pkg.contributes.menus['editor/context'].find((x: { command: string }) => x.command === Commands.computeLoss);
+    assert.match(m.when, /editorHasSelection/);
+    for (const l of ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'json', 'jsonc']) assert.ok(m.when.includes(l), l);
+  });
+  it('keybinding ctrl+alt+l / cmd+alt+l when the editor has focus', () => {
+    const k = pkg.contributes.keybindings.find((x: { command: string }) => x.command === Commands.computeLoss);
+    assert.equal(k.key, 'ctrl+alt+l');
+    assert.equal(k.mac, 'cmd+alt+l');
+    assert.match(k.when, /editorTextFocus/);
+  });
+  it('copy/clear are hidden from the palette without results', () => {
+    const pal = pkg.contributes.menus.commandPalette;
+    for (const c of [Commands.copyResult, Commands.clearResults]) assert.match(pal.find((x: { command: string }) => x.command === c).when, /lossInspector\.hasResults/);
+  });
+  it('activates only when needed, and no onCommand (VS Code ≥ 1.74)', () => {
+    assert.deepEqual([...pkg.activationEvents].sort(), ['onLanguage:javascript', 'onLanguage:python', 'onLanguage:typescript', 'onNotebook:jupyter-notebook', `onWebviewPanel:${PANEL_VIEW_TYPE}`].sort());
+    assert.ok(!pkg.activationEvents.includes('*'));
+  });
+  it('supports untrusted and virtual workspaces', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    assert.equal(pkg.capabilities.virtualWorkspaces, true);
+  });
+  it('declares every setting the code reads, with defaults', () => {
+    const props = pkg.contributes.configuration.properties;
+    for (const key of Object.values(Settings)) {
+      const p = props[`${CONFIG_SECTION}.${key}`];
+      assert.ok(p, key);
+      assert.ok('default' in p, `${key} default`);
+    }
+    assert.equal(props['lossInspector.precision'].default, 7);
+    assert.equal(props['lossInspector.defaultLoss'].default, '');
+  });
+  it('engine and packaging fields', () => {
+    assert.equal(pkg.engines.vscode, '^1.90.0');
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.ok(pkg.license && pkg.repository);
+    const typesVer = JSON.parse(fs.readFileSync('node_modules/@types/vscode/package.json', 'utf8')).version.split('.').map(Number);
+    const engine = pkg.engines.vscode.replace('^', '').split('.').map(Number);
+    assert.ok(typesVer[0] === engine[0] && typesVer[1] <= engine[1], '@types/vscode must not be newer than engines.vscode');
+  });
+  it('hover links trust only our own commands', () => {
+    for (const c of TRUSTED_COMMANDS) assert.ok(c.startsWith('lossInspector.'), c);
+  });
+});

@@ -1,0 +1,44 @@
+/** Inline decoration text, its hover, and the clipboard literal. */
+import * as assert from 'node:assert/strict';
+import { evaluate } from '../../../src/core/evaluate';
+import { tensor, scalar } from '../../../src/core/tensor';
+import { decorationText, resultHoverMarkdown, pythonLiteral, formatNumber, inlineTensor } from '../../../src/extension/model/resultText';
+
+describe('result text', () => {
+  const r = evaluate({ loss: 'mse', yTrue: [[0, 1], [0, 0]], yPred: [[0.6, 0.4], [0.4, 0.6]] });
+  it('decoration shows the value as Keras prints it', () => {
+    assert.equal(decorationText(r), '→ 0.31');
+    assert.equal(decorationText(evaluate({ loss: 'mse', yTrue: [[1]], yPred: [[1 / 3]] })), '→ 0.44444442');
+  });
+  it('precision other than 7 rounds', () => {
+    assert.equal(formatNumber(0.44444448, 3), '0.444');
+    assert.equal(formatNumber(2, 3), '2.0');
+    assert.equal(formatNumber(1.23456e-9, 3), '1.23e-09');
+    assert.equal(formatNumber(NaN, 3), 'nan');
+  });
+  it('tensors are elided with their shape', () => {
+    assert.equal(inlineTensor(tensor([1, 2], [2])), '[1.0, 2.0]');
+    assert.equal(inlineTensor(tensor(Array.from({ length: 20 }, (_, i) => i), [4, 5]), 7, 3), '[0.0, 1.0, 2.0, …] shape (4, 5)');
+  });
+  it('results with warnings are marked', () => {
+    const w = evaluate({ loss: 'mse', yTrue: [[1], [2], [3]], yPred: [[1, 2, 3]] });
+    assert.ok(w.trace.warnings.some((x) => x.code === 'outer-product'));
+    assert.match(decorationText(w), /⚠$/);
+    assert.doesNotMatch(decorationText(r), /⚠/);
+  });
+  it('hover shows reduction numerator and divisor, per-sample values, gradient, notes and links', () => {
+    const md = resultHoverMarkdown(r, { notes: ['skipped print()'], links: [{ label: 'Open in panel', uri: 'command:lossInspector.openPanel?%5B%5D' }] });
+    assert.match(md, /\*\*mean_squared_error\*\*|\*\*MeanSquaredError\*\*/);
+    assert.match(md, /\*\*Reduction\*\* `sum_over_batch_size`: 0\.62 \/ 2\.0 \(elements\) = 0\.31\./);
+    assert.match(md, /\*\*Per-sample values\*\*\n\n```python\narray\(\[0\.36      , 0\.26000002\], dtype=float32\)\n```/);
+    assert.match(md, /\*\*Gradient\*\* d\(result\)\/d\(y_pred\)/);
+    assert.match(md, /- skipped print\(\)/);
+    assert.match(md, /\[Open in panel\]\(command:lossInspector\.openPanel\?%5B%5D\)$/);
+  });
+  it('python literal', () => {
+    assert.equal(pythonLiteral(scalar(Math.fround(0.2876821))), '0.2876821');
+    assert.equal(pythonLiteral(tensor([0.5, NaN, Infinity, -Infinity], [2, 2])), 'np.array([[0.5, np.nan], [np.inf, -np.inf]], dtype=np.float32)');
+    assert.equal(pythonLiteral(scalar(NaN)), 'float(np.nan)');
+    assert.equal(pythonLiteral(tensor([], [0])), 'np.array([], dtype=np.float32)');
+  });
+});
