@@ -19,7 +19,7 @@ import { registerHover } from './hover';
 import { registerCodeLens } from './codelens';
 
 export function activate(context: vscode.ExtensionContext): { services: Services } {
-  const t0 = Date.now();
+  const t0 = performance.now();
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const store = new ResultStore(log);
   const panel = registerPanel(context, log);
@@ -27,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     context, log, store, panel,
     settings: (scope) => readSettings(scope),
     workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
+    activationMs: 0,
   };
   const lens = registerCodeLens(s);
   context.subscriptions.push(
@@ -38,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): { services: Services
       if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');
     }),
   );
-  log.info(`activated in ${Date.now() - t0} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
+  s.activationMs = performance.now() - t0;
+  log.info(`activated in ${s.activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
   return { services: s };
 }
 

@@ -12,6 +12,8 @@ export interface Services {
   settings(scope?: vscode.ConfigurationScope): LossInspectorSettings;
   /** Absolute path of dist/worker.js. */
   workerPath: string;
+  /** How long activate() took, in ms (reported by the test-only state command). */
+  activationMs: number;
 }
 
 /** A `command:` URI for a Markdown link; VS Code spreads the JSON array into the command's arguments. */

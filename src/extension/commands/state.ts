@@ -1,8 +1,11 @@
-/** `lossInspector._state` (test-only, not contributed): what the extension currently shows. */
+/**
+ * `lossInspector._state` (test-only, not contributed): what the extension currently shows —
+ * `{ decorations: { uri; line (1-based); text }[]; activationMs }`.
+ */
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { Services } from '../services';
 
 export function registerState(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.state, () => s.store.state());
+  return vscode.commands.registerCommand(Commands.state, () => ({ ...s.store.state(), activationMs: s.activationMs }));
 }
