@@ -134,6 +134,15 @@ class Scanner {
     if (this.i < this.n) this.fail(`unexpected text after the array: '${this.s.slice(this.i, this.i + 20)}'`, this.i, Math.min(20, this.n - this.i));
   }
 
+  /** One value starting at `start` (after blanks/comments); returns where it ends. */
+  parseOne(start: number): number {
+    this.i = start;
+    this.ws();
+    if (this.i >= this.n) this.fail('expected an array literal', this.i, 0);
+    this.value(0);
+    return this.i;
+  }
+
   /** One element at nesting `level` (0 = the whole literal). */
   private value(level: number): void {
     const s = this.s;
@@ -474,4 +483,31 @@ export function parseArrayLiteralTensor(text: string, what = 'array', baseOffset
 /** Parses an array literal into nested arrays (a number for a scalar). */
 export function parseArrayLiteral(text: string, what = 'array', limits: Partial<LiteralLimits> = {}): Nested {
   return toNested(parseArrayLiteralTensor(text, what, 0, limits));
+}
+
+/**
+ * Reads one array literal that starts at `start` in `text` (after blanks and comments) and may be followed by
+ * anything: returns the tensor and the offset just past the literal. Errors carry offsets into `text` + baseOffset.
+ */
+export function scanArrayLiteral(text: string, start: number, what = 'array', baseOffset = 0, limits: Partial<LiteralLimits> = {}): { tensor: Tensor; from: number; end: number } {
+  const lim: LiteralLimits = { ...DEFAULT_LITERAL_LIMITS, ...limits };
+  if (text.length > lim.maxChars) {
+    throw new LossInspectorError(`${what}: the text is ${(text.length / 1e6).toFixed(1)} M characters, over the limit of ${(lim.maxChars / 1e6).toFixed(1)} M; select less, or raise the limit in the settings.`,
+      { argument: what, code: 'limit', offset: baseOffset, length: 0 });
+  }
+  const sc = new Scanner(text, what, baseOffset, lim);
+  let from = start;
+  // skip leading blanks/comments to report where the literal starts
+  const end = sc.parseOne(start);
+  from = firstNonBlank(text, start);
+  return { tensor: sc.finish(), from, end };
+}
+
+function firstNonBlank(text: string, i: number): number {
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text[i] === '#' || (text[i] === '/' && text[i + 1] === '/')) { const nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl + 1; continue; }
+    if (text[i] === '/' && text[i + 1] === '*') { const e = text.indexOf('*/', i + 2); i = e < 0 ? text.length : e + 2; continue; }
+    return i;
+  }
 }

@@ -65,7 +65,12 @@ export interface ObjectValue { kind: 'object'; className: string; attrs: Map<str
  * Something we cannot evaluate (a model, a layer, a dataset, a plot): using it is not an error, the statement
  * is skipped with an info note. `what` says what it is, for that note.
  */
-export interface OpaqueValue { kind: 'opaque'; what: string }
+export interface OpaqueValue {
+  kind: 'opaque';
+  what: string;
+  /** Set when the name was never bound in the evaluated text (a NameError if it is used as data). */
+  undefinedName?: string;
+}
 
 export type Value =
   | NoneValue | BoolValue | NumberValue | StringValue | ListValue | DictValue | TensorValue

@@ -1,0 +1,378 @@
+/**
+ * Keras snippets as users select them: a few array literals, or Python that builds losses and calls them.
+ * `evaluateSnippet` runs the Python subset (see evaluator.ts) and returns one result per evaluated loss call,
+ * attached to its source line, plus diagnostics (syntax errors with line/column, skipped statements, failures).
+ */
+import { parser } from '@lezer/python';
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { LossInspectorError } from '../errors';
+import { DEFAULT_LITERAL_LIMITS, scanArrayLiteral } from '../literal';
+import type { Tensor } from '../tensor';
+import type { SnippetPlugin } from './plugin';
+import type { SnippetResult, SnippetDiagnostic } from './types';
+import type { Limits } from './values';
+import { Interpreter, kids, firstLineLength, isTrailingDotFloat } from './evaluator';
+
+export type { SnippetResult, SnippetDiagnostic } from './types';
+export type { SnippetPlugin } from './plugin';
+export * from './values';
+export { binaryOp, unaryOp, valueToTensor, toParamValue, errAt, skip, repr } from './ops';
+export { parsePyNumber, parsePyString } from './evaluator';
+
+/** Default evaluation limits (the extension exposes them as settings). */
+export const DEFAULT_LIMITS: Limits = {
+  ...DEFAULT_LITERAL_LIMITS,
+  maxSteps: 200_000,
+  maxExprDepth: 100,
+  maxMillis: 3000,
+  maxTensorElements: 20_000_000,
+};
+
+/** Big numeric literals (at least this many characters) skip the Python parser: the fast scanner reads them. */
+const BIG_LITERAL = 4096;
+
+export interface SnippetOptions {
+  limits?: Partial<Limits>;
+  plugin?: SnippetPlugin;
+}
+
+/** Evaluates a selection, a file or a notebook cell. Never throws: problems come back as diagnostics. */
+export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[] } {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  const diagnostics: SnippetDiagnostic[] = [];
+  if (typeof source !== 'string') source = String(source);
+  if (source.length > limits.maxChars) {
+    diagnostics.push({ offset: 0, length: 0, line: 1, column: 1, severity: 'error', message: `The text is ${(source.length / 1e6).toFixed(1)} M characters, over the limit of ${(limits.maxChars / 1e6).toFixed(1)} M; select less, or raise the limit in the settings.` });
+    return { results: [], diagnostics };
+  }
+  const pre = prescan(source, limits);
+  const interp = new Interpreter(pre.text, source, limits, opts.plugin, pre.literals);
+  for (const d of pre.notes) interp.report({ offset: d.offset, length: d.length }, d.message, d.severity);
+  if (pre.error) {
+    interp.report({ offset: pre.error.offset, length: pre.error.length }, pre.error.message, 'error');
+    return { results: interp.results, diagnostics: sortDiagnostics(interp.diagnostics) };
+  }
+  let text = pre.text;
+  let resumeAt = 0;
+  for (let pass = 0; pass < 100; pass++) {
+    let tree: Tree;
+    try {
+      tree = parser.parse(text);
+    } catch (e) {
+      interp.report({ offset: resumeAt, length: 0 }, `The text is too deeply nested to parse${e instanceof Error ? ` (${e.message})` : ''}`, 'error');
+      break;
+    }
+    interp.setSource(text);
+    let restart = -1;
+    let prevError = false;
+    for (const stmt of kids(tree.topNode)) {
+      if (stmt.from < resumeAt) continue;
+      if (stmt.type.isError && prevError) continue;
+      if (Date.now() - interp.startedAt > limits.maxMillis) {
+        interp.report({ offset: stmt.from, length: 0 }, `Stopped after ${limits.maxMillis} ms (the time limit); the rest is not evaluated.`, 'error');
+        break;
+      }
+      const err = firstError(stmt);
+      prevError = !!err;
+      if (err) {
+        const open = unclosedBracket(text, stmt.from, err.offset);
+        const at = open >= 0 ? { offset: open, length: 1 } : err;
+        const msg = open >= 0 ? `SyntaxError: '${text[open]}' was never closed` : syntaxMessage(text, err.offset, err.length);
+        if (!interp.diagnostics.some((d) => d.severity === 'error' && (d.offset === at.offset || d.offset === err.offset))) interp.report(at, msg, 'error');
+        const eol = text.indexOf('\n', stmt.from);
+        if (eol >= 0 && eol < stmt.to) {
+          const next = nextTopLevelLine(text, eol + 1, stmt.to);
+          if (next > 0 && next < stmt.to) {
+            text = blank(text, stmt.from, next);
+            resumeAt = next;
+            restart = next;
+            break;
+          }
+        }
+        continue;
+      }
+      interp.runTop(stmt);
+    }
+    if (restart < 0) break;
+  }
+  return { results: interp.results, diagnostics: sortDiagnostics(interp.diagnostics) };
+}
+
+function sortDiagnostics(d: SnippetDiagnostic[]): SnippetDiagnostic[] {
+  return d.slice().sort((a, b) => a.offset - b.offset);
+}
+
+/** The first error node inside a statement: where lezer could not continue. */
+function firstError(stmt: SyntaxNode): { offset: number; length: number } | null {
+  const c = stmt.cursor();
+  do {
+    if (c.type.isError) {
+      const parent = c.node.parent;
+      if (parent && isTrailingDotFloat(parent)) continue;
+      return { offset: c.from, length: c.to - c.from };
+    }
+  } while (c.next() && c.from < stmt.to + 1 && isInside(c.from, stmt));
+  return null;
+}
+
+function isInside(pos: number, stmt: SyntaxNode): boolean {
+  return pos >= stmt.from && pos <= stmt.to;
+}
+
+function syntaxMessage(text: string, offset: number, length: number): string {
+  if (offset >= text.length || /^\s*$/.test(text.slice(offset))) return 'SyntaxError: unexpected end of text (is a bracket or a string not closed?)';
+  const what = length > 0 ? text.slice(offset, offset + Math.min(length, 30)) : text.slice(offset, offset + 1);
+  if (what === '\n') return 'SyntaxError: invalid syntax: unexpected end of line';
+  return `SyntaxError: invalid syntax: unexpected '${what.replace(/\n[\s\S]*$/, '')}'`;
+}
+
+/** The last bracket opened in [from, to) and not closed before `to` when a line break follows it, else -1. */
+function unclosedBracket(text: string, from: number, to: number): number {
+  const stack: number[] = [];
+  for (let i = from; i < to && i < text.length; i++) {
+    const c = text[i];
+    if (c === '#') { const nl = text.indexOf('\n', i); if (nl < 0) break; i = nl; continue; }
+    if (c === "'" || c === '"') { i = skipString(text, i) - 1; continue; }
+    if (c === '(' || c === '[' || c === '{') stack.push(i);
+    else if (c === ')' || c === ']' || c === '}') stack.pop();
+  }
+  if (!stack.length) return -1;
+  const last = stack[stack.length - 1];
+  return text.slice(last, to).includes('\n') || to >= text.length ? stack[0] === last ? last : stack[stack.length - 1] : -1;
+}
+
+/** Start of the first line in [from, limit) that begins with a non-blank character at column 0 (a new top-level statement). */
+function nextTopLevelLine(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 35 && c !== 41 && c !== 93 && c !== 125) return i;
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return -1;
+    i = nl + 1;
+  }
+  return -1;
+}
+
+/** Replaces [from, to) with blanks, keeping line breaks (offsets and lines stay valid). */
+function blank(text: string, from: number, to: number): string {
+  return text.slice(0, from) + text.slice(from, to).replace(/[^\n\r]/g, ' ') + text.slice(to);
+}
+
+interface Prescan {
+  text: string;
+  literals: Map<string, Tensor>;
+  notes: { offset: number; length: number; message: string; severity: 'info' | 'warning' }[];
+  error?: { offset: number; length: number; message: string };
+}
+
+const QUOTES: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u2032': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u201f': '"', '\u2033': '"' };
+
+/**
+ * Before the Python parser: normalises what blogs do to code (curly quotes, en-dash minus, non-breaking spaces;
+ * same length, so offsets hold), refuses bracket nesting past the limit (the parser would overflow its stack),
+ * and replaces big numeric literals by names the fast scanner fills.
+ */
+function prescan(source: string, limits: Limits): Prescan {
+  const notes: Prescan['notes'] = [];
+  let text = source;
+  const curly = /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]/.exec(text);
+  if (curly) {
+    notes.push({ offset: curly.index, length: 1, severity: 'info', message: `Curly quotes (${curly[0]}) read as straight quotes; Python would raise SyntaxError on them.` });
+    text = text.replace(/[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]/g, (c) => QUOTES[c]);
+  }
+  const dash = /[\u2013\u2212]/.exec(text);
+  if (dash) {
+    notes.push({ offset: dash.index, length: 1, severity: 'info', message: `'${dash[0]}' read as a minus sign '-'.` });
+    text = text.replace(/[\u2013\u2212]/g, '-');
+  }
+  // `1.e-7` would parse as (1).e - 7: write it `1e-07` (same length) for the parser.
+  if (/\d\.[eE][+-]?\d/.test(text)) text = text.replace(/(\d)\.([eE])([+-]?)(\d)/g, '$1$2$30$4');
+  if (/[\u00a0\u200b\ufeff]/.test(text)) text = text.replace(/[\u00a0\u200b\ufeff]/g, ' ');
+
+  const literals = new Map<string, Tensor>();
+  const subs: { from: number; to: number; name: string }[] = [];
+  const n = text.length;
+  let depth = 0;
+  const maxDepth = Math.max(8, limits.maxDepth);
+  let noCandidateUntil = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */) { const nl = text.indexOf('\n', i); if (nl < 0) break; i = nl; continue; }
+    if (c === 39 || c === 34) { i = skipString(text, i) - 1; continue; }
+    if (c === 40 || c === 91 || c === 123) {
+      if (c === 91 && i >= noCandidateUntil && !isSubscript(text, i)) {
+        const seg = numericSegments(text, i);
+        noCandidateUntil = seg.stop;
+        for (const [from, to] of seg.segments) {
+          try {
+            const { tensor, end } = scanArrayLiteral(text.slice(0, to), from, 'array', 0, limits);
+            if (end !== to) continue;
+            const name = `__lit${subs.length}`;
+            literals.set(name, tensor);
+            subs.push({ from, to, name });
+          } catch (e) {
+            if (e instanceof LossInspectorError && (e.details.code === 'ragged' || e.details.code === 'limit')) {
+              return { text, literals, notes, error: { offset: e.details.offset ?? from, length: e.details.length ?? 1, message: e.message.replace(/^array: /, '') } };
+            }
+          }
+        }
+        if (subs.length && subs[subs.length - 1].from === i) { i = subs[subs.length - 1].to - 1; continue; }
+      }
+      if (++depth > maxDepth) {
+        return { text, literals, notes, error: { offset: i, length: 1, message: `Brackets nested deeper than ${maxDepth} levels (the limit); nothing evaluated.` } };
+      }
+      continue;
+    }
+    if (c === 41 || c === 93 || c === 125) { if (depth > 0) depth--; }
+  }
+  if (subs.length) {
+    const parts: string[] = [];
+    let last = 0;
+    for (const s of subs) {
+      parts.push(text.slice(last, s.from));
+      const body = text.slice(s.from + 1 + s.name.length, s.to - 1).replace(/[^\n\r]/g, ' ');
+      parts.push('(' + s.name + body + ')');
+      last = s.to;
+    }
+    parts.push(text.slice(last));
+    text = parts.join('');
+  }
+  return { text, literals, notes };
+}
+
+function skipString(text: string, i: number): number {
+  const q = text[i];
+  const triple = text.startsWith(q + q + q, i);
+  if (triple) {
+    const end = text.indexOf(q + q + q, i + 3);
+    return end < 0 ? text.length : end + 3;
+  }
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text[j];
+    if (c === '\\') { j++; continue; }
+    if (c === q) return j + 1;
+    if (c === '\n') return j;
+  }
+  return text.length;
+}
+
+/** `x[...]`, `f()[...]`: a subscript, not a list literal. */
+function isSubscript(text: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+  if (j < 0) return false;
+  const c = text[j];
+  return /[\w)\]'"]/.test(c);
+}
+
+const NUMERIC_CHARS = new Uint8Array(128);
+for (const ch of '0123456789.,eE+-_ \t\r\n[]()naifNIT') NUMERIC_CHARS[ch.charCodeAt(0)] = 1;
+
+/** From a `[`: the maximal bracketed segments of at least BIG_LITERAL chars made only of number characters. */
+function numericSegments(text: string, start: number): { segments: [number, number][]; stop: number } {
+  const open: number[] = [];
+  const done: [number, number][] = [];
+  let i = start;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || !NUMERIC_CHARS[c]) break;
+    if (c === 91 || c === 40) open.push(i);
+    else if (c === 93 || c === 41) {
+      const o = open.pop();
+      if (o === undefined) break;
+      if (i + 1 - o >= BIG_LITERAL && text.charCodeAt(o) === 91) {
+        while (done.length && done[done.length - 1][0] > o) done.pop();
+        done.push([o, i + 1]);
+      }
+      if (!open.length) { i++; break; }
+    }
+  }
+  return { segments: done, stop: i };
+}
+
+/**
+ * A selection of two (optionally three) array literals: `[..], [..]`, one per line, or assignments
+ * `y_true = [...]\ny_pred = [...]` (names y_true/labels/targets, y_pred/preds/logits, sample_weight/weights
+ * are honoured; otherwise the order is y_true, y_pred, sample_weight). Throws LossInspectorError.
+ */
+export function parseTwoArrays(text: string, opts: { limits?: Partial<Limits>; baseOffset?: number } = {}): { yTrue: Tensor; yPred: Tensor; sampleWeight?: Tensor; ranges: { start: number; end: number }[] } {
+  const limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  const base = opts.baseOffset ?? 0;
+  const found: { name: string | null; tensor: Tensor; start: number; end: number }[] = [];
+  const order = ['y_true', 'y_pred', 'sample_weight'];
+  let i = 0;
+  const n = text.length;
+  const assign = /([A-Za-z_][\w.]*)\s*(?::[^=\n]*)?=(?!=)\s*/y;
+  for (;;) {
+    // separators: blanks, comments, commas, semicolons
+    for (;;) {
+      while (i < n && /[\s,;]/.test(text[i])) i++;
+      if (text[i] === '#' || (text[i] === '/' && text[i + 1] === '/')) { const nl = text.indexOf('\n', i); i = nl < 0 ? n : nl + 1; continue; }
+      if (text[i] === '/' && text[i + 1] === '*') { const e = text.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
+      break;
+    }
+    if (i >= n) break;
+    if (found.length === 3) throw new LossInspectorError('Expected two or three array literals (y_true, y_pred[, sample_weight]); found more.', { code: 'syntax', offset: base + i, length: 1 });
+    assign.lastIndex = i;
+    const m = assign.exec(text);
+    let name: string | null = null;
+    if (m && !/^(np|tf|torch|jnp|array)\b/.test(m[1])) { name = m[1].replace(/^.*\./, ''); i += m[0].length; }
+    const what = roleOf(name) ?? order[found.length];
+    const { tensor, from, end } = scanArrayLiteral(text, i, what, base, limits);
+    found.push({ name, tensor, start: from, end });
+    i = end;
+  }
+  if (found.length < 2) {
+    throw new LossInspectorError(`Expected two array literals (y_true and y_pred), found ${found.length}.`, { code: 'syntax', offset: base, length: text.length });
+  }
+  const roles = new Map<string, (typeof found)[number]>();
+  const rest: (typeof found)[number][] = [];
+  for (const f of found) {
+    const r = roleOf(f.name);
+    if (r && !roles.has(r)) roles.set(r, f); else rest.push(f);
+  }
+  for (const r of order) if (!roles.has(r) && rest.length) roles.set(r, rest.shift()!);
+  const yt = roles.get('y_true')!;
+  const yp = roles.get('y_pred')!;
+  const sw = roles.get('sample_weight');
+  return { yTrue: yt.tensor, yPred: yp.tensor, ...(sw ? { sampleWeight: sw.tensor } : {}), ranges: found.map((f) => ({ start: base + f.start, end: base + f.end })) };
+}
+
+function roleOf(name: string | null): string | null {
+  if (!name) return null;
+  const n = name.toLowerCase();
+  if (/^(y_?true|y|labels?|targets?|truth|gt|ground_truth|y_?test|true)$/.test(n)) return 'y_true';
+  if (/^(y_?pred|y_?hat|preds?|predictions?|logits|outputs?|probs|scores|pred)$/.test(n)) return 'y_pred';
+  if (/^(sample_?weights?|weights?|sw|w)$/.test(n)) return 'sample_weight';
+  return null;
+}
+
+const LITERAL_WORDS = new Set(['nan', 'inf', 'NaN', 'Infinity', 'True', 'False', 'true', 'false', 'None', 'null', 'dtype', 'float32', 'float64', 'int32', 'int64',
+  'array', 'np.array', 'np.asarray', 'numpy.array', 'tf.constant', 'tf.convert_to_tensor', 'torch.tensor', 'jnp.array', 'np.nan', 'np.inf', 'np.float32', 'np.float64',
+  'tf.float32', 'tf.float64', 'torch.float32', 'float', 'requires_grad', 'tensor', 'asarray', 'jnp.asarray', 'K.constant', 'math.inf', 'math.nan']);
+
+/**
+ * 'arrays' when the selection is only array literals (optionally assigned to names), 'snippet' when it has any
+ * other Python (imports, loss constructors, calls). Cheap: a scan of the names in the text, no evaluation.
+ */
+export function classifySelection(text: string): 'arrays' | 'snippet' {
+  if (!/[[(]/.test(text)) return 'snippet';
+  const noComments = text.length > 5_000_000 ? text : text.replace(/#[^\n]*/g, '');
+  const re = /(?<![\w.])[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*/g;
+  let m: RegExpExecArray | null;
+  let names = 0;
+  while ((m = re.exec(noComments))) {
+    const w = m[0];
+    if (LITERAL_WORDS.has(w)) continue;
+    // `name =` assignment of a literal
+    const after = noComments.slice(re.lastIndex, re.lastIndex + 40);
+    if (/^\s*(?::[^=\n]*)?=(?!=)\s*[-+\d.[(a-zA-Z]/.test(after) && !/^\s*=\s*[A-Za-z_][\w.]*\s*\(/.test(after.replace(/^\s*=\s*(np\.array|np\.asarray|tf\.constant|torch\.tensor|jnp\.array|array)\s*\(/, '= ['))) { names++; continue; }
+    if (/^e\d*$/i.test(w)) continue;
+    return 'snippet';
+  }
+  void names;
+  return 'arrays';
+}
+
+export { firstLineLength };
