@@ -1,0 +1,229 @@
+/**
+ * The typed messages between the extension host and the Loss Inspector webview panel.
+ *
+ * One direction each way: the host posts one `PanelState` (`empty | error | result`) that carries everything
+ * the view renders; the webview posts `ready` and user intents. Every intent may carry an `id`; the host
+ * answers each one with a `reply` (ok or an error message), so no request hangs.
+ * Imports only core types (no vscode, no DOM).
+ */
+import type { Nested } from '../core/tensor';
+import type { ParamValue } from '../core/spec';
+
+/** A loss call that survives JSON (command arguments, webview state). */
+export interface SerializableRequest {
+  /** Any spelling the registry resolves ('Huber', 'mse', 'tf.keras.losses.Huber', ...). */
+  loss: string;
+  yTrue: Nested;
+  yPred: Nested;
+  sampleWeight?: Nested | null;
+  /** Keyword arguments by their Python names. */
+  config?: Record<string, ParamValue>;
+  mode?: 'class' | 'function';
+}
+
+/** Arguments of `lossInspector.openPanel` and `registerPanel(...).open`. */
+export interface PanelOpenArgs {
+  request?: SerializableRequest;
+  title?: string;
+  /** Where the call was found (shown as a link back to the code). */
+  source?: { uri: string; line: number };
+  /** A snippet defining a user loss, re-evaluated through the custom-loss plugin. */
+  customSource?: string;
+}
+
+/**
+ * What the panel inspects, as the host needs it to rebuild the state: the webview persists it verbatim with
+ * `setState`, and the serializer hands it back after a reload.
+ */
+export interface PanelSession {
+  request: SerializableRequest;
+  title?: string;
+  source?: { uri: string; line: number };
+  customSource?: string;
+  /** Flat index of the y_pred element the loss curve sweeps. */
+  sweepElement: number;
+  compare: { enabled: boolean; losses: string[] };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Host → webview
+
+/** One parameter control built from a ParamSpec. */
+export interface ParamControl {
+  name: string;
+  /** range: slider + number input; number: number input only; bool: checkbox; enum: select; text: free text (read-only view of other types). */
+  kind: 'range' | 'number' | 'bool' | 'enum' | 'text';
+  /** The value in effect (after defaults and validation). */
+  value: ParamValue;
+  default: ParamValue;
+  doc: string;
+  min?: number;
+  max?: number;
+  step?: number;
+  /** For integers. */
+  integer?: boolean;
+  /** Enum choices; null is shown as "None". */
+  choices?: (string | null)[];
+  /** The value may be None (a checkbox "None" beside the number). */
+  nullable?: boolean;
+}
+
+/** A sampled curve: the loss (and d loss / d y_pred of the swept element) as one y_pred element sweeps its range. */
+export interface CurveData {
+  x: number[];
+  loss: number[];
+  grad: number[];
+  xLabel: string;
+  /** The point of the actual input, when it lies in the swept range's scale. */
+  current?: { x: number; loss: number; grad: number };
+}
+
+/** One loss in compare mode, swept on the same x as the main curve. */
+export interface CompareSeries {
+  /** Label as shown in the legend: 'Huber(delta=1.0)'. */
+  label: string;
+  loss: string;
+  /** Loss values at `CompareData.x`; null where the loss could not be evaluated. */
+  values: (number | null)[];
+  grad: (number | null)[];
+  /** Why this loss could not be swept on these inputs (then values are all null). */
+  error?: string;
+}
+
+export interface CompareData {
+  x: number[];
+  xLabel: string;
+  series: CompareSeries[];
+}
+
+/** A numeric array sent for display, capped to `shown` values (CSV export has all of them). */
+export interface ArrayView {
+  shape: number[];
+  /** Row-major values, first `values.length` of `total`. Non-finite values are sent as null. */
+  values: (number | null)[];
+  total: number;
+}
+
+/** A loss in the picker. */
+export interface LossOption {
+  id: string;
+  family: string;
+  framework: string;
+  /** Short text: the doc summary. */
+  summary: string;
+}
+
+export interface ResultState {
+  kind: 'result';
+  title: string;
+  /** Spec id (class name) and what was called. */
+  loss: string;
+  callee: string;
+  mode: 'class' | 'function';
+  /** True when the result came from a user-defined loss (customSource): controls are then read-only. */
+  custom: boolean;
+  /** Losses offered by the picker (grouped by family in the view). */
+  lossOptions: LossOption[];
+  params: ParamControl[];
+  /** The reduction selector; null in function mode or for a loss whose reduction is fixed. */
+  reduction: { value: string; choices: string[] } | null;
+  /** The result as Keras prints it (`.numpy()`): '0.855' or '[0.5 1.25]'. */
+  valueText: string;
+  valueShape: number[];
+  /** The reduction written out: 'sum 3.42 / 4 elements = 0.855'. */
+  reductionText: string;
+  reductionInfo: { reduction: string; numerator: number | null; divisor: number | null; divisorKind: string | null; unreduced: boolean } | null;
+  shapes: { yTrue: number[]; yPred: number[]; sampleWeight: number[] | null };
+  perSample: ArrayView;
+  weighted: ArrayView;
+  /** Effective weights (mask merged), when any were applied. */
+  weights: ArrayView | null;
+  grad: ArrayView;
+  yTrue: ArrayView;
+  yPred: ArrayView;
+  clipped: { count: number; indices: number[]; lo: number; hi: number } | null;
+  smoothedLabels: ArrayView | null;
+  renormalizedRows: { rows: number[]; sums: number[]; count: number } | null;
+  labelConversion: string | null;
+  warnings: { code: string; message: string }[];
+  notes: string[];
+  /** The loss curve, or null when the loss cannot be swept (e.g. CTC); `curveError` says why. */
+  curve: CurveData | null;
+  curveError?: string;
+  /** Flat index into y_pred of the swept element, and a label for it ('y_pred[1, 2]'). */
+  sweep: { element: number; count: number; label: string; kind: string };
+  compare: { enabled: boolean; losses: string[]; available: string[]; data: CompareData | null };
+  /** `tf.keras.losses.Huber(delta=0.5)(y_true, y_pred)`. */
+  python: string;
+  source?: { uri: string; line: number };
+  /** Milliseconds the host spent building this state (evaluate + curves). */
+  elapsedMs: number;
+  session: PanelSession;
+}
+
+export interface ErrorState {
+  kind: 'error';
+  title: string;
+  message: string;
+  /** Which argument/parameter was wrong, when known. */
+  argument?: string;
+  /** Loss picker and controls still work on an error (so the user can fix the parameter). */
+  loss?: string;
+  lossOptions?: LossOption[];
+  params?: ParamControl[];
+  session?: PanelSession;
+}
+
+export interface EmptyState {
+  kind: 'empty';
+  title: string;
+  /** What to do next. */
+  hint: string;
+  lossOptions: LossOption[];
+}
+
+export type PanelState = EmptyState | ErrorState | ResultState;
+
+export type HostToWebview =
+  | { type: 'state'; state: PanelState }
+  /** The answer to an intent that carried an `id`. */
+  | { type: 'reply'; id: number; ok: true; message?: string }
+  | { type: 'reply'; id: number; ok: false; error: string };
+
+// ---------------------------------------------------------------------------------------------------------
+// Webview → host
+
+export type ChartId = 'curve' | 'samples' | 'grad' | 'compare';
+
+export type Intent =
+  | { type: 'setLoss'; loss: string }
+  | { type: 'setParam'; name: string; value: ParamValue }
+  | { type: 'setReduction'; reduction: string | null }
+  | { type: 'setSweepElement'; element: number }
+  | { type: 'setCompare'; enabled: boolean; losses?: string[] }
+  | { type: 'resetParams' }
+  | { type: 'exportCsv' }
+  | { type: 'exportPython' }
+  | { type: 'exportPng'; chart: ChartId; dataUrl: string }
+  | { type: 'openSource' };
+
+/** Intents carry an optional `id` the host's `reply` echoes. */
+export type WebviewToHost = { type: 'ready'; id?: number } | (Intent & { id?: number });
+
+/** The webview's persisted state (getState/setState). */
+export interface WebviewPersisted {
+  session?: PanelSession;
+}
+
+/** Upper bound on values per array sent to the view (charts and tables); the CSV export has them all. */
+export const MAX_VIEW_VALUES = 4096;
+
+/** The losses compare mode starts with. */
+export const DEFAULT_COMPARE = ['MeanSquaredError', 'MeanAbsoluteError', 'Huber', 'LogCosh'];
+
+/** Type guard for messages arriving at the host (the webview is not trusted to send well-formed data). */
+export function isWebviewMessage(m: unknown): m is WebviewToHost {
+  if (!m || typeof m !== 'object') return false;
+  const t = (m as { type?: unknown }).type;
+  return typeof t === 'string' && ['ready', 'setLoss', 'setParam', 'setReduction', 'setSweepElement', 'setCompare', 'resetParams', 'exportCsv', 'exportPython', 'exportPng', 'openSource'].includes(t);
+}
