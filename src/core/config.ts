@@ -56,6 +56,11 @@ export function checkParam(loss: string, p: ParamSpec, v: ParamValue): ParamValu
       if (v === null) return null;
       if (!isNum(v) || !Number.isInteger(v)) throw bad('an integer or None');
       range(v); return v;
+    case 'floatOrNone':
+      if (v === null) return null;
+      if (typeof v === 'boolean') return checkParam(loss, p, v ? 1 : 0);
+      if (!isNum(v)) throw bad('a number or None');
+      range(v); return v;
     case 'bool':
       if (typeof v === 'boolean') return v;
       if (v === 0 || v === 1) return v === 1;

@@ -15,9 +15,9 @@ export interface ParamSpec {
   name: string;
   /**
    * float/int: a number; bool; enum: one of `choices`; floatOrList: number or list of numbers;
-   * axis: int, list of ints, or None; intOrNone; string.
+   * axis: int, list of ints, or None; intOrNone; floatOrNone (tfa's Optional floats, where None/0 switch a factor off); string.
    */
-  type: 'float' | 'int' | 'bool' | 'enum' | 'floatOrList' | 'axis' | 'intOrNone' | 'string';
+  type: 'float' | 'int' | 'bool' | 'enum' | 'floatOrList' | 'axis' | 'intOrNone' | 'floatOrNone' | 'string';
   default: ParamValue;
   doc: string;
   /** Inclusive bounds unless exclusive* is set. */
