@@ -47,7 +47,8 @@ export function formatScalar(x: number): string {
 export function formatArray(t: Tensor, maxElems = 1000): string {
   if (t.shape.length === 0) return formatScalar(t.data[0]);
   // In arrays NumPy writes 1.0 as '1.' (trailing zeros dropped, then padded).
-  const strs = Array.from(t.data, (v) => float32Digits(v).replace(/^(-?\d+)\.0$/, '$1.'));
+  // NumPy's array print uses at most 8 fractional digits (floatmode 'maxprec', precision 8): 0.000109709006 → 0.00010971.
+  const strs = Array.from(t.data, (v) => maxPrec8(float32Digits(v)).replace(/^(-?\d+)\.0$/, '$1.'));
   // NumPy pads every element to a common width: integer part left-padded, fraction right-padded.
   const finite = strs.filter((s) => /^-?\d+\.\d*$/.test(s));
   const intW = Math.max(0, ...finite.map((s) => s.indexOf('.')));
@@ -76,6 +77,14 @@ export function formatArray(t: Tensor, maxElems = 1000): string {
     return `[${rows.join(sep)}]`;
   };
   return `${prefix}${rec(0, ' '.repeat(prefix.length))}, dtype=float32)`;
+}
+
+/** Rounds a positional decimal string to at most 8 fractional digits, dropping trailing zeros (NumPy 'maxprec'). */
+function maxPrec8(s: string): string {
+  const m = /^(-?\d+)\.(\d{9,})$/.exec(s);
+  if (!m) return s;
+  const r = Number(s).toFixed(8).replace(/0+$/, '');
+  return r.endsWith('.') ? r + '0' : r;
 }
 
 /** Keras-style print of a result value: scalar repr or array repr. */

@@ -45,6 +45,13 @@ const CONSTANTS: Record<string, Value> = {
   'jnp.nan': num(NaN), 'jnp.inf': num(Infinity), 'torch.nan': num(NaN), 'torch.inf': num(Infinity), 'tf.newaxis': NONE,
 };
 
+/** Conventional import names blog snippets use without importing them: name → [canonical path, the import it stands for]. */
+const IMPLICIT_MODULES: Record<string, [string, string]> = {
+  tf: ['tf', 'import tensorflow as tf'], tensorflow: ['tf', 'import tensorflow'], np: ['np', 'import numpy as np'], numpy: ['np', 'import numpy'],
+  keras: ['keras', 'from tensorflow import keras'], tfa: ['tfa', 'import tensorflow_addons as tfa'], K: ['K', 'from keras import backend as K'],
+  losses: ['keras.losses', 'from keras import losses'], jnp: ['jnp', 'import jax.numpy as jnp'], math: ['math', 'import math'],
+};
+
 const LOSS_MODULES = /^(keras\.losses|tfa\.losses|tf\.losses|keras\.metrics|tf\.metrics)\.(\w+)$/;
 
 interface ArgSites { pos: Site[]; kw: Map<string, Site> }
@@ -93,6 +100,8 @@ export class Interpreter implements EvalContext {
   report(site: Site, message: string, severity: 'error' | 'warning' | 'info'): void {
     if (this.diagnostics.length >= 1000) return;
     const { line, column } = this.lineCol(site.offset);
+    // a statement inside a line already reported as a syntax error adds nothing
+    if (severity === 'error' && this.diagnostics.some((d) => d.severity === 'error' && d.line === line && /^SyntaxError/.test(d.message))) return;
     this.diagnostics.push({ offset: site.offset, length: site.length, line, column, message, severity });
   }
 
@@ -379,6 +388,13 @@ export class Interpreter implements EvalContext {
   }
 
   private starImports: string[] = [];
+  private readonly implicit = new Set<string>();
+
+  private implicitNote(name: string, site: Site, message: string): void {
+    if (this.implicit.has(name)) return;
+    this.implicit.add(name);
+    this.report(site, message, 'info');
+  }
 
   // ---- expressions ----
 
@@ -560,6 +576,21 @@ export class Interpreter implements EvalContext {
       const r = this.resolvePath(`${m}.${name}`, site);
       if (r.kind !== 'module') return r;
     }
+    // Blog snippets assume the usual imports: read `tf`, `np`, `tfa`, ... as them, and bare loss names as imported.
+    const mod = IMPLICIT_MODULES[name];
+    if (mod) {
+      this.implicitNote(name, site, `'${name}' is not imported in the evaluated text: read as \`${mod[1]}\``);
+      const v: ModuleValue = { kind: 'module', path: mod[0] };
+      this.globals.set(name, v);
+      return v;
+    }
+    const loss = tryResolveLoss(name);
+    if (loss && loss.kind !== 'string' && /^[A-Za-z]\w*$/.test(name)) {
+      this.implicitNote(name, site, `'${name}' is not imported in the evaluated text: read as \`from keras.losses import ${name}\``);
+      const v: LossRefValue = { kind: 'lossref', spec: loss.spec, form: loss.kind === 'class' ? 'class' : 'function', name };
+      this.globals.set(name, v);
+      return v;
+    }
     return { kind: 'opaque', what: `'${name}'`, undefinedName: name };
   }
 
@@ -715,6 +746,7 @@ export class Interpreter implements EvalContext {
           const full = fn.what.replace(/^'|'$/g, '');
           throw skip(site, `${full}(...) skipped: '${fn.undefinedName}' is not defined in the evaluated text${known.length && fn.what === `'${fn.undefinedName}'` ? ` (did you mean '${known[0]}'?)` : ''}`);
         }
+        if (/^(function|class) /.test(fn.what)) throw skip(site, `${this.text(site.node?.firstChild ?? site.node!) || 'call'}(...) skipped: ${fn.what}`);
         throw skip(site, `${fn.what}(...) is not evaluated (models, layers, data and plots are skipped)`);
       default:
         throw errAt(site, `TypeError: '${typeName(fn)}' object is not callable`, 'type');

@@ -78,7 +78,9 @@ export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { re
         const open = unclosedBracket(text, stmt.from, err.offset);
         const at = open >= 0 ? { offset: open, length: 1 } : err;
         const msg = open >= 0 ? `SyntaxError: '${text[open]}' was never closed` : syntaxMessage(text, err.offset, err.length);
-        if (!interp.diagnostics.some((d) => d.severity === 'error' && (d.offset === at.offset || d.offset === err.offset))) interp.report(at, msg, 'error');
+        // one syntax error per line: a line of prose pasted with the code is one problem, not one per word
+        const line = interp.lineCol(at.offset).line;
+        if (!interp.diagnostics.some((d) => d.severity === 'error' && (d.offset === at.offset || d.offset === err.offset || d.line === line))) interp.report(at, msg, 'error');
         const eol = text.indexOf('\n', stmt.from);
         if (eol >= 0 && eol < stmt.to) {
           const next = nextTopLevelLine(text, eol + 1, stmt.to);
