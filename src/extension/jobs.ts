@@ -19,9 +19,12 @@ export type EvalJob =
   | { kind: 'arrays'; text: string; loss: string; config: Config; limits: JobLimits };
 
 export interface JobResult {
-  /** Offsets into the job's text (end exclusive). */
+  /** Offsets into the job's text (end exclusive) of the statement holding the call. */
   offset: number;
   end: number;
+  /** 1-based lines, in the job's text, where the call starts and where its statement ends. */
+  line: number;
+  lineEnd: number;
   text: string;
   printed: string;
   result: EvalResult;
@@ -63,8 +66,11 @@ function limitCheck(text: string, limits: JobLimits): void {
 /** Where an error of an arrays job points: its own offset, else the literal it is about, else the whole text. */
 function arraysErrorRange(e: LossInspectorError, text: string, ranges: [number, number][] | null): [number, number] {
   if (e.details.offset !== undefined) return [e.details.offset, e.details.length ?? 1];
-  if (ranges && e.details.argument === 'y_true') return [ranges[0][0], ranges[0][1] - ranges[0][0]];
-  if (ranges && e.details.argument === 'y_pred') return [ranges[1][0], ranges[1][1] - ranges[1][0]];
+  // ranges are in source order; the parser may have assigned roles by name (y_pred = ... first), so use the
+  // literal the error's shape mentions when it can be told apart, else the source order.
+  if (ranges && e.details.argument === 'y_true' && ranges[0]) return [ranges[0][0], ranges[0][1] - ranges[0][0]];
+  if (ranges && e.details.argument === 'y_pred' && ranges[1]) return [ranges[1][0], ranges[1][1] - ranges[1][0]];
+  if (ranges && e.details.argument === 'sample_weight' && ranges[2]) return [ranges[2][0], ranges[2][1] - ranges[2][0]];
   const lead = text.length - text.trimStart().length;
   return [lead, Math.max(1, text.trim().length)];
 }
@@ -78,23 +84,25 @@ export function runJob(job: EvalJob): JobOutput {
     return { kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message: err.message, severity: 'error' }] };
   }
   if (job.kind === 'snippet') {
-    const out = evaluateSnippet(job.text, { maxInputChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth });
+    const out = evaluateSnippet(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth } });
     return {
       kind: 'snippet',
-      results: out.results.map((r) => ({ offset: r.offset, end: r.end, text: r.text, printed: r.printed, result: r.result, request: serializableRequest(r.request), notes: r.notes ?? [] })),
+      results: out.results.map((r) => ({ offset: r.offset, end: r.end, line: r.line, lineEnd: r.lineEnd, text: r.text, printed: r.printed, result: r.result, request: serializableRequest(r.request), notes: r.notes ?? [] })),
       diagnostics: out.diagnostics.map((d) => ({ offset: d.offset, length: d.length, message: d.message, severity: d.severity })),
     };
   }
   let ranges: [number, number][] | null = null;
   try {
-    const parsed = parseTwoArrays(job.text);
-    ranges = parsed.ranges.map((r) => [r[0], r[1]] as [number, number]);
+    const parsed = parseTwoArrays(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth } });
+    ranges = parsed.ranges.map((r) => [r.start, r.end] as [number, number]);
     const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config });
     const lead = job.text.length - job.text.trimStart().length;
+    const endOff = job.text.trimEnd().length;
+    const lineAt = (off: number) => { let n = 1; for (let k = 0; k < off; k++) if (job.text.charCodeAt(k) === 10) n++; return n; };
     return {
       kind: 'arrays',
       results: [{
-        offset: lead, end: job.text.trimEnd().length, text: job.text.trim().slice(0, 200), printed: formatKeras(result.value), result,
+        offset: lead, end: endOff, line: lineAt(lead), lineEnd: lineAt(Math.max(lead, endOff - 1)), text: job.text.trim().slice(0, 200), printed: formatKeras(result.value), result,
         request: { loss: job.loss, yTrue: toNested(parsed.yTrue), yPred: toNested(parsed.yPred), ...(parsed.sampleWeight ? { sampleWeight: toNested(parsed.sampleWeight) } : {}), config: job.config },
         notes: [],
       }],

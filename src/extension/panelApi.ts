@@ -1,26 +1,10 @@
 /**
- * The panel's contract as the commands use it. TEMPORARY local adapter until `./panel` and
- * `../shared/protocol` land: then this file only re-exports from there.
+ * The panel's contract as the commands use it: the protocol types from ../shared/protocol, and registerPanel.
+ * TEMPORARY local registerPanel until `./panel` lands: then this file only re-exports from there.
  */
 import type * as vscode from 'vscode';
-import type { Nested } from '../core/tensor';
-import type { ParamValue } from '../core/spec';
-
-export interface SerializableRequest {
-  loss: string;
-  yTrue: Nested;
-  yPred: Nested;
-  sampleWeight?: Nested | null;
-  config?: Record<string, ParamValue>;
-  mode?: 'class' | 'function';
-}
-
-export interface PanelOpenArgs {
-  request?: SerializableRequest;
-  title?: string;
-  source?: { uri: string; line: number };
-  customSource?: string;
-}
+import type { PanelOpenArgs } from '../shared/protocol';
+export type { SerializableRequest, PanelOpenArgs } from '../shared/protocol';
 
 export interface PanelHandle { open(args?: PanelOpenArgs): void; dispose(): void }
 

@@ -142,6 +142,12 @@ async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLos
   return { loss, config };
 }
 
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
+}
+
 /** Maps job offsets to the document, stores decorations and diagnostics, and builds the returned summary. */
 function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
   const { doc, base, skip } = target;
@@ -156,9 +162,12 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
   const textLen = target.text.length - skip;
   const precision = s.settings(doc.uri).precision;
   const pos = (off: number) => doc.positionAt(base + Math.max(0, Math.min(off, textLen)));
+  // The job's 1-based text lines → 0-based document lines (a notebook prefix shifts them back).
+  const firstLine = doc.positionAt(base).line - (skip ? countLines(target.text.slice(0, skip)) : 0);
+  const docLine = (l: number) => Math.max(0, Math.min(doc.lineCount - 1, firstLine + l - 1));
   const stored: StoredResult[] = out.results.map((r) => {
-    const start = pos(r.offset), endOff = Math.max(r.offset, r.end - 1);
-    const end = pos(endOff);
+    const start = new vscode.Position(docLine(r.line), 0);
+    const end = new vscode.Position(docLine(r.lineEnd), 0);
     const id = s.store.newId();
     const openArgs = r.request && JSON.stringify(r.request).length <= 4000
       ? { request: r.request, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } }
@@ -193,5 +202,14 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
 }
 
 export function registerComputeLoss(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.computeLoss, (args?: ComputeArgs) => computeLoss(s, args));
+  return vscode.commands.registerCommand(Commands.computeLoss, async (args?: ComputeArgs) => {
+    try {
+      return await computeLoss(s, args);
+    } catch (e) {
+      // A bug, not bad input (that becomes diagnostics): log it, say so quietly, no modal.
+      s.log.error(`Compute Loss failed: ${(e as Error).stack ?? e}`);
+      vscode.window.setStatusBarMessage('$(error) Loss Inspector: internal error — see the "Loss Inspector" output.', 8000);
+      return undefined;
+    }
+  });
 }
