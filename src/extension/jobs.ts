@@ -9,7 +9,7 @@ import { evaluate } from '../core/evaluate';
 import { LossInspectorError } from '../core/errors';
 import { formatKeras } from '../core/format';
 import { toNested } from '../core/tensor';
-import { evaluateSnippet, parseTwoArrays, type SnippetResult } from './snippetApi';
+import { evaluateSnippet, parseTwoArrays, type SnippetResult } from '../core/snippet';
 import type { SerializableRequest } from './panelApi';
 
 export interface JobLimits { maxInputChars: number; maxDepth: number }

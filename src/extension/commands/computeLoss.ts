@@ -9,7 +9,7 @@ import type { Config, ParamValue } from '../../core/spec';
 import { tryResolveLoss } from '../../core/registry';
 import { toJsonValue } from '../../core/format';
 import { Commands, TRUSTED_COMMANDS, LAST_CHOICE_KEY } from '../constants';
-import { classifySelection, parseTwoArrays } from '../snippetApi';
+import { classifySelection, parseTwoArrays } from '../../core/snippet';
 import { run } from '../runner';
 import { runJob, type EvalJob, type JobOutput } from '../jobs';
 import type { Services } from '../services';
