@@ -149,20 +149,26 @@ class Scanner {
     const c = s.charCodeAt(this.i);
     if (c === C.LBrack) { this.i++; this.sequence(level, C.RBrack, this.i - 1); return; }
     if (c === C.LParen) {
-      // `(x)` without a comma is only grouping in Python, not a tuple.
-      const save = this.i;
-      this.i++;
-      this.ws();
-      const d = s.charCodeAt(this.i);
-      if ((d >= C.D0 && d <= C.D9) || d === C.Minus || d === C.Plus || d === C.Dot) {
-        const lenBefore = this.len;
-        const rankBefore = this.rank;
+      // `(x)` without a comma is only grouping in Python, not a tuple: look ahead for `( number )`.
+      let j = this.i + 1;
+      while (s.charCodeAt(j) === C.Space || s.charCodeAt(j) === C.Tab || s.charCodeAt(j) === C.Nl || s.charCodeAt(j) === C.Cr) j++;
+      const j0 = j;
+      for (;;) {
+        const d = s.charCodeAt(j);
+        if ((d >= C.D0 && d <= C.D9) || d === C.Dot || d === C.Minus || d === C.Plus || d === C.Under || d === C.LowE || d === C.UpE) j++;
+        else break;
+      }
+      while (s.charCodeAt(j) === C.Space || s.charCodeAt(j) === C.Tab || s.charCodeAt(j) === C.Nl || s.charCodeAt(j) === C.Cr) j++;
+      if (j > j0 && s.charCodeAt(j) === C.RParen) {
+        this.i = j0;
         this.number(level);
         this.ws();
-        if (s.charCodeAt(this.i) === C.RParen) { this.i++; return; }
-        this.len = lenBefore; this.rank = rankBefore;
+        if (s.charCodeAt(this.i) !== C.RParen) this.fail("expected ')'", this.i, 1);
+        this.i++;
+        return;
       }
-      this.i = save + 1;
+      const save = this.i;
+      this.i++;
       this.sequence(level, C.RParen, save);
       return;
     }
