@@ -40,7 +40,9 @@ export interface PanelSession {
   title?: string;
   source?: { uri: string; line: number };
   customSource?: string;
-  /** Flat index of the y_pred element the loss curve sweeps. */
+  /** The arrays are the loss's own example (switching loss then switches to the new loss's example). */
+  example?: boolean;
+  /** Flat index of the y_pred element the loss curve sweeps (-1: the default element). */
   sweepElement: number;
   compare: { enabled: boolean; losses: string[] };
 }

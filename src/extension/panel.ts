@@ -1,0 +1,175 @@
+/**
+ * The Loss Inspector panel: one singleton WebviewPanel (viewType `lossInspector.panel`).
+ * The host owns the session, re-evaluates through the core on every intent and posts one PanelState; the webview
+ * only renders and persists the session (getState/setState) so the serializer can restore it after a reload.
+ * Strict CSP (nonce script, styles from the webview origin only), resources limited to dist/ and media/,
+ * no retainContextWhenHidden: a hidden panel is rebuilt from `ready` when it is shown again.
+ */
+import * as vscode from 'vscode';
+import { buildHtml, makeNonce } from '../shared/csp';
+import {
+  HostToWebview, Intent, isWebviewMessage, PanelOpenArgs, PanelSession, PanelState, WebviewPersisted, WebviewToHost,
+} from '../shared/protocol';
+import { applyIntent, buildCsv, buildPython, buildState, emptyState, ModelOptions, sessionFromArgs, TensorCache } from './panelModel';
+
+export const PANEL_VIEW_TYPE = 'lossInspector.panel';
+
+export interface PanelHandle extends vscode.Disposable {
+  open(args?: PanelOpenArgs): void;
+  dispose(): void;
+}
+
+/** Test hooks: the last state posted (the e2e suite reads it through the extension's exports). */
+export interface PanelDebug {
+  lastState(): PanelState | null;
+  visible(): boolean;
+}
+
+export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: ModelOptions = {}): PanelHandle & PanelDebug {
+  let panel: vscode.WebviewPanel | undefined;
+  let session: PanelSession | null = null;
+  let last: PanelState | null = null;
+  const cache = new TensorCache();
+  const disposables: vscode.Disposable[] = [];
+  const roots = [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')];
+
+  const post = (m: HostToWebview): void => { void panel?.webview.postMessage(m); };
+
+  const render = (): void => {
+    if (!panel) return;
+    const t0 = performance.now();
+    last = buildState(session, cache, opts);
+    log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms`);
+    if (last.kind === 'error') log.info(`panel: ${last.message}`);
+    post({ type: 'state', state: last });
+  };
+
+  const saveTarget = async (name: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters, saveLabel: 'Export' });
+  };
+
+  const baseName = (): string => (session?.request.loss ?? 'loss').replace(/[^A-Za-z0-9_-]+/g, '_');
+
+  /** Handles one intent; the returned text is the reply's message. Throws for the error reply. */
+  const handle = async (m: Intent): Promise<string | undefined> => {
+    switch (m.type) {
+      case 'exportCsv': {
+        if (!session) throw new Error('Nothing to export: open the panel on a result first.');
+        const csv = buildCsv(session, cache, opts);
+        const uri = await saveTarget(`${baseName()}.csv`, { CSV: ['csv'] });
+        if (!uri) return 'cancelled';
+        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(csv));
+        log.info(`panel: exported CSV to ${uri.toString()}`);
+        return `Saved ${uri.fsPath || uri.toString()}`;
+      }
+      case 'exportPython': {
+        if (!session) throw new Error('Nothing to export: open the panel on a result first.');
+        const doc = await vscode.workspace.openTextDocument({ language: 'python', content: buildPython(session, cache) });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+        return 'Opened the Python snippet in an editor';
+      }
+      case 'exportPng': {
+        const prefix = 'data:image/png;base64,';
+        if (typeof m.dataUrl !== 'string' || !m.dataUrl.startsWith(prefix)) throw new Error('exportPng: expected a PNG data URL');
+        const chart = String(m.chart).replace(/[^a-z]/g, '') || 'chart';
+        const uri = await saveTarget(`${baseName()}-${chart}.png`, { PNG: ['png'] });
+        if (!uri) return 'cancelled';
+        await vscode.workspace.fs.writeFile(uri, Buffer.from(m.dataUrl.slice(prefix.length), 'base64'));
+        log.info(`panel: exported ${chart} plot to ${uri.toString()}`);
+        return `Saved ${uri.fsPath || uri.toString()}`;
+      }
+      case 'openSource': {
+        const src = session?.source;
+        if (!src) throw new Error('This result has no source location.');
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(src.uri));
+        const pos = new vscode.Position(Math.max(0, src.line), 0);
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
+        return undefined;
+      }
+      default: {
+        const next = applyIntent(session, m);
+        if (next) { session = next; render(); }
+        return undefined;
+      }
+    }
+  };
+
+  const onMessage = async (raw: unknown): Promise<void> => {
+    if (!isWebviewMessage(raw)) { log.warn(`panel: ignored malformed message ${JSON.stringify(raw)?.slice(0, 200)}`); return; }
+    const m = raw as WebviewToHost;
+    const id = typeof m.id === 'number' ? m.id : undefined;
+    try {
+      let message: string | undefined;
+      if (m.type === 'ready') render();
+      else message = await handle(m as Intent);
+      if (id !== undefined) post({ type: 'reply', id, ok: true, message });
+    } catch (e) {
+      const error = (e as Error).message ?? String(e);
+      log.warn(`panel: ${m.type} failed: ${error}`);
+      if (id !== undefined) post({ type: 'reply', id, ok: false, error });
+    }
+  };
+
+  const setup = (p: vscode.WebviewPanel): void => {
+    panel = p;
+    p.webview.options = { enableScripts: true, localResourceRoots: roots };
+    p.iconPath = {
+      light: vscode.Uri.joinPath(context.extensionUri, 'media', 'icon-light.svg'),
+      dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'icon-dark.svg'),
+    };
+    const w = p.webview;
+    w.html = buildHtml({
+      cspSource: w.cspSource,
+      nonce: makeNonce(),
+      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'panel.css')).toString(),
+    });
+    const subs = [
+      w.onDidReceiveMessage((m) => void onMessage(m)),
+      p.onDidDispose(() => {
+        if (panel === p) panel = undefined;
+        for (const d of subs) d.dispose();
+      }),
+    ];
+  };
+
+  disposables.push(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+    async deserializeWebviewPanel(p: vscode.WebviewPanel, state: unknown) {
+      const saved = (state ?? {}) as WebviewPersisted;
+      if (panel && panel !== p) panel.dispose();
+      session = saved.session && typeof saved.session === 'object' && saved.session.request ? saved.session : null;
+      log.info(`panel: restored ${session ? session.request.loss : 'an empty panel'}`);
+      setup(p);
+      // The restored webview posts `ready`; the state is sent then.
+    },
+  }));
+
+  return {
+    open(args?: PanelOpenArgs) {
+      const next = sessionFromArgs(args);
+      if (next || !session) session = next ?? session;
+      if (panel) {
+        if (args?.title) panel.title = `Loss: ${args.title}`;
+        panel.reveal(undefined, true);
+        render();
+        return;
+      }
+      const p = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, args?.title ? `Loss: ${args.title}` : 'Loss Inspector',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { enableScripts: true, localResourceRoots: roots });
+      setup(p);
+      // The state goes out when the webview posts `ready`.
+    },
+    dispose() {
+      panel?.dispose();
+      panel = undefined;
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+    lastState: () => last,
+    visible: () => !!panel?.visible,
+  };
+}
+
+/** Re-exported for callers that want an empty state without a panel (tests). */
+export { emptyState };
