@@ -1,4 +1,8 @@
-/** Hinge losses (Keras 3): Hinge, SquaredHinge, CategoricalHinge. */
+/**
+ * Hinge losses (Keras 3): Hinge, SquaredHinge, CategoricalHinge. The elementwise loops use a 0/1 mask instead of a
+ * branch for max(m, 0) (mispredicted branches cost more than the arithmetic); a row whose sum is not finite is
+ * recomputed with plain branches.
+ */
 import type { KernelContext, LossSpec } from '../spec';
 import type { Tensor } from '../tensor';
 import { lastAxis, warnOnce } from './common';
@@ -10,14 +14,14 @@ import { lastAxis, warnOnce } from './common';
  */
 function hingeLabels(t: Tensor, ctx: KernelContext): { scale: number; shift: number } {
   const td = t.data;
-  let zeros = 0, odd = 0, firstOdd = NaN, minusOnes = 0;
+  let zeros = 0, ones = 0, minusOnes = 0;
   for (let i = 0; i < td.length; i++) {
     const v = td[i];
-    if (v === 1) continue;
-    if (v === 0) zeros++;
-    else if (v === -1) minusOnes++;
-    else { if (odd === 0) firstOdd = v; odd++; }
+    zeros += +(v === 0); ones += +(v === 1); minusOnes += +(v === -1); // counted without branches (labels are random)
   }
+  const odd = td.length - zeros - ones - minusOnes;
+  let firstOdd = NaN;
+  if (odd > 0) for (let i = 0; i < td.length; i++) { const v = td[i]; if (v !== 0 && v !== 1 && v !== -1) { firstOdd = v; break; } }
   const binary = minusOnes === 0 && odd === 0;
   if (binary) {
     ctx.trace.labelConversion = `Every y_true value is 0 or 1, so Keras converts the whole batch to 2·y_true − 1 (0 → −1, 1 → 1) before the hinge.`;
@@ -58,10 +62,20 @@ const Hinge: LossSpec = {
     for (let b = 0, i = 0; b < B; b++) {
       let s = 0;
       const g = up[b] * inv;
+      const i0 = i;
       for (let j = 0; j < D; j++, i++) {
         const y = scale * td[i] + shift;
         const m = 1 - y * pd[i];
-        if (m >= 0) { s += m; grad[i] = -g * y; } else if (m < 0) { /* outside the margin: 0, no gradient */ } else { s += m; grad[i] = NaN; }
+        const on = +(m >= 0); // inside the margin, or exactly on it (TF maximum passes ties to 1 − y·p)
+        s += on * m;
+        grad[i] = -g * y * on;
+      }
+      if (!Number.isFinite(s)) {
+        s = 0;
+        for (let k = i0; k < i; k++) {
+          const y = scale * td[k] + shift, m = 1 - y * pd[k];
+          if (m >= 0) { s += m; grad[k] = -g * y; } else if (m < 0) grad[k] = 0; else { s += m; grad[k] = NaN; }
+        }
       }
       values[b] = s * inv;
     }
@@ -104,10 +118,20 @@ const SquaredHinge: LossSpec = {
     for (let b = 0, i = 0; b < B; b++) {
       let s = 0;
       const g = 2 * up[b] * inv;
+      const i0 = i;
       for (let j = 0; j < D; j++, i++) {
         const y = scale * td[i] + shift;
         const m = 1 - y * pd[i];
-        if (m >= 0) { s += m * m; grad[i] = -g * m * y; } else if (!(m < 0)) { s += m; grad[i] = NaN; }
+        const h = +(m >= 0) * m; // max(m, 0) without a branch
+        s += h * h;
+        grad[i] = -g * h * y;
+      }
+      if (!Number.isFinite(s)) {
+        s = 0;
+        for (let k = i0; k < i; k++) {
+          const y = scale * td[k] + shift, m = 1 - y * pd[k];
+          if (m >= 0) { s += m * m; grad[k] = -g * m * y; } else if (m < 0) grad[k] = 0; else { s += m; grad[k] = NaN; }
+        }
       }
       values[b] = s * inv;
     }

@@ -4,6 +4,20 @@ import { LossInspectorError, pyRepr } from '../errors';
 import { shapeStr } from '../tensor';
 import { lastAxis, ClipRecorder, warnOnce } from './common';
 
+// Speed: the inner loops below avoid data-dependent branches (a mispredicted branch per element costs more than
+// the arithmetic): sign(e) is (e > 0) − (e < 0), and a two-way choice is a 0/1 mask times each side (exact, as
+// 0·x + 1·y = y for finite x). A row whose sum is not finite (NaN or ±Inf input) is recomputed with the plain
+// branches, which keep TF's results for those cases.
+
+/**
+ * log(1 + x) for x ≥ 0 to a few ulp with one Math.log (Goldberg's identity): V8's Math.log1p costs about twice
+ * Math.log. Not valid for x = ±Inf (gives NaN; callers redo such rows with Math.log1p).
+ */
+function log1pFast(x: number): number {
+  const z = 1 + x;
+  return z === 1 ? x : Math.log(z) * x / (z - 1);
+}
+
 /** mean_{-1}((t−p)²); dL/dp = 2(p−t)/D · upstream. */
 const MeanSquaredError: LossSpec = {
   id: 'MeanSquaredError', framework: 'keras', family: 'regression', base: 'keras3',
@@ -72,10 +86,15 @@ const MeanAbsoluteError: LossSpec = {
     for (let b = 0, i = 0; b < B; b++) {
       let s = 0;
       const g = up[b] * inv;
+      const i0 = i;
       for (let j = 0; j < D; j++, i++) {
         const e = pd[i] - td[i];
         s += Math.abs(e);
-        grad[i] = g * Math.sign(e);
+        grad[i] = g * (+(e > 0) - +(e < 0));
+      }
+      if (!Number.isFinite(s)) {
+        s = 0;
+        for (let k = i0; k < i; k++) { const e = pd[k] - td[k]; s += Math.abs(e); grad[k] = g * Math.sign(e); }
       }
       values[b] = s * inv;
     }
@@ -119,13 +138,18 @@ const MeanAbsolutePercentageError: LossSpec = {
     for (let b = 0, i = 0; b < B; b++) {
       let s = 0;
       const g = up[b] * scale;
+      const i0 = i;
       for (let j = 0; j < D; j++, i++) {
         const at = Math.abs(td[i]);
         let m = at;
         if (!(at >= eps)) { m = Math.max(at, eps); if (at < eps) zeros++; }
         const e = pd[i] - td[i];
         s += Math.abs(e) / m;
-        grad[i] = g * Math.sign(e) / m;
+        grad[i] = g * (+(e > 0) - +(e < 0)) / m;
+      }
+      if (!Number.isFinite(s)) {
+        s = 0;
+        for (let k = i0; k < i; k++) { const m = Math.max(Math.abs(td[k]), eps), e = pd[k] - td[k]; s += Math.abs(e) / m; grad[k] = g * Math.sign(e) / m; }
       }
       values[b] = s * scale;
     }
@@ -178,12 +202,20 @@ const MeanSquaredLogarithmicError: LossSpec = {
         // log1p(x) is log(x + 1) without the rounding of x + 1 near 0.
         const pc = pv >= eps ? pv : Math.max(pv, eps);
         const tc = tv >= eps ? tv : Math.max(tv, eps);
-        const d = Math.log1p(pc) - Math.log1p(tc);
+        const d = log1pFast(pc) - log1pFast(tc);
         s += d * d;
         if (pv >= eps) grad[i] = g * d / (1 + pc);
         else if (pv < eps) clip.hit(i);
         else grad[i] = NaN;
         if (tv < 0) negTrue++;
+      }
+      if (!Number.isFinite(s)) {
+        s = 0;
+        for (let k = i - D; k < i; k++) {
+          const pc = Math.max(pd[k], eps), d = Math.log1p(pc) - Math.log1p(Math.max(td[k], eps));
+          s += d * d;
+          grad[k] = pd[k] >= eps ? g * d / (1 + pc) : pd[k] < eps ? 0 : NaN;
+        }
       }
       values[b] = s * inv;
     }
@@ -247,16 +279,20 @@ const Huber: LossSpec = {
     for (let b = 0, i = 0; b < B; b++) {
       let s = 0;
       const g = up[b] * inv;
+      const i0 = i;
       for (let j = 0; j < D; j++, i++) {
         const e = pd[i] - td[i];
         const a = Math.abs(e);
-        if (a <= delta) {
-          s += 0.5 * e * e;
-          grad[i] = g * e;
-        } else {
-          s += delta * a - halfDelta2;
-          grad[i] = g * delta * Math.sign(e);
-          linear++;
+        const lin = +(a > delta); // 1: linear branch; the tie |e| = δ stays quadratic
+        linear += lin;
+        s += lin * (delta * a - halfDelta2) + (1 - lin) * (0.5 * a * a);
+        grad[i] = g * (+(e > 0) - +(e < 0)) * (lin * delta + (1 - lin) * a); // e or δ·sign(e)
+      }
+      if (!Number.isFinite(s)) {
+        s = 0;
+        for (let k = i0; k < i; k++) {
+          const e = pd[k] - td[k], a = Math.abs(e);
+          if (a <= delta) { s += 0.5 * e * e; grad[k] = g * e; } else { s += delta * a - halfDelta2; grad[k] = g * delta * Math.sign(e); }
         }
       }
       values[b] = s * inv;
@@ -311,17 +347,19 @@ const LogCosh: LossSpec = {
         const x = pd[i] - td[i];
         const a = Math.abs(x);
         let v: number, th: number;
-        if (a < 1) {
+        if (a <= 300) {
+          // cosh a − 1 = u²/(2(1 + u)) and tanh a = u(u + 2)/(u(u + 2) + 2) with u = e^a − 1: exact for tiny a too
           const u = Math.expm1(a);
-          v = Math.log1p(u * u / (2 * (1 + u)));
-          th = u * (u + 2) / (u * (u + 2) + 2);
+          const w = u * (u + 2);
+          v = log1pFast(u * u / (2 * (1 + u)));
+          th = w / (w + 2);
         } else {
-          const q = Math.exp(-2 * a);
-          v = a + Math.log1p(q) - Math.LN2;
-          th = (1 - q) / (1 + q);
+          // u² would overflow: log cosh a = a + log1p(e^{−2a}) − log 2, tanh a = 1 in float64
+          v = a + Math.log1p(Math.exp(-2 * a)) - Math.LN2;
+          th = a === a ? 1 : NaN;
         }
         s += v;
-        grad[i] = x < 0 ? -g * th : g * th;
+        grad[i] = g * (+(x > 0) - +(x < 0)) * th;
       }
       values[b] = s * inv;
     }
@@ -396,7 +434,17 @@ const PinballLoss: LossSpec = {
         const tau = taus[k];
         const d = td[i] - pd[i];
         const hi = tau * d, lo = (tau - 1) * d;
-        if (hi >= lo) { s += hi; grad[i] -= g * tau; } else { s += lo; grad[i] += g * (1 - tau); }
+        const first = +(hi >= lo); // TF maximum: a tie (d = 0) goes to the first argument, τ·d
+        s += first * hi + (1 - first) * lo;
+        grad[i] += g * (first * -tau + (1 - first) * (1 - tau));
+      }
+      if (!Number.isFinite(s)) {
+        s = 0;
+        for (let w = 0, i = base; w < W; w++, i += ds) grad[i] = 0;
+        for (let w = 0, i = base, k = 0; w < W; w++, i += ds, k += ts) {
+          const tau = taus[k], d = td[i] - pd[i], hi = tau * d, lo = (tau - 1) * d;
+          if (hi >= lo) { s += hi; grad[i] -= g * tau; } else { s += lo; grad[i] += g * (1 - tau); }
+        }
       }
       values[b] = s * inv;
     }

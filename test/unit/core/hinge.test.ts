@@ -144,3 +144,16 @@ describe('CategoricalHinge (Keras 3)', () => {
     assert.ok(s.foreignNames!.includes('optax.multiclass_hinge_loss'));
   });
 });
+
+describe('Hinge losses with non-finite inputs (exact path)', () => {
+  it('y·p = +Inf is far beyond the margin: 0 and no gradient; NaN propagates', () => {
+    // own derivation: labels ±1, p = [Inf, 0.5] with y = [1, 1] → max(1 − Inf, 0) = 0, max(0.5, 0) = 0.5 → mean 0.25
+    const r = evaluate({ loss: 'Hinge', yTrue: [[1, 1]], yPred: [[Infinity, 0.5]], config: { dtype: 'float64' } });
+    assertClose(r.value.data[0], 0.25, 1e-15);
+    assertClose([...r.grad.data], [0, -0.5], 1e-15);
+    const s = evaluate({ loss: 'SquaredHinge', yTrue: [[1, 1]], yPred: [[Infinity, 0.5]], config: { dtype: 'float64' } });
+    assertClose(s.value.data[0], 0.125, 1e-15);
+    assertClose([...s.grad.data], [0, -0.5], 1e-15);
+    assert.ok(Number.isNaN(evaluate({ loss: 'Hinge', yTrue: [[1, 1]], yPred: [[NaN, 0.5]] }).value.data[0]));
+  });
+});

@@ -283,3 +283,32 @@ describe('PinballLoss (tfa, Keras 2 base class)', () => {
     assert.throws(() => evaluate({ loss: L, yTrue: T, yPred: P, config: { reduction: 'mean_with_sample_weight' } }), /PinballLoss: argument `reduction`: expected a Keras 2 reduction/);
   });
 });
+
+describe('non-finite inputs take the exact (branching) path and follow TF', () => {
+  // own derivations: with e = +Inf, |e| = Inf and sign(e) = 1; NaN propagates to the row's value.
+  const inf = Infinity;
+  it('MAE / MAPE: Inf error → Inf value, gradient sign 1; other rows unaffected', () => {
+    const r = evaluate({ loss: 'MeanAbsoluteError', yTrue: [[0, 0], [1, 2]], yPred: [[inf, 1], [2, 0]], config: { reduction: null, dtype: 'float64' } });
+    assert.deepEqual(toNested(r.value), [inf, 1.5]);
+    assert.deepEqual([...r.grad.data], [0.5, 0.5, 0.5, -0.5]);
+    const m = evaluate({ loss: 'MeanAbsolutePercentageError', yTrue: [[1, 2]], yPred: [[inf, 1]], config: { reduction: null, dtype: 'float64' } });
+    assert.deepEqual(toNested(m.value), [inf]);
+    assertClose([...m.grad.data], [50, -25], 1e-15);
+  });
+  it('Huber: Inf error → Inf value, gradient δ/D; NaN → NaN', () => {
+    const r = evaluate({ loss: 'Huber', yTrue: [[0, 0]], yPred: [[inf, 0.5]], config: { delta: 2, dtype: 'float64' } });
+    assert.equal(r.value.data[0], inf);
+    assertClose([...r.grad.data], [1, 0.25], 1e-15);
+    assert.ok(Number.isNaN(evaluate({ loss: 'Huber', yTrue: [[0, 0]], yPred: [[NaN, 0.5]] }).value.data[0]));
+  });
+  it('LogCosh: Inf error → Inf value, gradient ±1/D', () => {
+    const r = evaluate({ loss: 'LogCosh', yTrue: [[0, 0]], yPred: [[-inf, 0]], config: { dtype: 'float64' } });
+    assert.equal(r.value.data[0], inf);
+    assertClose([...r.grad.data], [-0.5, 0], 1e-15);
+  });
+  it('Pinball: Inf error → Inf value with the exact slopes', () => {
+    const r = evaluate({ loss: 'PinballLoss', yTrue: [[inf, 0]], yPred: [[0, 1]], config: { tau: 0.25, dtype: 'float64' } });
+    assert.equal(r.value.data[0], inf);
+    assertClose([...r.grad.data], [-0.125, 0.375], 1e-15);
+  });
+});
