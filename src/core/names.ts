@@ -86,7 +86,9 @@ export function resolveForeign(name: string): ResolvedName | null {
   if (!foreignIndex) buildForeign();
   const c = canonicalForeign(name);
   let e = foreignIndex!.get(c);
-  if (!e && !c.includes('.')) e = foreignBare!.get(c) ?? undefined;
+  // A bare class name (`from torch.nn import MSELoss`) may match a qualified declaration; a bare lower-case name
+  // only when declared bare (a variable called `mse_loss` is not `F.mse_loss`).
+  if (!e && !c.includes('.') && /^[A-Z]/.test(c)) e = foreignBare!.get(c) ?? undefined;
   if (!e && c.includes('.') && c !== name) {
     // A known module prefix with a bare name the specs declare only in another import style.
     const bare = c.slice(c.lastIndexOf('.') + 1);

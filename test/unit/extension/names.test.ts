@@ -156,6 +156,8 @@ describe('names: what is not a loss name', () => {
     ["model.compile(loss='my_custom_loss')", 25],
     ['', 0],
     ['a = 1.5e-7', 6],
+    ['print(mse_loss(y_true, y_pred).numpy())', 8], // a variable, not F.mse_loss
+    ['total = huber_loss_value + 1', 10],
   ];
   for (const [line, c] of none) it(`${JSON.stringify(line)} @${c}`, () => assert.equal(findLossNameAt(line, c), null));
   it('out-of-range characters give null', () => {
@@ -224,6 +226,9 @@ describe('names: findLossSites (CodeLens)', () => {
     assert.equal(sites.find((s) => s.line === 7)?.computable, false);
     assert.equal(sites.find((s) => s.line === 5)?.computable, false);
     assert.equal(sites.find((s) => s.line === 2)?.computable, true);
+  });
+  it('variables named like foreign functions get no lens', () => {
+    assert.deepEqual(findLossSites('import keras\nmse_loss = keras.losses.MeanSquaredError()\nprint(mse_loss(y_true, y_pred).numpy())').map((s) => s.line), [1]);
   });
   it('bare lower-case functions need a keras context', () => {
     assert.equal(findLossSites('dice(a, b)').length, 0);
