@@ -7,7 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { LossInspectorError } from '../errors';
 import { evaluate, EvalRequest, EvalResult } from '../evaluate';
-import { tryResolveLoss } from '../registry';
+import { tryResolveLoss, resolveLoss } from '../registry';
 import { allParams, resolveConfig } from '../config';
 import { formatKeras } from '../format';
 import type { LossSpec, ParamValue } from '../spec';
@@ -1084,8 +1084,12 @@ function positionalOrder(params: { name: string; position?: number }[]): string[
 }
 
 function closestLoss(name: string): string {
-  void name;
-  return ' Run `loss-inspector list` for every loss.';
+  try {
+    resolveLoss(name);
+  } catch (e) {
+    if (e instanceof LossInspectorError) return e.message.replace(/^Unknown loss '[^']*'\./, '');
+  }
+  return '';
 }
 
 function paramToValue(v: ParamValue): Value {
