@@ -84,6 +84,19 @@ function installVsix(d, vsix) {
   return out.trim().split('\n').pop();
 }
 
+/**
+ * Unpacks a .vsix with code-server's own installer into <sandbox>/unpacked (an extensions dir the server never
+ * reads), for use as an extensionDevelopmentPath. Returns the extension's folder.
+ */
+function unpackVsix(d, vsix) {
+  const dir = path.join(d.root, 'unpacked');
+  cp.execFileSync(path.join(NODE24_BIN, 'node'), [CS_ENTRY, '--config', d.config, '--user-data-dir', path.join(d.root, 'ud-unpack'),
+    '--extensions-dir', dir, '--install-extension', vsix, '--force'], { env: csEnv(d), encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sub = fs.readdirSync(dir).find((f) => f.startsWith(`${EXTENSION_ID}-`));
+  if (!sub) throw new Error(`unpacking ${vsix} gave no ${EXTENSION_ID}-* folder in ${dir}`);
+  return path.join(dir, sub);
+}
+
 /** Starts code-server on a free loopback port (own process group); resolves once it prints its URL. */
 function startCodeServer(d, extraArgs = [], env = {}) {
   checkTools();
@@ -203,6 +216,6 @@ function installExitGuards(cleanup) {
   process.on('exit', killAllSync);
 }
 
-module.exports = { REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix,
+module.exports = { REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix, unpackVsix,
   startCodeServer, stopProcessGroup, killAllSync, launchBrowser, memMiB, extHostLog, shotPath, csEnv, dropSandbox,
   installExitGuards, checkTools };

@@ -2,14 +2,19 @@
 // code-server's Node extension host, with the repo as extensionDevelopmentPath and a temp copy of the fixture
 // workspace open. The suite's output (spec reporter + its closing "N passed, N failed") is printed here.
 // Usage: node test/e2e/run-ext-tests.js [extensionDevelopmentPath (default: repo)] [extensionTestsPath]
+//        node test/e2e/run-ext-tests.js --vsix dist/loss-inspector.vsix [extensionTestsPath]
+//   --vsix: the packaged extension, unpacked by code-server into the sandbox, is the development path, so the
+//   suite checks exactly what ships (and is immune to someone rebuilding dist/ meanwhile).
 // Exit: 0 all passed; 1 a test failed; 2 timeout or infrastructure error (then "0 passed, 1 failed" is printed).
 'use strict';
 const path = require('path');
 const util = require('util');
 const L = require('./lib');
 
-const devPath = path.resolve(process.argv[2] || L.REPO);
-const testsPath = path.resolve(process.argv[3] || path.join(__dirname, 'suite/index.js'));
+const args = process.argv.slice(2);
+const vsix = args[0] === '--vsix' ? path.resolve(args.splice(0, 2)[1]) : null;
+let devPath = path.resolve(args[0] || L.REPO);
+const testsPath = path.resolve(args[1] || path.join(__dirname, 'suite/index.js'));
 // Workbench chatter that shares the log channel with the suite's output.
 const CHATTER = /^(Ignoring fetching additional builtin|Updating additional builtin|\[AccountPolicyGate\]|\[AgentHost|Creating a socket|Resolv(ing|ed) connection token)/;
 const TIMEOUT = +(process.env.EXT_TESTS_TIMEOUT_MS || 240000);
@@ -23,6 +28,8 @@ L.installExitGuards(cleanup);
 
 (async () => {
   d = L.makeSandbox('exttests');
+  if (vsix) devPath = L.unpackVsix(d, vsix);
+  console.log(`[ext-tests] extension under test: ${vsix ? `${path.relative(L.REPO, vsix)} (unpacked to ${devPath})` : devPath}`);
   const t0 = Date.now();
   // enable-smoke-test-driver: a built workbench honours the URL payload (extensionDevelopmentPath/TestsPath) only then.
   server = await L.startCodeServer(d, ['--vscode-option', 'enable-smoke-test-driver'], { LOSS_INSPECTOR_E2E: '1' });

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The whole real-VS-Code e2e run, as CI runs it: tools check/install, `npm run package` (when the .vsix is
+# older than its sources), the UI scenario on the installed .vsix, then the mocha suite inside code-server's
+# extension host. Prints activation time, memory and sizes, and ends with ONE line "N passed, N failed" that
+# counts individual checks (UI steps + mocha tests). Exit non-zero on any failure.
+# Bounded: each part has a timeout, the whole run E2E_TOTAL_TIMEOUT seconds (default 600); every process it
+# started (code-server groups, chromium) is killed on exit, by the run folder they were started in.
+# Env: E2E_TOOLS (tools, default ~/.cache/loss-inspector-e2e), SHOTS (screenshots, default $E2E_TOOLS/shots),
+#      E2E_SKIP_UI=1 / E2E_SKIP_EXT=1 to leave a part out, E2E_GREP=regex to run some mocha tests only.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+cd "$REPO"
+export E2E_TOOLS=${E2E_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/loss-inspector-e2e}
+export SHOTS=${SHOTS:-$E2E_TOOLS/shots}
+TOTAL=${E2E_TOTAL_TIMEOUT:-600}
+T0=$SECONDS
+export E2E_RUN_DIR; E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/li-e2e-run-XXXXXX")
+logs="$E2E_RUN_DIR/logs"; mkdir -p "$logs"
+
+# Kill every process whose command line names this run's folder (code-server, its extension host, chromium),
+# by process group; then the folder itself unless a part failed (its logs are kept for the report).
+sweep() {
+  local pids pid pg
+  pids=$(grep -lsa -- "$E2E_RUN_DIR" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3)
+  for pid in $pids; do
+    [ "$pid" = "$$" ] && continue
+    pg=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')
+    if [ -n "$pg" ] && [ "$pg" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]; then kill -KILL -- "-$pg" 2>/dev/null; else kill -KILL "$pid" 2>/dev/null; fi
+  done
+}
+finish() {
+  sweep
+  if [ "${fail:-1}" -eq 0 ] && [ -z "${KEEP_SANDBOX:-}" ]; then rm -rf "$E2E_RUN_DIR"; else echo "e2e: logs kept in $E2E_RUN_DIR"; fi
+}
+trap finish EXIT
+trap 'echo "e2e: interrupted"; exit 130' INT TERM
+
+pass=0; fail=0
+left() { local l=$((TOTAL - (SECONDS - T0))); [ "$l" -lt 10 ] && l=10; echo "$l"; }
+# part NAME LIMIT_SECONDS command...: runs it with a timeout, tees its log, adds its closing "N passed, N failed".
+part() {
+  local name=$1 limit=$2 t=$SECONDS; shift 2
+  [ "$limit" -gt "$(left)" ] && limit=$(left)
+  echo "=== e2e: $name"
+  timeout -k 15 "$limit" "$@" 2>&1 | tee "$logs/$name.log"
+  local rc=${PIPESTATUS[0]} p=0 q=0 l
+  l=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -1)
+  if [ -n "$l" ]; then p=${l%% passed*}; q=${l#*, }; q=${q%% failed*}; fi
+  if [ "$rc" -ne 0 ] && [ "$q" -eq 0 ]; then q=1; fi
+  [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "!! e2e: $name timed out after ${limit}s"
+  pass=$((pass + p)); fail=$((fail + q))
+  echo "=== e2e: $name: $p passed, $q failed ($((SECONDS - t)) s, exit $rc)"
+}
+
+echo "=== e2e: setup"
+if ! timeout 900 bash "$HERE/setup.sh"; then echo "!! e2e: setup failed"; echo "0 passed, 1 failed"; exit 1; fi
+
+VSIX=dist/loss-inspector.vsix
+fresh() { # the .vsix exists and is newer than everything it is built from
+  [ -f "$VSIX" ] || return 1
+  [ -z "$(find src media package.json esbuild.mjs README.md LICENSE .vscodeignore -newer "$VSIX" -print -quit 2>/dev/null)" ]
+}
+if fresh && [ -z "${E2E_REPACKAGE:-}" ]; then
+  echo "=== e2e: $VSIX is up to date"
+else
+  t=$SECONDS
+  if timeout 300 npm run -s package </dev/null > "$logs/package.log" 2>&1; then
+    echo "=== e2e: npm run package ($((SECONDS - t)) s)"
+  else
+    tail -30 "$logs/package.log"; echo "!! e2e: npm run package failed"; fail=$((fail + 1))
+  fi
+fi
+if [ -f "$VSIX" ] && [ -f dist/extension.js ]; then
+  echo "=== e2e: sizes: .vsix $(stat -c %s "$VSIX") B, dist/extension.js $(stat -c %s dist/extension.js) B$( [ -f dist/webview.js ] && echo ", dist/webview.js $(stat -c %s dist/webview.js) B")$( [ -f dist/worker.js ] && echo ", dist/worker.js $(stat -c %s dist/worker.js) B")"
+fi
+
+if [ -z "${E2E_SKIP_UI:-}" ] && [ -f "$VSIX" ]; then part ui 300 node "$HERE/ui-e2e.js" --vsix "$VSIX"; fi
+# the mocha suite runs on the same packaged extension (unpacked), or on the repo when there is no .vsix
+if [ -z "${E2E_SKIP_EXT:-}" ]; then
+  if [ -f "$VSIX" ]; then part mocha-exthost 300 node "$HERE/run-ext-tests.js" --vsix "$VSIX" "$HERE/suite/index.js"
+  else part mocha-exthost 300 node "$HERE/run-ext-tests.js" "$REPO" "$HERE/suite/index.js"; fi
+fi
+
+act=$(grep -h '\[ext-tests\] activation' "$logs"/*.log 2>/dev/null | head -1 | sed 's/^\[ext-tests\] //')
+mem=$(grep -ho 'memMiB":{[^}]*}' "$logs/ui.log" 2>/dev/null | head -1)
+[ -n "$act" ] && echo "e2e: $act"
+[ -n "$mem" ] && echo "e2e: memory (PSS, MiB) during the UI scenario: ${mem#memMiB\":}"
+echo "e2e: total $((SECONDS - T0)) s; screenshots in $SHOTS"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,241 @@
+// UI end-to-end scenario of the INSTALLED .vsix in a real VS Code workbench (code-server), driven by Debian's
+// chromium through playwright-core, as a person would: open seeds.py, select a seed snippet, right-click →
+// Compute Loss, read the inline result, hover a loss name, open the panel, move a parameter slider.
+// Usage: node test/e2e/ui-e2e.js [--vsix dist/loss-inspector.vsix]
+// Every step is one check; a failed step is counted, screenshotted ($SHOTS/vsix-FAILED-*.png) and the scenario
+// goes on with the next step. Ends with "N passed, N failed"; exit 0 only when every step passed.
+'use strict';
+const path = require('path');
+const fs = require('fs');
+const L = require('./lib');
+
+const argv = process.argv.slice(2);
+const vsix = path.resolve(argv.includes('--vsix') ? argv[argv.indexOf('--vsix') + 1] : path.join(L.REPO, 'dist/loss-inspector.vsix'));
+const T = +(process.env.UI_STEP_TIMEOUT_MS || 20000); // per wait; every wait is on a selector/text, never a fixed sleep
+const NB = '\u00a0';
+const norm = (s) => String(s).replace(/\u00a0/g, ' ');
+
+const times = {};
+let server; let browser; let d; let page;
+let passed = 0; let failed = 0;
+
+async function cleanup() {
+  if (browser) await browser.context.close().catch(() => {});
+  if (server) await L.stopProcessGroup(server.proc);
+}
+L.installExitGuards(cleanup);
+
+const shot = (n) => page.screenshot({ path: L.shotPath(`vsix-${n}.png`), animations: 'disabled' }).catch((e) => console.log(`     (screenshot ${n} failed: ${e.message.split('\n')[0]})`));
+
+async function step(name, fn) {
+  const t = Date.now();
+  try {
+    await fn();
+    times[name] = Date.now() - t; passed++;
+    console.log(`ok   ${name} (${times[name]} ms)`);
+    return true;
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name} (${Date.now() - t} ms): ${e.message.split('\n').slice(0, 3).join(' | ')}`);
+    if (page) {
+      await page.screenshot({ path: L.shotPath(`vsix-FAILED-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
+      await page.keyboard.press('Escape').catch(() => {});
+    }
+    return false;
+  }
+}
+
+/** The workbench's quick input: Quick Open (Ctrl+P) or, with a leading '>', the command palette. */
+async function quickInput(text, rowText) {
+  await page.mouse.move(5, 5);
+  await page.keyboard.press(text.startsWith('>') ? 'Control+Shift+P' : 'Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: T });
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+}
+
+/** A rendered editor line (first match), by a regex over its text (spaces are U+00A0 in the DOM). */
+const viewLine = (re) => page.locator('.editor-instance .view-lines > .view-line', { hasText: re }).first();
+
+/** Text of a view line including decoration content rendered through ::before/::after (inline results). */
+function lineWithDecorations(loc) {
+  return loc.evaluate((el) => {
+    const parts = [el.textContent];
+    for (const s of el.querySelectorAll('span')) {
+      for (const p of ['::before', '::after']) {
+        const c = getComputedStyle(s, p).content;
+        if (c && c !== 'none' && c !== 'normal') parts.push(c.replace(/^"|"$/g, ''));
+      }
+    }
+    return parts.join(' ');
+  });
+}
+
+/** Box of the first occurrence of `word` inside a view line (DOM Range, robust to how tokens are split in spans). */
+function wordBox(loc, word) {
+  return loc.evaluate((el, w) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.data.indexOf(w);
+      if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + w.length); const b = r.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; }
+    }
+    return null;
+  }, word);
+}
+
+const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+(async () => {
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} not found: run npm run package first`);
+  d = L.makeSandbox('ui');
+  console.log(`     ${L.installVsix(d, vsix)}`);
+  server = await L.startCodeServer(d);
+  console.log(`     code-server ${server.url} (listening after ${server.listenMs} ms)`);
+  browser = await L.launchBrowser(d);
+  page = browser.context.pages()[0] || await browser.context.newPage();
+  page.setDefaultTimeout(T);
+  page.on('pageerror', (e) => console.log(`     pageerror: ${e.message.split('\n')[0]}`));
+
+  await step('workbench ready', async () => {
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(d.ws)}`, { timeout: 60000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    // the explorer lists the fixture => remote connection and file service are up
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'seeds.py' }).waitFor({ timeout: 60000 });
+    times.serverStartToWorkbench = Date.now() - server.t0;
+  });
+  await shot('1-workbench');
+
+  await step('open seeds.py → extension activates (onLanguage:python)', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } }).catch(() => {});
+    const t0 = Date.now();
+    await quickInput('seeds.py', 'seeds.py');
+    await viewLine(/cross_entropy_loss/).waitFor({ timeout: T });
+    // the extension host log names our activation and its event
+    const end = Date.now() + T;
+    let line;
+    while (!(line = L.extHostLog(d).split('\n').find((l) => l.includes(`_doActivateExtension ${L.EXTENSION_ID}`)))) {
+      if (Date.now() > end) throw new Error(`${L.EXTENSION_ID} not activated after opening a .py file`);
+      await page.waitForTimeout(100);
+    }
+    times.openToActivated = Date.now() - t0;
+    console.log(`     ${line.replace(/^.*ExtensionService#/, '')}`);
+    if (!/onLanguage:python/.test(line)) throw new Error(`activated by another event: ${line}`);
+  });
+
+  await step('CodeLens "Compute · Plot" above the loss calls', async () => {
+    const lens = page.locator('.editor-instance .codelens-decoration', { hasText: /Compute/ }).first();
+    await lens.waitFor({ timeout: T });
+    const txt = norm(await lens.innerText());
+    if (!/Compute/.test(txt) || !/Plot/.test(txt)) throw new Error(`unexpected CodeLens: ${txt}`);
+    console.log(`     codelens: ${txt}`);
+  });
+  await shot('2-editor');
+
+  await step('select the CCE seed, right-click → Compute Loss → inline 0.2876821', async () => {
+    const first = viewLine(new RegExp(`y_true${NB}=${NB}\\[\\[0,${NB}1,${NB}0\\]`));
+    await first.click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Home'); // first Home may stop at the indentation; twice lands on column 1
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+End');
+    await page.locator('.editor-instance .selected-text').first().waitFor({ timeout: T });
+    await viewLine(/cross_entropy_loss\s*=|cross_entropy_loss\u00a0=/).click({ button: 'right', position: { x: 60, y: 5 } });
+    const item = page.getByRole('menuitem', { name: /^(Loss Inspector: )?Compute Loss\b/ });
+    await item.waitFor({ timeout: T });
+    console.log(`     context menu item: "${(await item.innerText()).trim().split('\n')[0]}"`);
+    await shot('3-context-menu');
+    await item.click();
+    const call = viewLine(/print\(cross_entropy_loss/);
+    const end = Date.now() + T;
+    let txt = '';
+    while (!/→\s*0\.2876821/.test(txt = norm(await lineWithDecorations(call)))) {
+      if (Date.now() > end) throw new Error(`no inline result on the call line: "${txt}"`);
+      await page.waitForTimeout(100);
+    }
+    console.log(`     inline: ${txt.slice(txt.indexOf('→'))}`);
+  });
+  await shot('4-inline-result');
+
+  await step('hover CategoricalCrossentropy → docs and image', async () => {
+    // A plain click first: after the context menu Monaco may think a button is still down and suppress hovers.
+    await viewLine(/^#/).click();
+    const line = viewLine(/=\s*CategoricalCrossentropy\(\)|=\u00a0CategoricalCrossentropy\(\)/);
+    const box = await wordBox(line, 'CategoricalCrossentropy');
+    if (!box) throw new Error('word not rendered');
+    await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2, { steps: 3 });
+    const hover = page.locator('.monaco-hover', { hasText: 'keras.losses.CategoricalCrossentropy' }).first();
+    await hover.waitFor({ timeout: T });
+    const img = hover.locator('img[src^="data:image"]').first();
+    await img.waitFor({ timeout: T });
+    const loaded = await img.evaluate((i) => i.complete && i.naturalWidth > 0);
+    if (!loaded) throw new Error('hover image did not load');
+    console.log(`     hover: ${norm(await hover.innerText()).replace(/\s+/g, ' ').slice(0, 160)}…`);
+  });
+  await shot('5-hover');
+
+  await step('palette "Loss Inspector: Open Loss Panel" → panel renders', async () => {
+    await page.keyboard.press('Escape');
+    await quickInput('>Loss Inspector: Open Loss Panel', 'Open Loss Panel');
+    await webview().locator('#loss-select').waitFor({ timeout: T });
+    console.log(`     panel tab: ${norm(await page.locator('.tabs-container .tab.active').first().innerText()).trim()}`);
+  });
+  await shot('6-panel-palette');
+
+  await step('decoration link "Open in panel" → #result-value 0.2876821', async () => {
+    // back to seeds.py, hover the inline result, click the command link of its hover
+    await page.locator('.tabs-container .tab', { hasText: 'seeds.py' }).first().click();
+    const call = viewLine(/print\(cross_entropy_loss/);
+    await call.waitFor({ timeout: T });
+    const lb = await call.boundingBox();
+    const textEnd = await call.evaluate((el) => { const r = document.createRange(); r.selectNodeContents(el.firstElementChild || el); const b = r.getBoundingClientRect(); return b.right; });
+    await page.mouse.move(textEnd + 40, lb.y + lb.height / 2, { steps: 3 });
+    const link = page.locator('.monaco-hover a', { hasText: 'Open in panel' }).first();
+    await link.waitFor({ timeout: T });
+    await shot('7-decoration-hover');
+    await link.click();
+    const value = webview().locator('#result-value');
+    await value.waitFor({ timeout: T });
+    await page.waitForFunction(() => true); // let the state message land before reading
+    const end = Date.now() + T;
+    let v = '';
+    while ((v = norm(await value.innerText()).trim()) !== '0.2876821') {
+      if (Date.now() > end) throw new Error(`#result-value is "${v}"`);
+      await page.waitForTimeout(100);
+    }
+  });
+  await shot('8-panel-result');
+
+  await step('Huber: moving the delta slider changes the value', async () => {
+    const wv = webview();
+    await wv.locator('#loss-select').selectOption({ label: /Huber/ }).catch(async () => wv.locator('#loss-select').selectOption('Huber'));
+    const delta = wv.locator('[data-param="delta"]').first();
+    await delta.waitFor({ timeout: T });
+    const value = wv.locator('#result-value');
+    const readV = async () => norm(await value.innerText()).trim();
+    let before = await readV();
+    // wait until the panel shows a Huber value (the loss switch posts a new state)
+    const end0 = Date.now() + T;
+    while (!/^-?\d/.test(before)) { if (Date.now() > end0) throw new Error(`no value after choosing Huber: "${before}"`); await page.waitForTimeout(100); before = await readV(); }
+    const type = await delta.getAttribute('type');
+    await delta.fill(type === 'range' ? String(Number(await delta.getAttribute('min') || 0) + 0.1) : '0.1');
+    await delta.dispatchEvent('change');
+    const end = Date.now() + T;
+    let after;
+    while ((after = await readV()) === before) { if (Date.now() > end) throw new Error(`value stayed ${before} after moving delta`); await page.waitForTimeout(100); }
+    console.log(`     Huber value ${before} → ${after} (delta → ${await delta.inputValue()})`);
+    const err = await wv.locator('#error').innerText().catch(() => '');
+    if (norm(err).trim()) throw new Error(`panel shows an error: ${err}`);
+  });
+  await shot('9-panel-slider');
+
+  times.scenario = Date.now() - server.t0;
+  times.memMiB = L.memMiB(d);
+  console.log(`     timings ${JSON.stringify(times)}`);
+})().catch((e) => { failed++; console.log(`FAIL scenario: ${e.stack || e}`); }).finally(async () => {
+  await cleanup();
+  if (d) L.dropSandbox(d, !failed);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+});
