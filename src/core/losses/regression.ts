@@ -170,7 +170,7 @@ const MeanAbsolutePercentageError: LossSpec = {
     ],
     equivalents: [
       { framework: 'scikit-learn', name: 'sklearn.metrics.mean_absolute_percentage_error', note: 'returns a fraction (no ×100); divides by max(|y_true|, machine epsilon)' },
-      { framework: 'TorchMetrics', name: 'torchmetrics.MeanAbsolutePercentageError', note: 'fraction, not percent; eps = 1.17e-6' },
+      { framework: 'TorchMetrics', name: 'torchmetrics.MeanAbsolutePercentageError', note: 'a fraction, not percent' },
       { framework: 'PyTorch / Optax', name: '—', note: 'no built-in loss' },
     ],
   },
@@ -236,10 +236,10 @@ const MeanSquaredLogarithmicError: LossSpec = {
     pitfalls: [
       'Negative values are silently clamped to ε = 1e-7 in y_true AND y_pred: negative targets all become 0, and a negative prediction gets no gradient at all.',
       'Under-prediction costs more than over-prediction of the same size (log is concave): predicting 5 for 10 costs more than predicting 15.',
-      'scikit-learn\'s mean_squared_log_error raises on negative input instead of clamping.',
+      'scikit-learn\'s mean_squared_log_error validates its inputs and raises ValueError where Keras silently clamps.',
     ],
     equivalents: [
-      { framework: 'scikit-learn', name: 'sklearn.metrics.mean_squared_log_error', note: 'raises ValueError on negative values instead of clamping' },
+      { framework: 'scikit-learn', name: 'sklearn.metrics.mean_squared_log_error', note: 'raises ValueError on invalid (negative) values instead of clamping' },
       { framework: 'PyTorch', name: 'F.mse_loss(torch.log1p(y_pred), torch.log1p(y_true))', note: 'no built-in; no clamp, so negatives below −1 give NaN' },
       { framework: 'TF.js', name: "model.compile({loss: 'meanSquaredLogarithmicError'})", note: 'tfjs-layers, same clamp at ε' },
     ],
@@ -248,7 +248,7 @@ const MeanSquaredLogarithmicError: LossSpec = {
 
 const DELTA: ParamSpec = {
   name: 'delta', type: 'float', default: 1.0, min: 0, exclusiveMin: true, position: 0,
-  doc: 'Error size where the loss turns from quadratic (½e²) to linear (δ|e| − ½δ²). Must be > 0 (Keras validates it since PR #23573; TF-Keras 2 did too).',
+  doc: 'Error size where the loss turns from quadratic (½e²) to linear (δ|e| − ½δ²), in the units of the target. Must be > 0 (Keras raises on δ ≤ 0 since PR #23573, September 2026; earlier versions accepted it silently).',
   ui: { min: 0.05, max: 5, step: 0.05 },
 };
 
@@ -297,7 +297,10 @@ const Huber: LossSpec = {
       }
       values[b] = s * inv;
     }
-    ctx.trace.notes.push(`${linear} of ${pd.length} element(s) have |error| > delta = ${delta} and use the linear branch.`);
+    ctx.trace.notes.push(`${linear} of ${pd.length} element(s) have |error| > delta = ${cfg.delta} and use the linear branch.`);
+    if (linear === pd.length && pd.length > 1) {
+      warnOnce(ctx.trace, 'huber-all-linear', `Every |error| exceeds delta = ${cfg.delta}: here Huber is just delta·|error| − ½delta² (a scaled MAE) and the quadratic part never acts. delta is in the units of the target; raise it to the error size you consider normal.`);
+    }
     return { values: { data: values, shape: vShape }, grad };
   },
   doc: {
@@ -307,7 +310,7 @@ const Huber: LossSpec = {
     output: 'shape y_pred.shape[:-1] per sample; default reduction sum_over_batch_size. Default name "huber_loss".',
     pitfalls: [
       'δ is in the units of the target: with targets in the thousands the default δ = 1 makes Huber behave like MAE scaled by δ almost everywhere. Scale δ with your data.',
-      'δ ≤ 0 is rejected (Keras PR #23573): with δ = 0 every error would fall in the linear branch with slope 0, a constant loss and no gradient.',
+      'δ ≤ 0 is rejected (Keras PR #23573; older Keras accepted it): with δ = 0 every non-zero error takes the linear branch δ|e| − ½δ² = 0, so the loss is 0 with no gradient, and δ < 0 makes it negative.',
       'PyTorch SmoothL1Loss(beta) is Huber divided by beta (slope 1 in the linear part); HuberLoss(delta) matches Keras exactly.',
       '"huber_loss" is the default name, not a compile string: compile(loss="huber_loss") raises in Keras 3 (it worked in Keras 2); use "huber" or Huber().',
     ],

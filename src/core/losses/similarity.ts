@@ -1,7 +1,7 @@
 /** Similarity losses (Keras 3): CosineSimilarity. */
 import type { Config, KernelContext, LossSpec } from '../spec';
 import { LossInspectorError, pyRepr } from '../errors';
-import { type Shape, shapeStr, stridesOf } from '../tensor';
+import { type Shape, shapeStr, stridesOf, sameShape, sizeOf, broadcastShapes, broadcastIndex } from '../tensor';
 import { warnOnce } from './common';
 
 /**
@@ -54,6 +54,105 @@ function reductionLayout(ctx: KernelContext, shape: Shape, axis: Config[string])
   return { outShape, len, rows: false, index };
 }
 
+/** Output index of every input element for a layout from reductionLayout. */
+function outIndex(lay: { len: number; rows: boolean; index: Int32Array | null }, n: number): Int32Array {
+  if (lay.index) return lay.index;
+  const idx = new Int32Array(n);
+  for (let i = 0, k = 0; i < n; k++) for (let j = 0; j < lay.len; j++, i++) idx[i] = k;
+  return idx;
+}
+
+/** 1/sqrt(max(S, ε²)): keras.ops.normalize's clamp (NaN stays NaN). */
+function invNorm(S: number, eps2: number): number {
+  return 1 / Math.sqrt(S >= eps2 ? S : Math.max(S, eps2));
+}
+
+/** y_true and y_pred of one shape: one fused pass per vector (the common case). */
+function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array, shape: Shape, axis: Config[string], eps2: number,
+  counts: { zeroTrue: number; zeroPred: number }): { values: Float64Array; shape: Shape; grad: Float64Array; len: number } {
+  const lay = reductionLayout(ctx, shape, axis);
+  const nOut = sizeOf(lay.outShape);
+  const up = ctx.upstream(lay.outShape);
+  const n = pd.length;
+  const values = new Float64Array(nOut);
+  const grad = new Float64Array(n);
+  if (lay.rows) {
+    const D = lay.len;
+    for (let b = 0, o = 0; b < nOut; b++, o += D) {
+      let st = 0, sp = 0, s = 0;
+      for (let j = o; j < o + D; j++) { const tv = td[j], pv = pd[j]; st += tv * tv; sp += pv * pv; s += tv * pv; }
+      const rt = invNorm(st, eps2), rp = invNorm(sp, eps2);
+      if (st < eps2) counts.zeroTrue++;
+      if (sp < eps2) counts.zeroPred++;
+      values[b] = -rt * rp * s;
+      const a = -up[b] * rt * rp;
+      const c = sp >= eps2 ? up[b] * rt * s * rp * rp * rp : 0;
+      for (let j = o; j < o + D; j++) grad[j] = a * td[j] + c * pd[j];
+    }
+  } else {
+    const idx = lay.index!;
+    const st = new Float64Array(nOut), sp = new Float64Array(nOut), s = new Float64Array(nOut);
+    for (let i = 0; i < n; i++) { const k = idx[i], tv = td[i], pv = pd[i]; st[k] += tv * tv; sp[k] += pv * pv; s[k] += tv * pv; }
+    const a = new Float64Array(nOut), c = new Float64Array(nOut);
+    for (let k = 0; k < nOut; k++) {
+      const rt = invNorm(st[k], eps2), rp = invNorm(sp[k], eps2);
+      if (st[k] < eps2) counts.zeroTrue++;
+      if (sp[k] < eps2) counts.zeroPred++;
+      values[k] = -rt * rp * s[k];
+      a[k] = -up[k] * rt * rp;
+      c[k] = sp[k] >= eps2 ? up[k] * rt * s[k] * rp * rp * rp : 0;
+    }
+    for (let i = 0; i < n; i++) { const k = idx[i]; grad[i] = a[k] * td[i] + c[k] * pd[i]; }
+  }
+  return { values, shape: lay.outShape, grad, len: lay.len };
+}
+
+/**
+ * y_true and y_pred of different shapes, as Keras does it: each is normalised over `axis` of its OWN shape, then the
+ * product is broadcast and summed over `axis` of the broadcast shape. With g_j = dL/dn(p)_j summed over the
+ * broadcast, dL/dp_j = r_p·g_j − r_p³·p_j·Σ_{i in the vector} g_i·p_i (the second term while Σp² ≥ ε²).
+ */
+function cosineBroadcast(ctx: KernelContext, td: Float64Array, pd: Float64Array, tS: Shape, pS: Shape, axis: Config[string], eps2: number,
+  counts: { zeroTrue: number; zeroPred: number }): { values: Float64Array; shape: Shape; grad: Float64Array; len: number } {
+  const b = broadcastShapes(tS, pS);
+  if (!b) {
+    throw new LossInspectorError(`${ctx.loss}: arguments \`y_true\` ${shapeStr(tS)} and \`y_pred\` ${shapeStr(pS)} cannot be broadcast together.`,
+      { loss: ctx.loss, argument: 'y_pred', code: 'shape', expected: `a shape compatible with ${shapeStr(tS)}`, received: shapeStr(pS) });
+  }
+  const nb = sizeOf(b), nt = td.length, np = pd.length;
+  if (nb > Math.max(nt, np)) {
+    warnOnce(ctx.trace, 'outer-product', `y_true ${shapeStr(tS)} and y_pred ${shapeStr(pS)} broadcast to ${shapeStr(b)}: an outer product of ${nb} pairs, almost always a shape bug (e.g. (N,) against (N,1)). Reshape one of them.`);
+  }
+  warnOnce(ctx.trace, 'cosine-broadcast', `y_true ${shapeStr(tS)} and y_pred ${shapeStr(pS)} differ: Keras normalises each over \`axis\` of its own shape and only then broadcasts the product, so the result is not a cosine of matching vectors and can leave [−1, 1]. Give both the same shape.`);
+  const layT = reductionLayout(ctx, tS, axis), layP = reductionLayout(ctx, pS, axis), layB = reductionLayout(ctx, b, axis);
+  const idxT = outIndex(layT, nt), idxP = outIndex(layP, np), idxB = outIndex(layB, nb);
+  const nOutT = sizeOf(layT.outShape), nOutP = sizeOf(layP.outShape), nOut = sizeOf(layB.outShape);
+  const rT = new Float64Array(nOutT), rP = new Float64Array(nOutP);
+  for (let i = 0; i < nt; i++) rT[idxT[i]] += td[i] * td[i];
+  for (let i = 0; i < np; i++) rP[idxP[i]] += pd[i] * pd[i];
+  const clampedP = new Uint8Array(nOutP);
+  for (let k = 0; k < nOutT; k++) { if (rT[k] < eps2) counts.zeroTrue++; rT[k] = invNorm(rT[k], eps2); }
+  for (let k = 0; k < nOutP; k++) { if (rP[k] < eps2) { counts.zeroPred++; clampedP[k] = 1; } rP[k] = invNorm(rP[k], eps2); }
+  const up = ctx.upstream(layB.outShape);
+  const it = broadcastIndex(tS, b), ip = broadcastIndex(pS, b);
+  const values = new Float64Array(nOut);
+  const g = new Float64Array(np); // dL/dn(p)
+  for (let k = 0; k < nb; k++) {
+    const i = it[k], j = ip[k], o = idxB[k];
+    const ntv = td[i] * rT[idxT[i]];
+    values[o] -= ntv * pd[j] * rP[idxP[j]];
+    g[j] -= up[o] * ntv;
+  }
+  const dot = new Float64Array(nOutP);
+  for (let j = 0; j < np; j++) dot[idxP[j]] += g[j] * pd[j];
+  const grad = new Float64Array(np);
+  for (let j = 0; j < np; j++) {
+    const v = idxP[j], r = rP[v];
+    grad[j] = r * g[j] - (clampedP[v] ? 0 : r * r * r * pd[j] * dot[v]);
+  }
+  return { values, shape: layB.outShape, grad, len: layB.len };
+}
+
 const AXIS = {
   name: 'axis', type: 'axis' as const, default: -1, position: 0,
   doc: 'Axis (or axes) along which the vectors are normalised and the dot product is summed: the feature axis. The per-sample output drops it.',
@@ -70,60 +169,26 @@ const CosineSimilarity: LossSpec = {
   foreignNames: ['torch.nn.CosineEmbeddingLoss', 'nn.CosineEmbeddingLoss', 'CosineEmbeddingLoss', 'F.cosine_embedding_loss', 'torch.nn.functional.cosine_embedding_loss',
     'torch.nn.CosineSimilarity', 'nn.CosineSimilarity', 'F.cosine_similarity', 'torch.nn.functional.cosine_similarity',
     'optax.cosine_similarity', 'optax.cosine_distance', 'tf.losses.cosineDistance', 'cosineDistance', 'cosineProximity'],
-  params: [AXIS], defaultReduction: 'sum_over_batch_size', inputs: 'broadcast',
+  params: [AXIS], defaultReduction: 'sum_over_batch_size', inputs: 'custom',
   sweep: { kind: 'raw', range: [-3, 3] },
   example: { yTrue: [[1, 9, 2], [-5, -2, 6]], yPred: [[4, 8, 12], [8, 1, 3]], sampleWeight: [1.2, 3.4] },
   compute(t, p, cfg, ctx) {
-    if (p.shape.length === 0) {
-      throw new LossInspectorError(`${ctx.loss}: argument \`y_pred\`: expected an array of rank ≥ 1 (the vectors lie along \`axis\`), received a scalar.`,
-        { loss: ctx.loss, argument: 'y_pred', code: 'shape', expected: 'rank ≥ 1', received: 'a scalar' });
-    }
-    const lay = reductionLayout(ctx, p.shape, cfg.axis);
-    const nOut = lay.outShape.reduce((s, d) => s * d, 1);
-    const up = ctx.upstream(lay.outShape);
+    // A rank-0 input is normalised as shape (1,), like keras.ops.normalize does.
+    const tS = t.shape.length ? t.shape : [1], pS = p.shape.length ? p.shape : [1];
     const td = t.data, pd = p.data;
-    const n = pd.length;
     const eps2 = ctx.round(ctx.epsilon * ctx.epsilon);
-    const values = new Float64Array(nOut);
-    const grad = new Float64Array(n);
-    let zeroTrue = 0, zeroPred = 0;
-    if (lay.rows) {
-      const D = lay.len;
-      for (let b = 0, o = 0; b < nOut; b++, o += D) {
-        let st = 0, sp = 0, s = 0;
-        for (let j = o; j < o + D; j++) { const tv = td[j], pv = pd[j]; st += tv * tv; sp += pv * pv; s += tv * pv; }
-        const rt = 1 / Math.sqrt(st >= eps2 ? st : Math.max(st, eps2));
-        const rp = 1 / Math.sqrt(sp >= eps2 ? sp : Math.max(sp, eps2));
-        if (st < eps2) zeroTrue++;
-        if (sp < eps2) zeroPred++;
-        values[b] = -rt * rp * s;
-        const a = -up[b] * rt * rp;
-        const c = sp >= eps2 ? up[b] * rt * s * rp * rp * rp : 0;
-        for (let j = o; j < o + D; j++) grad[j] = a * td[j] + c * pd[j];
-      }
-    } else {
-      const idx = lay.index!;
-      const st = new Float64Array(nOut), sp = new Float64Array(nOut), s = new Float64Array(nOut);
-      for (let i = 0; i < n; i++) { const k = idx[i], tv = td[i], pv = pd[i]; st[k] += tv * tv; sp[k] += pv * pv; s[k] += tv * pv; }
-      const a = new Float64Array(nOut), c = new Float64Array(nOut);
-      for (let k = 0; k < nOut; k++) {
-        const rt = 1 / Math.sqrt(st[k] >= eps2 ? st[k] : Math.max(st[k], eps2));
-        const rp = 1 / Math.sqrt(sp[k] >= eps2 ? sp[k] : Math.max(sp[k], eps2));
-        if (st[k] < eps2) zeroTrue++;
-        if (sp[k] < eps2) zeroPred++;
-        values[k] = -rt * rp * s[k];
-        a[k] = -up[k] * rt * rp;
-        c[k] = sp[k] >= eps2 ? up[k] * rt * s[k] * rp * rp * rp : 0;
-      }
-      for (let i = 0; i < n; i++) { const k = idx[i]; grad[i] = a[k] * td[i] + c[k] * pd[i]; }
-    }
+    const counts = { zeroTrue: 0, zeroPred: 0 };
+    let out: { values: Float64Array; shape: Shape; grad: Float64Array; len: number };
+    if (sameShape(tS, pS)) out = cosineSameShape(ctx, td, pd, pS, cfg.axis, eps2, counts);
+    else out = cosineBroadcast(ctx, td, pd, tS, pS, cfg.axis, eps2, counts);
+    const { zeroTrue, zeroPred } = counts;
     if (zeroTrue + zeroPred > 0) {
       warnOnce(ctx.trace, 'cosine-zero-vector', `${zeroTrue} y_true and ${zeroPred} y_pred vector(s) have a norm below ε = 1e-7 (e.g. all zeros): Keras clamps the squared norm at ε², so their cosine is ~0 (loss 0) whatever the other vector${zeroPred > 0 ? ', and the gradient w.r.t. a zero y_pred is scaled by 1/ε = 1e7' : ''}.`);
     }
-    if (lay.len === 1 && n > 0) {
-      warnOnce(ctx.trace, 'cosine-axis-size-1', `The similarity axis has size 1 (shape ${shapeStr(p.shape)}): each "vector" is one number, so the loss is just −sign(y_true)·sign(y_pred) ∈ {−1, 0, 1} and its gradient is 0. Check \`axis\` or the shapes.`);
+    if (out.len === 1) {
+      warnOnce(ctx.trace, 'cosine-axis-size-1', `The similarity axis has size 1 (shape ${shapeStr(pS)}): each "vector" is one number, so the loss is just −sign(y_true)·sign(y_pred) ∈ {−1, 0, 1} and its gradient is 0. Check \`axis\` or the shapes.`);
     }
-    return { values: { data: values, shape: lay.outShape }, grad };
+    return { values: { data: out.values, shape: out.shape }, grad: out.grad };
   },
   doc: {
     summary: 'Negative cosine similarity along an axis: −1 when the vectors point the same way, 0 orthogonal, +1 opposite.',

@@ -155,7 +155,10 @@ describe('Huber (Keras 3)', () => {
   it('seed (TF docs): Huber()([[0,1],[0,0]], [[0.6,0.4],[0.4,0.6]]) = 0.155', () => assertClose(value({ loss: 'tf.keras.losses.Huber', yTrue: [[0, 1], [0, 0]], yPred: [[0.6, 0.4], [0.4, 0.6]] }), 0.155, 1e-6)); // /work/shared/seeds/000
   it('seed [12,20,29,60] vs [14,18,27,55]: 2.25 (own derivation)', () => {
     // /work/shared/seeds/001 (no printed output). errors 2, −2, −2, −5 all > δ = 1 → |e| − ½: 1.5, 1.5, 1.5, 4.5 → mean 2.25
-    assertClose(value({ loss: L, yTrue: [12, 20, 29.0, 60.0], yPred: [14.0, 18.0, 27.0, 55.0] }), 2.25);
+    const r = evaluate({ loss: L, yTrue: [12, 20, 29.0, 60.0], yPred: [14.0, 18.0, 27.0, 55.0] });
+    assertClose(r.value.data[0], 2.25);
+    assert.ok(r.trace.warnings.some((w) => w.code === 'huber-all-linear'));
+    assert.ok(!evaluate({ loss: L, yTrue: HT, yPred: HP }).trace.warnings.some((w) => w.code === 'huber-all-linear'));
   });
   it('tie |e| = δ takes the quadratic branch (same value and slope) and the linear branch beyond', () => {
     // own derivation, δ = 0.5, float64: e = 0.5 → ½·0.25 = 0.125 (gradient e = 0.5); e = −2 → 0.5·2 − 0.125 = 0.875 (gradient −0.5)

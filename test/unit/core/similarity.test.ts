@@ -88,11 +88,29 @@ describe('CosineSimilarity (Keras 3)', () => {
     assertClose([...evaluate({ loss: L, yTrue: [[1, 0]], yPred: [[3, 4]], config: { dtype: 'float64' } }).grad.data], [-0.128, 0.096], 1e-14);
     assertGradMatchesFiniteDifferences({ loss: L, yTrue: T, yPred: P, sampleWeight: [[1.2], [3.4]] });
   });
+  it('a reference vector (D,) against a batch (B, D) broadcasts like a tiled y_true', () => {
+    const ref = [1, 9, 2];
+    const r = evaluate({ loss: L, yTrue: ref, yPred: P, config: { reduction: null } });
+    assertClose(toNested(r.value), refCos([ref, ref], P).map((c) => -c), 1e-6);
+    assertGradMatchesFiniteDifferences({ loss: L, yTrue: ref, yPred: P, sampleWeight: [1.2, 3.4] });
+  });
+  it('y_true (B,1) against y_pred (B,D): each is normalised over its OWN shape, then broadcast (not a cosine)', () => {
+    // own derivation (KERAS_SEMANTICS §3 formula on each tensor's own shape): n(t) over a size-1 axis is sign(t);
+    // row 0: t = 2, p = [1, 2, 2] → n(p) = [1, 2, 2]/3 → −(1·(1 + 2 + 2)/3) = −5/3
+    // row 1: t = −1, p = [3, 0, 4] → n(p) = [3, 0, 4]/5 → −(−1·7/5) = 1.4
+    const req: EvalRequest = { loss: L, yTrue: [[2], [-1]], yPred: [[1, 2, 2], [3, 0, 4]], config: { reduction: null, dtype: 'float64' } };
+    const r = evaluate(req);
+    assertClose(toNested(r.value), [-5 / 3, 1.4], 1e-14);
+    assert.ok(r.trace.warnings.some((w) => w.code === 'cosine-broadcast'));
+    assertGradMatchesFiniteDifferences({ ...req, yPred: [[1, 2.5, 2], [3, 0.5, 4]] });
+    // and the other way round: y_pred (B,1) gets the gradient of sign(p) = 0
+    assertGradMatchesFiniteDifferences({ loss: L, yTrue: [[1, 2.5, 2], [3, 0.5, 4]], yPred: [[2], [-1]] });
+  });
   it('bad axis and incompatible shapes are clear errors', () => {
     assert.throws(() => evaluate({ loss: L, yTrue: T, yPred: P, config: { axis: 2 } }), (e: unknown) => e instanceof LossInspectorError && /CosineSimilarity: argument `axis`: axis 2 is out of range/.test(e.message));
     assert.throws(() => evaluate({ loss: L, yTrue: T, yPred: P, config: { axis: [1, -1] } }), /duplicate axis/);
     assert.throws(() => evaluate({ loss: L, yTrue: T, yPred: P, config: { axis: 1.5 } }), /CosineSimilarity: argument `axis`: expected an integer axis/);
-    assert.throws(() => evaluate({ loss: L, yTrue: [[1, 2, 3]], yPred: [[1, 2]] }), /CosineSimilarity: .*cannot be broadcast/);
+    assert.throws(() => evaluate({ loss: L, yTrue: [[1, 2, 3]], yPred: [[1, 2]] }), (e: unknown) => e instanceof LossInspectorError && /CosineSimilarity: arguments `y_true` \(1, 3\) and `y_pred` \(1, 2\) cannot be broadcast together/.test(e.message));
   });
   it('names: the function form, and torch/optax/tfjs names declared for the hover', () => {
     assert.equal(resolveLoss('cosine_similarity').kind, 'function');
