@@ -126,6 +126,8 @@ export class Interpreter implements EvalContext {
 
   /** Runs one top-level statement; never throws. */
   runTop(stmt: SyntaxNode): void {
+    // the step budget is per top-level statement (an endless loop does not starve the rest); time is global
+    this.steps = 0;
     this.curStmt = stmt;
     this.stmtNotes = [];
     try {
@@ -730,7 +732,12 @@ export class Interpreter implements EvalContext {
         if (fn.form === 'class') return this.construct(fn, args, kwargs, site, argSites);
         return this.callLoss(fn, args, kwargs, site, argSites);
       case 'loss': return this.callLoss(fn, args, kwargs, site, argSites);
-      case 'callable': return fn.call(args, kwargs, site);
+      case 'callable': {
+        const v = fn.call(args, kwargs, site);
+        // a user-defined loss (plugin) returns a value carrying its EvalResult: at top level it is a result
+        if (this.userDepth === 0 && v.kind === 'tensor' && v.evalResult) this.addResult(v.evalResult, v.request, site);
+        return v;
+      }
       case 'object':
         if (fn.call) return fn.call.call(args, kwargs, site);
         throw errAt(site, `TypeError: '${fn.className}' object is not callable`, 'type');

@@ -139,8 +139,8 @@ function unclosedBracket(text: string, from: number, to: number): number {
     else if (c === ')' || c === ']' || c === '}') stack.pop();
   }
   if (!stack.length) return -1;
-  const last = stack[stack.length - 1];
-  return text.slice(last, to).includes('\n') || to >= text.length ? stack[0] === last ? last : stack[stack.length - 1] : -1;
+  // the outermost one: recovery re-parses from the next line and finds the inner ones
+  return text.slice(stack[0], to).includes('\n') || to >= text.length ? stack[0] : -1;
 }
 
 /** Start of the first line in [from, limit) that begins with a non-blank character at column 0 (a new top-level statement). */

@@ -233,8 +233,10 @@ describe('seed 001 (Keras loss functions: everything you need to know)', () => {
     assert.equal(r.results.length, 0);
     const unclosed = r.errors.find((d) => /was never closed/.test(d.message));
     assert.ok(unclosed, 'the unclosed bracket is named');
+    // the outermost unclosed bracket: `Sequential(` on line 7
     assert.equal(unclosed!.line, 7);
-    assert.equal(unclosed!.column, 36);
+    assert.equal(unclosed!.column, 35);
+    assert.match(unclosed!.message, /'\(' was never closed/);
   });
 });
 
