@@ -58,7 +58,7 @@ describe('SparseCategoricalCrossentropy', () => {
   it('binary segmentation: 0, then (−log 0.2 − log 0.4)/16', () => {
     // keras/src/losses/losses_test.py SparseCategoricalCrossentropyTest.test_binary_segmentation
     const yTrue = [[0, 1, 1, 0], [1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 1]];
-    const oh = (l: number) => (l === 0 ? [1.0, 0.0] : [0.0, 1.0]);
+    const oh = (l: number): number[] => (l === 0 ? [1.0, 0.0] : [0.0, 1.0]);
     const yPred = yTrue.map((r) => r.map(oh));
     assertClose(value({ loss: 'SparseCategoricalCrossentropy', yTrue, yPred }), 0, 0, 1e-6);
     yPred[0][3] = [0.2, 0.8];
@@ -68,7 +68,7 @@ describe('SparseCategoricalCrossentropy', () => {
   it('multi-class segmentation: (−log 0.2 − log 0.3 − log 0.5)/16', () => {
     // keras/src/losses/losses_test.py SparseCategoricalCrossentropyTest.test_multi_class_segmentation
     const yTrue = [[0, 1, 2, 0], [1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 1]];
-    const oh = (l: number) => [0, 1, 2].map((c) => (c === l ? 1.0 : 0.0));
+    const oh = (l: number): number[] => [0, 1, 2].map((c) => (c === l ? 1.0 : 0.0));
     const yPred = yTrue.map((r) => r.map(oh));
     assertClose(value({ loss: 'SparseCategoricalCrossentropy', yTrue, yPred }), 0, 0, 1e-6);
     yPred[0][3] = [0.2, 0.0, 0.8];
@@ -139,13 +139,13 @@ describe('CategoricalGeneralizedCrossEntropy', () => {
   it('binary and multi-class segmentation: 0, then Σ/16', () => {
     // keras/src/losses/losses_test.py CategoricalGeneralizedCrossEntropyTest.test_binary_segmentation
     const yt = [[0, 1, 1, 0], [1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 1]];
-    const yp = yt.map((r) => r.map((l) => (l === 0 ? [1.0, 0.0] : [0.0, 1.0])));
+    const yp = yt.map((r) => r.map((l): number[] => (l === 0 ? [1.0, 0.0] : [0.0, 1.0])));
     assertClose(value({ loss: 'CategoricalGeneralizedCrossEntropy', yTrue: yt, yPred: yp, config: { q: 0.5 } }), 0, 0, 1e-6);
     yp[0][3] = [0.2, 0.8]; yp[3][3] = [0.6, 0.4];
     assertClose(value({ loss: 'CategoricalGeneralizedCrossEntropy', yTrue: yt, yPred: yp, config: { q: 0.5 } }), (gce(0.2, 0.5) + gce(0.4, 0.5)) / 16, 1e-6);
     // keras/src/losses/losses_test.py CategoricalGeneralizedCrossEntropyTest.test_multi_class_segmentation
     const yt3 = [[0, 1, 2, 0], [1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 1]];
-    const yp3 = yt3.map((r) => r.map((l) => [0, 1, 2].map((c) => (c === l ? 1.0 : 0.0))));
+    const yp3 = yt3.map((r) => r.map((l): number[] => [0, 1, 2].map((c) => (c === l ? 1.0 : 0.0))));
     assertClose(value({ loss: 'CategoricalGeneralizedCrossEntropy', yTrue: yt3, yPred: yp3, config: { q: 0.5 } }), 0, 0, 1e-6);
     yp3[0][3] = [0.2, 0.0, 0.8]; yp3[1][0] = [1.0, 0.0, 0.0]; yp3[3][2] = [0.5, 0.5, 0.0];
     assertClose(value({ loss: 'CategoricalGeneralizedCrossEntropy', yTrue: yt3, yPred: yp3, config: { q: 0.5 } }), (gce(0.2, 0.5) + gce(0.0, 0.5) + gce(0.5, 0.5)) / 16, 1e-6);
