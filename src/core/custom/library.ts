@@ -1,0 +1,516 @@
+/**
+ * The tensor functions user-defined losses call, under every prefix users write: `tf.`, `tf.math.`, `tf.nn.`,
+ * `K.` (keras.backend), `keras.ops.`, `keras.activations.`, `np.`, `jnp.`, `torch.`, `F.` (torch.nn.functional).
+ * Names arrive canonical (see canonicalPath). Arguments are bound by position or by any of the names the
+ * frameworks use (`axis`/`dim`, `keepdims`/`keepdim`, `clip_value_min`/`a_min`/`min_value`/`min`...); where the
+ * frameworks disagree on meaning (split sizes vs indices vs chunk size, concat's default axis, torch.max with a
+ * dim returning (values, indices)) the family decides.
+ */
+import type { Value, Site } from '../snippet/values';
+import { LossInspectorError } from '../errors';
+import { sizeOf, shapeStr } from '../tensor';
+import { Node, DType, scalarNode, makeNode } from './autodiff';
+import * as O from './ops';
+import { toNode, tv, toInt, toNumber, toAxis, toShape, toBool, toDtype, describe, hasTensor } from './convert';
+
+export type Family = 'tf' | 'K' | 'ops' | 'np' | 'torch' | 'math';
+
+export interface OpCall {
+  /** The dotted name as written (canonical), for messages. */
+  name: string;
+  fam: Family;
+  args: Value[];
+  kwargs: Map<string, Value>;
+  site: Site;
+}
+
+type OpImpl = (c: OpCall) => Value;
+
+const PREFIXES: [string, Family][] = [
+  ['tf.math.', 'tf'], ['tf.nn.', 'tf'], ['tf.linalg.', 'tf'], ['tf.experimental.numpy.', 'np'], ['tf.', 'tf'],
+  ['K.', 'K'], ['keras.config.', 'K'], ['keras.ops.numpy.', 'ops'], ['keras.ops.nn.', 'ops'], ['keras.ops.math.', 'ops'], ['keras.ops.', 'ops'],
+  ['keras.activations.', 'ops'], ['np.linalg.', 'np'], ['np.', 'np'], ['jnp.linalg.', 'np'], ['jnp.', 'np'], ['jax.nn.', 'np'],
+  ['torch.nn.functional.', 'torch'], ['F.', 'torch'], ['torch.linalg.', 'torch'], ['torch.', 'torch'], ['math.', 'math'],
+];
+
+/** Splits a canonical dotted name into the op name and the framework family; null for other namespaces. */
+export function splitOpName(dotted: string): { bare: string; fam: Family } | null {
+  for (const [p, fam] of PREFIXES) {
+    if (dotted.startsWith(p)) {
+      const bare = dotted.slice(p.length);
+      if (bare && !bare.includes('.')) return { bare, fam };
+    }
+  }
+  return null;
+}
+
+const OPS = new Map<string, OpImpl>();
+function def(names: string[], impl: OpImpl): void {
+  for (const n of names) OPS.set(n, impl);
+}
+
+/** True when `dotted` names a function of this library. */
+export function isOp(dotted: string): boolean {
+  const s = splitOpName(dotted);
+  return !!s && OPS.has(s.bare);
+}
+
+/** Calls a library function; undefined when the name is not one of ours. */
+export function callOp(dotted: string, args: Value[], kwargs: Map<string, Value>, site: Site): Value | undefined {
+  const s = splitOpName(dotted);
+  if (!s) return undefined;
+  const impl = OPS.get(s.bare);
+  if (!impl) return undefined;
+  try {
+    return impl({ name: dotted, fam: s.fam, args, kwargs, site });
+  } catch (e) {
+    if (e instanceof LossInspectorError) {
+      // Name the function as the user wrote it (ops name themselves by their bare name).
+      const msg = e.message.startsWith(dotted) ? e.message : `${dotted}: ${e.message.replace(/^[\w.]+: /, '')}`;
+      throw new LossInspectorError(msg, { ...e.details });
+    }
+    throw e;
+  }
+}
+
+/** All names with a prefix, for messages and tests. */
+export function opNames(): string[] {
+  return [...OPS.keys()];
+}
+
+// ---------------------------------------------------------------- argument binding
+
+const IGNORED = new Set(['name', 'out', 'dtype_hint']);
+
+/**
+ * Binds positional and keyword arguments to `params` ('x|input|a' lists the accepted names of one parameter).
+ * Unknown keywords are errors naming the function and the accepted names.
+ */
+function bind(c: OpCall, params: string[]): (Value | undefined)[] {
+  const alts = params.map((p) => p.split('|'));
+  const out: (Value | undefined)[] = new Array(params.length).fill(undefined);
+  if (c.args.length > params.length) {
+    throw new LossInspectorError(`${c.name}: takes at most ${params.length} positional arguments (${alts.map((a) => a[0]).join(', ')}), received ${c.args.length}.`, { code: 'argument' });
+  }
+  c.args.forEach((a, i) => { out[i] = a; });
+  for (const [k, v] of c.kwargs) {
+    const i = alts.findIndex((a) => a.includes(k));
+    if (i < 0) {
+      if (IGNORED.has(k)) continue;
+      throw new LossInspectorError(`${c.name}: unexpected argument \`${k}\`. Accepted: ${alts.map((a) => a[0]).join(', ')}.`, { code: 'unknown-param', argument: k });
+    }
+    if (out[i] !== undefined) throw new LossInspectorError(`${c.name}: argument \`${alts[i][0]}\` given twice.`, { code: 'argument', argument: k });
+    out[i] = v;
+  }
+  return out;
+}
+
+function need(c: OpCall, v: Value | undefined, what: string): Value {
+  if (v === undefined) throw new LossInspectorError(`${c.name}: missing argument \`${what}\`.`, { code: 'argument', argument: what });
+  return v;
+}
+
+const X = 'x|input|input_tensor|a|tensor|t|features|logits|value|arr|array|self';
+const node = (c: OpCall, v: Value | undefined, what = 'x', like: DType | null = null): Node => toNode(need(c, v, what), `${c.name}: argument \`${what}\``, like, c.site);
+const out = (c: OpCall, n: Node): Value => (c.fam === 'math' && n.shape.length === 0 ? { kind: 'number', value: n.data[0], int: false } : tv(n));
+
+/** Two operands, Python numbers typed after the tensor. */
+function pair(c: OpCall, a: Value | undefined, b: Value | undefined, an = 'x', bn = 'y'): [Node, Node] {
+  const av = need(c, a, an), bv = need(c, b, bn);
+  const aIsT = hasTensor(av), bIsT = hasTensor(bv);
+  if (aIsT || !bIsT) {
+    const na = toNode(av, `${c.name}: argument \`${an}\``, null, c.site);
+    return [na, toNode(bv, `${c.name}: argument \`${bn}\``, na.dtype, c.site)];
+  }
+  const nb = toNode(bv, `${c.name}: argument \`${bn}\``, null, c.site);
+  return [toNode(av, `${c.name}: argument \`${an}\``, nb.dtype, c.site), nb];
+}
+
+// ---------------------------------------------------------------- elementwise
+
+const UNARY: [string[], (x: Node) => Node][] = [
+  [['square'], O.square], [['sqrt'], O.sqrt], [['abs', 'absolute', 'fabs'], O.abs], [['exp'], O.exp], [['expm1'], O.expm1],
+  [['log'], O.log], [['log1p'], O.log1p], [['sign'], O.sign], [['sigmoid', 'expit'], O.sigmoid], [['softplus'], O.softplus],
+  [['relu'], O.relu], [['tanh'], O.tanh], [['sin'], O.sin], [['cos'], O.cos], [['cosh'], O.cosh], [['sinh'], O.sinh],
+  [['reciprocal'], O.reciprocal], [['rsqrt'], O.rsqrt], [['floor'], O.floor], [['ceil'], O.ceil], [['round', 'rint'], O.round],
+  [['negative', 'neg'], O.neg], [['logical_not'], O.logicalNot], [['is_nan', 'isnan'], O.isnan],
+  [['log_sigmoid', 'logsigmoid'], O.logSigmoid], [['stop_gradient', 'detach'], O.constantOf], [['identity'], (x) => x],
+];
+for (const [names, f] of UNARY) def(names, (c) => out(c, f(node(c, bind(c, [X])[0]))));
+
+const BINARY: [string[], (a: Node, b: Node) => Node][] = [
+  [['add'], O.add], [['subtract', 'sub'], O.sub], [['multiply', 'mul'], O.mul], [['divide', 'truediv', 'true_divide', 'div'], O.div],
+  [['pow', 'power', 'float_power'], O.pow], [['maximum'], O.maximum], [['minimum'], O.minimum], [['squared_difference'], O.squaredDifference],
+  [['equal', 'eq'], (a, b) => O.compare('eq', a, b)], [['not_equal', 'ne'], (a, b) => O.compare('ne', a, b)],
+  [['less', 'lt'], (a, b) => O.compare('lt', a, b)], [['less_equal', 'le'], (a, b) => O.compare('le', a, b)],
+  [['greater', 'gt'], (a, b) => O.compare('gt', a, b)], [['greater_equal', 'ge'], (a, b) => O.compare('ge', a, b)],
+  [['logical_and'], O.logicalAnd], [['logical_or'], O.logicalOr], [['floordiv', 'floor_divide'], O.floordiv], [['mod', 'floormod', 'remainder'], O.mod],
+];
+for (const [names, f] of BINARY) {
+  def(names, (c) => {
+    const [a, b] = bind(c, ['x|x1|input|a|self', 'y|x2|other|b|exponent|a']);
+    return out(c, f(...pair(c, a, b)));
+  });
+}
+
+def(['divide_no_nan'], (c) => {
+  const [a, b] = bind(c, ['x|x1', 'y|x2']);
+  const [x, y] = pair(c, a, b);
+  const zero = O.compare('eq', y, scalarNode(0));
+  const safe = O.where(zero, O.fill([], 1, y.dtype), y);
+  return tv(O.where(zero, O.fill([], 0, x.dtype), O.div(x, safe)));
+});
+
+def(['clip_by_value', 'clip', 'clamp'], (c) => {
+  const [xv, lo, hi] = bind(c, [X, 'clip_value_min|a_min|min_value|x_min|min|lo', 'clip_value_max|a_max|max_value|x_max|max|hi']);
+  const x = node(c, xv);
+  const bound = (v: Value | undefined, inf: number) => (v === undefined || v.kind === 'none' ? scalarNode(inf, x.dtype) : toNode(v, `${c.name}: bound`, x.dtype, c.site));
+  if ((lo === undefined || lo.kind === 'none') && (hi === undefined || hi.kind === 'none')) {
+    throw new LossInspectorError(`${c.name}: at least one of the bounds must be given.`, { code: 'argument' });
+  }
+  return tv(O.clip(x, bound(lo, -Infinity), bound(hi, Infinity)));
+});
+
+def(['where', 'switch'], (c) => {
+  const [cond, a, b] = bind(c, ['condition|cond|then_expression', 'x|then_expression|input|x1', 'y|else_expression|other|x2']);
+  if (a === undefined || b === undefined) throw new LossInspectorError(`${c.name} with only a condition (the indices of true elements) is not supported; give x and y.`, { code: 'unsupported' });
+  const cn = node(c, cond, 'condition');
+  const [x, y] = pair(c, a, b, 'x', 'y');
+  return tv(O.where(cn, x, y));
+});
+
+def(['cast'], (c) => {
+  const [x, d] = bind(c, [X, 'dtype']);
+  return tv(O.cast(node(c, x), toDtype(need(c, d, 'dtype'), `${c.name}: dtype`, c.site)));
+});
+
+// ---------------------------------------------------------------- constructors
+
+function construct(c: OpCall, defaultFloat: DType, defaultInt: DType): Value {
+  const [v, d] = bind(c, ['value|object|data|x|a|obj|array|tensor', 'dtype']);
+  const val = need(c, v, 'value');
+  const dt = d && d.kind !== 'none' ? toDtype(d, `${c.name}: dtype`, c.site) : undefined;
+  const n = toNode(val, `${c.name}: argument \`value\``, null, c.site);
+  if (val.kind === 'tensor') return dt ? tv(O.cast(n, dt)) : val;
+  const target = dt ?? (n.dtype === 'int64' || n.dtype === 'int32' ? defaultInt : n.dtype === 'bool' ? 'bool' : defaultFloat);
+  return tv(O.cast(n, target));
+}
+def(['constant', 'convert_to_tensor', 'variable', 'Variable'], (c) => (c.fam === 'np' ? construct(c, 'float64', 'int64') : construct(c, 'float32', 'int32')));
+def(['array', 'asarray'], (c) => construct(c, 'float64', 'int64'));
+def(['tensor', 'as_tensor', 'from_numpy'], (c) => construct(c, 'float32', 'int64'));
+
+function likeOp(v: number) {
+  return (c: OpCall): Value => {
+    const [x, d] = bind(c, [X, 'dtype']);
+    const n = node(c, x);
+    const dt = d && d.kind !== 'none' ? toDtype(d, `${c.name}: dtype`, c.site) : n.dtype;
+    return tv(O.fill(n.shape, v, dt));
+  };
+}
+def(['ones_like'], likeOp(1));
+def(['zeros_like'], likeOp(0));
+def(['full_like', 'fill_like'], (c) => {
+  const [x, f, d] = bind(c, [X, 'fill_value|value', 'dtype']);
+  const n = node(c, x);
+  return tv(O.fill(n.shape, toNumber(need(c, f, 'fill_value'), `${c.name}: fill_value`), d && d.kind !== 'none' ? toDtype(d, 'dtype') : n.dtype));
+});
+function shapeOp(v: number) {
+  return (c: OpCall): Value => {
+    const [s, d] = bind(c, ['shape|size|dims', 'dtype']);
+    const dt = d && d.kind !== 'none' ? toDtype(d, `${c.name}: dtype`, c.site) : c.fam === 'np' ? 'float64' : 'float32';
+    return tv(O.fill(toShape(need(c, s, 'shape'), `${c.name}: shape`, c.site), v, dt));
+  };
+}
+def(['ones'], shapeOp(1));
+def(['zeros'], shapeOp(0));
+def(['fill', 'full'], (c) => {
+  const [s, v] = bind(c, ['dims|shape|size', 'value|fill_value']);
+  const x = toNumber(need(c, v, 'value'), `${c.name}: value`);
+  return tv(O.fill(toShape(need(c, s, 'dims'), `${c.name}: shape`, c.site), x, Number.isInteger(x) && need(c, v, 'value').kind === 'number' && (need(c, v, 'value') as { int: boolean }).int ? 'int32' : 'float32'));
+});
+def(['epsilon'], (c) => { bind(c, []); return { kind: 'number', value: 1e-7, int: false }; });
+
+// ---------------------------------------------------------------- reductions
+
+function reduction(kind: O.ReduceKind | 'logsumexp') {
+  return (c: OpCall): Value => {
+    const [x, ax, kd] = bind(c, [X, 'axis|dim|reduction_indices', 'keepdims|keepdim|keep_dims']);
+    // torch.max(a, b) and np.max(a, b)-style elementwise forms
+    if (c.fam === 'torch' && (kind === 'max' || kind === 'min') && ax && ax.kind === 'tensor') {
+      const [a, b] = pair(c, x, ax);
+      return tv(kind === 'max' ? O.maximum(a, b) : O.minimum(a, b));
+    }
+    const n = node(c, x);
+    const axis = toAxis(ax, `${c.name}: axis`, c.site);
+    const keep = kd ? toBool(kd, `${c.name}: keepdims`, c.site) : false;
+    const r = kind === 'logsumexp' ? O.logSumExp(n, axis, keep) : O.reduce(kind, n, axis, keep, c.name);
+    if (c.fam === 'torch' && (kind === 'max' || kind === 'min') && axis !== null && !Array.isArray(axis)) {
+      return { kind: 'list', tuple: true, items: [tv(r), tv(O.argExtremum(kind, O.constantOf(n), axis))] };
+    }
+    return tv(r);
+  };
+}
+def(['reduce_sum', 'sum', 'nansum'], reduction('sum'));
+def(['reduce_mean', 'mean'], reduction('mean'));
+def(['reduce_max', 'max', 'amax'], reduction('max'));
+def(['reduce_min', 'min', 'amin'], reduction('min'));
+def(['reduce_prod', 'prod'], reduction('prod'));
+def(['reduce_logsumexp', 'logsumexp'], reduction('logsumexp'));
+
+function argOp(kind: 'max' | 'min') {
+  return (c: OpCall): Value => {
+    const [x, ax] = bind(c, [X, 'axis|dim|dimension']);
+    let n = node(c, x);
+    let axis: number;
+    if (ax === undefined || ax.kind === 'none') {
+      if (c.fam === 'tf') axis = 0;
+      else if (c.fam === 'K') axis = -1;
+      else { n = O.reshape(n, [-1]); axis = 0; }
+    } else axis = toInt(ax, `${c.name}: axis`, c.site);
+    return tv(O.argExtremum(kind, n, axis));
+  };
+}
+def(['argmax'], argOp('max'));
+def(['argmin'], argOp('min'));
+
+def(['norm'], (c) => {
+  const [x, ord, ax, kd] = bind(c, [X, 'ord|p', 'axis|dim', 'keepdims|keepdim']);
+  if (ord && ord.kind !== 'none' && !(ord.kind === 'string' && (ord.value === 'euclidean' || ord.value === 'fro')) && !(ord.kind === 'number' && ord.value === 2)) {
+    if (ord.kind === 'number' && ord.value === 1) return tv(O.reduce('sum', O.abs(node(c, x)), toAxis(ax, 'axis'), kd ? toBool(kd, 'keepdims') : false));
+    throw new LossInspectorError(`${c.name}: only the Euclidean (2-) and 1-norms are supported, received ord=${describe(ord)}.`, { code: 'unsupported' });
+  }
+  return tv(O.sqrt(O.reduce('sum', O.square(node(c, x)), toAxis(ax, 'axis'), kd ? toBool(kd, 'keepdims') : false)));
+});
+
+def(['l2_normalize', 'normalize'], (c) => {
+  const torch = c.fam === 'torch';
+  const [x, a1, a2, a3] = bind(c, torch ? [X, 'p', 'dim|axis', 'eps|epsilon'] : [X, 'axis|dim', 'epsilon|eps', 'order']);
+  const n = node(c, x);
+  const axisV = torch ? a2 : a1;
+  const axis = axisV === undefined ? (torch ? 1 : c.fam === 'ops' ? -1 : null) : toAxis(axisV, 'axis');
+  const epsV = torch ? a3 : a2;
+  const eps = epsV === undefined ? 1e-12 : toNumber(epsV, 'epsilon');
+  const ss = O.reduce('sum', O.square(n), axis, true);
+  // tf.math.l2_normalize: x * rsqrt(max(Σx², ε)); torch F.normalize: x / max(‖x‖, ε).
+  return tv(torch ? O.div(n, O.maximum(O.sqrt(ss), scalarNode(eps))) : O.mul(n, O.rsqrt(O.maximum(ss, scalarNode(eps)))));
+});
+
+// ---------------------------------------------------------------- shapes
+
+def(['reshape', 'view'], (c) => {
+  const [x, s] = bind(c, [X, 'shape|newshape']);
+  return tv(O.reshape(node(c, x), toShape(need(c, s, 'shape'), `${c.name}: shape`, c.site)));
+});
+def(['flatten'], (c) => { const [x] = bind(c, [X, 'start_dim']); return tv(O.reshape(node(c, x), [-1])); });
+def(['batch_flatten'], (c) => { const [x] = bind(c, [X]); const n = node(c, x); return tv(O.reshape(n, [n.shape[0], -1])); });
+def(['expand_dims', 'unsqueeze'], (c) => {
+  const [x, ax] = bind(c, [X, 'axis|dim']);
+  return tv(O.expandDims(node(c, x), ax === undefined ? (c.fam === 'K' ? -1 : 0) : toInt(ax, `${c.name}: axis`, c.site)));
+});
+def(['squeeze'], (c) => {
+  const [x, ax] = bind(c, [X, 'axis|dim']);
+  return tv(O.squeeze(node(c, x), toAxis(ax, `${c.name}: axis`, c.site)));
+});
+def(['transpose', 'permute'], (c) => {
+  if (c.fam === 'torch' && c.name.endsWith('transpose')) {
+    const [x, d0, d1] = bind(c, [X, 'dim0', 'dim1']);
+    const n = node(c, x);
+    const r = n.shape.length;
+    const a = O.normAxis(c.name, toInt(need(c, d0, 'dim0'), 'dim0'), r), b = O.normAxis(c.name, toInt(need(c, d1, 'dim1'), 'dim1'), r);
+    const perm = n.shape.map((_, i) => i);
+    perm[a] = b; perm[b] = a;
+    return tv(O.transpose(n, perm));
+  }
+  const [x, p] = bind(c, [X, 'perm|axes|dims|pattern']);
+  const perm = p === undefined || p.kind === 'none' ? null : toShape(p, `${c.name}: perm`, c.site);
+  return tv(O.transpose(node(c, x), perm));
+});
+def(['t'], (c) => { const [x] = bind(c, [X]); return tv(O.transpose(node(c, x))); });
+def(['broadcast_to', 'expand'], (c) => {
+  const [x, s] = bind(c, [X, 'shape|size']);
+  return tv(O.broadcastTo(node(c, x), toShape(need(c, s, 'shape'), `${c.name}: shape`, c.site)));
+});
+
+function tensorList(c: OpCall, v: Value | undefined, what: string): Node[] {
+  const val = need(c, v, what);
+  if (val.kind === 'list') return val.items.map((it, i) => toNode(it, `${c.name}: ${what}[${i}]`, null, c.site));
+  if (val.kind === 'tensor') return O.split(toNode(val, what), val.tensor.shape[0] ?? 1, 0).map((p) => O.squeeze(p, 0));
+  throw new LossInspectorError(`${c.name}: argument \`${what}\`: expected a list of tensors, received ${describe(val)}.`, { code: 'type' });
+}
+function unifyDtypes(xs: Node[]): Node[] {
+  let dt: DType = xs[0]?.dtype ?? 'float64';
+  for (const x of xs) dt = O.promote(dt, x.dtype);
+  return xs.map((x) => (x.dtype === dt ? x : O.cast(x, dt)));
+}
+def(['concat', 'concatenate', 'cat'], (c) => {
+  const [xs, ax] = bind(c, ['values|arrays|tensors|xs|seq', 'axis|dim']);
+  const axis = ax === undefined ? (c.fam === 'K' ? -1 : 0) : toInt(ax, `${c.name}: axis`, c.site);
+  return tv(O.concat(unifyDtypes(tensorList(c, xs, 'values')), axis));
+});
+def(['stack'], (c) => {
+  const [xs, ax] = bind(c, ['values|arrays|tensors|x|xs|seq', 'axis|dim']);
+  return tv(O.stack(unifyDtypes(tensorList(c, xs, 'values')), ax === undefined ? 0 : toInt(ax, `${c.name}: axis`, c.site)));
+});
+def(['split', 'chunk', 'array_split'], (c) => {
+  const [x, s, ax] = bind(c, [X, 'num_or_size_splits|indices_or_sections|split_size_or_sections|chunks|num_splits|split_size', 'axis|dim']);
+  const n = node(c, x);
+  const axis = ax === undefined ? 0 : toInt(ax, `${c.name}: axis`, c.site);
+  const sv = need(c, s, 'num_or_size_splits');
+  const a = O.normAxis(c.name, axis, n.shape.length);
+  const dim = n.shape[a];
+  let parts: number | number[];
+  if (sv.kind === 'list' || (sv.kind === 'tensor' && sv.tensor.shape.length === 1)) {
+    const vals = toShape(sv, `${c.name}: sizes`, c.site);
+    if (c.fam === 'np' || c.fam === 'ops') {
+      // NumPy: split *indices*, not sizes.
+      const idx = [0, ...vals.map((v) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim)), dim];
+      parts = idx.slice(1).map((v, i) => Math.max(v - idx[i], 0));
+    } else parts = vals;
+  } else {
+    const k = toInt(sv, `${c.name}: num_or_size_splits`, c.site);
+    if (c.fam === 'torch' && c.name.endsWith('.split')) {
+      // torch.split: an int is the chunk *size*.
+      const sizes: number[] = [];
+      for (let st = 0; st < dim; st += k) sizes.push(Math.min(k, dim - st));
+      parts = sizes;
+    } else if (c.name.endsWith('chunk') || c.name.endsWith('array_split')) {
+      const size = c.name.endsWith('chunk') ? Math.ceil(dim / k) : 0;
+      parts = c.name.endsWith('chunk') ? Array.from({ length: Math.ceil(dim / size) }, (_, i) => Math.min(size, dim - i * size))
+        : Array.from({ length: k }, (_, i) => Math.floor(dim / k) + (i < dim % k ? 1 : 0));
+    } else parts = k;
+  }
+  return { kind: 'list', tuple: c.fam === 'torch', items: O.split(n, parts, axis).map(tv) };
+});
+def(['unstack', 'unbind'], (c) => {
+  const [x, num, ax] = bind(c, [X, 'num', 'axis|dim']);
+  void num;
+  const n = node(c, x);
+  const axis = O.normAxis(c.name, ax === undefined ? 0 : toInt(ax, 'axis'), n.shape.length);
+  return { kind: 'list', tuple: c.fam === 'torch', items: O.split(n, n.shape[axis], axis).map((p) => tv(O.squeeze(p, axis))) };
+});
+
+def(['shape'], (c) => {
+  const [x] = bind(c, [X]);
+  const n = node(c, x);
+  if (c.fam === 'tf' || c.fam === 'K') return tv(makeNode('shape', Float64Array.from(n.shape), [n.shape.length], 'int32', [], null));
+  return { kind: 'list', tuple: true, items: n.shape.map((d) => ({ kind: 'number', value: d, int: true }) as Value) };
+});
+def(['int_shape'], (c) => {
+  const [x] = bind(c, [X]);
+  return { kind: 'list', tuple: true, items: node(c, x).shape.map((d) => ({ kind: 'number', value: d, int: true }) as Value) };
+});
+def(['size', 'numel'], (c) => { const [x] = bind(c, [X]); return { kind: 'number', value: node(c, x).size, int: true }; });
+def(['rank', 'ndim'], (c) => { const [x] = bind(c, [X]); return { kind: 'number', value: node(c, x).shape.length, int: true }; });
+
+// ---------------------------------------------------------------- linear algebra
+
+def(['matmul', 'mm', 'bmm'], (c) => {
+  const [a, b, ta, tb] = bind(c, ['a|x1|input|x', 'b|x2|other|y|mat2', 'transpose_a', 'transpose_b']);
+  let [x, y] = pair(c, a, b, 'a', 'b');
+  const swapLast = (n: Node) => { const p = n.shape.map((_, i) => i); const r = p.length; [p[r - 1], p[r - 2]] = [p[r - 2], p[r - 1]]; return O.transpose(n, p); };
+  if (ta && toBool(ta, 'transpose_a')) x = swapLast(x);
+  if (tb && toBool(tb, 'transpose_b')) y = swapLast(y);
+  return tv(O.matmul(x, y));
+});
+def(['dot', 'vdot', 'inner'], (c) => {
+  const [a, b] = bind(c, ['a|x|x1|input', 'b|y|x2|other|tensor']);
+  return tv(O.dot(...pair(c, a, b, 'a', 'b')));
+});
+
+// ---------------------------------------------------------------- activations and probabilistic helpers
+
+function axisArg(c: OpCall, v: Value | undefined, dflt: number): number {
+  return v === undefined || v.kind === 'none' ? dflt : toInt(v, `${c.name}: axis`, c.site);
+}
+def(['softmax'], (c) => { const [x, ax] = bind(c, [X, 'axis|dim']); return tv(O.softmax(node(c, x), axisArg(c, ax, -1))); });
+def(['log_softmax'], (c) => { const [x, ax] = bind(c, [X, 'axis|dim']); return tv(O.logSoftmax(node(c, x), axisArg(c, ax, -1))); });
+def(['one_hot'], (c) => {
+  const [x, depth, on, off] = bind(c, ['indices|x|tensor|input', 'depth|num_classes', 'on_value', 'off_value']);
+  const n = node(c, x);
+  const d = toInt(need(c, depth, 'depth'), `${c.name}: depth`, c.site);
+  const depthV = d < 0 ? Math.max(...Array.from(n.data)) + 1 : d;
+  const r = O.oneHot(n, depthV, on ? toNumber(on, 'on_value') : 1, off ? toNumber(off, 'off_value') : 0);
+  return tv(c.fam === 'torch' ? O.cast(r, 'int64') : r);
+});
+
+/** K.binary_crossentropy / keras.ops.binary_crossentropy: clip to [ε, 1−ε] then −(t·log p + (1−t)·log(1−p)); logits form is TF's stable one. */
+def(['binary_crossentropy'], (c) => {
+  const [t, o, fl] = bind(c, ['target|y_true', 'output|y_pred', 'from_logits']);
+  const [target, output] = pair(c, t, o, 'target', 'output');
+  if (fl && toBool(fl, 'from_logits')) return tv(sigmoidCE(target, output));
+  const eps = 1e-7;
+  const p = O.clip(output, scalarNode(eps), scalarNode(1 - eps));
+  const one = scalarNode(1);
+  return tv(O.neg(O.add(O.mul(target, O.log(p)), O.mul(O.sub(one, target), O.log(O.sub(one, p))))));
+});
+function sigmoidCE(z: Node, x: Node): Node {
+  // max(x, 0) − x·z + log1p(exp(−|x|))
+  return O.add(O.sub(O.relu(x), O.mul(x, z)), O.log1p(O.exp(O.neg(O.abs(x)))));
+}
+def(['sigmoid_cross_entropy_with_logits'], (c) => {
+  const [l, x] = bind(c, ['labels', 'logits']);
+  return tv(sigmoidCE(...pair(c, l, x, 'labels', 'logits')));
+});
+def(['categorical_crossentropy'], (c) => {
+  const [t, o, fl, ax] = bind(c, ['target|y_true', 'output|y_pred', 'from_logits', 'axis']);
+  const [target, output] = pair(c, t, o, 'target', 'output');
+  const axis = axisArg(c, ax, -1);
+  if (fl && toBool(fl, 'from_logits')) return tv(O.neg(O.reduce('sum', O.mul(target, O.logSoftmax(output, axis)), axis)));
+  const p = O.div(output, O.reduce('sum', output, axis, true));
+  const pc = O.clip(p, scalarNode(1e-7), scalarNode(1 - 1e-7));
+  return tv(O.neg(O.reduce('sum', O.mul(target, O.log(pc)), axis)));
+});
+def(['softmax_cross_entropy_with_logits', 'softmax_cross_entropy_with_logits_v2'], (c) => {
+  const [l, x, ax] = bind(c, ['labels', 'logits', 'axis|dim']);
+  const [labels, logits] = pair(c, l, x, 'labels', 'logits');
+  const axis = axisArg(c, ax, -1);
+  return tv(O.neg(O.reduce('sum', O.mul(labels, O.logSoftmax(logits, axis)), axis)));
+});
+
+// ---------------------------------------------------------------- tensor methods: `<tensor>.name` with the receiver first
+
+const METHOD_ALIASES: Record<string, string> = { numpy: 'identity', cpu: 'identity', detach: 'identity', clone: 'identity', contiguous: 'identity', item: 'item', float: 'float', double: 'double' };
+
+/** Calls `x.name(...)` on a tensor; undefined when the method is unknown. */
+export function callMethod(name: string, self: Value, args: Value[], kwargs: Map<string, Value>, site: Site): Value | undefined {
+  const fam: Family = 'np';
+  const c: OpCall = { name: `.${name}`, fam, args: [self, ...args], kwargs, site };
+  const m = METHOD_ALIASES[name] ?? name;
+  if (m === 'item') {
+    const n = node(c, self);
+    if (n.size !== 1) throw new LossInspectorError(`.item(): only one-element tensors can be converted to Python scalars (shape ${shapeStr(n.shape)}).`, { code: 'shape' });
+    return { kind: 'number', value: n.data[0], int: !O.isFloat(n.dtype) };
+  }
+  if (m === 'float' || m === 'double') return tv(O.cast(node(c, self), m === 'float' ? 'float32' : 'float64'));
+  if (m === 'astype' || m === 'type' || m === 'to') {
+    const [, d] = bind(c, ['self', 'dtype']);
+    return tv(O.cast(node(c, self), toDtype(need(c, d, 'dtype'), '.astype: dtype', site)));
+  }
+  if ((m === 'reshape' || m === 'view') && args.length !== 1) {
+    return tv(O.reshape(node(c, self), args.map((a) => toInt(a, '.reshape: shape', site))));
+  }
+  if ((m === 'transpose' || m === 'permute') && args.length > 1 && !(m === 'transpose' && args.length === 2)) {
+    return tv(O.transpose(node(c, self), args.map((a) => toInt(a, '.transpose: axes', site))));
+  }
+  if (m === 'transpose' && args.length === 2) {
+    // ndarray.transpose(1, 0) permutes; torch's x.transpose(0, 1) swaps: the same for two axes on a matrix.
+    const n = node(c, self);
+    const perm = n.shape.map((_, i) => i);
+    const a = O.normAxis('.transpose', toInt(args[0], 'axis'), n.shape.length), b = O.normAxis('.transpose', toInt(args[1], 'axis'), n.shape.length);
+    if (n.shape.length === 2) return tv(O.transpose(n, [a, b]));
+    perm[a] = b; perm[b] = a;
+    return tv(O.transpose(n, perm));
+  }
+  if (m === 'size' || m === 'dim') {
+    const n = node(c, self);
+    if (m === 'dim') return { kind: 'number', value: n.shape.length, int: true };
+    if (args.length) return { kind: 'number', value: n.shape[O.normAxis('.size', toInt(args[0], 'dim'), n.shape.length)], int: true };
+    return { kind: 'list', tuple: true, items: n.shape.map((d) => ({ kind: 'number', value: d, int: true }) as Value) };
+  }
+  const impl = OPS.get(m);
+  if (!impl || ['constant', 'array', 'tensor', 'ones', 'zeros', 'fill', 'epsilon', 'shape'].includes(m)) return undefined;
+  return impl(c);
+}
+
+/** Total elements a shape would have (for limit messages). */
+export function elements(shape: number[]): number { return sizeOf(shape); }

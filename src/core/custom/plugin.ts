@@ -1,0 +1,81 @@
+/**
+ * The custom-loss plugin of the snippet evaluator: `def`, `lambda` and `class X(keras.losses.Loss)` become values
+ * the snippet can call (a top-level call on arrays is a result with an EvalResult), and the tensor library
+ * (tf.square, np.mean, K.epsilon, x.sum(), ...) answers the evaluator's unknown calls.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { SnippetPlugin, Value, Scope, EvalContext, Site } from '../snippet/plugin';
+import { Interp, Host } from './interp';
+import { callOp, callMethod } from './library';
+import { withBudget, BudgetLimits } from './autodiff';
+import { tv, toNode } from './convert';
+import * as O from './ops';
+import { LossInspectorError } from '../errors';
+import './evaluate';
+
+function hostOf(ctx: EvalContext): Host {
+  return {
+    tick: (site) => ctx.tick(site),
+    enter: (site) => ctx.enter(site),
+    leave: () => ctx.leave(),
+    callForeign: (fn, args, kwargs, site) => ctx.callValue(fn, args, kwargs, site),
+  };
+}
+
+function limitsOf(ctx: EvalContext): Partial<BudgetLimits> {
+  const l = ctx.limits;
+  return { maxTensorElements: l?.maxTensorElements, maxMillis: l?.maxMillis };
+}
+
+function clean(l: Partial<BudgetLimits>): Partial<BudgetLimits> {
+  const out: Partial<BudgetLimits> = {};
+  for (const [k, v] of Object.entries(l)) if (typeof v === 'number' && Number.isFinite(v)) (out as Record<string, number>)[k] = v;
+  return out;
+}
+
+export const customLossPlugin: SnippetPlugin = {
+  define(node: SyntaxNode, source: string, scope: Scope, ctx: EvalContext): Value | null {
+    const interp = new Interp(source, hostOf(ctx));
+    let target = node;
+    if (node.name === 'DecoratedStatement') {
+      const inner = node.getChild('FunctionDefinition') ?? node.getChild('ClassDefinition');
+      if (!inner) return null;
+      target = inner;
+    }
+    switch (target.name) {
+      case 'FunctionDefinition': case 'LambdaExpression': return interp.defineFunction(target, scope);
+      case 'ClassDefinition': return interp.defineClass(target, scope);
+      default: return null;
+    }
+  },
+  callFunction(dottedName: string, args: Value[], kwargs: Map<string, Value>, site: Site, ctx: EvalContext): Value | undefined {
+    try {
+      return callLibrary(dottedName, args, kwargs, site, ctx);
+    } catch (e) {
+      if (e instanceof LossInspectorError) throw e.at(site.offset, site.length);
+      throw e;
+    }
+  },
+  getAttribute(dottedName: string): Value | undefined {
+    return CONSTS[dottedName];
+  },
+};
+
+const num = (value: number): Value => ({ kind: 'number', value, int: false });
+const CONSTS: Record<string, Value> = {
+  'np.pi': num(Math.PI), 'np.e': num(Math.E), 'np.inf': num(Infinity), 'np.nan': num(NaN), 'math.pi': num(Math.PI), 'np.newaxis': { kind: 'none' },
+};
+
+function callLibrary(dottedName: string, args: Value[], kwargs: Map<string, Value>, site: Site, ctx: EvalContext): Value | undefined {
+    return withBudget(clean(limitsOf(ctx)), () => {
+      if (dottedName === 'operator.matmul') {
+        return tv(O.matmul(toNode(args[0], 'left operand of @', null, site), toNode(args[1], 'right operand of @', null, site)));
+      }
+      if (dottedName.startsWith('<tensor>.')) {
+        const [self, ...rest] = args;
+        if (!self || self.kind !== 'tensor') return undefined;
+        return callMethod(dottedName.slice('<tensor>.'.length), self, rest, kwargs, site);
+      }
+      return callOp(dottedName, args, kwargs, site);
+    }, () => ctx.tick(site));
+}
