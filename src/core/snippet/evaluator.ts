@@ -134,6 +134,15 @@ export class Interpreter implements EvalContext {
       this.exec(stmt, this.globals);
     } catch (e) {
       this.fail(e, stmt);
+      // names the failed statement would have bound: later uses say so instead of "not defined"
+      if (stmt.name === 'AssignStatement') {
+        const line = this.lineCol(stmt.from).line;
+        const ch = kids(stmt);
+        const last = ch.map((c) => c.name).lastIndexOf('AssignOp');
+        for (const t of ch.slice(0, last)) {
+          if (t.name === 'VariableName') this.globals.set(this.text(t), opaque(`'${this.text(t)}' (its assignment on line ${line} failed)`));
+        }
+      }
     }
   }
 
@@ -749,10 +758,11 @@ export class Interpreter implements EvalContext {
       }
       case 'opaque':
         if (fn.undefinedName) {
-          const known = closest(fn.undefinedName, this.globals.names(), 1);
+          const known = fn.undefinedName.length >= 3 ? closest(fn.undefinedName, this.globals.names(), 1) : [];
           const full = fn.what.replace(/^'|'$/g, '');
           throw skip(site, `${full}(...) skipped: '${fn.undefinedName}' is not defined in the evaluated text${known.length && fn.what === `'${fn.undefinedName}'` ? ` (did you mean '${known[0]}'?)` : ''}`);
         }
+        if (/its assignment on line \d+ failed/.test(fn.what)) throw skip(site, `${fn.what.replace(/^'([^']*)' \((.*)\)$/, '$1(...) skipped: $2')}`);
         if (/^(function|class) /.test(fn.what)) throw skip(site, `${this.text(site.node?.firstChild ?? site.node!) || 'call'}(...) skipped: ${fn.what}`);
         throw skip(site, `${fn.what}(...) is not evaluated (models, layers, data and plots are skipped)`);
       default:
