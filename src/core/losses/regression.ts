@@ -10,8 +10,8 @@ import { lastAxis, ClipRecorder, warnOnce } from './common';
 // branches, which keep TF's results for those cases.
 
 /**
- * log(1 + x) for x ≥ 0 to a few ulp with one Math.log (Goldberg's identity): V8's Math.log1p costs about twice
- * Math.log. Not valid for x = ±Inf (gives NaN; callers redo such rows with Math.log1p).
+ * log(1 + x) for finite x ≥ 0 to a few ulp with one Math.log (Goldberg's identity): V8's Math.log1p costs about
+ * twice Math.log. Not valid for x = +Inf (gives NaN).
  */
 function log1pFast(x: number): number {
   const z = 1 + x;
@@ -176,7 +176,7 @@ const MeanAbsolutePercentageError: LossSpec = {
   },
 };
 
-/** mean_{-1}(log(max(p,ε)+1) − log(max(t,ε)+1))², computed with log1p. The clamp cuts the gradient for p < ε. */
+/** mean_{-1}(log(max(p,ε)+1) − log(max(t,ε)+1))², the + 1 rounded in the loss dtype as Keras does. The clamp cuts the gradient for p < ε. */
 const MeanSquaredLogarithmicError: LossSpec = {
   id: 'MeanSquaredLogarithmicError', framework: 'keras', family: 'regression', base: 'keras3',
   functionName: 'mean_squared_logarithmic_error', defaultName: 'mean_squared_logarithmic_error', aliases: ['msle', 'MSLE'],
@@ -193,29 +193,25 @@ const MeanSquaredLogarithmicError: LossSpec = {
     const grad = new Float64Array(pd.length);
     const inv = 1 / D;
     const clip = new ClipRecorder(eps, Infinity);
+    const f32 = ctx.round(0.1) !== 0.1;
     let negTrue = 0;
     for (let b = 0, i = 0; b < B; b++) {
       let s = 0;
       const g = 2 * up[b] * inv;
       for (let j = 0; j < D; j++, i++) {
         const pv = pd[i], tv = td[i];
-        // log1p(x) is log(x + 1) without the rounding of x + 1 near 0.
         const pc = pv >= eps ? pv : Math.max(pv, eps);
         const tc = tv >= eps ? tv : Math.max(tv, eps);
-        const d = log1pFast(pc) - log1pFast(tc);
+        // Keras computes log(x + 1), not log1p(x): in float32 the + 1 rounds, which matters for small x (ε gives
+        // log(1 + 1.19e-7), not 1e-7), so the sum is rounded in the loss dtype before the log.
+        let zp = pc + 1, zt = tc + 1;
+        if (f32) { zp = Math.fround(zp); zt = Math.fround(zt); }
+        const d = Math.log(zp) - Math.log(zt);
         s += d * d;
-        if (pv >= eps) grad[i] = g * d / (1 + pc);
+        if (pv >= eps) grad[i] = g * d / zp;
         else if (pv < eps) clip.hit(i);
         else grad[i] = NaN;
         if (tv < 0) negTrue++;
-      }
-      if (!Number.isFinite(s)) {
-        s = 0;
-        for (let k = i - D; k < i; k++) {
-          const pc = Math.max(pd[k], eps), d = Math.log1p(pc) - Math.log1p(Math.max(td[k], eps));
-          s += d * d;
-          grad[k] = pd[k] >= eps ? g * d / (1 + pc) : pd[k] < eps ? 0 : NaN;
-        }
       }
       values[b] = s * inv;
     }
@@ -230,7 +226,7 @@ const MeanSquaredLogarithmicError: LossSpec = {
   },
   doc: {
     summary: 'Mean squared difference of log(1 + x): relative errors on non-negative targets, so 10 vs 20 costs like 100 vs 200 (roughly).',
-    formula: 'loss = mean((log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1))², axis=−1), ε = 1e-7\ngradient w.r.t. y_pred = 2·(log-difference)/((1 + y_pred)·D) for y_pred ≥ ε, 0 below (the clamp)',
+    formula: 'loss = mean((log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1))², axis=−1), ε = 1e-7\n(log of x + 1 rounded to the loss dtype, as Keras computes it; not log1p)\ngradient w.r.t. y_pred = 2·(log-difference)/((1 + y_pred)·D) for y_pred ≥ ε (the tie included), 0 below (the clamp)',
     domain: 'Non-negative targets and predictions; anything below ε is clamped to ε (never NaN). Broadcasting after squeeze/expand of a trailing 1.',
     output: 'shape y_pred.shape[:-1] per sample; default reduction sum_over_batch_size.',
     pitfalls: [
@@ -324,9 +320,10 @@ const Huber: LossSpec = {
 };
 
 /**
- * log(cosh(x)) with x = p − t. Keras evaluates x + softplus(−2x) − log 2; here it is computed without cancellation:
- * for |x| < 1, log1p(u²/(2(1+u))) with u = expm1(|x|) (cosh x − 1 = u²/(2e^|x|)); beyond, |x| + log1p(e^{−2|x|}) − log 2.
- * The gradient tanh(x) comes from the same exponential.
+ * Keras' log cosh: x + softplus(−2x) − log 2 with x = p − t, evaluated as TF does it (softplus(m) = m above
+ * −th, e^m below th, log1p(e^m) between, th = log(machine ε) + 2). In float32 every step is rounded to float32 like
+ * TF's kernels, because the cancellation against log 2 makes that rounding visible: Keras gives 0 for an error of
+ * 1e-4 (exact value 5e-9) and is 4.6 % low at 1e-3. The gradient 1 − 2·sigmoid(−2x) (= tanh x) is rounded likewise.
  */
 const LogCosh: LossSpec = {
   id: 'LogCosh', framework: 'keras', family: 'regression', base: 'keras3',
@@ -343,41 +340,50 @@ const LogCosh: LossSpec = {
     const values = new Float64Array(B);
     const grad = new Float64Array(pd.length);
     const inv = 1 / D;
+    const f32 = ctx.round(0.1) !== 0.1;
+    const th = f32 ? Math.fround(Math.fround(Math.log(2 ** -23)) + 2) : Math.log(2 ** -52) + 2; // TF softplus thresholds
+    const log2 = f32 ? Math.fround(Math.LN2) : Math.LN2;
+    let small = 0;
     for (let b = 0, i = 0; b < B; b++) {
       let s = 0;
       const g = up[b] * inv;
       for (let j = 0; j < D; j++, i++) {
-        const x = pd[i] - td[i];
-        const a = Math.abs(x);
-        let v: number, th: number;
-        if (a <= 300) {
-          // cosh a − 1 = u²/(2(1 + u)) and tanh a = u(u + 2)/(u(u + 2) + 2) with u = e^a − 1: exact for tiny a too
-          const u = Math.expm1(a);
-          const w = u * (u + 2);
-          v = log1pFast(u * u / (2 * (1 + u)));
-          th = w / (w + 2);
-        } else {
-          // u² would overflow: log cosh a = a + log1p(e^{−2a}) − log 2, tanh a = 1 in float64
-          v = a + Math.log1p(Math.exp(-2 * a)) - Math.LN2;
-          th = a === a ? 1 : NaN;
-        }
+        let x = pd[i] - td[i];
+        if (f32) x = Math.fround(x);
+        const m = -2 * x;
+        let e = Math.exp(m);
+        if (f32) e = Math.fround(e);
+        let sp: number;
+        if (m > -th) sp = m;
+        else if (m < th) sp = e;
+        else { sp = log1pFast(e); if (f32) sp = Math.fround(sp); }
+        let v = x + sp;
+        if (f32) v = Math.fround(v);
+        v -= log2;
+        if (f32) v = Math.fround(v);
+        let sig = 1 / (1 + 1 / e); // sigmoid(m), also for e = 0 or Inf
+        if (f32) sig = Math.fround(sig);
         s += v;
-        grad[i] = g * (+(x > 0) - +(x < 0)) * th;
+        grad[i] = g * (1 - 2 * sig);
+        small += +(Math.abs(x) < 1e-2);
       }
       values[b] = s * inv;
+    }
+    if (f32 && small > 0) {
+      ctx.trace.notes.push(`${small} element(s) have |y_pred − y_true| < 0.01: Keras evaluates log cosh in float32 as x + softplus(−2x) − log 2, which loses most of such small values to rounding (an error of 1e-4 gives 0 instead of 5e-9); these numbers reproduce Keras. Pass dtype="float64" for accurate values.`);
     }
     return { values: { data: values, shape: vShape }, grad };
   },
   doc: {
     summary: 'Mean of log(cosh(error)): about ½e² for small errors and |e| − log 2 for large ones, smooth everywhere.',
-    formula: 'x = y_pred − y_true\nloss = mean(log(cosh(x)), axis=−1); Keras evaluates log cosh x as x + softplus(−2x) − log 2 (no overflow)\ngradient w.r.t. y_pred = tanh(x) / D',
+    formula: 'x = y_pred − y_true\nloss = mean(log(cosh(x)), axis=−1), evaluated as x + softplus(−2x) − log 2 (no overflow; each step rounded to the loss dtype like TF)\ngradient w.r.t. y_pred = (1 − 2·sigmoid(−2x)) / D = tanh(x) / D',
     domain: 'Any real numbers; y_true and y_pred broadcast after squeeze/expand of a trailing 1.',
     output: 'shape y_pred.shape[:-1] per sample; default reduction sum_over_batch_size. Default name "log_cosh".',
     pitfalls: [
       'The transition scale is fixed at |error| ≈ 1 (there is no δ): with targets in the thousands it behaves like MAE − log 2 everywhere. Rescale the targets or use Huber(delta).',
       'The gradient saturates at ±1/D for large errors, like MAE: outliers no longer dominate, but large errors are also corrected slowly.',
       '"logcosh" was a Keras 2 compile string; Keras 3 raises on it. Use "log_cosh" or LogCosh().',
-      'For |error| below ~1e-3, float32 Keras loses the tiny value to rounding in x + softplus(−2x) − log 2; Loss Inspector reports the exact log cosh (≈ ½e²).',
+      'Small errors are lost to float32 rounding: Keras computes x + softplus(−2x) − log 2 ≈ log 2 − log 2, so an error of 1e-4 gives exactly 0 (true value 5e-9) and 1e-3 is 4.6 % low. Loss Inspector reproduces this in float32; use dtype="float64" for accurate values.',
     ],
     equivalents: [
       { framework: 'Optax', name: 'optax.log_cosh(predictions, targets)', note: 'identical, elementwise, no mean' },

@@ -61,6 +61,15 @@ describe('Hinge (Keras 3)', () => {
     assertClose([...r.grad.data], [-0.25, 0.25, -0.25, 0], 1e-15);
   });
   it('gradient with converted labels matches finite differences', () => assertGradMatchesFiniteDifferences({ loss: L, yTrue: [[0, 1, 1], [1, 0, 0]], yPred: [[0.3, 1.5, 0.2], [-0.4, 0.8, -2.0]], sampleWeight: [[1.2], [3.4]] }));
+  it('docstring-style random calls of hinge / squared_hinge / categorical_hinge return shape (2,)', () => {
+    // keras/src/losses/losses.py hinge, squared_hinge, categorical_hinge docstrings: (2, 3) inputs, one value per row
+    const yt = [[-1, 1, 1], [1, -1, 1]], yp = [[0.1, 0.8, 0.3], [0.6, 0.2, 0.9]];
+    for (const f of ['hinge', 'squared_hinge']) assert.deepEqual(evaluate({ loss: f, yTrue: yt, yPred: yp }).value.shape, [2]);
+    assert.deepEqual(evaluate({ loss: 'categorical_hinge', yTrue: [[0, 0, 1], [1, 0, 0]], yPred: yp }).value.shape, [2]);
+  });
+  it('shapes that cannot broadcast are a clear error', () => {
+    assert.throws(() => evaluate({ loss: L, yTrue: [[1, -1, 1]], yPred: [[0.5, 0.5]] }), (e: unknown) => e instanceof LossInspectorError && /Hinge: arguments `y_true` \(1, 3\) and `y_pred` \(1, 2\) cannot be broadcast together/.test(e.message));
+  });
   it("function form 'hinge' returns per-sample values", () => {
     assert.equal(resolveLoss('hinge').kind, 'function');
     assertClose(value({ loss: 'keras.losses.hinge', yTrue: T, yPred: P }), [1.1, 1.5]);

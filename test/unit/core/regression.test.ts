@@ -119,6 +119,28 @@ describe('MeanSquaredLogarithmicError (Keras 3)', () => {
     assertClose(gradOf({ loss: L, yTrue: [[1, 3]], yPred: [[2, 0.5]], config: { dtype: 'float64' } }), exp, 1e-12);
     assertGradMatchesFiniteDifferences({ loss: L, yTrue: T, yPred: P, sampleWeight: 2.3 });
   });
+  it('y_pred exactly at ε still gets the gradient (TF maximum gives the tie to its first argument, y_pred)', () => {
+    // own derivation, float32: 1e-7 rounds to ε32 itself, so max(p, ε) ties; t = 1, D = 1, z = fround(ε + 1):
+    // dL/dp = 2·(log z − log 2)/z ≈ −1.3862941
+    const z = Math.fround(Math.fround(1e-7) + 1);
+    const r = evaluate({ loss: L, yTrue: [[1]], yPred: [[1e-7]] });
+    assertClose(r.grad.data[0], 2 * (Math.log(z) - Math.LN2) / z, 1e-12);
+    assert.equal(r.trace.clipped, undefined);
+  });
+  it('log(x + 1) is evaluated as Keras does, with the + 1 rounded to float32 (not log1p)', () => {
+    // own derivation: t = 0 (clamped to ε), p = 1e-3. Keras float32: z_p = fround(1 + fround(1e-3)), z_t = fround(1 + ε) = 1 + 2^-23,
+    // (log z_p − log z_t)² = 9.9926e-07, while the exact (log1p) value is 9.9930e-07: 4e-5 apart, far above float32 noise
+    const zp = Math.fround(1 + Math.fround(1e-3)), zt = Math.fround(1 + Math.fround(1e-7));
+    const keras = (Math.log(zp) - Math.log(zt)) ** 2;
+    const exact = (Math.log1p(1e-3) - Math.log1p(1e-7)) ** 2;
+    assert.ok(Math.abs(keras - exact) / exact > 1e-5);
+    assertClose(evaluate({ loss: L, yTrue: [[0]], yPred: [[1e-3]] }).value.data[0], keras, 1e-9, 0);
+    assertClose(evaluate({ loss: L, yTrue: [[0]], yPred: [[1e-3]], config: { dtype: 'float64' } }).value.data[0], exact, 1e-9, 0);
+  });
+  it('docstring-style random call returns one value per row (shape (2,))', () => {
+    // keras/src/losses/losses.py mean_squared_logarithmic_error docstring (random 0/1 targets, random predictions, (2, 3))
+    assert.deepEqual(evaluate({ loss: 'mean_squared_logarithmic_error', yTrue: [[0, 1, 1], [1, 0, 0]], yPred: [[0.2, 0.7, 0.4], [0.9, 0.1, 0.5]] }).value.shape, [2]);
+  });
   it("compile strings 'msle'/'MSLE' resolve", () => {
     assert.equal(resolveLoss('msle').spec.id, L);
     assert.equal(resolveLoss('MSLE').spec.id, L);
@@ -201,9 +223,17 @@ describe('LogCosh (Keras 3)', () => {
     const lc2 = Math.log(Math.cosh(2)), lc5 = Math.log(Math.cosh(5));
     assertClose(value({ loss: L, yTrue: [[12, 20], [29.0, 60.0]], yPred: [[14.0, 18.0], [27.0, 55.0]] }), (lc2 + (lc2 + lc5) / 2) / 2, 1e-7);
   });
-  it('accurate for tiny and huge errors (no cancellation, no overflow)', () => {
-    const small = evaluate({ loss: L, yTrue: [[0]], yPred: [[1e-5]], config: { dtype: 'float64' } });
-    assertClose(small.value.data[0], 0.5e-10 - 1e-20 / 12, 1e-9, 0); // series: x²/2 − x⁴/12
+  it('small errors: float32 Keras loses log cosh to rounding, and so do we (with a note); float64 is accurate', () => {
+    // own derivation with numpy float32 ops mirroring TF's kernels (x + log1p(exp(−2x)) − log 2, each step float32):
+    // error 1e-4 → 0.0 (exact 5e-9); 1e-3 → 4.7683716e-07 (exact 4.9999996e-07); 1e-2 → 5.0008297e-05 (exact 4.9999164e-05)
+    const v32 = (e: number) => evaluate({ loss: L, yTrue: [[0]], yPred: [[e]] });
+    const r4 = v32(1e-4);
+    assert.equal(r4.value.data[0], 0);
+    assert.ok(r4.trace.notes.some((n) => /1 element\(s\) have \|y_pred − y_true\| < 0\.01/.test(n)));
+    assertClose(v32(1e-3).value.data[0], 4.7683716e-07, 1e-7, 0);
+    assertClose(v32(1e-2).value.data[0], 5.0008297e-05, 1e-7, 0);
+    // float64 (Keras float64 uses the same formula; its rounding is 1e-16 absolute): series x²/2 − x⁴/12
+    assertClose(evaluate({ loss: L, yTrue: [[0]], yPred: [[1e-4]], config: { dtype: 'float64' } }).value.data[0], 0.5e-8 - 1e-16 / 12, 1e-7, 0);
     const big = evaluate({ loss: L, yTrue: [[0]], yPred: [[1000]], config: { dtype: 'float64' } });
     assertClose(big.value.data[0], 1000 - Math.LN2, 1e-15);
     assertClose(big.grad.data[0], 1, 1e-15);
@@ -304,10 +334,11 @@ describe('non-finite inputs take the exact (branching) path and follow TF', () =
     assertClose([...r.grad.data], [1, 0.25], 1e-15);
     assert.ok(Number.isNaN(evaluate({ loss: 'Huber', yTrue: [[0, 0]], yPred: [[NaN, 0.5]] }).value.data[0]));
   });
-  it('LogCosh: Inf error → Inf value, gradient ±1/D', () => {
-    const r = evaluate({ loss: 'LogCosh', yTrue: [[0, 0]], yPred: [[-inf, 0]], config: { dtype: 'float64' } });
+  it('LogCosh: +Inf error → Inf value, gradient 1/D; −Inf gives NaN like Keras (−Inf + softplus(+Inf))', () => {
+    const r = evaluate({ loss: 'LogCosh', yTrue: [[0, 0]], yPred: [[inf, 0]], config: { dtype: 'float64' } });
     assert.equal(r.value.data[0], inf);
-    assertClose([...r.grad.data], [-0.5, 0], 1e-15);
+    assertClose([...r.grad.data], [0.5, 0], 1e-15);
+    assert.ok(Number.isNaN(evaluate({ loss: 'LogCosh', yTrue: [[0, 0]], yPred: [[-inf, 0]] }).value.data[0]));
   });
   it('Pinball: Inf error → Inf value with the exact slopes', () => {
     const r = evaluate({ loss: 'PinballLoss', yTrue: [[inf, 0]], yPred: [[0, 1]], config: { tau: 0.25, dtype: 'float64' } });
