@@ -177,7 +177,8 @@ const BinaryCrossentropy: LossSpec = {
             let q = x;
             let pass = true;
             if (x < lo) { q = lo; pass = false; clip.hit(i); } else if (x > hi) { q = hi; pass = false; clip.hit(i); }
-            s -= tt * Math.log(q) + (1 - tt) * Math.log(1 - q);
+            // A hard label zeroes one of the two terms: skip its log (q is finite or NaN, so nothing is hidden).
+            s -= (tt !== 0 ? tt * Math.log(q) : 0) + (tt !== 1 ? (1 - tt) * Math.log(1 - q) : 0);
             if (pass) grad[i] = g * ((1 - tt) / (1 - q) - tt / q);
           }
         }
@@ -276,7 +277,7 @@ const BinaryFocalCrossentropy: LossSpec = {
           }
           let q = pr, pass = true;
           if (pr < lo) { q = lo; pass = false; clip.hit(i); } else if (pr > hi) { q = hi; pass = false; clip.hit(i); }
-          const bce = -(tt * Math.log(q) + (1 - tt) * Math.log(1 - q));
+          const bce = -((tt !== 0 ? tt * Math.log(q) : 0) + (tt !== 1 ? (1 - tt) * Math.log(1 - q) : 0));
           const dbce = pass ? (1 - tt) / (1 - q) - tt / q : 0;
           const base = 1 - (tt * pr + (1 - tt) * (1 - pr));
           const mod = Math.pow(base, gamma);
@@ -396,7 +397,8 @@ const CategoricalCrossentropy: LossSpec = {
             const q = round(pd[i] * invS);
             let c = q, gq = 0;
             if (q < lo) { c = lo; clip.hit(i); } else if (q > hi) { c = hi; clip.hit(i); } else gq = -tt / c;
-            s -= tt * Math.log(c);
+            // One-hot rows: only the target term needs a log (c is NaN only for a NaN/zero row sum, kept).
+            if (tt !== 0 || c !== c) s -= tt * Math.log(c);
             grad[i] = gq;
             dot += gq * pd[i];
           }
@@ -517,11 +519,14 @@ const CategoricalFocalCrossentropy: LossSpec = {
           const q = round(prob[j] * invS);
           let c = q, pass = true;
           if (q < lo) { c = lo; pass = false; clip.hit(i); } else if (q > hi) { c = hi; pass = false; clip.hit(i); }
-          const logc = Math.log(c);
-          const mod = Math.pow(1 - c, gamma);
-          s -= a * mod * tt * logc;
-          // d/dc [(1 − c)^γ · (−t log c)] = γ(1 − c)^(γ−1)·t·log c − (1 − c)^γ·t/c
-          const gq = pass && tt !== 0 ? a * tt * (powPrime(1 - c, gamma) * logc - mod / c) : 0;
+          let gq = 0;
+          if (tt !== 0 || c !== c) {
+            const logc = Math.log(c);
+            const mod = Math.pow(1 - c, gamma);
+            s -= a * mod * tt * logc;
+            // d/dc [(1 − c)^γ · (−t log c)] = γ(1 − c)^(γ−1)·t·log c − (1 − c)^γ·t/c
+            if (pass) gq = a * tt * (powPrime(1 - c, gamma) * logc - mod / c);
+          }
           grad[i] = gq;
           dot += gq * prob[j];
         }
@@ -794,7 +799,7 @@ const Poisson: LossSpec = {
         const r = pv + eps;
         if (!(r > 0)) nonPos++;
         if (tv < 0) negTrue++;
-        s += pv - tv * Math.log(r);
+        s += tv !== 0 || !(r > 0) ? pv - tv * Math.log(r) : pv;
         grad[i] = g * (1 - tv / r);
       }
       values[b] = s * inv;
