@@ -171,6 +171,7 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
     await img.waitFor({ timeout: T });
     const loaded = await img.evaluate((i) => i.complete && i.naturalWidth > 0);
     if (!loaded) throw new Error('hover image did not load');
+    await img.scrollIntoViewIfNeeded().catch(() => {});
     console.log(`     hover: ${norm(await hover.innerText()).replace(/\s+/g, ' ').slice(0, 160)}…`);
   });
   await shot('5-hover');
@@ -188,9 +189,17 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
     await page.locator('.tabs-container .tab', { hasText: 'seeds.py' }).first().click();
     const call = viewLine(/print\(cross_entropy_loss/);
     await call.waitFor({ timeout: T });
-    const lb = await call.boundingBox();
-    const textEnd = await call.evaluate((el) => { const r = document.createRange(); r.selectNodeContents(el.firstElementChild || el); const b = r.getBoundingClientRect(); return b.right; });
-    await page.mouse.move(textEnd + 40, lb.y + lb.height / 2, { steps: 3 });
+    // the inline result is a span whose ::after carries "→ value": hover its box
+    const box = await call.evaluate((el) => {
+      for (const sp of el.querySelectorAll('span')) {
+        const c = getComputedStyle(sp, '::after').content;
+        if ((c && c.includes('\u2192')) || (!sp.children.length && sp.textContent.includes('\u2192'))) { const b = sp.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; }
+      }
+      return null;
+    });
+    if (!box) throw new Error('inline result not rendered on the call line');
+    await page.mouse.move(box.x + Math.max(box.w, 20) / 2, box.y + box.h / 2, { steps: 3 });
+    await page.mouse.move(box.x + Math.max(box.w, 20) / 2 + 2, box.y + box.h / 2, { steps: 2 });
     const link = page.locator('.monaco-hover a', { hasText: 'Open in panel' }).first();
     await link.waitFor({ timeout: T });
     await shot('7-decoration-hover');
