@@ -198,7 +198,7 @@ const BinaryCrossentropy: LossSpec = {
   },
   doc: {
     summary: 'Cross-entropy between binary (0/1 or soft) labels and predicted probabilities, averaged over the last axis: the standard loss for binary and multi-label classification.',
-    formula: 'label smoothing: t ← t·(1 − ls) + 0.5·ls\nprobabilities: q = clip(y_pred, ε, 1 − ε); ℓ = −[t·log q + (1 − t)·log(1 − q)]\nlogits: ℓ = max(x, 0) − x·t + log(1 + e^−|x|) (exact, no clipping)\nloss = mean(ℓ, axis)\ngradient w.r.t. y_pred = [(1 − t)/(1 − q) − t/q]/D inside the clip range (0 outside: TF clip_by_value), or (σ(x) − t)/D for logits',
+    formula: 'label smoothing: t ← t·(1 − ls) + 0.5·ls\nprobabilities: q = clip(y_pred, ε, 1 − ε); ℓ = −[t·log q + (1 − t)·log(1 − q)]\nlogits: ℓ = max(x, 0) − x·t + log(1 + e^−|x|) (exact, no clipping)\nloss = mean(ℓ, axis)\ngradient w.r.t. y_pred = [(1 − t)/(1 − q) − t/q]/D for ε ≤ y_pred ≤ 1 − ε (the bounds themselves included), 0 strictly outside (TF clip_by_value), or (σ(x) − t)/D for logits',
     domain: 'y_true: 0/1 or soft labels in [0, 1], same shape as y_pred (after squeezing a trailing 1). y_pred: probabilities in [0, 1], or logits with from_logits=True. ε = 1e-7.',
     output: 'y_pred.shape without `axis` per sample; default reduction sum_over_batch_size. A rank-1 input gives one scalar.',
     pitfalls: [

@@ -104,6 +104,15 @@ describe('BinaryCrossentropy', () => {
     assert.deepEqual(codes({ loss: 'bce', yTrue: [[1, 0]], yPred: [[0.8, 0.1]] }), []);
     assert.deepEqual(codes({ loss: 'bce', yTrue: [[1, 0]], yPred: [[2.3, -1.2]], config: { from_logits: true } }), []);
   });
+  it('NaN propagates whatever the label (the skipped log of a zeroed term hides nothing)', () => {
+    for (const t of [0, 1, 0.3]) assert.ok(Number.isNaN(value({ loss: 'BinaryCrossentropy', yTrue: [[t]], yPred: [[NaN]] }) as number), `t=${t}`);
+    assert.ok(Number.isNaN(value({ loss: 'CategoricalCrossentropy', yTrue: [[0, 1]], yPred: [[0, 0]] }) as number));
+    assert.ok(Number.isNaN(value({ loss: 'CategoricalFocalCrossentropy', yTrue: [[0, 1]], yPred: [[NaN, 0.5]] }) as number));
+    assert.ok(Number.isNaN(value({ loss: 'Poisson', yTrue: [[0, 1]], yPred: [[-1, 0.5]] }) as number));
+    // soft labels still use both terms
+    const q = f32(0.3);
+    assertClose(value({ loss: 'binary_crossentropy', yTrue: [0.25], yPred: [0.3] }), -(0.25 * Math.log(q) + 0.75 * Math.log(1 - q)), 1e-6);
+  });
   it('aliases and foreign names resolve', () => {
     for (const n of ['bce', 'BCE', 'binary_crossentropy', 'tf.keras.losses.BinaryCrossentropy']) assert.equal(evaluate({ loss: n, yTrue: [1], yPred: [0.5] }).loss, 'BinaryCrossentropy');
     for (const n of ['nn.BCELoss', 'torch.nn.BCEWithLogitsLoss', 'F.binary_cross_entropy_with_logits', 'optax.sigmoid_binary_cross_entropy', 'tf.losses.logLoss']) {
