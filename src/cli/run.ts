@@ -12,7 +12,7 @@ export function runCommand(file: string, json: boolean, fs: typeof fsT, plugin?:
     process.stderr.write(`error: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
   }
-  const { results, diagnostics } = evaluateSnippet(source, { plugin });
+  const { results, diagnostics } = evaluateSnippet(source, plugin ? { plugin } : {});
   if (json) {
     process.stdout.write(JSON.stringify({
       results: results.map((r) => ({ line: r.line, value: toJsonValue(r.result.value) })),

@@ -140,7 +140,8 @@ export class Interpreter implements EvalContext {
         const ch = kids(stmt);
         const last = ch.map((c) => c.name).lastIndexOf('AssignOp');
         for (const t of ch.slice(0, last)) {
-          if (t.name === 'VariableName') this.globals.set(this.text(t), opaque(`'${this.text(t)}' (its assignment on line ${line} failed)`));
+          const why = e instanceof LossInspectorError && (e.details.code === 'skip' || e.details.code === 'unsupported') ? `its value on line ${line} is not evaluated` : `its assignment on line ${line} failed`;
+          if (t.name === 'VariableName') this.globals.set(this.text(t), opaque(`'${this.text(t)}' (${why})`));
         }
       }
     }
@@ -152,7 +153,8 @@ export class Interpreter implements EvalContext {
     if (e instanceof LossInspectorError) {
       const off = e.details.offset ?? s.offset;
       const len = e.details.offset !== undefined ? e.details.length ?? 0 : firstLineLength(this.source, s.offset, s.length);
-      this.report({ offset: off, length: len }, e.message, e.details.code === 'skip' ? 'info' : 'error');
+      // 'skip' (ours) and 'unsupported' (the plugin's): not evaluated, which is a note, not a failure
+      this.report({ offset: off, length: len }, e.message, e.details.code === 'skip' || e.details.code === 'unsupported' ? 'info' : 'error');
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
       this.report({ offset: s.offset, length: firstLineLength(this.source, s.offset, s.length) }, 'too deeply nested to evaluate', 'error');
     } else {
@@ -638,7 +640,7 @@ export class Interpreter implements EvalContext {
         if (name === '__call__' || name === 'call') return callable(`${obj.spec.id}.__call__`, (a, k, s) => this.callValue(obj, a, k, s));
         if (name === 'get_config') return callable('get_config', () => ({ kind: 'dict', entries: Object.entries(obj.config).map(([k, v]) => [str(k), paramToValue(v)] as [Value, Value]) }));
         throw skip(site, `${obj.spec.id}.${name} is not evaluated; skipped`);
-      case 'opaque': return { kind: 'opaque', what: `${obj.what.replace(/^'|'$/g, '')}.${name}`, undefinedName: obj.undefinedName };
+      case 'opaque': return obj;
       case 'object': {
         const v = obj.attrs.get(name);
         if (v) return v;
@@ -756,15 +758,17 @@ export class Interpreter implements EvalContext {
         if (/^(float|int|bool)/.test(fn.value)) return this.convertArray(args[0] ?? num(0), fn.value, site, argSites.pos[0]);
         throw errAt(site, `TypeError: 'str' object is not callable`, 'type');
       }
-      case 'opaque':
+      case 'opaque': {
+        const callee = site.node?.firstChild ? this.text(site.node.firstChild).replace(/\s+/g, '') : 'call';
         if (fn.undefinedName) {
           const known = fn.undefinedName.length >= 3 ? closest(fn.undefinedName, this.globals.names(), 1) : [];
-          const full = fn.what.replace(/^'|'$/g, '');
-          throw skip(site, `${full}(...) skipped: '${fn.undefinedName}' is not defined in the evaluated text${known.length && fn.what === `'${fn.undefinedName}'` ? ` (did you mean '${known[0]}'?)` : ''}`);
+          throw skip(site, `${callee}(...) skipped: '${fn.undefinedName}' is not defined in the evaluated text${known.length && callee === fn.undefinedName ? ` (did you mean '${known[0]}'?)` : ''}`);
         }
-        if (/its assignment on line \d+ failed/.test(fn.what)) throw skip(site, `${fn.what.replace(/^'([^']*)' \((.*)\)$/, '$1(...) skipped: $2')}`);
-        if (/^(function|class) /.test(fn.what)) throw skip(site, `${this.text(site.node?.firstChild ?? site.node!) || 'call'}(...) skipped: ${fn.what}`);
-        throw skip(site, `${fn.what}(...) is not evaluated (models, layers, data and plots are skipped)`);
+        const failed = /^'([^']*)' \((its (?:assignment|value) on line \d+ (?:failed|is not evaluated))\)$/.exec(fn.what);
+        if (failed) throw skip(site, `${callee}(...) skipped: '${failed[1]}' has no value (${failed[2]})`);
+        if (/^(function|class) /.test(fn.what)) throw skip(site, `${callee}(...) skipped: ${fn.what}`);
+        throw skip(site, `${callee}(...) is not evaluated: ${fn.what} is not (models, layers, data and plots are skipped)`);
+      }
       default:
         throw errAt(site, `TypeError: '${typeName(fn)}' object is not callable`, 'type');
     }

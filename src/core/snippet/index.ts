@@ -12,6 +12,7 @@ import type { SnippetPlugin } from './plugin';
 import type { SnippetResult, SnippetDiagnostic } from './types';
 import type { Limits } from './values';
 import { Interpreter, kids, firstLineLength, isTrailingDotFloat } from './evaluator';
+import { customLossPlugin } from '../custom/plugin';
 
 export type { SnippetResult, SnippetDiagnostic } from './types';
 export type { SnippetPlugin } from './plugin';
@@ -33,6 +34,7 @@ const BIG_LITERAL = 4096;
 
 export interface SnippetOptions {
   limits?: Partial<Limits>;
+  /** Default (key absent): the custom-loss plugin (src/core/custom). Pass `plugin: undefined` to evaluate without one. */
   plugin?: SnippetPlugin;
 }
 
@@ -46,7 +48,7 @@ export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { re
     return { results: [], diagnostics };
   }
   const pre = prescan(source, limits);
-  const interp = new Interpreter(pre.text, source, limits, opts.plugin, pre.literals);
+  const interp = new Interpreter(pre.text, source, limits, 'plugin' in opts ? opts.plugin : customLossPlugin, pre.literals);
   for (const d of pre.notes) interp.report({ offset: d.offset, length: d.length }, d.message, d.severity);
   if (pre.error) {
     interp.report({ offset: pre.error.offset, length: pre.error.length }, pre.error.message, 'error');

@@ -17,8 +17,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const clip = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
 
-function run(name: string, src = read(name)) {
-  const out = evaluateSnippet(src);
+function run(name: string, src = read(name), opts: Parameters<typeof evaluateSnippet>[1] = {}) {
+  const out = evaluateSnippet(src, opts);
   const errors = out.diagnostics.filter((d) => d.severity === 'error');
   return { ...out, errors, src };
 }
@@ -220,12 +220,20 @@ describe('seed 001 (Keras loss functions: everything you need to know)', () => {
   });
 
   it('custom_loss_function without the custom-loss plugin: the def and its call are noted, nothing fails', () => {
-    const r = run('001-custom.py');
+    const r = run('001-custom.py', undefined, { plugin: undefined });
     assert.equal(r.results.length, 0);
     assert.ok(r.diagnostics.some((d) => d.line === 1 && d.severity === 'info' && /def/.test(d.message)));
     assert.ok(r.diagnostics.some((d) => d.line === 13 && d.severity === 'info' && /custom_loss_function/.test(d.message)));
     // the prose line with a curly apostrophe is the only error
     assert.deepEqual(r.errors.map((d) => d.line), [7]);
+  });
+
+  it('custom_loss_function with the default custom-loss plugin: cl = custom_loss_function(np.array(y_true), np.array(y_pred)) is a result', () => {
+    const r = run('001-custom.py');
+    assert.deepEqual(lines(r.results), [13]);
+    // tf.reduce_mean(tf.square(y_true - y_pred), axis=-1) on [12, 20, 29, 60] vs [14, 18, 27, 55]: (4 + 4 + 4 + 25) / 4
+    assertClose(val(r.results[0]), 9.25);
+    assert.deepEqual(r.errors.map((d) => d.line), [7], 'only the prose line');
   });
 
   it('the monitoring snippet (mnist, an unclosed Sequential([...) and prose) yields notes and located syntax errors, never a crash', () => {
