@@ -88,6 +88,7 @@ const Hinge: LossSpec = {
     output: 'shape y_pred.shape[:-1] per sample; default reduction sum_over_batch_size.',
     pitfalls: [
       HINGE_LABEL_PITFALL,
+      'The conversion is silent: computing max(1 − y·p, 0) by hand with the raw 0/1 labels of the Keras test data gives 0.9, Keras gives 1.3 (keras-team/keras#15665).',
       'y_pred should be an unbounded score: sigmoid/softmax outputs in [0, 1] can never reach the margin for a −1 label, so the loss never drops below 1 there.',
       'Exactly at the margin (y·y_pred = 1) TF still passes the gradient −y (maximum gives ties to its first argument); JAX and PyTorch split it 0.5/0.5.',
     ],

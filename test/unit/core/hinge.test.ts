@@ -23,6 +23,11 @@ describe('Hinge (Keras 3)', () => {
     assertClose(value({ loss: L, yTrue: T, yPred: P, config: { reduction: 'sum' } }), 2.6); // keras/src/losses/losses_test.py HingeTest.test_unweighted
     assertClose(value({ loss: L, yTrue: T, yPred: P, config: { reduction: null } }), [1.1, 1.5]); // keras/src/losses/losses_test.py HingeTest.test_unweighted
   });
+  it('keras-team/keras#15665: by hand with raw 0/1 labels 0.9, Keras (converted labels) 1.3 (own derivation)', () => {
+    // raw labels: row 0 max(1 − 0, 0) = 1, max(1 − 0.4, 0) = 0.6 → 0.8; row 1: 1, 1 → 1; mean 0.9 — what a −1 in the batch would give
+    assertClose(value({ loss: L, yTrue: [[0, 1], [0, 0], [-1, -1]], yPred: [[0.6, 0.4], [0.4, 0.6], [-5, -5]], config: { reduction: null } }), [0.8, 1, 0]);
+    assertClose(value({ loss: L, yTrue: T, yPred: P }), 1.3);
+  });
   it('bad reduction raises', () => {
     assert.throws(() => evaluate({ loss: L, yTrue: T, yPred: P, config: { reduction: 'abc' } }), (e: unknown) => e instanceof LossInspectorError && /Hinge: argument `reduction`: expected one of/.test(e.message)); // keras/src/losses/losses_test.py HingeTest.test_unweighted (bad reduction)
   });
