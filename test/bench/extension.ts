@@ -31,12 +31,29 @@ function standIn(name: string): unknown {
   });
 }
 
+/** Top-level names of the `vscode` module, from @types/vscode (esbuild's ESM interop copies own names only). */
+function vscodeNames(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dts = fs.readFileSync(require.resolve('@types/vscode/index.d.ts', { paths: [repo] }), 'utf8');
+  return [...new Set([...dts.matchAll(/^\texport (?:class|enum|namespace|const|let|function) (\w+)/gm)].map((m) => m[1]))];
+}
+
+/** The `vscode` module stand-in: the real top-level names, each a stand-in. */
+function vscodeModule(): unknown {
+  const names = vscodeNames();
+  const mod = standIn('vscode') as Record<string, unknown>;
+  return new Proxy(mod, {
+    ownKeys: () => [...names, 'prototype'],
+    getOwnPropertyDescriptor: (_t, p) => (p === 'prototype' ? Reflect.getOwnPropertyDescriptor(_t, p) : { configurable: true, enumerable: true, value: mod[p as string] }),
+  });
+}
+
 /** One measurement, in this (fresh) process. */
 function child(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };
   const load = Module._load;
-  const vscode = standIn('vscode');
+  const vscode = vscodeModule();
   Module._load = function (req: string, ...rest: unknown[]) { return req === 'vscode' ? vscode : load.call(this, req, ...rest); };
   const memo = new Map<string, unknown>();
   const state = { get: (k: string, d?: unknown) => (memo.has(k) ? memo.get(k) : d), update: async (k: string, v: unknown) => { memo.set(k, v); }, keys: () => [...memo.keys()] };

@@ -71,8 +71,8 @@ else
     tail -30 "$logs/package.log"; echo "!! e2e: npm run package failed"; fail=$((fail + 1))
   fi
 fi
-if [ -f "$VSIX" ] && [ -f dist/extension.js ]; then
-  echo "=== e2e: sizes: .vsix $(stat -c %s "$VSIX") B, dist/extension.js $(stat -c %s dist/extension.js) B$( [ -f dist/webview.js ] && echo ", dist/webview.js $(stat -c %s dist/webview.js) B")$( [ -f dist/worker.js ] && echo ", dist/worker.js $(stat -c %s dist/worker.js) B")"
+if [ -f "$VSIX" ]; then # sizes of what ships: the .vsix and the bundles inside it
+  echo "=== e2e: sizes: $VSIX $(stat -c %s "$VSIX") B; inside: $(python3 -c 'import sys, zipfile; print(", ".join(f"{i.filename[10:]} {i.file_size} B" for i in zipfile.ZipFile(sys.argv[1]).infolist() if i.filename.startswith("extension/dist/")))' "$VSIX" 2>/dev/null)"
 fi
 
 if [ -z "${E2E_SKIP_UI:-}" ] && [ -f "$VSIX" ]; then part ui 300 node "$HERE/ui-e2e.js" --vsix "$VSIX"; fi
