@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { evaluate, formatKeras, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested } from '../core';
-import { parseArrayLiteral } from '../core/literal';
+import { parseArrayLiteralTensor } from '../core/literal';
+import type { Tensor } from '../core/tensor';
 import { explainMarkdown } from '../core/explain';
 import { runCommand } from './run';
 
@@ -106,8 +107,9 @@ async function evalJsonl(): Promise<void> {
   }
 }
 
-function literal(s: string, what: string): Nested {
-  return parseArrayLiteral(s, what);
+/** Any literal users paste: Python/JSON lists, np.array(...)/tf.constant(...) wrappers, NumPy's printed `array([...], dtype=float32)`. */
+function literal(s: string, what: string): Tensor {
+  return parseArrayLiteralTensor(s, what);
 }
 
 function evalOnce(opt: Record<string, string | true>): number {

@@ -7,3 +7,7 @@ export * from './config';
 export * from './reduce';
 export * from './evaluate';
 export * from './format';
+export { parseArrayLiteral, parseArrayLiteralTensor, scanArrayLiteral, DEFAULT_LITERAL_LIMITS } from './literal';
+export type { LiteralLimits } from './literal';
+export { evaluateSnippet, parseTwoArrays, classifySelection, DEFAULT_LIMITS } from './snippet';
+export type { SnippetResult, SnippetDiagnostic, SnippetPlugin, SnippetOptions } from './snippet';
