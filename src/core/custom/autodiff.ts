@@ -62,6 +62,23 @@ class Budget {
     }
     this.tick?.();
   }
+  /** Before allocating or computing: the per-tensor limit and the deadline (nothing counted). */
+  precheck(n: number, what: string): void {
+    if (n > this.limits.maxTensorElements) {
+      throw new LossInspectorError(`${what}: a tensor of ${n} elements is above the limit of ${this.limits.maxTensorElements} elements.`,
+        { code: 'limit', expected: `at most ${this.limits.maxTensorElements} elements`, received: String(n) });
+    }
+    this.time(what);
+  }
+  time(what: string): void {
+    if (Date.now() > this.deadline) throw new LossInspectorError(`${what}: the evaluation took longer than ${this.limits.maxMillis} ms; stopped.`, { code: 'limit' });
+  }
+}
+
+/** A zeroed buffer of n elements, refused above the per-tensor limit or past the deadline. */
+export function alloc(n: number, what: string): Float64Array {
+  budget.precheck(n, what);
+  return new Float64Array(n);
 }
 
 /** The budget of the evaluation under way (set by `withBudget`). */

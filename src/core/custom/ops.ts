@@ -6,7 +6,7 @@
  */
 import { Shape, sizeOf, sameShape, broadcastShapes, broadcastIndex, sumToShape, stridesOf, shapeStr } from '../tensor';
 import { LossInspectorError } from '../errors';
-import { Node, DType, makeNode, scalarNode } from './autodiff';
+import { Node, DType, makeNode, scalarNode, alloc, budget } from './autodiff';
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 
@@ -27,7 +27,7 @@ export function opError(op: string, message: string, extra: Record<string, strin
 export function unary(op: string, x: Node, f: (v: number) => number, df: ((v: number, y: number) => number) | null, dtype?: DType): Node {
   const n = x.size;
   const xd = x.data;
-  const out = new Float64Array(n);
+  const out = alloc(n, op);
   for (let i = 0; i < n; i++) out[i] = f(xd[i]);
   return makeNode(op, out, x.shape, dtype ?? floatOf(x.dtype), [x], df ? (g) => {
     const gx = new Float64Array(n);
@@ -94,7 +94,7 @@ export function binary(op: string, a: Node, b: Node, f: (x: number, y: number) =
   const shape = bshape(op, a.shape, b.shape);
   const n = sizeOf(shape);
   const ad = a.data, bd = b.data;
-  const out = new Float64Array(n);
+  const out = alloc(n, op);
   let ia: Int32Array | null = null, ib: Int32Array | null = null;
   if (sameShape(a.shape, shape) && sameShape(b.shape, shape)) {
     for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
@@ -166,6 +166,7 @@ export function where(cond: Node, x: Node, y: Node): Node {
   const s1 = bshape('where', cond.shape, x.shape);
   const shape = bshape('where', s1, y.shape);
   const n = sizeOf(shape);
+  budget.precheck(n, 'where');
   const ic = broadcastIndex(cond.shape, shape), ix = broadcastIndex(x.shape, shape), iy = broadcastIndex(y.shape, shape);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = cond.data[ic[i]] ? x.data[ix[i]] : y.data[iy[i]];
@@ -180,6 +181,7 @@ export function where(cond: Node, x: Node, y: Node): Node {
 export function clip(x: Node, lo: Node, hi: Node): Node {
   const shape = bshape('clip_by_value', bshape('clip_by_value', x.shape, lo.shape), hi.shape);
   const n = sizeOf(shape);
+  budget.precheck(n, 'clip_by_value');
   const ix = broadcastIndex(x.shape, shape), il = broadcastIndex(lo.shape, shape), ih = broadcastIndex(hi.shape, shape);
   const out = new Float64Array(n);
   const which = new Int8Array(n); // 0: x, 1: lo, 2: hi
@@ -263,7 +265,7 @@ export function transpose(x: Node, perm?: number[] | null): Node {
 
 /** out[k] = x[idx[k]]; the gradient scatters back (adds at repeated indices). */
 export function gather(op: string, x: Node, idx: Int32Array, outShape: Shape, dtype?: DType): Node {
-  const out = new Float64Array(idx.length);
+  const out = alloc(idx.length, op);
   for (let k = 0; k < idx.length; k++) out[k] = x.data[idx[k]];
   const n = x.size;
   return makeNode(op, out, outShape, dtype ?? x.dtype, [x], (g) => {
@@ -481,11 +483,12 @@ export function matmul(a: Node, b: Node, opName = 'matmul'): Node {
   const nb = sizeOf(batch);
   const ia = broadcastIndex(batchA, batch), ib = broadcastIndex(batchB, batch);
   const outShape = [...batch, m, p];
-  const out = new Float64Array(nb * m * p);
+  const out = alloc(nb * m * p, opName);
   const ad = a2.data, bd = b2.data;
   for (let t = 0; t < nb; t++) {
     const ao = ia[t] * m * k, bo = ib[t] * k * p, oo = t * m * p;
     for (let i = 0; i < m; i++) for (let j = 0; j < p; j++) {
+      if (j === 0 && (i & 15) === 0) budget.time(opName);
       let s = 0;
       for (let q = 0; q < k; q++) s += ad[ao + i * k + q] * bd[bo + q * p + j];
       out[oo + i * p + j] = s;
@@ -576,7 +579,7 @@ export function oneHot(indices: Node, depth: number, on = 1, off = 0): Node {
 }
 
 export function fill(shape: Shape, v: number, dtype: DType): Node {
-  const out = new Float64Array(sizeOf(shape)).fill(v);
+  const out = alloc(sizeOf(shape), 'fill').fill(v);
   return makeNode('fill', out, shape, dtype, [], null);
 }
 
