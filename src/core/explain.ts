@@ -124,8 +124,14 @@ export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
   const out: string[] = [];
   out.push(`$(symbol-function) ${nameLine(spec)}`, '');
   if (r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
-  out.push(...body(spec));
-  if (opts.images !== false) { const img = curveImageMarkdown(spec); if (img) out.push(img, ''); }
+  const b = body(spec);
+  if (opts.images !== false) {
+    // The picture right under the formula: visible without scrolling the hover.
+    const img = curveImageMarkdown(spec);
+    const at = b.indexOf('**Parameters**');
+    if (img) b.splice(at < 0 ? b.length : at, 0, img, '');
+  }
+  out.push(...b);
   if (opts.links?.length) out.push(opts.links.map((l) => `[${md(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
 }

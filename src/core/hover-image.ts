@@ -33,6 +33,23 @@ function finiteRange(...series: ArrayLike<number>[]): [number, number] {
   return [lo, hi];
 }
 
+/**
+ * The y-range to draw: the full range, unless a few extreme values (a gradient spike at a clip edge or a log
+ * near 0) would flatten everything else; then the 5–95 % range, padded, with the extremes clamped to the border.
+ */
+export function robustRange(values: ArrayLike<number>): [number, number] {
+  const [lo, hi] = finiteRange(values);
+  const v = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length < 8) return [lo, hi];
+  const q = (p: number) => v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))];
+  let a = q(0.05), b = q(0.95);
+  if (b - a < 1e-12) return [lo, hi];
+  if (hi - lo <= 4 * (b - a)) return [lo, hi];
+  const pad = 0.15 * (b - a);
+  a = Math.max(lo, a - pad); b = Math.min(hi, b + pad);
+  return [a, b];
+}
+
 function num(x: number): string {
   const r = Math.round(x * 10) / 10;
   return Object.is(r, -0) ? '0' : String(r);
@@ -40,8 +57,8 @@ function num(x: number): string {
 
 function tick(v: number): string {
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-2 || a >= 1e4)) return v.toExponential(1);
-  return String(Number(v.toPrecision(3)));
+  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(1).replace('e-', 'e−').replace('e+', 'e');
+  return String(Number(v.toPrecision(3))).replace('-', '−');
 }
 
 /** Polyline points of a series; non-finite values break the line into several paths. */
@@ -62,14 +79,15 @@ function paths(x: ArrayLike<number>, y: ArrayLike<number>, sx: (v: number) => nu
  */
 export function curveSvg(c: CurveData, opts: SvgOptions = {}): string {
   const W = opts.width ?? 260, H = opts.height ?? 120;
-  const L = 34, R = 34, T = 16, B = 20;
+  const L = 40, R = 44, T = 16, B = 20;
   const pw = W - L - R, ph = H - T - B;
   const [x0, x1] = finiteRange(c.x);
-  const [l0, l1] = finiteRange(c.loss);
-  const [g0, g1] = finiteRange(c.grad);
+  const [l0, l1] = robustRange(c.loss);
+  const [g0, g1] = robustRange(c.grad);
+  const clamp = (y: number) => Math.min(T + ph, Math.max(T, y));
   const sx = (v: number) => L + ((v - x0) / (x1 - x0)) * pw;
-  const sl = (v: number) => T + ph - ((v - l0) / (l1 - l0)) * ph;
-  const sg = (v: number) => T + ph - ((v - g0) / (g1 - g0)) * ph;
+  const sl = (v: number) => clamp(T + ph - ((v - l0) / (l1 - l0)) * ph);
+  const sg = (v: number) => clamp(T + ph - ((v - g0) / (g1 - g0)) * ph);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="9">`);
   parts.push(`<title>${esc(opts.title ?? 'loss and gradient')}</title>`);

@@ -16,6 +16,7 @@ import { registerClearResults } from './commands/clearResults';
 import { registerExplain } from './commands/explain';
 import { registerState } from './commands/state';
 import { registerHover } from './hover';
+import { registerResultHover } from './resultHover';
 import { registerCodeLens } from './codelens';
 
 export function activate(context: vscode.ExtensionContext): { services: Services } {
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   context.subscriptions.push(
     log, store, panel,
     registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s),
-    registerHover(s), lens.disposable,
+    registerHover(s), registerResultHover(s), lens.disposable,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
       if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');

@@ -1,5 +1,5 @@
 /**
- * The results shown in editors: end-of-line decorations (one per line, with a hover), the diagnostics of the
+ * The results shown in editors: end-of-line decorations (one per line), the diagnostics of the
  * last run, and the evaluated requests behind them (for "Open in panel" and "Copy result"). Everything of a
  * document is dropped as soon as its text changes.
  */
@@ -105,12 +105,15 @@ export class ResultStore implements vscode.Disposable {
     }
     return [...byLine.entries()].map(([line, rs]) => {
       const end = doc.lineAt(line).range.end;
-      return {
-        range: new vscode.Range(end, end),
-        hoverMessage: rs.map((r) => r.hover),
-        renderOptions: { after: { contentText: lineText(rs) } },
-      };
+      // The hover comes from ResultHoverProvider (hovering injected text reports the end-of-line position),
+      // so it also works through vscode.executeHoverProvider and is not shown twice.
+      return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: lineText(rs) } } };
     });
+  }
+
+  /** The results whose decoration is on a 0-based line of a document. */
+  onLine(uri: vscode.Uri, line: number): StoredResult[] {
+    return this.docs.get(uri.toString())?.results.filter((r) => r.endLine === line) ?? [];
   }
 
   get(id: string): StoredResult | undefined {

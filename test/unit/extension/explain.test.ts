@@ -4,7 +4,7 @@ import { ALL_SPECS } from '../../../src/core/registry';
 import { allParams } from '../../../src/core/config';
 import { pyRepr, LossInspectorError } from '../../../src/core/errors';
 import { hoverMarkdown, explainMarkdown, curveImageMarkdown, qualifiedName } from '../../../src/core/explain';
-import { base64Utf8, curveSvg, svgDataUri } from '../../../src/core/hover-image';
+import { base64Utf8, curveSvg, svgDataUri, robustRange } from '../../../src/core/hover-image';
 import { hoverCurve } from '../../../src/core/hover-curve';
 
 /** Markdown with escapes removed, for comparing with plain doc text. */
@@ -124,5 +124,19 @@ describe('hover image', () => {
   });
   it('curveImageMarkdown alt text names the loss', () => {
     assert.match(curveImageMarkdown(ALL_SPECS[0]), new RegExp(`^!\\[${ALL_SPECS[0].id}: loss`));
+  });
+});
+
+describe('hover image: robust y-range', () => {
+  it('a spike does not flatten the curve; it is clamped to the border', () => {
+    const v = Array.from({ length: 50 }, (_, i) => i / 49);
+    v[0] = -594;
+    const [a, b] = robustRange(v);
+    assert.ok(a > -1 && b <= 1, `${a}..${b}`);
+    const svg = curveSvg({ x: v.map((_, i) => i), loss: v.map((_, i) => i), grad: v, xLabel: 'x' });
+    for (const m of svg.matchAll(/points="([^"]+)"/g)) for (const p of m[1].split(' ')) { const y = Number(p.split(',')[1]); assert.ok(y >= 16 && y <= 120 - 20, `y ${y}`); }
+  });
+  it('keeps the full range when nothing is extreme', () => {
+    assert.deepEqual(robustRange([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), [0, 9]);
   });
 });
