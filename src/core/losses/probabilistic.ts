@@ -157,17 +157,23 @@ const BinaryCrossentropy: LossSpec = {
     const lo = ctx.epsilon, hi = ctx.oneMinusEpsilon;
     const clip = new ClipRecorder(lo, hi);
     const invD = 1 / D;
+    // Small inputs also get the Keras 2 value (ε inside both logs), which older articles and tf.keras ≤ 2.15 print.
+    const k2 = !fromLogits && n <= 4096 ? new Float64Array(outer * inner) : null;
     let outside = 0;
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < inner; k++) {
         const v = o * inner + k;
         const g = up[v] * invD;
-        let s = 0;
+        let s = 0, s2 = 0;
         for (let j = 0, i = o * D * inner + k; j < D; j++, i += inner) {
           let tt = td[i];
           if (smooth) { tt = tt * lsA + lsB; smooth[i] = tt; }
           const x = pd[i];
           if (x < 0 || x > 1) outside++;
+          if (k2) {
+            const q2 = x < lo ? lo : x > hi ? hi : x;
+            s2 -= tt * Math.log(q2 + lo) + (1 - tt) * Math.log(1 - q2 + lo);
+          }
           if (fromLogits) {
             const e = Math.exp(-Math.abs(x));
             s += (x > 0 ? x : 0) - x * tt + Math.log1p(e);
@@ -183,10 +189,15 @@ const BinaryCrossentropy: LossSpec = {
           }
         }
         values[v] = s * invD;
+        if (k2) k2[v] = s2 * invD;
       }
     }
     const tr = ctx.trace;
     if (smooth) recordSmoothed(tr, smooth, p.shape, ls, `y_true · (1 − ${ls}) + ${0.5 * ls}`);
+    if (k2 && k2.some((x, v) => Math.abs(x - values[v]) > 1e-7 * Math.abs(values[v]) + 1e-9)) {
+      const show = (a: Float64Array) => `[${Array.from(a.subarray(0, 6), (x) => Number(x.toPrecision(8))).join(', ')}${a.length > 6 ? ', …' : ''}]`;
+      tr.notes.push(`Keras 2 (tf.keras in TF ≤ 2.15, and tfa) adds ε inside both logs, log(q + ε): it gives the per-sample values ${show(k2)} here, against Keras 3's ${show(values)}. Articles written before TF 2.16 print the Keras 2 numbers.`);
+    }
     if (!fromLogits) {
       clip.flush(tr);
       if (clip.count > 0) tr.notes.push(`${clip.count} element(s) of y_pred were clipped to [ε, 1 − ε]. ${LN_CLIP_NOTE}`);

@@ -72,6 +72,15 @@ describe('BinaryCrossentropy', () => {
     assertClose(value({ loss: 'BinaryCrossentropy', yTrue, yPred, config: { reduction: 'none' } }), [0.9162905, 0.5919184, 0.79465103, 1.0549198], 1e-6);
     assertClose(value({ loss: 'BinaryCrossentropy', yTrue, yPred, config: { reduction: 'sum' } }), 0.9162905 + 0.5919184 + 0.79465103 + 1.0549198, 1e-6);
   });
+  it('the printed seed digits are Keras 2 (ε inside the logs): Keras 3 gives 0.9162907 for the first row, and a note gives the Keras 2 values', () => {
+    // KERAS_SEMANTICS §5: seed 0.9162907 (Keras 3) vs 0.9162905 (Keras 2)
+    const r = evaluate({ loss: 'BinaryCrossentropy', yTrue: [[0., 1.], [0.2, 0.8]], yPred: [[0.6, 0.4], [0.4, 0.6]], config: { reduction: 'none' } });
+    assertClose(r.value.data[0], -Math.log(0.4), 3e-7);
+    assert.ok(Math.abs(r.value.data[0] - 0.9162905) > 1.5e-7);
+    const note = r.trace.notes.find((n) => /Keras 2/.test(n))!;
+    assert.match(note, /\[0\.916290[45]\d*, 0\.591918[34]\d*\]/);
+    assert.ok(!evaluate({ loss: 'BinaryCrossentropy', yTrue: [[1, 0]], yPred: [[2.0, -1.0]], config: { from_logits: true } }).trace.notes.some((n) => /Keras 2/.test(n)));
+  });
   it('axis only chooses the mean axis: axis=0 averages the columns', () => {
     const yTrue = [[0, 1, 0], [1, 0, 1]], yPred = [[0.2, 0.7, 0.1], [0.6, 0.3, 0.8]];
     const el = (t: number, p: number) => -(t * Math.log(f32(p)) + (1 - t) * Math.log(1 - f32(p)));
