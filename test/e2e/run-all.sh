@@ -43,7 +43,7 @@ part() {
   local name=$1 limit=$2 t=$SECONDS; shift 2
   [ "$limit" -gt "$(left)" ] && limit=$(left)
   echo "=== e2e: $name"
-  timeout -k 15 "$limit" "$@" 2>&1 | tee "$logs/$name.log"
+  timeout -k 15 "$limit" "$@" 9>&- 2>&1 | tee "$logs/$name.log"
   local rc=${PIPESTATUS[0]} p=0 q=0 l
   l=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -1)
   if [ -n "$l" ]; then p=${l%% passed*}; q=${l#*, }; q=${q%% failed*}; fi
@@ -53,8 +53,16 @@ part() {
   echo "=== e2e: $name: $p passed, $q failed ($((SECONDS - t)) s, exit $rc)"
 }
 
+# One e2e run per machine at a time (code-server + chromium take ~1.2 GB and a core): queue behind another.
+mkdir -p "$E2E_TOOLS"
+exec 9>"$E2E_TOOLS/.run.lock"
+if ! flock -n 9; then
+  echo "=== e2e: another e2e run holds $E2E_TOOLS/.run.lock; waiting (at most 15 min)"
+  flock -w 900 9 || { echo "!! e2e: lock wait timed out"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 echo "=== e2e: setup"
-if ! timeout 900 bash "$HERE/setup.sh"; then echo "!! e2e: setup failed"; echo "0 passed, 1 failed"; exit 1; fi
+if ! timeout 900 bash "$HERE/setup.sh" 9>&-; then echo "!! e2e: setup failed"; echo "0 passed, 1 failed"; exit 1; fi
 T0=$SECONDS # the bound covers the tests, not a first install of the tools
 
 VSIX=dist/loss-inspector.vsix
@@ -66,7 +74,7 @@ if fresh && [ -z "${E2E_REPACKAGE:-}" ]; then
   echo "=== e2e: $VSIX is up to date"
 else
   t=$SECONDS
-  if timeout 300 npm run -s package </dev/null > "$logs/package.log" 2>&1; then
+  if timeout 300 npm run -s package </dev/null 9>&- > "$logs/package.log" 2>&1; then
     echo "=== e2e: npm run package ($((SECONDS - t)) s)"
   else
     tail -30 "$logs/package.log"; echo "!! e2e: npm run package failed"; fail=$((fail + 1))
