@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { CONFIG_SECTION, OUTPUT_CHANNEL, Settings } from './constants';
 import { ResultStore } from './store';
 import { readSettings } from './settings';
-import { registerPanel } from './panelApi';
+import { registerPanel } from './panel';
 import type { Services } from './services';
 import { registerComputeLoss } from './commands/computeLoss';
 import { registerOpenPanel } from './commands/openPanel';
@@ -19,7 +19,7 @@ import { registerHover } from './hover';
 import { registerResultHover } from './resultHover';
 import { registerCodeLens } from './codelens';
 
-export function activate(context: vscode.ExtensionContext): { services: Services } {
+export function activate(context: vscode.ExtensionContext): { services: Services; panel: Services['panel'] } {
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const store = new ResultStore(log);
@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   );
   s.activationMs = performance.now() - t0;
   log.info(`activated in ${s.activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { services: s };
+  return { services: s, panel };
 }
 
 export function deactivate(): void {

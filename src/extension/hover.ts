@@ -9,7 +9,7 @@ import type { LossSpec } from '../core/spec';
 import { Commands, HOVER_LANGUAGES, TRUSTED_COMMANDS } from './constants';
 import type { Services } from './services';
 import { commandUri } from './services';
-import type { PanelOpenArgs } from './panelApi';
+import type { PanelOpenArgs } from '../shared/protocol';
 
 /** Panel arguments that plot a loss on its own small example. */
 export function exampleOpenArgs(spec: LossSpec, source?: { uri: string; line: number }): PanelOpenArgs {

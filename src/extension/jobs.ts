@@ -10,7 +10,7 @@ import { LossInspectorError } from '../core/errors';
 import { formatKeras } from '../core/format';
 import { toNested } from '../core/tensor';
 import { evaluateSnippet, parseTwoArrays, type SnippetResult } from '../core/snippet';
-import type { SerializableRequest } from './panelApi';
+import type { SerializableRequest } from '../shared/protocol';
 
 export interface JobLimits { maxInputChars: number; maxDepth: number }
 

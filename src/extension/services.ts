@@ -1,14 +1,14 @@
 /** What the commands and providers share: logging, settings, the result store, the panel, the runner. */
 import type * as vscode from 'vscode';
 import type { ResultStore } from './store';
-import type { PanelHandle } from './panelApi';
+import type { PanelHandle, PanelDebug } from './panel';
 import type { LossInspectorSettings } from './settings';
 
 export interface Services {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
   store: ResultStore;
-  panel: PanelHandle;
+  panel: PanelHandle & PanelDebug;
   settings(scope?: vscode.ConfigurationScope): LossInspectorSettings;
   /** Absolute path of dist/worker.js. */
   workerPath: string;

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EvalResult } from '../core/evaluate';
-import type { SerializableRequest } from './panelApi';
+import type { SerializableRequest } from '../shared/protocol';
 import { CONTEXT_HAS_RESULTS, DIAGNOSTIC_COLLECTION } from './constants';
 
 export interface StoredResult {

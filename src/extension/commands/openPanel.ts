@@ -1,7 +1,7 @@
 /** "Loss Inspector: Open Loss Panel": opens (or reveals) the panel, optionally on a request. */
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import type { PanelOpenArgs } from '../panelApi';
+import type { PanelOpenArgs } from '../../shared/protocol';
 import type { Services } from '../services';
 
 /** PanelOpenArgs, or a reference to a stored result whose request was too large for a command link. */

@@ -1,11 +1,11 @@
 /**
  * `lossInspector._state` (test-only, not contributed): what the extension currently shows —
- * `{ decorations: { uri; line (1-based); text }[]; activationMs }`.
+ * `{ decorations: { uri; line (1-based); text }[]; activationMs; panel: { visible; state: PanelState | null } }`.
  */
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { Services } from '../services';
 
 export function registerState(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.state, () => ({ ...s.store.state(), activationMs: s.activationMs }));
+  return vscode.commands.registerCommand(Commands.state, () => ({ ...s.store.state(), activationMs: s.activationMs, panel: { visible: s.panel.visible(), state: s.panel.lastState() } }));
 }
