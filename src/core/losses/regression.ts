@@ -356,12 +356,13 @@ const LogCosh: LossSpec = {
         let sp: number;
         if (m > -th) sp = m;
         else if (m < th) sp = e;
-        else { sp = log1pFast(e); if (f32) sp = Math.fround(sp); }
+        // in float32 the rounding of 1 + e (1e-16) is far below float32 resolution, so a plain log suffices there
+        else sp = f32 ? Math.fround(Math.log(1 + e)) : log1pFast(e);
         let v = x + sp;
         if (f32) v = Math.fround(v);
         v -= log2;
         if (f32) v = Math.fround(v);
-        let sig = 1 / (1 + 1 / e); // sigmoid(m), also for e = 0 or Inf
+        let sig = e < Infinity ? e / (1 + e) : e > 0 ? 1 : NaN; // sigmoid(m); NaN stays NaN
         if (f32) sig = Math.fround(sig);
         s += v;
         grad[i] = g * (1 - 2 * sig);

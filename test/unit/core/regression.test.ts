@@ -339,6 +339,8 @@ describe('non-finite inputs take the exact (branching) path and follow TF', () =
     assert.equal(r.value.data[0], inf);
     assertClose([...r.grad.data], [0.5, 0], 1e-15);
     assert.ok(Number.isNaN(evaluate({ loss: 'LogCosh', yTrue: [[0, 0]], yPred: [[-inf, 0]] }).value.data[0]));
+    const n = evaluate({ loss: 'LogCosh', yTrue: [[0, 0]], yPred: [[NaN, 0]] });
+    assert.ok(Number.isNaN(n.value.data[0]) && Number.isNaN(n.grad.data[0]) && n.grad.data[1] === 0);
   });
   it('Pinball: Inf error → Inf value with the exact slopes', () => {
     const r = evaluate({ loss: 'PinballLoss', yTrue: [[inf, 0]], yPred: [[0, 1]], config: { tau: 0.25, dtype: 'float64' } });
