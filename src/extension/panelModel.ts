@@ -180,6 +180,9 @@ export function reductionText(r: EvalResult): string {
   if (!r.reduction) return `function form ${r.callee}(): per-sample values, no reduction (shape ${shapeStr(r.value.shape)})`;
   const info = r.reduction;
   const w = info.weights ? 'weighted sum' : 'sum';
+  if (info.unreduced && r.value.shape.length === 0 && info.reduction !== 'none') {
+    return `the loss function already returns a scalar (rank-1 inputs are one sample, reduced over their last axis) = ${value}; "${info.reduction}" leaves a scalar as it is`;
+  }
   if (info.unreduced) return `reduction=${info.reduction === 'none' ? 'None' : `"${info.reduction}"`}: ${info.weights ? 'weighted ' : ''}per-sample values returned unreduced (shape ${shapeStr(r.value.shape)})`;
   if (info.divisor === null) return `${w} ${num(info.numerator)} (reduction "sum") = ${value ?? num(info.numerator)}`;
   const what = info.divisorKind === 'sum of weights' ? 'Σ sample weights' : info.divisorKind ?? 'elements';

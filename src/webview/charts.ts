@@ -1,0 +1,218 @@
+/**
+ * The panel's charts (Chart.js 4, tree-shaken; chartjs-chart-matrix for the gradient heatmap). Each function
+ * creates the chart on first use and updates it in place afterwards, so dragging a slider redraws without
+ * rebuilding anything. No animations: every state is drawn at once.
+ */
+import {
+  Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement,
+  ScatterController, Tooltip, Legend, type ChartConfiguration, type TooltipItem,
+} from 'chart.js';
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import type { CompareData, CurveData } from '../shared/protocol';
+import { divergingColor, Theme } from './theme';
+import { fmt } from './format';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, ScatterController, Tooltip, Legend, MatrixController, MatrixElement);
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyChart = Chart<any, any, any>;
+
+const charts = new Map<string, AnyChart>();
+
+export function getChart(id: string): AnyChart | undefined {
+  return charts.get(id);
+}
+
+export function destroyChart(id: string): void {
+  charts.get(id)?.destroy();
+  charts.delete(id);
+}
+
+export function destroyAll(): void {
+  for (const id of [...charts.keys()]) destroyChart(id);
+}
+
+function baseOptions(t: Theme): any {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    normalized: true,
+    interaction: { mode: 'nearest', intersect: false },
+    color: t.foreground,
+    borderColor: t.grid,
+    font: { family: t.fontFamily, size: t.fontSize },
+    plugins: {
+      legend: { labels: { color: t.foreground, boxWidth: 14, font: { family: t.fontFamily, size: t.fontSize } } },
+      tooltip: {
+        backgroundColor: t.background, titleColor: t.foreground, bodyColor: t.foreground,
+        borderColor: t.highContrast ? t.border : t.grid, borderWidth: 1,
+        titleFont: { family: t.fontFamily }, bodyFont: { family: t.fontFamily },
+      },
+    },
+  };
+}
+
+function axis(t: Theme, title: string, extra: any = {}): any {
+  return {
+    grid: { color: t.grid, tickColor: t.grid },
+    border: { color: t.highContrast ? t.foreground : t.grid },
+    ticks: { color: t.foreground, font: { family: t.fontFamily, size: t.fontSize - 1 } },
+    title: { display: !!title, text: title, color: t.foreground, font: { family: t.fontFamily, size: t.fontSize } },
+    ...extra,
+  };
+}
+
+/** Creates the chart, or replaces its data and options when it exists with the same type. */
+function upsert(id: string, canvas: HTMLCanvasElement, config: ChartConfiguration<any>): AnyChart {
+  const old = charts.get(id);
+  if (old && (old.config as any).type === config.type && old.canvas === canvas) {
+    old.data = config.data as any;
+    old.options = config.options as any;
+    old.update('none');
+    return old;
+  }
+  old?.destroy();
+  const c = new Chart(canvas, config);
+  charts.set(id, c);
+  return c;
+}
+
+const pts = (x: number[], y: (number | null)[]) => x.map((xi, i) => ({ x: xi, y: y[i] === null || !Number.isFinite(y[i] as number) ? null : y[i] }));
+
+/** The loss curve with the gradient on a second axis and the current point marked. */
+export function drawCurve(canvas: HTMLCanvasElement, curve: CurveData, t: Theme, lossName: string): AnyChart {
+  const datasets: any[] = [
+    { type: 'line', label: `loss (${lossName})`, data: pts(curve.x, curve.loss), borderColor: t.loss, backgroundColor: t.loss, borderWidth: t.lineWidth, pointRadius: 0, yAxisID: 'y', spanGaps: false },
+    { type: 'line', label: 'dL/dy_pred', data: pts(curve.x, curve.grad), borderColor: t.grad, backgroundColor: t.grad, borderWidth: t.lineWidth, borderDash: [6, 4], pointRadius: 0, yAxisID: 'y1' },
+  ];
+  if (curve.current && Number.isFinite(curve.current.loss)) {
+    datasets.push({ type: 'scatter', label: 'current input', data: [{ x: curve.current.x, y: curve.current.loss }], borderColor: t.current, backgroundColor: t.current, pointRadius: 6, pointHoverRadius: 8, pointStyle: 'circle', yAxisID: 'y' });
+  }
+  const o = baseOptions(t);
+  o.scales = {
+    x: axis(t, curve.xLabel, { type: 'linear' }),
+    y: axis(t, 'loss', { position: 'left' }),
+    y1: axis(t, 'gradient', { position: 'right', grid: { drawOnChartArea: false, color: t.grid } }),
+  };
+  o.plugins.tooltip.callbacks = {
+    title: (items: TooltipItem<'line'>[]) => items.length ? `x = ${fmt(items[0].parsed.x)}` : '',
+    label: (it: TooltipItem<'line'>) => `${it.dataset.label}: ${fmt(it.parsed.y)}`,
+  };
+  return upsert('curve', canvas, { type: 'line', data: { datasets }, options: o });
+}
+
+/** Compare mode: several losses on the same sweep (the main loss drawn thicker). */
+export function drawCompare(canvas: HTMLCanvasElement, data: CompareData, main: CurveData | null, mainLabel: string, t: Theme): AnyChart {
+  const datasets: any[] = [];
+  if (main) datasets.push({ type: 'line', label: mainLabel, data: pts(main.x, main.loss), borderColor: t.foreground, backgroundColor: t.foreground, borderWidth: t.lineWidth + 1, pointRadius: 0 });
+  data.series.forEach((s, i) => {
+    if (s.error) return;
+    const c = t.palette[i % (t.palette.length - 1)];
+    datasets.push({ type: 'line', label: s.label, data: pts(data.x, s.values), borderColor: c, backgroundColor: c, borderWidth: t.lineWidth, pointRadius: 0, borderDash: i % 2 ? [5, 3] : [] });
+  });
+  const o = baseOptions(t);
+  o.scales = { x: axis(t, data.xLabel, { type: 'linear' }), y: axis(t, 'loss') };
+  o.plugins.tooltip.callbacks = {
+    title: (items: TooltipItem<'line'>[]) => items.length ? `x = ${fmt(items[0].parsed.x)}` : '',
+    label: (it: TooltipItem<'line'>) => `${it.dataset.label}: ${fmt(it.parsed.y)}`,
+  };
+  return upsert('compare', canvas, { type: 'line', data: { datasets }, options: o });
+}
+
+export interface SampleBars {
+  labels: string[];
+  unweighted: (number | null)[] | null;
+  weighted: (number | null)[];
+  weights: (number | null)[] | null;
+}
+
+/** Per-sample losses as bars, unweighted and weighted side by side. */
+export function drawSamples(canvas: HTMLCanvasElement, s: SampleBars, t: Theme): AnyChart {
+  const datasets: any[] = [];
+  if (s.unweighted) datasets.push({ label: 'per-sample loss (unweighted)', data: s.unweighted, backgroundColor: t.unweighted, borderColor: t.highContrast ? t.foreground : t.unweighted, borderWidth: t.highContrast ? 1 : 0 });
+  datasets.push({ label: s.weights ? 'weighted (× sample weight)' : s.unweighted ? 'as reduced (masked)' : 'per-sample loss', data: s.weighted, backgroundColor: t.weighted, borderColor: t.highContrast ? t.foreground : t.weighted, borderWidth: t.highContrast ? 1 : 0 });
+  const o = baseOptions(t);
+  o.interaction = { mode: 'index', intersect: false };
+  o.scales = { x: axis(t, 'sample', { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, 'loss', { beginAtZero: true }) };
+  o.plugins.legend.display = true;
+  o.plugins.tooltip.callbacks = {
+    label: (it: TooltipItem<'bar'>) => `${it.dataset.label}: ${fmt(it.parsed.y)}`,
+    afterBody: (items: TooltipItem<'bar'>[]) => (s.weights && items.length ? `weight: ${fmt(s.weights[items[0].dataIndex] ?? NaN)}` : ''),
+  };
+  return upsert('samples', canvas, { type: 'bar', data: { labels: s.labels, datasets }, options: o });
+}
+
+/** Rank ≤ 1: the gradient as bars; the swept element highlighted. */
+export function drawGradBars(canvas: HTMLCanvasElement, labels: string[], values: (number | null)[], swept: number, t: Theme, onPick: (i: number) => void): AnyChart {
+  const colors = values.map((_, i) => (i === swept ? t.current : t.grad));
+  const o = baseOptions(t);
+  o.scales = { x: axis(t, 'y_pred element', { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, 'dL/dy_pred') };
+  o.plugins.legend.display = false;
+  o.plugins.tooltip.callbacks = { label: (it: TooltipItem<'bar'>) => `dL/d${labels[it.dataIndex]}: ${fmt(it.parsed.y)}` };
+  o.onClick = (_e: unknown, els: { index: number }[]) => { if (els.length) onPick(els[0].index); };
+  return upsert('grad', canvas, {
+    type: 'bar',
+    data: { labels, datasets: [{ label: 'dL/dy_pred', data: values, backgroundColor: colors, borderColor: t.highContrast ? t.foreground : colors, borderWidth: t.highContrast ? 1 : 0 }] },
+    options: o,
+  });
+}
+
+/** Rank ≥ 2: the gradient as a heatmap (rows × last axis); hover shows the value, click sweeps that element. */
+export function drawGradHeatmap(canvas: HTMLCanvasElement, rows: number, cols: number, values: (number | null)[], swept: number, rowLabel: (r: number) => string, t: Theme, onPick: (i: number) => void): AnyChart {
+  let maxAbs = 0;
+  for (const v of values) if (v !== null && Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const data: { x: number; y: number; v: number | null; i: number }[] = [];
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+    const i = r * cols + c;
+    if (i < values.length) data.push({ x: c, y: r, v: values[i], i });
+  }
+  const o = baseOptions(t);
+  o.interaction = { mode: 'nearest', intersect: true };
+  o.plugins.legend.display = false;
+  const intTicks = (n: number) => (ax: any) => {
+    const step = n > 24 ? Math.ceil(n / 24) : 1;
+    const ticks = [];
+    for (let v = 0; v < n; v += step) ticks.push({ value: v });
+    ax.ticks = ticks;
+  };
+  o.scales = {
+    x: axis(t, 'last axis (class)', { type: 'linear', offset: false, min: -0.5, max: cols - 0.5, afterBuildTicks: intTicks(cols), ticks: { color: t.foreground, maxRotation: 0, autoSkip: false }, grid: { display: false } }),
+    y: axis(t, 'row', { type: 'linear', reverse: true, offset: false, min: -0.5, max: rows - 0.5, afterBuildTicks: intTicks(rows), ticks: { color: t.foreground, autoSkip: false, callback: (v: number) => rowLabel(v) }, grid: { display: false } }),
+  };
+  o.plugins.tooltip.callbacks = {
+    title: () => '',
+    label: (it: any) => `dL/dy_pred[${rowLabel(it.raw.y)}, ${it.raw.x}] = ${fmt(it.raw.v ?? NaN)}`,
+  };
+  o.onClick = (_e: unknown, els: { index: number }[]) => { if (els.length) onPick(data[els[0].index].i); };
+  const cellW = (ctx: any) => { const a = ctx.chart.chartArea; return a ? Math.max(1, a.width / cols - 1) : 10; };
+  const cellH = (ctx: any) => { const a = ctx.chart.chartArea; return a ? Math.max(1, a.height / rows - 1) : 10; };
+  return upsert('grad', canvas, {
+    type: 'matrix',
+    data: {
+      datasets: [{
+        label: 'dL/dy_pred', data,
+        backgroundColor: (ctx: any) => divergingColor(t, ctx.raw?.v ?? null, maxAbs),
+        borderColor: (ctx: any) => (ctx.raw?.i === swept ? t.current : t.highContrast ? t.border : 'rgba(0,0,0,0)'),
+        borderWidth: (ctx: any) => (ctx.raw?.i === swept ? 2 : t.highContrast ? 1 : 0),
+        width: cellW, height: cellH,
+      }],
+    },
+    options: o,
+  });
+}
+
+/** PNG of a chart over the editor background (the canvas itself is transparent). */
+export function chartPng(id: string, background: string): string | null {
+  const c = charts.get(id);
+  if (!c) return null;
+  const src = c.canvas;
+  const out = document.createElement('canvas');
+  out.width = src.width; out.height = src.height;
+  const ctx = out.getContext('2d');
+  if (!ctx) return null;
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(src, 0, 0);
+  return out.toDataURL('image/png');
+}

@@ -1,0 +1,582 @@
+/**
+ * The Loss Inspector panel (browser side). It only renders the PanelState the host posts and sends intents
+ * back (`ready`, `setLoss`, `setParam`, ...); every number comes from the core in the extension host.
+ * The DOM skeleton is built once; states update it in place so a slider keeps focus while it is dragged.
+ */
+import type {
+  ArrayView, ErrorState, HostToWebview, Intent, LossOption, PanelState, ParamControl, ResultState, WebviewPersisted, WebviewToHost, ChartId,
+} from '../shared/protocol';
+import type { ParamValue } from '../core/spec';
+import { h, byId, show, clear, fillTable } from './dom';
+import { readTheme, watchTheme, Theme } from './theme';
+import { drawCurve, drawCompare, drawSamples, drawGradBars, drawGradHeatmap, destroyChart, destroyAll, chartPng, getChart } from './charts';
+import { fmt, short, indexLabel, multiIndex } from './format';
+
+interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+let theme: Theme;
+let current: PanelState | null = null;
+
+// ------------------------------------------------------------------------------------------------ messaging
+
+let nextId = 1;
+const waiting = new Map<number, { type: string; timer: ReturnType<typeof setTimeout> }>();
+
+function post(m: WebviewToHost): number {
+  const id = nextId++;
+  // A reply that never comes must not leave the view waiting forever.
+  waiting.set(id, { type: m.type, timer: setTimeout(() => onReply({ type: 'reply', id, ok: false, error: `No answer from the extension to ${m.type}.` }), 15000) });
+  vscode.postMessage({ ...m, id });
+  return id;
+}
+
+/** Slider drags produce many changes: one setParam in flight, the latest value per parameter queued. */
+let paramInFlight: number | null = null;
+const paramQueue = new Map<string, Intent>();
+function sendParam(intent: Intent & { type: 'setParam' | 'setSweepElement' }): void {
+  const key = intent.type === 'setParam' ? `p:${intent.name}` : 'sweep';
+  if (paramInFlight !== null) { paramQueue.set(key, intent); return; }
+  paramInFlight = post(intent);
+}
+function flushParams(): void {
+  paramInFlight = null;
+  const first = paramQueue.entries().next();
+  if (first.done) return;
+  paramQueue.delete(first.value[0]);
+  paramInFlight = post(first.value[1]);
+}
+
+function onReply(m: Extract<HostToWebview, { type: 'reply' }>): void {
+  const w = waiting.get(m.id);
+  if (!w) return;
+  clearTimeout(w.timer);
+  waiting.delete(m.id);
+  if (m.id === paramInFlight) flushParams();
+  if (m.ok) { if (m.message && m.message !== 'cancelled') status(m.message, false); }
+  else status(m.error, true);
+}
+
+function status(text: string, isError: boolean): void {
+  const el = byId('status');
+  el.textContent = text;
+  el.classList.toggle('status-error', isError);
+}
+
+// ------------------------------------------------------------------------------------------------ skeleton
+
+function figure(id: ChartId, title: string, extra?: HTMLElement): HTMLElement {
+  return h('figure', { id: `fig-${id}`, class: 'chart-figure', 'aria-labelledby': `title-${id}` },
+    h('div', { class: 'figure-head' },
+      h('h2', { id: `title-${id}`, text: title }),
+      extra ?? null,
+      h('button', { type: 'button', class: 'secondary', 'data-export': id, title: `Save the ${title.toLowerCase()} as PNG`, text: 'PNG' })),
+    h('p', { id: `note-${id}`, class: 'chart-note', hidden: true }),
+    h('div', { id: `box-${id}`, class: `chart-box chart-box-${id}` },
+      h('canvas', { id: `chart-${id}`, role: 'img', tabindex: 0, 'aria-label': title },
+        h('p', { text: `${title}: see the data table below.` }))),
+    h('details', { class: 'data-table' }, h('summary', { text: 'Data table' }), h('table', { id: `table-${id}` })));
+}
+
+function buildSkeleton(): void {
+  const app = byId('app');
+  clear(app);
+  app.append(
+    h('header', { class: 'toolbar' },
+      h('div', { class: 'title-row' },
+        h('h1', { id: 'title', text: 'Loss Inspector' }),
+        h('button', { id: 'open-source', type: 'button', class: 'link', hidden: true }),
+        h('span', { id: 'elapsed', class: 'muted' })),
+      h('div', { class: 'controls-row', role: 'toolbar', 'aria-label': 'Loss and reduction' },
+        h('label', { for: 'loss-select', text: 'Loss' }),
+        h('select', { id: 'loss-select' }),
+        h('span', { id: 'reduction-wrap', class: 'group' },
+          h('label', { for: 'reduction-select', text: 'Reduction' }),
+          h('select', { id: 'reduction-select' })),
+        h('span', { class: 'group' },
+          h('input', { id: 'compare-toggle', type: 'checkbox' }),
+          h('label', { for: 'compare-toggle', text: 'Compare losses' })),
+        h('span', { class: 'spacer' }),
+        h('button', { id: 'reset-params', type: 'button', class: 'secondary', text: 'Reset parameters' }),
+        h('button', { id: 'export-csv', type: 'button', class: 'secondary', title: 'Save the numbers as CSV', text: 'Export CSV' }),
+        h('button', { id: 'export-python', type: 'button', title: 'Open a Python snippet that reproduces this result', text: 'Python snippet' }))),
+    h('section', { id: 'empty', hidden: true }, h('p', { id: 'empty-hint' })),
+    h('section', { id: 'error', role: 'alert', hidden: true },
+      h('h2', { text: 'This call cannot be evaluated' }),
+      h('pre', { id: 'error-message' })),
+    h('section', { id: 'summary', hidden: true, 'aria-label': 'Result' },
+      h('div', { class: 'value-row' },
+        h('span', { class: 'label', text: 'Result' }),
+        h('code', { id: 'result-value', class: 'result-value' })),
+      h('p', { id: 'reduction-text', class: 'reduction' }),
+      h('p', { class: 'python' }, h('code', { id: 'python-call' })),
+      h('p', { id: 'shapes', class: 'muted' })),
+    h('fieldset', { id: 'params', hidden: true },
+      h('legend', { text: 'Parameters' }),
+      h('div', { id: 'param-list', class: 'param-list' })),
+    h('section', { id: 'trace', hidden: true, 'aria-label': 'How the value came to be' },
+      h('ul', { id: 'warnings', class: 'warnings' }),
+      h('ul', { id: 'trace-list', class: 'trace-list' })),
+    h('fieldset', { id: 'compare-picker', hidden: true },
+      h('legend', { text: 'Losses to compare (default parameters, same sweep)' }),
+      h('div', { id: 'compare-list', class: 'compare-list' })),
+    h('section', { id: 'charts', class: 'charts', hidden: true },
+      figure('curve', 'Loss curve', h('span', { class: 'group sweep' },
+        h('label', { for: 'sweep-element', id: 'sweep-label', text: 'Swept element' }),
+        h('input', { id: 'sweep-element', type: 'number', min: 0, step: 1, 'aria-describedby': 'sweep-name' }),
+        h('span', { id: 'sweep-name', class: 'muted' }))),
+      figure('compare', 'Compared losses'),
+      figure('samples', 'Per-sample losses'),
+      figure('grad', 'Gradient dL/dy_pred')),
+    h('div', { id: 'status', role: 'status', 'aria-live': 'polite' }),
+  );
+  show(byId('fig-compare'), false);
+}
+
+// ------------------------------------------------------------------------------------------------ controls
+
+let lossOptionsKey = '';
+function fillLossSelect(options: LossOption[], selected: string | undefined): void {
+  const sel = byId<HTMLSelectElement>('loss-select');
+  const key = options.map((o) => o.id).join(',') + (selected ? '' : '|placeholder');
+  if (key !== lossOptionsKey) {
+    lossOptionsKey = key;
+    clear(sel);
+    if (!selected) sel.append(h('option', { value: '', text: 'Pick a loss…' }));
+    const groups = new Map<string, HTMLOptGroupElement>();
+    for (const o of options) {
+      const g = `${o.family}${o.framework === 'tfa' ? ' (tfa)' : ''}`;
+      if (!groups.has(g)) { const og = h('optgroup', { label: g }); groups.set(g, og); sel.append(og); }
+      groups.get(g)!.append(h('option', { value: o.id, title: o.summary, text: o.id }));
+    }
+  }
+  sel.value = selected ?? '';
+}
+
+let paramsKey = '';
+function renderParams(params: ParamControl[] | undefined, readOnly: boolean): void {
+  const box = byId('params');
+  const list = byId('param-list');
+  show(box, !!params && params.length > 0);
+  if (!params) return;
+  const key = params.map((p) => `${p.name}:${p.kind}:${p.min}:${p.max}`).join('|') + (readOnly ? '|ro' : '');
+  if (key !== paramsKey) {
+    paramsKey = key;
+    clear(list);
+    for (const p of params) list.append(paramRow(p, readOnly));
+  }
+  for (const p of params) updateParam(p);
+}
+
+function paramRow(p: ParamControl, readOnly: boolean): HTMLElement {
+  const docId = `doc-${p.name}`;
+  const row = h('div', { class: `param param-${p.kind}`, 'data-row': p.name });
+  const label = h('label', { for: `param-${p.name}`, text: p.name, title: p.doc });
+  const doc = h('span', { id: docId, class: 'param-doc muted', text: p.doc });
+  const dis = readOnly || undefined;
+  switch (p.kind) {
+    case 'range':
+      row.append(label,
+        h('input', { id: `param-${p.name}`, type: 'range', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-describedby': docId, disabled: dis }),
+        h('input', { type: 'number', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-label': `${p.name} value`, disabled: dis }));
+      break;
+    case 'number':
+      row.append(label, h('input', { id: `param-${p.name}`, type: 'number', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-describedby': docId, disabled: dis }));
+      break;
+    case 'bool':
+      row.append(h('input', { id: `param-${p.name}`, type: 'checkbox', 'data-param': p.name, 'aria-describedby': docId, disabled: dis }), label);
+      break;
+    case 'enum': {
+      const sel = h('select', { id: `param-${p.name}`, 'data-param': p.name, 'aria-describedby': docId, disabled: dis });
+      for (const c of p.choices ?? []) sel.append(h('option', { value: c === null ? '__none__' : c, text: c === null ? 'None' : c }));
+      row.append(label, sel);
+      break;
+    }
+    default:
+      row.append(label, h('input', { id: `param-${p.name}`, type: 'text', 'data-param': p.name, spellcheck: 'false', 'aria-describedby': docId, disabled: dis }));
+  }
+  if (p.nullable) {
+    row.append(h('span', { class: 'none-toggle' },
+      h('input', { id: `none-${p.name}`, type: 'checkbox', 'data-param-none': p.name, disabled: dis }),
+      h('label', { for: `none-${p.name}`, text: 'None' })));
+  }
+  row.append(doc);
+  return row;
+}
+
+function pyText(v: ParamValue): string {
+  if (v === null) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (Array.isArray(v)) return `[${v.map(pyText).join(', ')}]`;
+  return String(v);
+}
+
+function updateParam(p: ParamControl): void {
+  const els = document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(`[data-param="${CSS.escape(p.name)}"]`);
+  for (const el of Array.from(els)) {
+    if (el === document.activeElement && el instanceof HTMLInputElement && el.type !== 'checkbox') continue; // the user is typing or dragging
+    if (el instanceof HTMLSelectElement) el.value = p.value === null ? '__none__' : String(p.value);
+    else if (el.type === 'checkbox') el.checked = p.value === true;
+    else if (el.type === 'range') { if (typeof p.value === 'number') el.value = String(p.value); el.disabled = p.value === null || el.hasAttribute('data-ro'); }
+    else if (el.type === 'number') el.value = typeof p.value === 'number' ? String(p.value) : '';
+    else el.value = pyText(p.value);
+  }
+  const none = document.querySelector<HTMLInputElement>(`[data-param-none="${CSS.escape(p.name)}"]`);
+  if (none) none.checked = p.value === null;
+}
+
+/** Parses a free-text parameter: None, True/False, a number, or a list. */
+function parseText(s: string): ParamValue {
+  const t = s.trim();
+  if (t === '' || t === 'None') return null;
+  if (t === 'True' || t === 'true') return true;
+  if (t === 'False' || t === 'false') return false;
+  if (/^[([]/.test(t)) {
+    const inner = t.replace(/^[([]\s*|\s*[)\]]$/g, '');
+    if (inner === '') return [];
+    return inner.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => Number(x));
+  }
+  const n = Number(t);
+  if (t !== '' && Number.isFinite(n)) return n;
+  return t.replace(/^['"]|['"]$/g, '');
+}
+
+function currentControl(name: string): ParamControl | undefined {
+  const s = current;
+  const params = s && (s.kind === 'result' || s.kind === 'error') ? s.params : undefined;
+  return params?.find((p) => p.name === name);
+}
+
+function onParamEvent(e: Event): void {
+  const el = e.target as HTMLInputElement | HTMLSelectElement;
+  const noneName = el.getAttribute('data-param-none');
+  if (noneName && e.type === 'change') {
+    const c = currentControl(noneName);
+    const num = document.querySelector<HTMLInputElement>(`input[type="number"][data-param="${CSS.escape(noneName)}"]`);
+    const fallback = typeof c?.default === 'number' ? c.default : c?.min ?? 0;
+    const v = (el as HTMLInputElement).checked ? null : (num && num.value !== '' ? Number(num.value) : fallback);
+    sendParam({ type: 'setParam', name: noneName, value: v });
+    return;
+  }
+  const name = el.getAttribute('data-param');
+  if (!name) return;
+  let value: ParamValue;
+  if (el instanceof HTMLSelectElement) value = el.value === '__none__' ? null : el.value;
+  else if (el.type === 'checkbox') { if (e.type !== 'change') return; value = el.checked; }
+  else if (el.type === 'range') {
+    value = Number(el.value);
+    const num = document.querySelector<HTMLInputElement>(`input[type="number"][data-param="${CSS.escape(name)}"]`);
+    if (num) num.value = el.value;
+  } else if (el.type === 'number') {
+    if (e.type !== 'change' || el.value === '' || !Number.isFinite(Number(el.value))) return;
+    value = Number(el.value);
+    const range = document.querySelector<HTMLInputElement>(`input[type="range"][data-param="${CSS.escape(name)}"]`);
+    if (range) range.value = el.value;
+  } else {
+    if (e.type !== 'change') return;
+    value = parseText(el.value);
+  }
+  sendParam({ type: 'setParam', name, value });
+}
+
+function renderReduction(r: ResultState['reduction']): void {
+  show(byId('reduction-wrap'), !!r);
+  if (!r) return;
+  const sel = byId<HTMLSelectElement>('reduction-select');
+  const key = r.choices.join(',');
+  if (sel.dataset.key !== key) {
+    sel.dataset.key = key;
+    clear(sel);
+    for (const c of r.choices) sel.append(h('option', { value: c, text: c === 'none' ? 'None (per-sample)' : c }));
+  }
+  sel.value = r.value;
+}
+
+let compareKey = '';
+function renderComparePicker(s: ResultState): void {
+  const box = byId('compare-picker');
+  byId<HTMLInputElement>('compare-toggle').checked = s.compare.enabled;
+  show(box, s.compare.enabled);
+  const list = byId('compare-list');
+  const key = s.compare.available.join(',');
+  if (key !== compareKey) {
+    compareKey = key;
+    clear(list);
+    for (const id of s.compare.available) {
+      list.append(h('span', { class: 'compare-item' },
+        h('input', { id: `cmp-${id}`, type: 'checkbox', 'data-compare': id }),
+        h('label', { for: `cmp-${id}`, text: id })));
+    }
+  }
+  for (const el of Array.from(list.querySelectorAll<HTMLInputElement>('[data-compare]'))) el.checked = s.compare.losses.includes(el.dataset.compare!);
+}
+
+function chosenCompare(): string[] {
+  return Array.from(document.querySelectorAll<HTMLInputElement>('[data-compare]')).filter((e) => e.checked).map((e) => e.dataset.compare!);
+}
+
+// ------------------------------------------------------------------------------------------------ rendering
+
+function arr(v: ArrayView): string {
+  const shown = v.values.slice(0, 8).map(fmt).join(', ');
+  return `(${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''}) [${shown}${v.total > 8 ? ', …' : ''}]`;
+}
+
+function renderTrace(s: ResultState): void {
+  const warnings = byId('warnings');
+  const list = byId('trace-list');
+  clear(warnings); clear(list);
+  for (const w of s.warnings) warnings.append(h('li', { class: 'warning', 'data-code': w.code }, h('span', { class: 'badge', text: 'warning' }), ' ', w.message));
+  const items: string[] = [];
+  if (s.clipped) items.push(`${s.clipped.count} element${s.clipped.count === 1 ? '' : 's'} of y_pred clipped to [${fmt(s.clipped.lo)}, ${fmt(s.clipped.hi)}]${s.clipped.indices.length ? ` (flat indices ${s.clipped.indices.slice(0, 12).join(', ')}${s.clipped.count > 12 ? ', …' : ''})` : ''}.`);
+  if (s.smoothedLabels) items.push(`Labels after smoothing/conversion: ${arr(s.smoothedLabels)}.`);
+  if (s.renormalizedRows) items.push(`${s.renormalizedRows.count} row${s.renormalizedRows.count === 1 ? '' : 's'} of y_pred renormalised to sum 1 (rows ${s.renormalizedRows.rows.slice(0, 12).join(', ')}; sums ${s.renormalizedRows.sums.slice(0, 12).map(short).join(', ')}).`);
+  if (s.labelConversion) items.push(s.labelConversion);
+  if (s.weights) items.push(`Sample weights applied: ${arr(s.weights)}.`);
+  for (const n of s.notes) items.push(n);
+  for (const t of items) list.append(h('li', { text: t }));
+  show(byId('trace'), s.warnings.length + items.length > 0);
+}
+
+function renderCurve(s: ResultState): void {
+  const canvas = byId<HTMLCanvasElement>('chart-curve');
+  const note = byId('note-curve');
+  const sweep = byId<HTMLInputElement>('sweep-element');
+  sweep.max = String(Math.max(0, s.sweep.count - 1));
+  if (document.activeElement !== sweep) sweep.value = String(s.sweep.element);
+  byId('sweep-name').textContent = s.sweep.label;
+  if (!s.curve) {
+    destroyChart('curve');
+    show(byId('box-curve'), false);
+    note.textContent = s.curveError ?? 'No curve for this loss.';
+    show(note, true);
+    fillTable(byId<HTMLTableElement>('table-curve'), 'Loss curve', ['x', 'loss', 'gradient'], []);
+    return;
+  }
+  show(byId('box-curve'), true);
+  show(note, false);
+  const c = s.curve;
+  drawCurve(canvas, c, theme, s.loss);
+  const fin = c.loss.filter((v) => Number.isFinite(v));
+  const lo = fin.length ? Math.min(...fin) : NaN, hi = fin.length ? Math.max(...fin) : NaN;
+  canvas.setAttribute('aria-label', `Loss curve of ${s.loss}: the loss goes from ${short(lo)} to ${short(hi)} as ${c.xLabel} sweeps ${short(c.x[0])} to ${short(c.x[c.x.length - 1])}; gradient on the right axis.` +
+    (c.current ? ` Current input: x = ${short(c.current.x)}, loss ${short(c.current.loss)}, gradient ${short(c.current.grad)}.` : ''));
+  const rows = c.x.map((x, i) => [fmt(x), fmt(c.loss[i]), fmt(c.grad[i])]);
+  if (c.current) rows.unshift([`current ${fmt(c.current.x)}`, fmt(c.current.loss), fmt(c.current.grad)]);
+  fillTable(byId<HTMLTableElement>('table-curve'), `Loss and gradient as ${c.xLabel} sweeps`, [c.xLabel, 'loss', 'dL/dy_pred'], rows);
+}
+
+function renderCompare(s: ResultState): void {
+  const fig = byId('fig-compare');
+  const data = s.compare.enabled ? s.compare.data : null;
+  show(fig, !!data);
+  if (!data) { destroyChart('compare'); return; }
+  const canvas = byId<HTMLCanvasElement>('chart-compare');
+  drawCompare(canvas, data, s.curve, `${s.loss} (current)`, theme);
+  const errors = data.series.filter((x) => x.error).map((x) => `${x.label}: ${x.error}`);
+  const note = byId('note-compare');
+  note.textContent = errors.join(' · ');
+  show(note, errors.length > 0);
+  const ok = data.series.filter((x) => !x.error);
+  canvas.setAttribute('aria-label', `Compared losses on the same sweep of ${data.xLabel}: ${[s.loss, ...ok.map((x) => x.label)].join(', ')}.`);
+  const headers = [data.xLabel, ...(s.curve ? [s.loss] : []), ...ok.map((x) => x.label)];
+  const rows = data.x.map((x, i) => [fmt(x), ...(s.curve ? [fmt(s.curve.loss[i])] : []), ...ok.map((ser) => fmt(ser.values[i]))]);
+  fillTable(byId<HTMLTableElement>('table-compare'), 'Compared losses', headers, rows);
+}
+
+const MAX_BARS = 2000;
+
+function renderSamples(s: ResultState): void {
+  const canvas = byId<HTMLCanvasElement>('chart-samples');
+  const w = s.weighted;
+  const n = Math.min(w.values.length, MAX_BARS);
+  const labels = Array.from({ length: n }, (_, i) => indexLabel(i, w.shape) || 'all');
+  const same = s.perSample.total === w.total;
+  // A scalar per-sample value (rank-1 inputs reduce over their only axis) broadcast against per-element weights.
+  const scalarPer = s.perSample.total === 1 && w.total > 1;
+  const perVals = scalarPer ? new Array<number | null>(n).fill(s.perSample.values[0]) : s.perSample.values;
+  const unweighted = (same || scalarPer) && (s.weights || perVals.some((v, i) => v !== w.values[i])) ? perVals.slice(0, n) : null;
+  const weights = s.weights && s.weights.total === w.total ? s.weights.values.slice(0, n) : null;
+  drawSamples(canvas, { labels, unweighted, weighted: w.values.slice(0, n), weights }, theme);
+  const note = byId('note-samples');
+  const parts: string[] = [];
+  if (w.total > n) parts.push(`Showing the first ${n} of ${w.total} values.`);
+  if (scalarPer) parts.push(`The loss function returns one value (${fmt(s.perSample.values[0])}) for rank-1 inputs; the sample weights broadcast it to ${w.total} values.`);
+  else if (!same) parts.push(`Per-sample losses ${arr(s.perSample)} broadcast with the weights to ${w.shape.join('×') || 'a scalar'}.`);
+  note.textContent = parts.join(' ');
+  show(note, parts.length > 0);
+  canvas.setAttribute('aria-label', `Per-sample losses (${w.total} values${s.weights ? ', unweighted and weighted' : ''}); the reduction: ${s.reductionText}.`);
+  const headers = ['sample', 'loss', ...(weights ? ['weight'] : []), s.weights ? 'weighted' : 'as reduced'];
+  const rows = labels.map((l, i) => [l, same || scalarPer ? fmt(perVals[i]) : '', ...(weights ? [fmt(weights[i])] : []), fmt(w.values[i])]);
+  fillTable(byId<HTMLTableElement>('table-samples'), 'Per-sample losses', headers, rows, w.total);
+}
+
+function renderGrad(s: ResultState): void {
+  const canvas = byId<HTMLCanvasElement>('chart-grad');
+  const g = s.grad;
+  const box = byId('box-grad');
+  const pick = (i: number) => sendParam({ type: 'setSweepElement', element: i });
+  const note = byId('note-grad');
+  const sameT = s.yTrue.total === g.total;
+  if (g.shape.length >= 2) {
+    const cols = g.shape[g.shape.length - 1];
+    const lead = g.shape.slice(0, -1);
+    const rows = Math.max(1, Math.floor(g.values.length / cols));
+    box.classList.add('heatmap');
+    box.style.height = `${Math.min(520, Math.max(200, rows * 26 + 90))}px`;
+    drawGradHeatmap(canvas, rows, cols, g.values, s.sweep.element, (r) => indexLabel(r, lead), theme, pick);
+    canvas.setAttribute('aria-label', `Gradient of the result with respect to y_pred, shape (${g.shape.join(', ')}), as a heatmap of ${rows} rows by ${cols} columns; negative and positive values in two colours. Click a cell to sweep that element.`);
+    let maxAbs = 0;
+    for (const v of g.values) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
+    note.textContent = `Colour: blue = negative, orange = positive, intensity up to |dL/dy_pred| = ${short(maxAbs)}; outlined: the swept element.` +
+      (g.total > rows * cols ? ` Showing the first ${rows} rows of ${g.total / cols}.` : '');
+  } else {
+    box.classList.remove('heatmap');
+    box.style.height = '';
+    const n = Math.min(g.values.length, MAX_BARS);
+    const labels = Array.from({ length: n }, (_, i) => indexLabel(i, g.shape) || '()');
+    drawGradBars(canvas, labels, g.values.slice(0, n), s.sweep.element, theme, pick);
+    canvas.setAttribute('aria-label', `Gradient of the result with respect to each of the ${g.total} y_pred elements, as bars. Click a bar to sweep that element.`);
+    note.textContent = g.total > n ? `Showing the first ${n} of ${g.total} values.` : '';
+  }
+  show(note, note.textContent !== '');
+  const rows = g.values.map((v, i) => [indexLabel(i, g.shape) || '()', sameT ? fmt(s.yTrue.values[i]) : '', fmt(s.yPred.values[i]), fmt(v)]);
+  fillTable(byId<HTMLTableElement>('table-grad'), 'Gradient of the result w.r.t. y_pred', ['index', 'y_true', 'y_pred', 'dL/dy_pred'], rows, g.total);
+}
+
+function persist(s: PanelState): void {
+  const saved: WebviewPersisted = s.kind === 'empty' ? {} : { session: s.session };
+  vscode.setState(saved);
+}
+
+function render(s: PanelState): void {
+  current = s;
+  persist(s);
+  byId('title').textContent = s.title;
+  fillLossSelect(s.lossOptions ?? [], s.kind === 'result' ? s.loss : s.kind === 'error' ? s.loss : undefined);
+  document.body.dataset.state = s.kind;
+  show(byId('empty'), s.kind === 'empty');
+  show(byId('error'), s.kind === 'error');
+  const isResult = s.kind === 'result';
+  for (const id of ['summary', 'charts']) show(byId(id), isResult);
+  if (!isResult) { show(byId('trace'), false); show(byId('compare-picker'), false); }
+  byId<HTMLButtonElement>('export-csv').disabled = !isResult;
+  byId<HTMLButtonElement>('export-python').disabled = s.kind === 'empty';
+  byId<HTMLButtonElement>('reset-params').disabled = s.kind === 'empty';
+  byId<HTMLInputElement>('compare-toggle').disabled = !isResult;
+  const src = byId<HTMLButtonElement>('open-source');
+  const source = s.kind === 'result' ? s.source : s.kind === 'error' ? s.session?.source : undefined;
+  show(src, !!source);
+  if (source) src.textContent = `${decodeURIComponent(source.uri.replace(/^.*\//, ''))}:${source.line + 1}`;
+  if (s.kind === 'empty') {
+    byId('empty-hint').textContent = s.hint;
+    renderParams(undefined, true);
+    show(byId('reduction-wrap'), false);
+    byId('elapsed').textContent = '';
+    destroyAll();
+    return;
+  }
+  if (s.kind === 'error') {
+    renderError(s);
+    return;
+  }
+  byId('result-value').textContent = s.valueText;
+  byId('result-value').setAttribute('aria-label', `${s.callee} returns ${s.valueText}`);
+  byId('reduction-text').textContent = s.reductionText;
+  byId('python-call').textContent = s.python;
+  const shp = (x: number[]) => `(${x.join(', ')}${x.length === 1 ? ',' : ''})`;
+  byId('shapes').textContent = `${s.mode === 'class' ? 'class' : 'function'} ${s.callee} · y_true ${shp(s.shapes.yTrue)} · y_pred ${shp(s.shapes.yPred)}` + (s.shapes.sampleWeight ? ` · sample_weight ${shp(s.shapes.sampleWeight)}` : '');
+  byId('elapsed').textContent = `evaluated in ${s.elapsedMs} ms`;
+  renderParams(s.params, s.custom);
+  renderReduction(s.reduction);
+  renderTrace(s);
+  renderComparePicker(s);
+  renderCurve(s);
+  renderCompare(s);
+  renderSamples(s);
+  renderGrad(s);
+}
+
+function renderError(s: ErrorState): void {
+  byId('error-message').textContent = s.message;
+  renderParams(s.params, false);
+  show(byId('reduction-wrap'), false);
+  byId('elapsed').textContent = '';
+  destroyAll();
+  if (s.argument) {
+    const el = document.querySelector<HTMLElement>(`[data-row="${CSS.escape(s.argument)}"]`);
+    for (const r of Array.from(document.querySelectorAll('.param.invalid'))) r.classList.remove('invalid');
+    el?.classList.add('invalid');
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ wiring
+
+function wire(): void {
+  byId('param-list').addEventListener('input', onParamEvent);
+  byId('param-list').addEventListener('change', onParamEvent);
+  byId('loss-select').addEventListener('change', (e) => {
+    const v = (e.target as HTMLSelectElement).value;
+    if (v) post({ type: 'setLoss', loss: v });
+  });
+  byId('reduction-select').addEventListener('change', (e) => post({ type: 'setReduction', reduction: (e.target as HTMLSelectElement).value }));
+  byId('compare-toggle').addEventListener('change', (e) => post({ type: 'setCompare', enabled: (e.target as HTMLInputElement).checked, losses: current?.kind === 'result' ? current.compare.losses : undefined }));
+  byId('compare-list').addEventListener('change', () => post({ type: 'setCompare', enabled: true, losses: chosenCompare() }));
+  byId('sweep-element').addEventListener('change', (e) => {
+    const v = Number((e.target as HTMLInputElement).value);
+    if (Number.isInteger(v) && v >= 0) sendParam({ type: 'setSweepElement', element: v });
+  });
+  byId('reset-params').addEventListener('click', () => post({ type: 'resetParams' }));
+  byId('export-csv').addEventListener('click', () => post({ type: 'exportCsv' }));
+  byId('export-python').addEventListener('click', () => post({ type: 'exportPython' }));
+  byId('open-source').addEventListener('click', () => post({ type: 'openSource' }));
+  byId('charts').addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-export]');
+    if (!b) return;
+    const chart = b.dataset.export as ChartId;
+    const url = chartPng(chart, theme.background);
+    if (!url) { status(`The ${chart} chart is not drawn.`, true); return; }
+    post({ type: 'exportPng', chart, dataUrl: url });
+  });
+  // Keyboard: arrow keys on a focused gradient chart move the swept element.
+  byId('chart-grad').addEventListener('keydown', (e) => {
+    if (current?.kind !== 'result') return;
+    const s = current;
+    const cols = s.grad.shape.length >= 2 ? s.grad.shape[s.grad.shape.length - 1] : 1;
+    const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : e.key === 'ArrowDown' ? cols : e.key === 'ArrowUp' ? -cols : 0;
+    if (!d) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(s.sweep.count - 1, s.sweep.element + d));
+    if (next !== s.sweep.element) sendParam({ type: 'setSweepElement', element: next });
+  });
+  window.addEventListener('message', (ev: MessageEvent) => {
+    const m = ev.data as HostToWebview;
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'state') {
+      try { render(m.state); } catch (err) { showFatal(err as Error); }
+    } else if (m.type === 'reply') onReply(m);
+  });
+  watchTheme(() => {
+    theme = readTheme();
+    destroyAll();
+    if (current) render(current);
+  });
+}
+
+function showFatal(err: Error): void {
+  const box = byId('error');
+  byId('error-message').textContent = `The panel could not draw this state: ${err.message}`;
+  show(box, true);
+}
+
+function start(): void {
+  buildSkeleton();
+  theme = readTheme();
+  wire();
+  (window as unknown as { __lossInspector: unknown }).__lossInspector = { charts: { get: getChart }, multiIndex };
+  post({ type: 'ready' });
+}
+
+start();

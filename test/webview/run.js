@@ -1,0 +1,400 @@
+#!/usr/bin/env node
+// The panel's webview bundle (dist/webview.js + media/panel.css) in headless Chromium, under the PRODUCTION
+// Content-Security-Policy (built by src/shared/csp.ts, the same builder panel.ts uses), with a stub
+// acquireVsCodeApi. States are built by the real host model (src/extension/panelModel.ts) from real inputs.
+// Prints "N passed, N failed" and exits non-zero on failure. Screenshots per theme go to
+// ${SHOTS:-$HOME/.cache/loss-inspector-e2e/shots} (outside the repo).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const http = require('node:http');
+const os = require('node:os');
+const Module = require('node:module');
+const { execFileSync } = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHOTS = process.env.SHOTS || path.join(os.homedir(), '.cache', 'loss-inspector-e2e', 'shots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** Bundles a TS module of ours (no vscode) and loads it in this process. */
+function loadTs(rel) {
+  const esbuild = require(path.join(ROOT, 'node_modules', 'esbuild'));
+  const out = esbuild.buildSync({ entryPoints: [path.join(ROOT, rel)], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'error' });
+  const m = new Module(rel, module);
+  m.paths = module.paths;
+  m._compile(out.outputFiles[0].text, path.join(ROOT, rel));
+  return m.exports;
+}
+
+// ------------------------------------------------------------------------------------------------ themes
+const FONT = { '--vscode-font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif', '--vscode-font-size': '13px', '--vscode-font-weight': 'normal',
+  '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace', '--vscode-editor-font-size': '14px' };
+const THEMES = {
+  dark: { cls: 'vscode-dark', vars: { ...FONT,
+    '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#026ec1', '--vscode-button-border': '#ffffff12',
+    '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+    '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc', '--vscode-input-border': '#3c3c3c',
+    '--vscode-dropdown-background': '#313131', '--vscode-dropdown-foreground': '#cccccc', '--vscode-dropdown-border': '#3c3c3c',
+    '--vscode-focusBorder': '#0078d4', '--vscode-panel-border': '#2b2b2b', '--vscode-widget-border': '#313131', '--vscode-textLink-foreground': '#4daafc',
+    '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#cca700', '--vscode-textCodeBlock-background': '#2b2b2b',
+    '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-inputValidation-errorBackground': '#5a1d1d', '--vscode-inputValidation-warningBackground': '#352a05',
+    '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-foreground': '#cccccc', '--vscode-charts-lines': '#cccccc80' } },
+  light: { cls: 'vscode-light', vars: { ...FONT,
+    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#3b3b3b',
+    '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8', '--vscode-button-border': '#0000001a',
+    '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-secondaryHoverBackground': '#cccccc',
+    '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b', '--vscode-input-border': '#cecece',
+    '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b', '--vscode-dropdown-border': '#cecece',
+    '--vscode-focusBorder': '#005fb8', '--vscode-panel-border': '#e5e5e5', '--vscode-widget-border': '#e5e5e5', '--vscode-textLink-foreground': '#005fb8',
+    '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-textCodeBlock-background': '#f8f8f8',
+    '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-inputValidation-errorBackground': '#f2dede', '--vscode-inputValidation-warningBackground': '#f6f5d2',
+    '--vscode-charts-blue': '#1a85ff', '--vscode-charts-red': '#e51400', '--vscode-charts-green': '#388a34', '--vscode-charts-yellow': '#bf8803',
+    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#652d90', '--vscode-charts-foreground': '#3b3b3b', '--vscode-charts-lines': '#3b3b3b80' } },
+  'high-contrast': { cls: 'vscode-high-contrast', vars: { ...FONT,
+    '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffffb3',
+    '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-focusBorder': '#f38518',
+    '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df',
+    '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df',
+    '--vscode-dropdown-background': '#000000', '--vscode-dropdown-foreground': '#ffffff', '--vscode-dropdown-border': '#6fc3df',
+    '--vscode-panel-border': '#6fc3df', '--vscode-widget-border': '#6fc3df', '--vscode-textLink-foreground': '#21a6ff',
+    '--vscode-errorForeground': '#f48771', '--vscode-editorWarning-foreground': '#ffd370', '--vscode-textCodeBlock-background': '#000000',
+    '--vscode-inputValidation-errorBorder': '#6fc3df', '--vscode-inputValidation-errorBackground': '#000000', '--vscode-inputValidation-warningBackground': '#000000',
+    '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-foreground': '#ffffff', '--vscode-charts-lines': '#ffffff' } },
+};
+
+// ------------------------------------------------------------------------------------------------ harness
+let passed = 0, failed = 0;
+const failures = [];
+async function test(name, fn) {
+  const t = Date.now();
+  try { await fn(); passed++; console.log(`  ✓ ${name} (${Date.now() - t} ms)`); }
+  catch (e) { failed++; failures.push(name); console.log(`  ✗ ${name}\n      ${String(e && e.stack || e).split('\n').slice(0, 4).join('\n      ')}`); }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+function eq(a, b, msg) { if (a !== b) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); }
+
+function serve(csp) {
+  const types = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.map': 'application/json' };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(server.html);
+      return;
+    }
+    const rel = url.pathname.replace(/^\/+/, '');
+    if (!/^(dist|media)\/[\w.-]+$/.test(rel)) { res.writeHead(404); res.end(); return; }
+    const file = path.join(ROOT, rel);
+    if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    server.origin = origin;
+    server.html = csp(origin);
+    resolve(server);
+  }));
+}
+
+/** Stub of the VS Code webview API + CSP violation recorder, injected before any page script. */
+function initScript(vars) {
+  window.__posted = [];
+  window.__saved = undefined;
+  window.__csp = [];
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => { window.__posted.push(JSON.parse(JSON.stringify(m))); },
+    getState: () => window.__saved,
+    setState: (s) => { window.__saved = JSON.parse(JSON.stringify(s)); },
+  });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__csp.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+  });
+  // VS Code sets the theme variables as the <html> element's style before any script runs.
+  const apply = () => { for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v); };
+  if (document.documentElement) apply();
+  else new MutationObserver((_, obs) => { if (document.documentElement) { obs.disconnect(); apply(); } }).observe(document, { childList: true });
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview.js'))) execFileSync('node', ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get update && apt-get install -y chromium`);
+  const { buildCsp, buildHtml, makeNonce } = loadTs('src/shared/csp.ts');
+  const model = loadTs('src/extension/panelModel.ts');
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  const nonce = makeNonce();
+  const server = await serve((origin) => buildHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css` }));
+  const { chromium } = require(path.join(ROOT, 'node_modules', 'playwright-core'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+
+  // ---- states from the real host model
+  const session = (loss, yTrue, yPred, extra = {}) => ({
+    request: { loss, yTrue, yPred, sampleWeight: extra.sampleWeight ?? null, config: extra.config ?? {} },
+    title: extra.title ?? loss, sweepElement: extra.sweepElement ?? -1,
+    compare: { enabled: !!extra.compare, losses: extra.compare ?? ['MeanSquaredError', 'MeanAbsoluteError', 'Huber', 'LogCosh'] },
+  });
+  const S = {
+    empty: model.emptyState(),
+    error: model.buildState(session('mse', [[1, 2, 3]], [[1, 2]], { title: 'shape bug' })),
+    rank1: model.buildState(session('Huber', [0, 1, 2, 3, 4, 5], [0.5, 1.2, 4.1, 2.7, 4.4, -0.3], { config: { delta: 1.5 }, sampleWeight: [1, 1, 0.5, 2, 1, 0.25], title: 'Huber on residuals' })),
+    rank2: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], { config: { label_smoothing: 0.1 }, title: 'CCE 4×3' })),
+    compare: model.buildState(session('MeanSquaredError', [0, 1, 2, 3], [0.4, 1.5, 1.2, 3.9], { compare: ['MeanAbsoluteError', 'Huber', 'LogCosh'], title: 'compare' })),
+  };
+  for (const [k, v] of Object.entries(S)) if (k !== 'empty' && k !== 'error') assert(v.kind === 'result', `fixture ${k} is ${v.kind}: ${v.message}`);
+  assert(S.error.kind === 'error', 'error fixture');
+
+  const pageErrors = [];
+  async function open(themeName = 'dark') {
+    const th = THEMES[themeName];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    await context.route((url) => !/^http:\/\/127\.0\.0\.1[:/]/.test(url.toString()), (route) => route.abort());
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(`${themeName}: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error' && !page.expectCspError) pageErrors.push(`${themeName} console: ${m.text()}`); });
+    await page.addInitScript(initScript, th.vars);
+    await page.goto(`${server.origin}/index.html`);
+    await page.evaluate((cls) => { document.body.classList.add(cls); }, th.cls);
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: 10000 });
+    return { page, context };
+  }
+  const postState = (page, state) => page.evaluate((s) => window.postMessage({ type: 'state', state: s }, '*'), state);
+  const inkOf = (page, id) => page.evaluate((cid) => {
+    const c = document.getElementById(cid);
+    if (!c || !c.width || !c.height) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  }, id);
+  const visible = (page, sel) => page.locator(sel).first().isVisible();
+  const rowsOf = (page, id) => page.evaluate((tid) => document.querySelectorAll(`#${tid} tbody tr`).length, id);
+  const cspOf = (page) => page.evaluate(() => window.__csp);
+
+  console.log('webview (headless Chromium, production CSP):');
+  console.log(`  CSP: ${buildCsp(server.origin, '<nonce>')}`);
+  const { page, context } = await open('dark');
+
+  await test('posts ready on load and uses the production CSP meta', async () => {
+    const ready = await page.evaluate(() => window.__posted.filter((m) => m.type === 'ready').length);
+    eq(ready, 1, 'ready messages');
+    const meta = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content);
+    eq(meta, buildCsp(server.origin, nonce), 'CSP');
+    assert(meta.includes("default-src 'none'") && !meta.includes('unsafe'), 'strict policy');
+  });
+
+  await test('empty state: hint and loss picker', async () => {
+    await postState(page, S.empty);
+    assert(await visible(page, '#empty'), '#empty visible');
+    assert(!(await visible(page, '#summary')), 'no result');
+    const n = await page.locator('#loss-select option').count();
+    assert(n > 20, `loss options: ${n}`);
+    eq(await page.evaluate(() => window.__saved && window.__saved.session), undefined, 'nothing persisted for empty');
+  });
+
+  await test('picking a loss in the empty state posts setLoss', async () => {
+    await page.selectOption('#loss-select', 'Huber');
+    const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setLoss').pop());
+    assert(m && m.loss === 'Huber' && typeof m.id === 'number', `setLoss: ${JSON.stringify(m)}`);
+  });
+
+  await test('error state: the message is shown as content in #error', async () => {
+    await postState(page, S.error);
+    assert(await visible(page, '#error'), '#error visible');
+    const text = await page.textContent('#error');
+    assert(text.includes('cannot be broadcast') || text.includes('shape'), `error text: ${text}`);
+    assert(!(await visible(page, '#charts')), 'charts hidden');
+    const saved = await page.evaluate(() => window.__saved);
+    assert(saved && saved.session && saved.session.request.loss === 'mse', 'session persisted on error');
+  });
+
+  await test('result rank 1: value as Keras prints it, reduction written out, three charts drawn with tables', async () => {
+    await postState(page, S.rank1);
+    eq(await page.textContent('#result-value'), S.rank1.valueText, '#result-value');
+    const red = await page.textContent('#reduction-text');
+    assert(/weighted sum .* \/ .* = /.test(red), `reduction text: ${red}`);
+    eq(await page.textContent('#python-call'), 'tf.keras.losses.Huber(delta=1.5)(y_true, y_pred, sample_weight=sample_weight)', 'python');
+    for (const id of ['chart-curve', 'chart-samples', 'chart-grad']) {
+      const ink = await inkOf(page, id);
+      assert(ink > 500, `${id} ink ${ink}`);
+      const role = await page.getAttribute(`#${id}`, 'role');
+      eq(role, 'img', `${id} role`);
+      const label = await page.getAttribute(`#${id}`, 'aria-label');
+      assert(label && label.length > 20, `${id} aria-label: ${label}`);
+    }
+    assert((await rowsOf(page, 'table-curve')) > 50, 'curve table rows');
+    eq(await rowsOf(page, 'table-samples'), 6, 'samples table rows');
+    eq(await rowsOf(page, 'table-grad'), 6, 'grad table rows');
+    const types = await page.evaluate(() => ['curve', 'samples', 'grad'].map((k) => window.__lossInspector.charts.get(k).config.type));
+    eq(types.join(','), 'line,bar,bar', 'chart types');
+    const ds = await page.evaluate(() => window.__lossInspector.charts.get('samples').data.datasets.length);
+    eq(ds, 2, 'weighted and unweighted bars');
+    const saved = await page.evaluate(() => window.__saved);
+    eq(JSON.stringify(saved.session), JSON.stringify(S.rank1.session), 'persisted session');
+  });
+
+  await test('param controls from the specs: slider + number for delta, keyboard moves it and posts setParam', async () => {
+    const range = page.locator('[data-param="delta"][type="range"]');
+    const num = page.locator('[data-param="delta"][type="number"]');
+    eq(await range.count(), 1, 'range');
+    eq(await num.count(), 1, 'number');
+    eq(await num.inputValue(), '1.5', 'number value');
+    const before = await page.evaluate(() => window.__posted.length);
+    await range.focus();
+    await page.keyboard.press('ArrowRight');
+    const m = await page.evaluate((b) => window.__posted.slice(b).find((x) => x.type === 'setParam'), before);
+    assert(m && m.name === 'delta' && typeof m.value === 'number' && m.value > 1.5, `setParam: ${JSON.stringify(m)}`);
+    // A second change while the first is in flight is queued, then sent after the reply.
+    await page.keyboard.press('ArrowRight');
+    const n1 = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setParam').length);
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), m.id);
+    await page.waitForFunction((n) => window.__posted.filter((x) => x.type === 'setParam').length > n, n1);
+    const m2 = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setParam').pop());
+    assert(m2.value > m.value, `queued value ${m2.value} > ${m.value}`);
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), m2.id);
+  });
+
+  await test('an error reply is shown in the status line', async () => {
+    await page.click('#export-csv');
+    const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'exportCsv').pop());
+    assert(m && typeof m.id === 'number', 'exportCsv posted with id');
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: false, error: 'disk full' }, '*'), m.id);
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('disk full'));
+  });
+
+  await test('bool params are checkboxes; reduction selector posts setReduction', async () => {
+    await postState(page, S.rank2);
+    const cb = page.locator('[data-param="from_logits"]');
+    eq(await cb.getAttribute('type'), 'checkbox', 'from_logits');
+    await cb.check();
+    const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setParam').pop());
+    assert(m.name === 'from_logits' && m.value === true, JSON.stringify(m));
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), m.id);
+    await page.selectOption('#reduction-select', 'sum');
+    const r = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setReduction').pop());
+    eq(r && r.reduction, 'sum', 'setReduction');
+  });
+
+  await test('result rank 2: gradient heatmap (matrix chart) with values, smoothed labels shown', async () => {
+    await postState(page, S.rank2);
+    const type = await page.evaluate(() => window.__lossInspector.charts.get('grad').config.type);
+    eq(type, 'matrix', 'grad chart type');
+    assert((await inkOf(page, 'chart-grad')) > 2000, 'heatmap ink');
+    eq(await rowsOf(page, 'table-grad'), 12, 'grad table rows');
+    const trace = await page.textContent('#trace');
+    assert(/smoothing/.test(trace), `trace: ${trace}`);
+    eq(await page.textContent('#result-value'), S.rank2.valueText, 'value');
+  });
+
+  await test('clicking a heatmap cell posts setSweepElement', async () => {
+    await page.evaluate(() => document.getElementById('chart-grad').scrollIntoView({ block: 'center' }));
+    const box = await page.locator('#chart-grad').boundingBox();
+    const area = await page.evaluate(() => { const a = window.__lossInspector.charts.get('grad').chartArea; return { l: a.left, t: a.top, w: a.width, h: a.height }; });
+    // Row 2, column 1 of the 4×3 grid.
+    await page.mouse.click(box.x + area.l + area.w * (1.5 / 3), box.y + area.t + area.h * (2.5 / 4));
+    // Chart.js handles canvas events on the next animation frame.
+    await page.waitForFunction(() => window.__posted.some((x) => x.type === 'setSweepElement'), null, { timeout: 3000 }).catch(() => {});
+    const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setSweepElement').pop());
+    assert(m && m.element === 7, `setSweepElement: ${JSON.stringify(m)}`);
+  });
+
+  await test('compare mode: the chosen losses overlaid on the same sweep', async () => {
+    await postState(page, S.compare);
+    assert(await visible(page, '#fig-compare'), 'compare figure visible');
+    eq(await page.isChecked('#compare-toggle'), true, 'toggle');
+    const n = await page.evaluate(() => window.__lossInspector.charts.get('compare').data.datasets.length);
+    eq(n, 1 + S.compare.compare.data.series.length, 'datasets');
+    assert((await inkOf(page, 'chart-compare')) > 1000, 'compare ink');
+    assert((await rowsOf(page, 'table-compare')) > 50, 'compare table');
+    const before = await page.evaluate(() => window.__posted.length);
+    await page.uncheck('#compare-toggle');
+    const m = await page.evaluate((b) => window.__posted.slice(b).find((x) => x.type === 'setCompare'), before);
+    assert(m && m.enabled === false, JSON.stringify(m));
+  });
+
+  await test('PNG export sends a PNG data URL of the chart', async () => {
+    await page.click('[data-export="curve"]');
+    const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'exportPng').pop());
+    assert(m && m.chart === 'curve' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length > 2000, 'png');
+  });
+
+  await test('keyboard: every control and chart is reachable with Tab', async () => {
+    await postState(page, S.rank1);
+    await page.focus('#loss-select');
+    const seen = new Set();
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.getAttribute('data-param') || document.activeElement.tagName));
+      seen.add(id);
+    }
+    for (const id of ['reduction-select', 'compare-toggle', 'param-delta', 'chart-curve', 'chart-samples', 'chart-grad', 'export-csv']) assert(seen.has(id), `${id} not reached by Tab: ${[...seen].join(' ')}`);
+  });
+
+  await test('zero CSP violations under the production policy (dark)', async () => {
+    const v = await cspOf(page);
+    eq(v.length, 0, `violations ${JSON.stringify(v)}`);
+  });
+
+  await test('the CSP is enforced: an injected inline <style> is reported (the check above can fail)', async () => {
+    page.expectCspError = true;
+    await page.evaluate(() => { const s = document.createElement('style'); s.textContent = 'body{}'; document.head.appendChild(s); });
+    await page.waitForFunction(() => window.__csp.length > 0, null, { timeout: 3000 });
+    const v = await cspOf(page);
+    assert(v.some((x) => x.directive.startsWith('style-src')), JSON.stringify(v));
+  });
+  await context.close();
+
+  // ---- themes: screenshots and colours from the variables, live theme switch
+  for (const name of Object.keys(THEMES)) {
+    await test(`theme ${name}: charts use the theme's colours; screenshots saved`, async () => {
+      const { page: p, context: c } = await open(name);
+      await postState(p, S.rank2);
+      const col = await p.evaluate(() => window.__lossInspector.charts.get('curve').data.datasets[0].borderColor);
+      const expect = { dark: 'rgba(55, 148, 255, 1)', light: 'rgba(26, 133, 255, 1)', 'high-contrast': 'rgba(55, 148, 255, 1)' }[name];
+      eq(col, expect, 'loss line colour from --vscode-charts-blue');
+      const tick = await p.evaluate(() => window.__lossInspector.charts.get('curve').options.scales.x.ticks.color);
+      const fg = { dark: 'rgba(204, 204, 204, 1)', light: 'rgba(59, 59, 59, 1)', 'high-contrast': 'rgba(255, 255, 255, 1)' }[name];
+      eq(tick, fg, 'tick colour from --vscode-editor-foreground');
+      await p.screenshot({ path: path.join(SHOTS, `panel-${name}-rank2.png`), fullPage: true, animations: 'disabled' });
+      await postState(p, S.compare);
+      await p.screenshot({ path: path.join(SHOTS, `panel-${name}-compare.png`), fullPage: true, animations: 'disabled' });
+      await postState(p, S.rank1);
+      await p.screenshot({ path: path.join(SHOTS, `panel-${name}-rank1.png`), fullPage: true, animations: 'disabled' });
+      await postState(p, S.error);
+      await p.screenshot({ path: path.join(SHOTS, `panel-${name}-error.png`), fullPage: false, animations: 'disabled' });
+      const v = await cspOf(p);
+      eq(v.length, 0, `CSP violations ${JSON.stringify(v)}`);
+      await c.close();
+    });
+  }
+
+  await test('live theme change (body class + variables) redraws with the new colours', async () => {
+    const { page: p, context: c } = await open('dark');
+    await postState(p, S.rank1);
+    await p.evaluate((vars) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.replace('vscode-dark', 'vscode-light');
+    }, THEMES.light.vars);
+    await p.waitForFunction(() => window.__lossInspector.charts.get('curve').data.datasets[0].borderColor === 'rgba(26, 133, 255, 1)', null, { timeout: 3000 });
+    assert((await inkOf(p, 'chart-curve')) > 500, 'redrawn');
+    await c.close();
+  });
+
+  await test('no page errors', async () => { eq(pageErrors.length, 0, pageErrors.join('\n')); });
+
+  await browser.close();
+  server.close();
+  console.log(`  screenshots: ${SHOTS}`);
+}
+
+main().catch((e) => { failed++; console.log(`fatal: ${e && e.stack || e}`); }).finally(() => {
+  if (failures.length) console.log(`failed: ${failures.join('; ')}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+});
