@@ -89,7 +89,11 @@ class RenormRecorder {
   }
 }
 
-/** Derivative factor of (1 − p_t)^γ w.r.t. its base: γ·base^(γ−1); 0 when γ = 0 (a constant factor). */
+/**
+ * Derivative of base^γ w.r.t. base: γ·base^(γ−1), as TF's pow gradient computes it (so γ < 1 at base 0 gives ∞).
+ * For γ = 0 the factor is the constant 1 and we return 0; TF's formula would give 0·base^−1, i.e. NaN at base 0
+ * (a perfect prediction), which we deliberately do not reproduce.
+ */
 function powPrime(base: number, gamma: number): number {
   return gamma === 0 ? 0 : gamma * Math.pow(base, gamma - 1);
 }
