@@ -61,9 +61,10 @@ class Scanner {
   /** Index of the element being read at each open level (for messages). */
   private readonly path: number[] = [];
 
-  constructor(private readonly s: string, private readonly what: string, private readonly base: number, private readonly limits: LiteralLimits) {
-    this.n = s.length;
-    this.data = new Float64Array(Math.max(16, Math.min(limits.maxElements, Math.ceil(s.length / 8))));
+  constructor(private readonly s: string, private readonly what: string, private readonly base: number, private readonly limits: LiteralLimits, start = 0, end = s.length) {
+    this.n = end;
+    // about one number per 8 characters; grown by doubling when the text is denser
+    this.data = new Float64Array(Math.max(16, Math.min(limits.maxElements, Math.ceil((end - start) / 8))));
   }
 
   fail(message: string, at: number, length = 1, code = 'syntax'): never {
@@ -466,7 +467,8 @@ class Scanner {
     let size = 1;
     for (const d of shape) size *= d;
     if (size !== this.len) throw new LossInspectorError(`${this.what}: internal error: ${this.len} numbers for shape [${shape.join(', ')}]`, { code: 'internal', argument: this.what });
-    const data = this.len === this.data.length ? this.data : this.data.slice(0, this.len);
+    // a view when little capacity is wasted, else a tight copy
+    const data = this.len === this.data.length ? this.data : this.len >= this.data.length * 0.75 ? this.data.subarray(0, this.len) : this.data.slice(0, this.len);
     return { data, shape };
   }
 }
@@ -495,18 +497,15 @@ export function parseArrayLiteral(text: string, what = 'array', limits: Partial<
  * Reads one array literal that starts at `start` in `text` (after blanks and comments) and may be followed by
  * anything: returns the tensor and the offset just past the literal. Errors carry offsets into `text` + baseOffset.
  */
-export function scanArrayLiteral(text: string, start: number, what = 'array', baseOffset = 0, limits: Partial<LiteralLimits> = {}): { tensor: Tensor; from: number; end: number } {
+export function scanArrayLiteral(text: string, start: number, what = 'array', baseOffset = 0, limits: Partial<LiteralLimits> = {}, end = text.length): { tensor: Tensor; from: number; end: number } {
   const lim: LiteralLimits = { ...DEFAULT_LITERAL_LIMITS, ...limits };
   if (text.length > lim.maxChars) {
     throw new LossInspectorError(`${what}: the text is ${(text.length / 1e6).toFixed(1)} M characters, over the limit of ${(lim.maxChars / 1e6).toFixed(1)} M; select less, or raise the limit in the settings.`,
       { argument: what, code: 'limit', offset: baseOffset, length: 0 });
   }
-  const sc = new Scanner(text, what, baseOffset, lim);
-  let from = start;
-  // skip leading blanks/comments to report where the literal starts
-  const end = sc.parseOne(start);
-  from = firstNonBlank(text, start);
-  return { tensor: sc.finish(), from, end };
+  const sc = new Scanner(text, what, baseOffset, lim, start, Math.min(end, text.length));
+  const stop = sc.parseOne(start);
+  return { tensor: sc.finish(), from: firstNonBlank(text, start), end: stop };
 }
 
 function firstNonBlank(text: string, i: number): number {

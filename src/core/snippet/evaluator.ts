@@ -50,6 +50,8 @@ const IMPLICIT_MODULES: Record<string, [string, string]> = {
   tf: ['tf', 'import tensorflow as tf'], tensorflow: ['tf', 'import tensorflow'], np: ['np', 'import numpy as np'], numpy: ['np', 'import numpy'],
   keras: ['keras', 'from tensorflow import keras'], tfa: ['tfa', 'import tensorflow_addons as tfa'], K: ['K', 'from keras import backend as K'],
   losses: ['keras.losses', 'from keras import losses'], jnp: ['jnp', 'import jax.numpy as jnp'], math: ['math', 'import math'],
+  // NumPy's and torch's printed forms pasted back: array([...], dtype=float32), tensor([...])
+  array: ['np.array', 'from numpy import array'], tensor: ['torch.tensor', 'from torch import tensor'],
 };
 
 const LOSS_MODULES = /^(keras\.losses|tfa\.losses|tf\.losses|keras\.metrics|tf\.metrics)\.(\w+)$/;
@@ -78,6 +80,8 @@ export class Interpreter implements EvalContext {
     readonly limits: Limits,
     private readonly plugin: SnippetPlugin | undefined,
     private readonly literals: Map<string, Tensor>,
+    /** Parsed-text offset → user-text offset (big literals are compacted before parsing). */
+    private readonly toOrig: (offset: number) => number = (c) => c,
   ) {
     for (let i = 0; i < original.length; i++) if (original.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
@@ -97,8 +101,16 @@ export class Interpreter implements EvalContext {
     return { offset: node.from, length: node.to - node.from, node };
   }
 
-  report(site: Site, message: string, severity: 'error' | 'warning' | 'info'): void {
+  /** 1-based line in the user's text of an offset in the parsed text. */
+  lineOf(offset: number): number { return this.lineCol(this.toOrig(offset)).line; }
+
+  /** Adds a diagnostic; `site` is in the parsed text unless `original` (then already in the user's text). */
+  report(site: Site, message: string, severity: 'error' | 'warning' | 'info', original = false): void {
     if (this.diagnostics.length >= 1000) return;
+    if (!original) {
+      const from = this.toOrig(site.offset);
+      site = { offset: from, length: Math.max(0, this.toOrig(site.offset + site.length) - from) };
+    }
     const { line, column } = this.lineCol(site.offset);
     // a statement inside a line already reported as a syntax error adds nothing
     if (severity === 'error' && this.diagnostics.some((d) => d.severity === 'error' && d.line === line && /^SyntaxError/.test(d.message))) return;
@@ -136,7 +148,7 @@ export class Interpreter implements EvalContext {
       this.fail(e, stmt);
       // names the failed statement would have bound: later uses say so instead of "not defined"
       if (stmt.name === 'AssignStatement') {
-        const line = this.lineCol(stmt.from).line;
+        const line = this.lineOf(stmt.from);
         const ch = kids(stmt);
         const last = ch.map((c) => c.name).lastIndexOf('AssignOp');
         for (const t of ch.slice(0, last)) {
@@ -914,10 +926,10 @@ export class Interpreter implements EvalContext {
     if (this.reported.has(r)) return;
     this.reported.add(r);
     const stmt = this.curStmt;
-    const from = stmt ? stmt.from : callSite.offset;
-    let to = stmt ? stmt.to : callSite.offset + callSite.length;
+    const from = this.toOrig(stmt ? stmt.from : callSite.offset);
+    let to = this.toOrig(stmt ? stmt.to : callSite.offset + callSite.length);
     while (to > from && /\s/.test(this.original[to - 1])) to--;
-    const { line, column } = this.lineCol(callSite.offset);
+    const { line, column } = this.lineCol(this.toOrig(callSite.offset));
     this.results.push({
       line, column, offset: from, end: to, lineEnd: this.lineCol(Math.max(from, to - 1)).line,
       text: this.original.slice(from, to), printed: formatKeras(r.value), result: r, request, notes: this.stmtNotes,

@@ -48,10 +48,10 @@ export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { re
     return { results: [], diagnostics };
   }
   const pre = prescan(source, limits);
-  const interp = new Interpreter(pre.text, source, limits, 'plugin' in opts ? opts.plugin : customLossPlugin, pre.literals);
-  for (const d of pre.notes) interp.report({ offset: d.offset, length: d.length }, d.message, d.severity);
+  const interp = new Interpreter(pre.text, source, limits, 'plugin' in opts ? opts.plugin : customLossPlugin, pre.literals, offsetMapper(pre.regions ?? []));
+  for (const d of pre.notes) interp.report({ offset: d.offset, length: d.length }, d.message, d.severity, true);
   if (pre.error) {
-    interp.report({ offset: pre.error.offset, length: pre.error.length }, pre.error.message, 'error');
+    interp.report({ offset: pre.error.offset, length: pre.error.length }, pre.error.message, 'error', true);
     return { results: interp.results, diagnostics: sortDiagnostics(interp.diagnostics) };
   }
   let text = pre.text;
@@ -81,7 +81,7 @@ export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { re
         const at = open >= 0 ? { offset: open, length: 1 } : err;
         const msg = open >= 0 ? `SyntaxError: '${text[open]}' was never closed` : syntaxMessage(text, err.offset, err.length);
         // one syntax error per line: a line of prose pasted with the code is one problem, not one per word
-        const line = interp.lineCol(at.offset).line;
+        const line = interp.lineOf(at.offset);
         if (!interp.diagnostics.some((d) => d.severity === 'error' && (d.offset === at.offset || d.offset === err.offset || d.line === line))) interp.report(at, msg, 'error');
         const eol = text.indexOf('\n', stmt.from);
         if (eol >= 0 && eol < stmt.to) {
@@ -163,7 +163,24 @@ function blank(text: string, from: number, to: number): string {
   return text.slice(0, from) + text.slice(from, to).replace(/[^\n\r]/g, ' ') + text.slice(to);
 }
 
+/** A big literal replaced in the parsed text: [cStart, cEnd) there stands for [oStart, oEnd) in the user's text. */
+interface Region { cStart: number; cEnd: number; oStart: number; oEnd: number }
+
+/** Maps an offset in the parsed (compacted) text to the user's text. */
+function offsetMapper(regions: Region[]): (c: number) => number {
+  if (!regions.length) return (c) => c;
+  return (c) => {
+    let lo = 0, hi = regions.length - 1, k = -1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (regions[mid].cStart <= c) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+    if (k < 0) return c;
+    const r = regions[k];
+    if (c < r.cEnd) return r.oStart + Math.min(c - r.cStart, r.oEnd - r.oStart);
+    return c - r.cEnd + r.oEnd;
+  };
+}
+
 interface Prescan {
+  regions?: Region[];
   text: string;
   literals: Map<string, Tensor>;
   notes: { offset: number; length: number; message: string; severity: 'info' | 'warning' }[];
@@ -210,7 +227,7 @@ function prescan(source: string, limits: Limits): Prescan {
         noCandidateUntil = seg.stop;
         for (const [from, to] of seg.segments) {
           try {
-            const { tensor, end } = scanArrayLiteral(text.slice(0, to), from, 'array', 0, limits);
+            const { tensor, end } = scanArrayLiteral(text, from, 'array', 0, limits, to);
             if (end !== to) continue;
             const name = `__lit${subs.length}`;
             literals.set(name, tensor);
@@ -230,19 +247,29 @@ function prescan(source: string, limits: Limits): Prescan {
     }
     if (c === 41 || c === 93 || c === 125) { if (depth > 0) depth--; }
   }
+  // The parser sees `(__litK)` in place of each big literal; `regions` maps its offsets back to the user's text.
+  const regions: Region[] = [];
   if (subs.length) {
     const parts: string[] = [];
     let last = 0;
+    let c = 0;
     for (const s of subs) {
-      parts.push(text.slice(last, s.from));
-      const body = text.slice(s.from + 1 + s.name.length, s.to - 1).replace(/[^\n\r]/g, ' ');
-      parts.push('(' + s.name + body + ')');
+      const before = text.slice(last, s.from);
+      parts.push(before);
+      c += before.length;
+      // keep the literal's line breaks so line numbers in the parsed text stay the user's (the plugin reports lines)
+      let nl = 0;
+      for (let k = text.indexOf('\n', s.from); k >= 0 && k < s.to; k = text.indexOf('\n', k + 1)) nl++;
+      const ph = `(${s.name}${'\n'.repeat(nl)})`;
+      parts.push(ph);
+      regions.push({ cStart: c, cEnd: c + ph.length, oStart: s.from, oEnd: s.to });
+      c += ph.length;
       last = s.to;
     }
     parts.push(text.slice(last));
     text = parts.join('');
   }
-  return { text, literals, notes };
+  return { text, literals, notes, regions };
 }
 
 function skipString(text: string, i: number): number {

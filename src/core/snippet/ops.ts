@@ -88,7 +88,10 @@ export function valueToTensor(v: Value, what: string, site: Site | undefined, ma
   }
   if (v.kind === 'none') throw errAt(site, `${what}: expected an array, received None`, 'type');
   if (v.kind === 'opaque' && v.undefinedName) throw errAt(site, `${what}: name '${v.undefinedName}' is not defined in the evaluated text`, 'name', { argument: what });
-  if (v.kind === 'opaque') throw skip(site, `${what}: ${v.what} is not evaluated, so this call is skipped`);
+  if (v.kind === 'opaque') {
+    const failed = /^'([^']*)' \((.*)\)$/.exec(v.what);
+    throw skip(site, failed ? `${what}: '${failed[1]}' has no value (${failed[2]}), so this call is skipped` : `${what}: ${v.what} is not evaluated, so this call is skipped`);
+  }
   throw errAt(site, `${what}: expected an array or a number, received ${typeName(v)}${v.kind === 'string' ? ` '${v.value}'` : ''}`, 'type', { argument: what });
 }
 

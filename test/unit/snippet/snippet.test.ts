@@ -259,6 +259,22 @@ describe('snippet: limits and big inputs', () => {
     assert.ok(ms < 2000, `took ${ms} ms`);
   });
 
+  it("a big multi-line NumPy-printed literal: lines, columns and offsets after it are the user's", () => {
+    const vals = Array.from({ length: 30_000 }, (_, i) => ((i * 7919) % 1000) / 1000);
+    const rows: string[] = [];
+    for (let i = 0; i < vals.length; i += 6) rows.push(vals.slice(i, i + 6).map((v) => v.toFixed(7)).join(', '));
+    const src = `import keras\ny_pred = array([${rows.join(',\n       ')}], dtype=float32)\ny_true = np.zeros(${vals.length})\nbad = keras.losses.Huber(delta=-1)\nprint(keras.losses.MeanSquaredError()(y_true, y_pred).numpy())`;
+    const n = src.split('\n').length;
+    const r = ev(src);
+    assert.equal(r.results.length, 1);
+    assert.equal(r.results[0].line, n);
+    assert.equal(src.slice(r.results[0].offset, r.results[0].end), 'print(keras.losses.MeanSquaredError()(y_true, y_pred).numpy())');
+    assertClose(r.values[0], vals.reduce((a, v) => a + Math.fround(v) ** 2, 0) / vals.length, 1e-5);
+    const e = r.errors[0];
+    assert.deepEqual([e.line, e.column], [n - 1, 26]);
+    assert.equal(src.slice(e.offset, e.offset + e.length), 'delta=-1');
+  });
+
   it('10,000-deep nesting and a 100 MB text are refused clearly', () => {
     const deep = ev('x = ' + '['.repeat(10_000) + ']'.repeat(10_000));
     assert.equal(deep.errors.length, 1);
