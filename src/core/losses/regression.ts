@@ -204,9 +204,12 @@ const MeanSquaredLogarithmicError: LossSpec = {
         const tc = tv >= eps ? tv : Math.max(tv, eps);
         // Keras computes log(x + 1), not log1p(x): in float32 the + 1 rounds, which matters for small x (ε gives
         // log(1 + 1.19e-7), not 1e-7), so the sum is rounded in the loss dtype before the log.
-        let zp = pc + 1, zt = tc + 1;
-        if (f32) { zp = Math.fround(zp); zt = Math.fround(zt); }
-        const d = Math.log(zp) - Math.log(zt);
+        let zp = pc + 1, zt = tc + 1, d: number;
+        if (f32) {
+          // float32 like TF: the logs and their difference are rounded too (the difference cancels, so it shows)
+          zp = Math.fround(zp); zt = Math.fround(zt);
+          d = Math.fround(Math.fround(Math.log(zp)) - Math.fround(Math.log(zt)));
+        } else d = Math.log(zp) - Math.log(zt);
         s += d * d;
         if (pv >= eps) grad[i] = g * d / zp;
         else if (pv < eps) clip.hit(i);
@@ -226,7 +229,7 @@ const MeanSquaredLogarithmicError: LossSpec = {
   },
   doc: {
     summary: 'Mean squared difference of log(1 + x): relative errors on non-negative targets, so 10 vs 20 costs like 100 vs 200 (roughly).',
-    formula: 'loss = mean((log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1))², axis=−1), ε = 1e-7\n(log of x + 1 rounded to the loss dtype, as Keras computes it; not log1p)\ngradient w.r.t. y_pred = 2·(log-difference)/((1 + y_pred)·D) for y_pred ≥ ε (the tie included), 0 below (the clamp)',
+    formula: 'loss = mean((log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1))², axis=−1), ε = 1e-7\n(x + 1, both logs and their difference are rounded to the loss dtype as in TF; it is log(x + 1), not log1p)\ngradient w.r.t. y_pred = 2·(log-difference)/((1 + y_pred)·D) for y_pred ≥ ε (the tie included), 0 below (the clamp)',
     domain: 'Non-negative targets and predictions; anything below ε is clamped to ε (never NaN). Broadcasting after squeeze/expand of a trailing 1.',
     output: 'shape y_pred.shape[:-1] per sample; default reduction sum_over_batch_size.',
     pitfalls: [
