@@ -946,6 +946,8 @@ const SigmoidFocalCrossEntropy: LossSpec = {
   functionName: 'sigmoid_focal_crossentropy', defaultName: 'sigmoid_focal_crossentropy', aliases: ['Addons>sigmoid_focal_crossentropy'],
   foreignNames: ['torchvision.ops.sigmoid_focal_loss', 'sigmoid_focal_loss', 'optax.sigmoid_focal_loss'],
   params: [{ ...FROM_LOGITS, position: 0 }, TFA_ALPHA, TFA_GAMMA],
+  // sigmoid_focal_crossentropy(y_true, y_pred, alpha, gamma, from_logits): another positional order than the class.
+  functionParams: [{ ...TFA_ALPHA, position: 0 }, { ...TFA_GAMMA, position: 1 }, { ...FROM_LOGITS, position: 2 }],
   defaultReduction: 'none', inputs: 'custom', noSqueeze: true,
   validate(cfg: Config) {
     const g = cfg.gamma as number | null;
@@ -1134,7 +1136,8 @@ const WeightedKappaLoss: LossSpec = {
   params: [
     { name: 'num_classes', type: 'int', default: null, required: true, min: 1, position: 0, doc: 'Number of classes C; y_true and y_pred must have shape (batch, C). Required.' },
     { name: 'weightage', type: 'enum', default: 'quadratic', choices: ['quadratic', 'linear'], position: 1, doc: 'Penalty for predicting class j when the label is i: (i − j)² ("quadratic", default) or |i − j| ("linear"). tfa raises "Unknown kappa weighting type." otherwise.' },
-    { name: 'epsilon', type: 'floatOrNone', default: 1e-6, min: 0, position: 3, doc: 'Added inside the log: log(1 − κ + ε). tfa uses `epsilon or keras epsilon`, so 0 or None become 1e-7.', ui: { min: 0, max: 0.001, step: 0.000001 } },
+    // Third positional argument of the class is `name`, so epsilon is keyword-only here.
+    { name: 'epsilon', type: 'floatOrNone', default: 1e-6, min: 0, doc: 'Added inside the log: log(1 − κ + ε). tfa uses `epsilon or keras epsilon`, so 0 or None become 1e-7.', ui: { min: 0, max: 0.001, step: 0.000001 } },
   ],
   defaultReduction: 'none', inputs: 'custom', noSqueeze: true,
   sweep: { kind: 'probability', range: [0, 1] },

@@ -65,6 +65,12 @@ describe('tfa SigmoidFocalCrossEntropy', () => {
     const bce = bceKeras2(1, 0.3) * 0.25 + bceKeras2(0, 0.6) * 0.75;
     assertClose(value({ ...req, config: { gamma: 0 } }), [bce], 1e-6);
   });
+  it('the function form returns per-sample values and shares the class formula', () => {
+    const req = { yTrue: [[1, 0], [0, 1]], yPred: [[0.3, 0.6], [0.2, 0.9]] };
+    const r = evaluate({ loss: 'sigmoid_focal_crossentropy', ...req, config: { alpha: 0.4, gamma: 1.5 } });
+    assert.equal(r.mode, 'function');
+    assertClose(toNested(r.value), value({ loss: 'SigmoidFocalCrossEntropy', ...req, config: { alpha: 0.4, gamma: 1.5 } }) as number[], 1e-12);
+  });
   it('sums over the last axis (not a mean)', () => {
     const el = (t: number, p: number) => {
       const pt = t * f32(p) + (1 - t) * (1 - f32(p));
