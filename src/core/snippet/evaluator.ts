@@ -268,13 +268,22 @@ export class Interpreter implements EvalContext {
         return this.exec(inner, scope);
       }
       case 'Body': return this.execBlock(stmt, scope);
+      case 'StatementGroup': {
+        // `a = 1; b = 2` on one line
+        for (const c of ch) {
+          if (c.name === ';') continue;
+          const r = this.exec(c, scope);
+          if (r) return r;
+        }
+        return;
+      }
       default:
         throw skip(this.site(stmt), `${stmt.name.replace(/Statement$/, '').toLowerCase()} statements are not evaluated; skipped`);
     }
   }
 
   private curStmtIfSimple(stmt: SyntaxNode): void {
-    if (!/^(If|For|While|With|Try|Decorated|FunctionDefinition|ClassDefinition)/.test(stmt.name)) {
+    if (!/^(If|For|While|With|Try|Decorated|FunctionDefinition|ClassDefinition|StatementGroup)/.test(stmt.name)) {
       if (this.curStmt !== stmt) { this.curStmt = stmt; this.stmtNotes = []; }
     }
   }

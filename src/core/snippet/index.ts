@@ -207,6 +207,13 @@ function prescan(source: string, limits: Limits): Prescan {
     notes.push({ offset: dash.index, length: 1, severity: 'info', message: `'${dash[0]}' read as a minus sign '-'.` });
     text = text.replace(/[\u2013\u2212]/g, '-');
   }
+  // IPython magics and shell escapes in notebook cells (`%matplotlib inline`, `!pip install ...`): not Python, blanked
+  if (/^[ \t]*[%!]/m.test(text)) {
+    text = text.replace(/^([ \t]*)([%!][^\n]*)/gm, (_m, indent: string, magic: string, off: number) => {
+      notes.push({ offset: off + indent.length, length: magic.length, severity: 'info', message: `${magic.startsWith('%') ? 'IPython magic' : 'shell command'} skipped` });
+      return indent + ' '.repeat(magic.length);
+    });
+  }
   // `1.e-7` would parse as (1).e - 7: write it `1e-07` (same length) for the parser.
   if (/\d\.[eE][+-]?\d/.test(text)) text = text.replace(/(\d)\.([eE])([+-]?)(\d)/g, '$1$2$30$4');
   if (/[\u00a0\u200b\ufeff]/.test(text)) text = text.replace(/[\u00a0\u200b\ufeff]/g, ' ');

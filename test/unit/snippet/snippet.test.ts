@@ -228,6 +228,14 @@ describe('snippet: blog realities', () => {
     assert.ok(r.diagnostics.every((d) => d.severity === 'info'));
   });
 
+  it('notebook cells: IPython magics and shell escapes are skipped; `a; b` on one line; calls inside f-strings', () => {
+    const r = ev('%matplotlib inline\n!pip install tensorflow\nimport tensorflow as tf\ny_true, y_pred = [1., 0.], [2., 3.]\nprint(f"loss = {tf.keras.losses.MeanSquaredError()(y_true, y_pred).numpy():.3f}")\nloss = tf.keras.losses.mse(y_true, y_pred); print(loss)');
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.results.map((x) => x.line), [5, 6]);
+    assert.deepEqual(r.values, [5, 5]);
+    assert.deepEqual(r.diagnostics.map((d) => [d.line, d.severity]), [[1, 'info'], [2, 'info']]);
+  });
+
   it('blog snippets without imports: tf, tfa, np and bare loss class names are read as the usual imports', () => {
     const r = ev(`${YT}h = Huber()\nprint(h(y_true, y_pred).numpy())\nprint(tf.keras.losses.Huber()(y_true, y_pred).numpy())`);
     assert.deepEqual(r.errors, []);
