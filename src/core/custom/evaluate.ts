@@ -66,7 +66,7 @@ function entityName(e: UserEntity): string {
 }
 
 /** Evaluates a user-defined loss on arrays; see the module comment for the two modes. Throws LossInspectorError only. */
-export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr, yPred: Arr, opts: CustomOptions): EvalResult {
+export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred: Arr, opts: CustomOptions): EvalResult {
   const found = customLossOf(fn);
   if (!found) throw new LossInspectorError(`Not a user-defined loss: ${describe(fn as Value)}.`, { code: 'type' });
   const ent: UserEntity = found;
@@ -74,7 +74,9 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr, yPred: Arr, o
     throw new LossInspectorError(`${ent.name} is a Loss class: construct it first (${ent.name}()) and call the instance.`, { code: 'type', loss: ent.name });
   }
   const name = entityName(ent);
-  const yt0 = asTensor(yTrue, 'y_true');
+  // y_true may be None (losses that ignore it, like the seed's triplet_loss): it is passed as None.
+  const yt0 = yTrue === null ? { t: { data: new Float64Array(0), shape: [0] } as Tensor, dtype: undefined } : asTensor(yTrue, 'y_true');
+  const noTrue = yTrue === null;
   const yp0 = asTensor(yPred, 'y_pred');
   const host = opts.host ?? standaloneHost();
   const site = opts.site ?? { offset: 0, length: 0 };
@@ -93,7 +95,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr, yPred: Arr, o
 
   function run(): EvalResult {
     const trace = newTrace();
-    const shapes = { yTrue: yt0.t.shape.slice(), yPred: yp0.t.shape.slice(), sampleWeight: null as number[] | null };
+    const shapes = { yTrue: noTrue ? [] : yt0.t.shape.slice(), yPred: yp0.t.shape.slice(), sampleWeight: null as number[] | null };
     // dtypes: Keras casts both inputs to float32 (the loss dtype); a direct call keeps what it was given.
     let dtT: DType, dtP: DType;
     let ytT = yt0.t, ypT = yp0.t;
@@ -107,6 +109,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr, yPred: Arr, o
     const ypV = variable(ypT, dtP);
     const ytC = constant(ytT, dtT);
     let yt: Node = ytC, yp: Node = ypV;
+    const ytArg = (): Value => (noTrue ? { kind: 'none' } : tv(yt));
     const config: Config = {};
     for (const [k, v] of opts.kwargs ?? []) config[k] = paramOf(v);
 
@@ -115,7 +118,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr, yPred: Arr, o
     let resultDtype: DType;
     if (!keras) {
       const kw = opts.kwargs ?? new Map<string, Value>();
-      const out = callEntity(ent as UserEntity & { kind: 'function' }, [tv(yt), tv(yp), ...(opts.extraArgs ?? [])], kw);
+      const out = callEntity(ent as UserEntity & { kind: 'function' }, [ytArg(), tv(yp), ...(opts.extraArgs ?? [])], kw);
       value = out.value; perSample = out.value; weighted = out.value;
       resultDtype = out.dtype;
       [grad] = backward(out, [ypV]);
@@ -126,16 +129,16 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr, yPred: Arr, o
       if (ent.kind === 'instance') {
         red = reductionOf(ent.obj, name);
         const call = ent.cls.interp.findMethod(ent.cls, 'call')!;
-        const r = ent.cls.interp.callFunction(call, [ent.obj, tv(yt), tv(yp)], new Map(), site, ent.cls);
+        const r = ent.cls.interp.callFunction(call, [ent.obj, ytArg(), tv(yp)], new Map(), site, ent.cls);
         values = toNode(r, `${name}.call: its result`, null, site);
         trace.notes.push(`Keras wrapping: ${name}.__call__ (keras.losses.Loss) casts y_true and y_pred to float32, calls ${name}.call(y_true, y_pred) for the per-sample values, then reduces them with reduction="${red}"${opts.sampleWeight != null ? ' and the sample weights' : ''}.`);
       } else {
-        const [ts, ps] = squeezeOrExpand(ytT.shape, ypT.shape);
+        const [ts, ps] = noTrue ? [ytT.shape, ypT.shape] : squeezeOrExpand(ytT.shape, ypT.shape);
         if (ts.length !== ytT.shape.length || ps.length !== ypT.shape.length) {
           trace.notes.push(`squeeze_or_expand_to_same_rank: y_true ${shapeStr(ytT.shape)} → ${shapeStr(ts)}, y_pred ${shapeStr(ypT.shape)} → ${shapeStr(ps)} before calling ${name}.`);
           yt = O.reshape(ytC, ts); yp = O.reshape(ypV, ps);
         }
-        const r = callEntity(ent as UserEntity & { kind: 'function' }, [tv(yt), tv(yp)], new Map());
+        const r = callEntity(ent as UserEntity & { kind: 'function' }, [ytArg(), tv(yp)], new Map());
         values = r;
         trace.notes.push(`Keras wrapping (as compile(loss=${name}) applies it): y_true and y_pred cast to float32, squeeze_or_expand_to_same_rank, per-sample values from ${name}, then reduction="sum_over_batch_size" (LossFunctionWrapper, keras.losses.Loss).`);
       }
@@ -213,8 +216,8 @@ export function topLevelCall(e: UserEntity, args: Value[], kwargs: Map<string, V
   if (e.kind === 'instance') {
     yt = kw.get('y_true') ?? args[0]; yp = kw.get('y_pred') ?? args[1];
     const sw = kw.get('sample_weight') ?? args[2];
-    if (!isArray(yt) || !isArray(yp)) return e.cls.interp.callInstance(e.cls, e.obj, args, kwargs, site);
-    const r = evaluateCustom(e, arrayOf(yt), arrayOf(yp), { mode: 'keras', host, site, sampleWeight: sw && sw.kind !== 'none' ? asTensor(arrayOf(sw), 'sample_weight').t : null });
+    if (!isArray(yp) || !(isArray(yt) || yt?.kind === 'none')) return e.cls.interp.callInstance(e.cls, e.obj, args, kwargs, site);
+    const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'keras', host, site, sampleWeight: sw && sw.kind !== 'none' ? asTensor(arrayOf(sw), 'sample_weight').t : null });
     return { kind: 'tensor', tensor: r.value, dtype: 'float32', evalResult: r };
   }
   const pos = e.params.filter((p) => p.kind === 'pos').map((p) => p.name);
@@ -222,13 +225,13 @@ export function topLevelCall(e: UserEntity, args: Value[], kwargs: Map<string, V
   yt = kw.get(n0) ?? args[0]; yp = kw.get(n1) ?? args[1];
   kw.delete(n0); kw.delete(n1);
   rest = args.slice(2);
-  if (!isArray(yt) || !isArray(yp)) return e.interp.callFunction(e, args, kwargs, site);
-  const r = evaluateCustom(e, arrayOf(yt), arrayOf(yp), { mode: 'direct', host, site, kwargs: kw, extraArgs: rest, yTrueDtype: dtypeOfArg(yt), yPredDtype: dtypeOfArg(yp) });
+  if (!isArray(yp) || !(isArray(yt) || yt?.kind === 'none')) return e.interp.callFunction(e, args, kwargs, site);
+  const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'direct', host, site, kwargs: kw, extraArgs: rest, yTrueDtype: dtypeOfArg(yt), yPredDtype: dtypeOfArg(yp) });
   if (yp.kind === 'list' || yt.kind === 'list') r.trace.notes.push('y_true/y_pred were Python lists: treated as float32 tensors, as the first TensorFlow op would convert them (plain Python arithmetic on lists would raise TypeError).');
   return { kind: 'tensor', tensor: r.value, dtype: r.value.shape.length === 0 ? dtypeOfArg(yp) : dtypeOfArg(yp), evalResult: r };
 }
 
-function isArray(v: Value | undefined): v is Value {
+function isArray(v: Value | undefined): boolean {
   return !!v && (v.kind === 'tensor' || (v.kind === 'list' && v.items.length > 0) || v.kind === 'number');
 }
 function arrayOf(v: Value): TensorValue {
