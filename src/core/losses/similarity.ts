@@ -67,8 +67,13 @@ function invNorm(S: number, eps2: number): number {
   return 1 / Math.sqrt(S >= eps2 ? S : Math.max(S, eps2));
 }
 
+/** The same factor as TF computes it in float32 (squared norm, clamp and rsqrt each rounded). */
+function invNorm32(S: number, eps2: number): number {
+  return Math.fround(1 / Math.sqrt(Math.fround(S >= eps2 ? S : Math.max(S, eps2))));
+}
+
 /** y_true and y_pred of one shape: one fused pass per vector (the common case). */
-function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array, shape: Shape, axis: Config[string], eps2: number,
+function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array, shape: Shape, axis: Config[string], eps2: number, f32: boolean,
   counts: { zeroTrue: number; zeroPred: number }): { values: Float64Array; shape: Shape; grad: Float64Array; len: number } {
   const lay = reductionLayout(ctx, shape, axis);
   const nOut = sizeOf(lay.outShape);
@@ -84,7 +89,14 @@ function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array,
       const rt = invNorm(st, eps2), rp = invNorm(sp, eps2);
       if (st < eps2) counts.zeroTrue++;
       if (sp < eps2) counts.zeroPred++;
-      values[b] = -rt * rp * s;
+      if (f32) {
+        // the value as TF forms it in float32: normalised vectors, products and the running sum each rounded
+        // (identical vectors give −0.99999994, not −1)
+        const rt32 = invNorm32(st, eps2), rp32 = invNorm32(sp, eps2);
+        let acc = 0;
+        for (let j = o; j < o + D; j++) acc = Math.fround(acc + Math.fround(Math.fround(td[j] * rt32) * Math.fround(pd[j] * rp32)));
+        values[b] = -acc;
+      } else values[b] = -rt * rp * s;
       const a = -up[b] * rt * rp;
       const c = sp >= eps2 ? up[b] * rt * s * rp * rp * rp : 0;
       for (let j = o; j < o + D; j++) grad[j] = a * td[j] + c * pd[j];
@@ -103,6 +115,12 @@ function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array,
       c[k] = sp[k] >= eps2 ? up[k] * rt * s[k] * rp * rp * rp : 0;
     }
     for (let i = 0; i < n; i++) { const k = idx[i]; grad[i] = a[k] * td[i] + c[k] * pd[i]; }
+    if (f32) {
+      const rt32 = new Float64Array(nOut), rp32 = new Float64Array(nOut), acc = new Float64Array(nOut);
+      for (let k = 0; k < nOut; k++) { rt32[k] = invNorm32(st[k], eps2); rp32[k] = invNorm32(sp[k], eps2); }
+      for (let i = 0; i < n; i++) { const k = idx[i]; acc[k] = Math.fround(acc[k] + Math.fround(Math.fround(td[i] * rt32[k]) * Math.fround(pd[i] * rp32[k]))); }
+      for (let k = 0; k < nOut; k++) values[k] = -acc[k];
+    }
   }
   return { values, shape: lay.outShape, grad, len: lay.len };
 }
@@ -112,7 +130,7 @@ function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array,
  * product is broadcast and summed over `axis` of the broadcast shape. With g_j = dL/dn(p)_j summed over the
  * broadcast, dL/dp_j = r_p·g_j − r_p³·p_j·Σ_{i in the vector} g_i·p_i (the second term while Σp² ≥ ε²).
  */
-function cosineBroadcast(ctx: KernelContext, td: Float64Array, pd: Float64Array, tS: Shape, pS: Shape, axis: Config[string], eps2: number,
+function cosineBroadcast(ctx: KernelContext, td: Float64Array, pd: Float64Array, tS: Shape, pS: Shape, axis: Config[string], eps2: number, f32: boolean,
   counts: { zeroTrue: number; zeroPred: number }): { values: Float64Array; shape: Shape; grad: Float64Array; len: number } {
   const b = broadcastShapes(tS, pS);
   if (!b) {
@@ -131,8 +149,9 @@ function cosineBroadcast(ctx: KernelContext, td: Float64Array, pd: Float64Array,
   for (let i = 0; i < nt; i++) rT[idxT[i]] += td[i] * td[i];
   for (let i = 0; i < np; i++) rP[idxP[i]] += pd[i] * pd[i];
   const clampedP = new Uint8Array(nOutP);
-  for (let k = 0; k < nOutT; k++) { if (rT[k] < eps2) counts.zeroTrue++; rT[k] = invNorm(rT[k], eps2); }
-  for (let k = 0; k < nOutP; k++) { if (rP[k] < eps2) { counts.zeroPred++; clampedP[k] = 1; } rP[k] = invNorm(rP[k], eps2); }
+  const rT32 = f32 ? new Float64Array(nOutT) : rT, rP32 = f32 ? new Float64Array(nOutP) : rP;
+  for (let k = 0; k < nOutT; k++) { if (rT[k] < eps2) counts.zeroTrue++; if (f32) rT32[k] = invNorm32(rT[k], eps2); rT[k] = invNorm(rT[k], eps2); }
+  for (let k = 0; k < nOutP; k++) { if (rP[k] < eps2) { counts.zeroPred++; clampedP[k] = 1; } if (f32) rP32[k] = invNorm32(rP[k], eps2); rP[k] = invNorm(rP[k], eps2); }
   const up = ctx.upstream(layB.outShape);
   const it = broadcastIndex(tS, b), ip = broadcastIndex(pS, b);
   const values = new Float64Array(nOut);
@@ -140,7 +159,8 @@ function cosineBroadcast(ctx: KernelContext, td: Float64Array, pd: Float64Array,
   for (let k = 0; k < nb; k++) {
     const i = it[k], j = ip[k], o = idxB[k];
     const ntv = td[i] * rT[idxT[i]];
-    values[o] -= ntv * pd[j] * rP[idxP[j]];
+    if (f32) values[o] = Math.fround(values[o] - Math.fround(Math.fround(td[i] * rT32[idxT[i]]) * Math.fround(pd[j] * rP32[idxP[j]])));
+    else values[o] -= ntv * pd[j] * rP[idxP[j]];
     g[j] -= up[o] * ntv;
   }
   const dot = new Float64Array(nOutP);
@@ -179,8 +199,9 @@ const CosineSimilarity: LossSpec = {
     const eps2 = ctx.round(ctx.epsilon * ctx.epsilon);
     const counts = { zeroTrue: 0, zeroPred: 0 };
     let out: { values: Float64Array; shape: Shape; grad: Float64Array; len: number };
-    if (sameShape(tS, pS)) out = cosineSameShape(ctx, td, pd, pS, cfg.axis, eps2, counts);
-    else out = cosineBroadcast(ctx, td, pd, tS, pS, cfg.axis, eps2, counts);
+    const f32 = ctx.round(0.1) !== 0.1;
+    if (sameShape(tS, pS)) out = cosineSameShape(ctx, td, pd, pS, cfg.axis, eps2, f32, counts);
+    else out = cosineBroadcast(ctx, td, pd, tS, pS, cfg.axis, eps2, f32, counts);
     const { zeroTrue, zeroPred } = counts;
     if (zeroTrue + zeroPred > 0) {
       warnOnce(ctx.trace, 'cosine-zero-vector', `${zeroTrue} y_true and ${zeroPred} y_pred vector(s) have a norm below ε = 1e-7 (e.g. all zeros): Keras clamps the squared norm at ε², so their cosine is ~0 (loss 0) whatever the other vector${zeroPred > 0 ? ', and the gradient w.r.t. a zero y_pred is scaled by 1/ε = 1e7' : ''}.`);
@@ -192,14 +213,14 @@ const CosineSimilarity: LossSpec = {
   },
   doc: {
     summary: 'Negative cosine similarity along an axis: −1 when the vectors point the same way, 0 orthogonal, +1 opposite.',
-    formula: 'n(x) = x / sqrt(max(Σ_axis x², ε²)), ε = 1e-7\nloss = −Σ_axis n(y_true)·n(y_pred)\ngradient w.r.t. y_pred = −(n(y_true) − cos·n(y_pred)) / ‖y_pred‖ (while ‖y_pred‖ ≥ ε)',
+    formula: 'n(x) = x / sqrt(max(Σ_axis x², ε²)), ε = 1e-7 (each tensor over its own shape)\nloss = −Σ_axis n(y_true)·n(y_pred), the value rounded step by step in float32 like TF\ngradient w.r.t. y_pred = −(n(y_true) − cos·n(y_pred)) / ‖y_pred‖ (while ‖y_pred‖ ≥ ε)',
     domain: 'Any real vectors along `axis` (default the last). Broadcasting after squeeze/expand of a trailing 1. A zero vector gives cosine 0.',
     output: 'shape y_pred.shape without `axis` per sample, in [−1, 1]; default reduction sum_over_batch_size. Minimising it maximises the similarity.',
     pitfalls: [
       'The loss is the NEGATIVE cosine, in [−1, 1]: −1 is perfect, and negative loss values are normal. torch F.cosine_similarity and optax.cosine_similarity return +cos.',
       'A zero vector (all-zero target or prediction) gives loss 0 whatever the other vector, and a zero y_pred gets a gradient scaled by 1/ε = 1e7.',
       'axis picks the feature axis: with (B, 1) inputs every vector has one element and the loss degenerates to −sign(t·p) with zero gradient.',
-      'float32 rounding can give −1.0000001 or −0.99999994 for identical vectors; the docstring outputs −0. and −0.99999994 are such artefacts.',
+      'Identical vectors give −0.99999994 (sometimes −1.0000001), not −1: float32 rounding of the normalised vectors. Loss Inspector reproduces these float32 values (dtype="float64" gives ±1), like the docstring\'s [-0., -0.99999994, 0.99999994].',
     ],
     equivalents: [
       { framework: 'PyTorch', name: 'F.cosine_similarity(x1, x2, dim=1, eps=1e-8)', note: 'returns +cos (not a loss), dim=1 by default, eps clamps each norm separately' },

@@ -39,8 +39,16 @@ describe('CosineSimilarity (Keras 3)', () => {
   it('axis=1 on rank 2 equals the default', () => assertClose(value({ loss: L, yTrue: T, yPred: P, config: { axis: 1 } }), -mean(cos), 1e-6)); // keras/src/losses/losses_test.py CosineSimilarityTest.test_axis
   it('docstring: cosine_similarity(...) = [-0., -0.99999994, 0.99999994]', () => {
     // keras/src/losses/losses.py cosine_similarity docstring; the 0.99999994 are float32 artefacts of exact ±1
+    // keras/src/losses/losses.py cosine_similarity docstring: exactly these float32 numbers (rsqrt(2) = 0.70710677 in float32,
+    // 0.70710677² rounds to 0.49999997, and the sum to 0.99999994), including the sign of −0.
     const r = evaluate({ loss: 'cosine_similarity', yTrue: [[0.0, 1.0], [1.0, 1.0], [1.0, 1.0]], yPred: [[1.0, 0.0], [1.0, 1.0], [-1.0, -1.0]], config: { axis: -1 } });
-    assertClose(toNested(r.value), [-0.0, -0.99999994, 0.99999994], 1e-6);
+    const v = [...r.value.data];
+    assert.ok(Object.is(v[0], -0), `first value ${v[0]} should be -0`);
+    assert.equal(v[1], Math.fround(-0.99999994));
+    assert.equal(v[2], Math.fround(0.99999994));
+    // in float64 the same call gives ±1 to double precision
+    const r64 = evaluate({ loss: L, yTrue: [[1.0, 1.0], [1.0, 1.0]], yPred: [[1.0, 1.0], [-1.0, -1.0]], config: { dtype: 'float64', reduction: null } });
+    assertClose([...r64.value.data], [-1, 1], 1e-15);
   });
   it('seed (TF docs): CosineSimilarity(axis=1)([[0,1],[1,1]], [[1,0],[1,1]]) = −0.5', () => {
     assertClose(value({ loss: 'tf.keras.losses.CosineSimilarity', yTrue: [[0.0, 1.0], [1.0, 1.0]], yPred: [[1.0, 0.0], [1.0, 1.0]], config: { axis: 1 } }), -0.5, 1e-6); // /work/shared/seeds/000
