@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Config, LossSpec, ParamValue } from '../core/spec';
 import { getSpec } from '../core/registry';
 import { pyRepr, LossInspectorError } from '../core/errors';
-import { lossPickEntries, paramRows, paramChoices, parseParamInput } from './model/lossPick';
+import { lossPickEntries, paramRows, paramChoices, parseParamInput, paramRepr } from './model/lossPick';
 
 interface LossItem extends vscode.QuickPickItem { id?: string }
 
@@ -31,7 +31,7 @@ export async function pickParams(spec: LossSpec, initial: Config): Promise<Confi
     if (!rows.length) return config;
     const changed = rows.filter((r) => !r.isDefault).length;
     const items: ParamItem[] = [
-      { label: '$(play) Compute', description: `${spec.id}(${rows.filter((r) => !r.isDefault).map((r) => `${r.name}=${pyRepr(r.value)}`).join(', ')})`, compute: true },
+      { label: '$(play) Compute', description: `${spec.id}(${rows.filter((r) => !r.isDefault).map((r) => `${r.name}=${paramRepr(r.spec, r.value)}`).join(', ')})`, compute: true },
       ...(changed ? [{ label: '$(discard) Reset to defaults', reset: true } as ParamItem] : []),
       { label: 'Parameters', kind: vscode.QuickPickItemKind.Separator },
       ...rows.map((r) => ({ label: r.label, description: r.isDefault ? 'default' : 'changed', detail: r.detail, param: r.name })),
@@ -42,18 +42,18 @@ export async function pickParams(spec: LossSpec, initial: Config): Promise<Confi
     if (picked.reset) { for (const k of Object.keys(config)) delete config[k]; continue; }
     const row = rows.find((r) => r.name === picked.param);
     if (!row) continue;
-    const v = await editParam(spec, row.name, row.value, row.spec.doc, paramChoices(row.spec));
+    const v = await editParam(spec, row.name, paramRepr(row.spec, row.value), row.value, row.spec.doc, paramChoices(row.spec));
     if (v !== undefined) config[row.name] = v.value;
   }
 }
 
-async function editParam(spec: LossSpec, name: string, current: ParamValue, doc: string, choices: ParamValue[] | null): Promise<{ value: ParamValue } | undefined> {
+async function editParam(spec: LossSpec, name: string, currentText: string, current: ParamValue, doc: string, choices: ParamValue[] | null): Promise<{ value: ParamValue } | undefined> {
   if (choices) {
     const picked = await vscode.window.showQuickPick(choices.map((c) => ({ label: pyRepr(c), description: JSON.stringify(c) === JSON.stringify(current) ? 'current' : undefined, value: c })), { title: `${spec.id}: ${name}`, placeHolder: doc });
     return picked ? { value: picked.value } : undefined;
   }
   const text = await vscode.window.showInputBox({
-    title: `${spec.id}: ${name}`, prompt: doc, value: pyRepr(current),
+    title: `${spec.id}: ${name}`, prompt: doc, value: currentText,
     validateInput: (t) => { try { parseParamInput(spec, name, t); return undefined; } catch (e) { return e instanceof LossInspectorError ? e.message : String(e); } },
   });
   if (text === undefined) return undefined;

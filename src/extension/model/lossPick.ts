@@ -25,7 +25,17 @@ export type PickEntry =
 function lossEntry(spec: LossSpec): PickEntry {
   const names = [spec.functionName, ...spec.aliases].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
   const where = spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses';
-  return { kind: 'loss', id: spec.id, label: spec.id, description: [where, ...names].join(' · '), detail: spec.doc.summary };
+  // Other frameworks' names last, so `smooth_l1` or `CrossEntropyLoss` finds the Keras loss too.
+  const foreign = [...new Set((spec.foreignNames ?? []).map((f) => f.slice(f.lastIndexOf('.') + 1)))].filter((f) => !names.includes(f) && f !== spec.id);
+  const description = [where, ...names].join(' · ') + (foreign.length ? ` · also ${foreign.join(', ')}` : '');
+  return { kind: 'loss', id: spec.id, label: spec.id, description, detail: spec.doc.summary };
+}
+
+/** A parameter value as Python writes it: floats keep their `.0` (`delta=1.0`), the rest as pyRepr. */
+export function paramRepr(p: ParamSpec, v: ParamValue): string {
+  const float = p.type === 'float' || p.type === 'floatOrList' || (p.type as string) === 'floatOrNone';
+  const f = (x: ParamValue): string => (typeof x === 'number' && Number.isInteger(x) && float ? `${x}.0` : Array.isArray(x) ? `[${x.map(f).join(', ')}]` : pyRepr(x));
+  return f(v);
 }
 
 /**
@@ -72,7 +82,7 @@ export function paramRows(spec: LossSpec, config: Config): ParamRow[] {
     const has = Object.prototype.hasOwnProperty.call(config, p.name);
     const value = has ? config[p.name] : def;
     const isDefault = !has || same(value, def);
-    return { name: p.name, value, isDefault, label: `${p.name} = ${pyRepr(value)}${isDefault ? '' : ` (default ${pyRepr(def)})`}`, detail: p.doc, spec: p };
+    return { name: p.name, value, isDefault, label: `${p.name} = ${paramRepr(p, value)}${isDefault ? '' : ` (default ${paramRepr(p, def)})`}`, detail: p.doc, spec: p };
   });
 }
 

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { ALL_SPECS, getSpec } from '../../../src/core/registry';
 import { LossInspectorError } from '../../../src/core/errors';
-import { lossPickEntries, paramRows, parseParamInput, paramChoices, changedOnly, editableParams, FAMILY_LABELS } from '../../../src/extension/model/lossPick';
+import { lossPickEntries, paramRows, parseParamInput, paramChoices, changedOnly, editableParams, FAMILY_LABELS, paramRepr } from '../../../src/extension/model/lossPick';
 
 describe('loss quick pick model', () => {
   const entries = lossPickEntries();
@@ -31,6 +31,12 @@ describe('loss quick pick model', () => {
       assert.equal(e.detail, s.doc.summary);
     }
   });
+  it('other frameworks\' names are searchable too', function () {
+    const h = entries.find((e) => e.kind === 'loss' && e.id === 'Huber') as { description: string } | undefined;
+    if (!h) this.skip();
+    assert.match(h!.description, /also .*SmoothL1Loss/);
+    assert.match(h!.description, /smooth_l1_loss/);
+  });
   it('recently used losses come first, under their own separator, and again in their family', () => {
     const r = lossPickEntries(['MeanSquaredError', 'NoSuchLoss']);
     assert.deepEqual(r[0], { kind: 'separator', label: 'Recently used' });
@@ -55,7 +61,7 @@ describe('parameter rows', () => {
     const rows = paramRows(huber!, { delta: 2 });
     const d = rows.find((r) => r.name === 'delta')!;
     assert.equal(d.isDefault, false);
-    assert.equal(d.label, 'delta = 2 (default 1.0)'.replace('1.0', String(huber!.params.find((p) => p.name === 'delta')!.default)));
+    assert.equal(d.label, 'delta = 2.0 (default 1.0)');
     const red = rows.find((r) => r.name === 'reduction')!;
     assert.equal(red.isDefault, true);
     assert.equal(red.label, "reduction = 'sum_over_batch_size'");
@@ -71,6 +77,12 @@ describe('parameter rows', () => {
     const mse = getSpec('MeanSquaredError');
     assert.deepEqual(changedOnly(mse, { reduction: 'sum_over_batch_size', dtype: null }), {});
     assert.deepEqual(changedOnly(mse, { reduction: 'sum' }), { reduction: 'sum' });
+  });
+  it('floats print as Python floats', () => {
+    assert.equal(paramRepr({ name: 'delta', type: 'float', default: 1, doc: '' }, 1), '1.0');
+    assert.equal(paramRepr({ name: 'alpha', type: 'floatOrList', default: 0.25, doc: '' }, [1, 0.5]), '[1.0, 0.5]');
+    assert.equal(paramRepr({ name: 'axis', type: 'axis', default: -1, doc: '' }, -1), '-1');
+    assert.equal(paramRepr({ name: 'r', type: 'enum', default: null, doc: '' }, null), 'None');
   });
   it('bool and enum parameters are chosen from a list', () => {
     const red = editableParams(getSpec('MeanSquaredError')).find((p) => p.name === 'reduction')!;
