@@ -230,7 +230,31 @@ function prescan(source: string, limits: Limits): Prescan {
     if (c === 39 || c === 34) { i = skipString(text, i) - 1; continue; }
     if (c === 40 || c === 91 || c === 123) {
       if (c === 91 && i >= noCandidateUntil && !isSubscript(text, i)) {
-        const seg = numericSegments(text, i);
+        // Common case first: the whole bracket is a literal (one pass of the scanner).
+        let direct: { tensor: Tensor; end: number } | null = null;
+        let failedAt = -1;
+        try {
+          direct = scanArrayLiteral(text, i, 'array', 0, limits);
+        } catch (e) {
+          if (e instanceof LossInspectorError) {
+            failedAt = e.details.offset ?? i;
+            if ((e.details.code === 'ragged' || e.details.code === 'limit') && failedAt - i >= BIG_LITERAL) {
+              return { text, literals, notes, error: { offset: failedAt, length: e.details.length ?? 1, message: e.message.replace(/^array: /, '') } };
+            }
+          } else throw e;
+        }
+        if (direct) {
+          noCandidateUntil = direct.end;
+          if (direct.end - i >= BIG_LITERAL) {
+            const name = `__lit${subs.length}`;
+            literals.set(name, direct.tensor);
+            subs.push({ from: i, to: direct.end, name });
+            i = direct.end - 1;
+            continue;
+          }
+        }
+        // Not one literal (names, comprehensions, ...): big literals may still sit inside it.
+        const seg = direct || failedAt - i < BIG_LITERAL ? { segments: [], stop: direct ? direct.end : failedAt } : numericSegments(text, i);
         noCandidateUntil = seg.stop;
         for (const [from, to] of seg.segments) {
           try {
