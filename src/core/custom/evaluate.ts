@@ -99,7 +99,10 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
     // dtypes: Keras casts both inputs to float32 (the loss dtype); a direct call keeps what it was given.
     let dtT: DType, dtP: DType;
     let ytT = yt0.t, ypT = yp0.t;
-    if (keras) {
+    const lossDtype = ent.kind === 'instance' ? instanceDtype(ent) : 'float32';
+    if (keras && lossDtype === 'float64') {
+      dtT = dtP = 'float64';
+    } else if (keras) {
       dtT = dtP = 'float32';
       ytT = castFloat32(ytT); ypT = castFloat32(ypT);
     } else {
@@ -131,7 +134,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
         const call = ent.cls.interp.findMethod(ent.cls, 'call')!;
         const r = ent.cls.interp.callFunction(call, [ent.obj, ytArg(), tv(yp)], new Map(), site, ent.cls);
         values = toNode(r, `${name}.call: its result`, null, site);
-        trace.notes.push(`Keras wrapping: ${name}.__call__ (keras.losses.Loss) casts y_true and y_pred to float32, calls ${name}.call(y_true, y_pred) for the per-sample values, then reduces them with reduction="${red}"${opts.sampleWeight != null ? ' and the sample weights' : ''}.`);
+        trace.notes.push(`Keras wrapping: ${name}.__call__ (keras.losses.Loss) casts y_true and y_pred to ${lossDtype}, calls ${name}.call(y_true, y_pred) for the per-sample values, then reduces them with reduction="${red}"${opts.sampleWeight != null ? ' and the sample weights' : ''}.`);
       } else {
         const [ts, ps] = noTrue ? [ytT.shape, ypT.shape] : squeezeOrExpand(ytT.shape, ypT.shape);
         if (ts.length !== ytT.shape.length || ps.length !== ypT.shape.length) {
@@ -178,6 +181,13 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
     if (r.kind === 'none') throw new LossInspectorError(`${name} returned None; a loss must return a tensor (missing \`return\`?).`, { code: 'type', loss: name });
     return toNode(r, `${name}: its result`, null, site);
   }
+}
+
+/** The dtype a Loss instance casts its inputs to (its `dtype` attribute; None → float32, keras.config.floatx()). */
+function instanceDtype(e: UserEntity & { kind: 'instance' }): DType {
+  const d = e.obj.attrs.get('dtype');
+  const name = d?.kind === 'string' ? d.value : d?.kind === 'module' ? d.path : undefined;
+  return dtypeName(name) === 'float64' ? 'float64' : 'float32';
 }
 
 function own(t: Tensor): Tensor {

@@ -1,0 +1,158 @@
+/** The Python subset: parameters, assignments, control flow, Python number semantics, indexing, classes, library semantics per framework. */
+import * as assert from 'node:assert/strict';
+import { fnOf, run, load, closeArr, fdGrad } from './util';
+import { evaluateCustom } from '../../../src/core/custom/evaluate';
+import type { Value } from '../../../src/core/snippet/values';
+
+const H = 'import tensorflow as tf\nimport numpy as np\nimport torch\nimport keras\nimport keras.backend as K\n';
+/** Evaluates `body` (the statements of `def f(y_true, y_pred)`) on the given arrays; returns [value data, shape]. */
+function f(body: string, yt: unknown = [[1, 2, 3], [4, 5, 6]], yp: unknown = [[0.5, 1.5, 2.5], [3.5, 4.5, 5.5]], extra = ''): { v: number[]; s: number[]; g: number[] } {
+  const src = `${H}${extra}\ndef f(y_true, y_pred):\n${body.split('\n').map((l) => '    ' + l).join('\n')}\n`;
+  const r = run(fnOf(src, 'f'), yt as never, yp as never);
+  return { v: Array.from(r.value.data), s: r.value.shape, g: Array.from(r.grad.data) };
+}
+const num = (value: number, int = false): Value => ({ kind: 'number', value, int });
+
+describe('custom losses: the Python subset', () => {
+  it('parameters: defaults, keyword-only, *args, **kwargs, keyword calls', () => {
+    const src = `${H}
+def g(a, b=2, *rest, scale=1.0, **kw):
+    extra = kw['shift'] if 'shift' in kw else 0.0
+    return (a * b + len(rest)) * scale + extra
+
+def f(y_true, y_pred, beta=1):
+    return g(y_pred, 3) + g(y_pred, b=1, scale=beta) + g(y_pred, 1, 7, 8, shift=10.0)
+`;
+    const fn = fnOf(src, 'f');
+    const r = run(fn, [0], [2], { kwargs: new Map([['beta', num(0.5)]]) });
+    // g(2,3) = 6; g(2, b=1, scale=.5) = 1; g(2, 1, 7, 8, shift=10) = (2 + 2) + 10 = 14
+    assert.deepEqual(Array.from(r.value.data), [21]);
+    closeArr(r.grad.data, [3 + 0.5 + 1], 0, 1e-12);
+    assert.throws(() => run(fnOf(`${H}def f(y_true, y_pred):\n    return g2(1)\ndef g2(a, b):\n    return a\n`, 'f'), [0], [1]), /missing required argument 'b'/);
+    assert.throws(() => run(fnOf(`${H}def f(y_true, y_pred):\n    return g2(1, c=2)\ndef g2(a):\n    return a\n`, 'f'), [0], [1]), /unexpected keyword argument 'c'/);
+  });
+
+  it('assignments: tuple unpacking, chained, augmented, unpacking tensor rows, swapping', () => {
+    const r = f('a, b = y_pred\nc = d = 2.0\nc += 1\na, b = b, a\n(p, q), s = (y_true[0], y_true[1]), 3\nreturn a * c + b * d - p + q * s');
+    // a=row1, b=row0, c=3, d=2 → 3·row1 + 2·row0 − row0_true + 3·row1_true
+    const exp = [0, 1, 2].map((i) => 3 * [3.5, 4.5, 5.5][i] + 2 * [0.5, 1.5, 2.5][i] - [1, 2, 3][i] + 3 * [4, 5, 6][i]);
+    assert.deepEqual(r.v, exp);
+    assert.deepEqual(r.g, [2, 2, 2, 3, 3, 3]);
+  });
+
+  it('if/elif/else and conditional expressions on Python values; ambiguous tensor truth is an error', () => {
+    const body = (mode: string) => `mode = '${mode}'\nif mode == 'sum':\n    r = tf.reduce_sum(y_pred)\nelif mode == 'max':\n    r = tf.reduce_max(y_pred)\nelse:\n    r = tf.reduce_mean(y_pred) if mode != 'none' else y_pred\nreturn r`;
+    assert.deepEqual(f(body('sum')).v, [18]);
+    assert.deepEqual(f(body('max')).v, [5.5]);
+    assert.deepEqual(f(body('mean')).v, [3]);
+    assert.deepEqual(f(body('none')).s, [2, 3]);
+    assert.throws(() => f('if y_pred > 0:\n    return y_pred\nreturn -y_pred'), /truth value of a tensor of shape \(2, 3\) is ambiguous/);
+    assert.deepEqual(f('return y_pred if tf.reduce_sum(y_pred) > 0 else -y_pred').v, [0.5, 1.5, 2.5, 3.5, 4.5, 5.5]);
+    assert.deepEqual(f('x = None\ny = x is None and 2 or 3\nreturn y_pred[0, 0] * y + (not x)').v, [2]);
+  });
+
+  it('Python numbers: int/float, //, %, **, true division; bools', () => {
+    assert.deepEqual(f('return y_pred[0, 0] * (7 // 2) + (7 % 3) + 2 ** 3 + 1 / 4 + True').v, [0.5 * 3 + 1 + 8 + 0.25 + 1]);
+    assert.deepEqual(f('return y_pred[0, 0] * (-7 // 2) + (-7 % 3)').v, [0.5 * -4 + 2]);
+    assert.throws(() => f('return y_pred / (1 / 0)'), /ZeroDivisionError/);
+  });
+
+  it('nested defs and closures, lambdas with defaults, recursion into user helpers', () => {
+    const r = f('def inner(x, k=2.0):\n    return x * k + offset\noffset = 1.0\nsq = lambda t, p=2: t ** p\nreturn tf.reduce_sum(sq(inner(y_pred)))');
+    const exp = [0.5, 1.5, 2.5, 3.5, 4.5, 5.5].reduce((s, x) => s + (2 * x + 1) ** 2, 0);
+    assert.deepEqual(r.v, [exp]);
+  });
+
+  it('indexing: ints, negative, slices with steps, None, Ellipsis, boolean masks, integer lists; .shape/.T/.ndim', () => {
+    const yp = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]];
+    const g = (e: string) => f(`return ${e}`, [[0]], yp);
+    assert.deepEqual(g('y_pred[-1]').v, [8, 9, 10, 11]);
+    assert.deepEqual(g('y_pred[1, -2]').v, [6]);
+    assert.deepEqual(g('y_pred[::2, 1::2]').v, [1, 3, 9, 11]);
+    assert.deepEqual(g('y_pred[::-1, -1]').v, [11, 7, 3]);
+    assert.deepEqual(g('y_pred[:, None, 0]').s, [3, 1]);
+    assert.deepEqual(g('y_pred[..., 1]').v, [1, 5, 9]);
+    assert.deepEqual(g('y_pred[y_pred > 8.5]').v, [9, 10, 11]);
+    assert.deepEqual(g('y_pred[[2, 0]][:, 0]').v, [8, 0]);
+    assert.deepEqual(g('y_pred[5:]').s, [0, 4]);
+    assert.deepEqual(g('y_pred.T[1]').v, [1, 5, 9]);
+    assert.deepEqual(g('y_pred[0, :y_pred.shape[1] // 2] * y_pred.ndim').v, [0, 2]);
+    assert.deepEqual(g('tf.shape(y_pred)[0] * 1.0 + y_pred[0, 1]').v, [4]);
+    // gradient of a slice scatters back
+    const r = g('tf.reduce_sum(y_pred[1:, ::3] * 2.0)');
+    assert.deepEqual(r.g, [0, 0, 0, 0, 2, 0, 0, 2, 2, 0, 0, 2]);
+    assert.throws(() => g('y_pred[0, 0, 0]'), /Too many indices/);
+    assert.throws(() => g('y_pred[3]'), /out of bounds for axis 0 with size 3/);
+  });
+
+  it('split semantics per framework: tf sizes, np indices, torch chunk size, torch.chunk count', () => {
+    const yp = [[0, 1, 2, 3, 4, 5]];
+    const w = (e: string, n: number) => {
+      const idx = Array.from({ length: n }, (_, i) => `float(parts[${i}].shape[1])`).join(', ');
+      return f(`parts = ${e}\nreturn tf.constant([${idx}]) + 0.0 * tf.reduce_sum(y_pred)`, [[0]], yp).v;
+    };
+    assert.deepEqual(w('tf.split(y_pred, [1, 2, 3], axis=1)', 3), [1, 2, 3]);
+    assert.deepEqual(w('tf.split(y_pred, 3, axis=1)', 3), [2, 2, 2]);
+    assert.deepEqual(w('tf.split(y_pred, [2, -1], axis=1)', 2), [2, 4]);
+    assert.deepEqual(w('np.split(y_pred, [1, 4], axis=1)', 3), [1, 3, 2]);
+    assert.deepEqual(w('torch.split(y_pred, 4, dim=1)', 2), [4, 2]);
+    assert.deepEqual(w('torch.chunk(y_pred, 4, dim=1)', 3), [2, 2, 2]);
+    assert.deepEqual(w('keras.ops.split(y_pred, 2, axis=1)', 2), [3, 3]);
+  });
+
+  it('framework defaults: K.concatenate on the last axis, tf.concat/np.concatenate on the one given, torch.max(dim) → (values, indices)', () => {
+    const yp = [[1, 5], [7, 3]];
+    assert.deepEqual(f('return K.concatenate([y_pred, y_pred])', [[0]], yp).s, [2, 4]);
+    assert.deepEqual(f('return np.concatenate([y_pred, y_pred])', [[0]], yp).s, [4, 2]);
+    assert.deepEqual(f('values, idx = torch.max(y_pred, dim=1)\nreturn values + 0.0 * tf.cast(idx, tf.float64)', [[0]], yp).v, [5, 7]);
+    assert.deepEqual(f('return torch.max(y_pred, y_pred * 0.0 + 4.0)', [[0]], yp).v, [4, 5, 7, 4]);
+    assert.deepEqual(f('return tf.argmax(y_pred, axis=1) * 1.0 + K.argmax(y_pred) * 10.0', [[0]], yp).v, [11, 0]);
+    assert.deepEqual(f('return torch.transpose(y_pred, 0, 1)', [[0]], yp).v, [1, 7, 5, 3]);
+    assert.deepEqual(f('return y_pred.sum(axis=0) + y_pred.mean() + y_pred.max()', [[0]], yp).v, [8 + 4 + 7, 8 + 4 + 7]);
+    assert.deepEqual(f('return tf.one_hot([0, 2], 3) * y_pred[0, 0]', [[0]], yp).v, [1, 0, 0, 0, 0, 1]);
+    assert.deepEqual(f('return tf.reduce_sum(tf.ones_like(y_pred)) + tf.reduce_sum(tf.zeros_like(y_pred)) + K.epsilon() * 0.0 + np.pi * 0.0', [[0]], yp).v, [4]);
+  });
+
+  it('a Loss subclass with super().__init__(reduction=...), helper methods, class attributes', () => {
+    const src = `${H}
+class Focalish(keras.losses.Loss):
+    scale = 2.0
+    def __init__(self, gamma=2.0, reduction="sum", name="focalish", **kwargs):
+        super().__init__(reduction=reduction, name=name, **kwargs)
+        self.gamma = gamma
+    def weight(self, p):
+        return tf.pow(1.0 - p, self.gamma) * self.scale
+    def call(self, y_true, y_pred):
+        p = tf.sigmoid(y_pred)
+        return tf.reduce_mean(self.weight(p) * tf.square(y_true - p), axis=-1)
+
+loss = Focalish(gamma=1.0)
+loss64 = Focalish(gamma=1.0, dtype="float64")
+`;
+    const obj = load(src).get('loss')!;
+    const yt = [[1, 0], [0, 1]], yp = [[0.3, -0.2], [1.1, 0.4]];
+    const r = evaluateCustom(obj, yt, yp, { mode: 'keras' });
+    const sig = (x: number) => 1 / (1 + Math.exp(-x));
+    const fr = (x: number) => Math.fround(x);
+    const per = [0, 1].map((b) => [0, 1].reduce((s, c) => { const p = sig(fr(yp[b][c])); return s + (1 - p) * 2 * (yt[b][c] - p) ** 2; }, 0) / 2);
+    closeArr(r.value.data, [per[0] + per[1]], 1e-12, 0, 'reduction=sum');
+    assert.equal(r.config.reduction, 'sum');
+    assert.ok(r.trace.notes.some((n) => /reduction="sum"/.test(n)));
+    // gradient check in float64 (dtype="float64": no cast) through the instance (direct = __call__ as well)
+    const obj64 = load(src).get('loss64')!;
+    const r64 = evaluateCustom(obj64, yt, yp, { mode: 'direct' });
+    assert.ok(r64.trace.notes.some((n) => /casts y_true and y_pred to float64/.test(n)));
+    closeArr(r64.grad.data, fdGrad(obj64, yt, yp, { mode: 'direct' }), 1e-6, 1e-9, 'grad');
+  });
+
+  it('a returned tuple or None is refused with a message', () => {
+    assert.throws(() => f('return y_pred, y_true'), /returned a tuple of 2 values/);
+    assert.throws(() => f('x = y_pred'), /returned None/);
+  });
+
+  it('a result that does not depend on y_pred warns (argument order?)', () => {
+    const src = `${H}def f(y_pred, y_true):\n    return tf.reduce_mean(tf.square(y_pred))\n`;
+    const r = run(fnOf(src, 'f'), [1, 2], [3, 4]);
+    assert.ok(r.trace.warnings.some((w) => w.code === 'no-gradient'));
+  });
+});
