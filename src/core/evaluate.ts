@@ -19,6 +19,11 @@ export interface EvalRequest {
   config?: Record<string, ParamValue>;
   /** 'class': construct the loss and call it (base class applies weights + reduction); 'function': call the function. Default from the name. */
   mode?: 'class' | 'function';
+  /**
+   * 'keras3' (default) or 'keras2' (tf.keras in TF ≤ 2.15, as older articles print): the Keras 2 base class
+   * (sample weights expanded over rows, 'auto') and Keras 2 numerics where they differ (BCE's log(q + ε)).
+   */
+  semantics?: 'keras3' | 'keras2';
 }
 
 export interface EvalResult {
@@ -121,10 +126,12 @@ export function evaluate(req: EvalRequest): EvalResult {
 
   let plan: ReductionPlan | null = null;
   let planMask: Uint8Array | null = null;
-  const base = spec.base;
+  const semantics = req.semantics ?? 'keras3';
+  const base = semantics === 'keras2' ? 'keras2' : spec.base;
+  if (semantics === 'keras2' && spec.base === 'keras3') trace.notes.push('Evaluated with Keras 2 semantics (tf.keras in TF ≤ 2.15): the Keras 2 base class and Keras 2 numerics where they differ.');
   const reduction = (isClass ? cfg.reduction : 'none') as Reduction;
   const ctx: KernelContext = {
-    trace, epsilon: eps, oneMinusEpsilon: ome, round, loss: callee,
+    trace, epsilon: eps, oneMinusEpsilon: ome, round, loss: callee, semantics,
     upstream(valuesShape, mask) {
       if (plan) throw new Error(`${callee}: kernel asked for the upstream gradient twice`);
       planMask = mask ?? null;

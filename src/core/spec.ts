@@ -84,6 +84,11 @@ export interface KernelContext {
   round: (x: number) => number;
   /** Loss id, for error messages. */
   loss: string;
+  /**
+   * 'keras3' (default) or 'keras2': the tf.keras of TF ≤ 2.15, which older articles print. Kernels whose numbers
+   * differ between the two (BCE's ε inside the logs, …) switch on it; the base class follows it too.
+   */
+  semantics?: 'keras3' | 'keras2';
 }
 
 export interface KernelResult {

@@ -161,8 +161,9 @@ const BinaryCrossentropy: LossSpec = {
     const lo = ctx.epsilon, hi = ctx.oneMinusEpsilon;
     const clip = new ClipRecorder(lo, hi);
     const invD = 1 / D;
+    const keras2 = ctx.semantics === 'keras2';
     // Small inputs also get the Keras 2 value (ε inside both logs), which older articles and tf.keras ≤ 2.15 print.
-    const k2 = !fromLogits && n <= 4096 ? new Float64Array(outer * inner) : null;
+    const k2 = !fromLogits && !keras2 && n <= 4096 ? new Float64Array(outer * inner) : null;
     let outside = 0;
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < inner; k++) {
@@ -187,6 +188,12 @@ const BinaryCrossentropy: LossSpec = {
             let q = x;
             let pass = true;
             if (x < lo) { q = lo; pass = false; clip.hit(i); } else if (x > hi) { q = hi; pass = false; clip.hit(i); }
+            if (keras2) {
+              // Keras 2: −[t log(q + ε) + (1 − t) log(1 − q + ε)].
+              s -= (tt !== 0 ? tt * Math.log(q + lo) : 0) + (tt !== 1 ? (1 - tt) * Math.log(1 - q + lo) : 0);
+              if (pass) grad[i] = g * ((1 - tt) / (1 - q + lo) - tt / (q + lo));
+              continue;
+            }
             // A hard label zeroes one of the two terms: skip its log (q is finite or NaN, so nothing is hidden).
             s -= (tt !== 0 ? tt * Math.log(q) : 0) + (tt !== 1 ? (1 - tt) * Math.log(1 - q) : 0);
             if (pass) grad[i] = g * ((1 - tt) / (1 - q) - tt / q);
