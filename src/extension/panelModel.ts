@@ -186,7 +186,8 @@ export function reductionText(r: EvalResult): string {
   if (info.unreduced) return `reduction=${info.reduction === 'none' ? 'None' : `"${info.reduction}"`}: ${info.weights ? 'weighted ' : ''}per-sample values returned unreduced (shape ${shapeStr(r.value.shape)})`;
   if (info.divisor === null) return `${w} ${num(info.numerator)} (reduction "sum") = ${value ?? num(info.numerator)}`;
   const what = info.divisorKind === 'sum of weights' ? 'Σ sample weights' : info.divisorKind ?? 'elements';
-  return `${w} ${num(info.numerator)} / ${num(info.divisor)} ${what} = ${value ?? ''}`.trim();
+  const div = info.divisorKind !== 'sum of weights' && Number.isInteger(info.divisor) ? String(info.divisor) : num(info.divisor);
+  return `${w} ${num(info.numerator)} / ${div} ${what} = ${value ?? ''}`.trim();
 }
 
 function elementLabel(flat: number, shape: readonly number[]): string {
@@ -388,10 +389,10 @@ export function buildCsv(session: PanelSession, cache = new TensorCache(), opts:
     : evaluate({ loss: session.request.loss, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, config: session.request.config ?? {}, mode: st.mode });
   const lines: string[] = [];
   lines.push(`# ${st.python}`, `# result = ${st.valueText.replace(/\n\s*/g, ' ')}`, `# ${st.reductionText}`);
-  lines.push('index,y_true,y_pred,grad');
+  lines.push('flat,index,y_true,y_pred,grad');
   const sameT = t.yTrue.data.length === t.yPred.data.length;
   for (let i = 0; i < t.yPred.data.length; i++) {
-    lines.push(`${elementLabel(i, t.yPred.shape).slice(6)},${sameT ? csvNum(t.yTrue.data[i]) : ''},${csvNum(t.yPred.data[i])},${csvNum(r.grad.data[i])}`);
+    lines.push(`${i},"(${elementLabel(i, t.yPred.shape).slice(7, -1)})",${sameT ? csvNum(t.yTrue.data[i]) : ''},${csvNum(t.yPred.data[i])},${csvNum(r.grad.data[i])}`);
   }
   lines.push('', 'sample,loss,weight,weighted_loss');
   const w = r.reduction?.weights;
