@@ -483,9 +483,21 @@ export function parseArrayLiteralTensor(text: string, what = 'array', baseOffset
     throw new LossInspectorError(`${what}: the text is ${(text.length / 1e6).toFixed(1)} M characters, over the limit of ${(lim.maxChars / 1e6).toFixed(1)} M; select less, or raise the limit in the settings.`,
       { argument: what, code: 'limit', offset: baseOffset, length: 0, received: `${text.length} characters`, expected: `at most ${lim.maxChars}` });
   }
-  const sc = new Scanner(text, what, baseOffset, lim);
-  sc.parseTop();
-  return sc.finish();
+  return guarded(what, baseOffset, () => {
+    const sc = new Scanner(text, what, baseOffset, lim);
+    sc.parseTop();
+    return sc.finish();
+  });
+}
+
+/** Only LossInspectorError leaves the scanner (an allocation failure under a raised limit becomes one). */
+function guarded<T>(what: string, baseOffset: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof LossInspectorError) throw e;
+    throw new LossInspectorError(`${what}: could not read the array (${e instanceof Error ? e.message : String(e)}); lower the size limits or select less.`, { argument: what, code: 'limit', offset: baseOffset, length: 0 });
+  }
 }
 
 /** Parses an array literal into nested arrays (a number for a scalar). */
@@ -503,9 +515,11 @@ export function scanArrayLiteral(text: string, start: number, what = 'array', ba
     throw new LossInspectorError(`${what}: the text is ${(text.length / 1e6).toFixed(1)} M characters, over the limit of ${(lim.maxChars / 1e6).toFixed(1)} M; select less, or raise the limit in the settings.`,
       { argument: what, code: 'limit', offset: baseOffset, length: 0 });
   }
-  const sc = new Scanner(text, what, baseOffset, lim, start, Math.min(end, text.length));
-  const stop = sc.parseOne(start);
-  return { tensor: sc.finish(), from: firstNonBlank(text, start), end: stop };
+  return guarded(what, baseOffset, () => {
+    const sc = new Scanner(text, what, baseOffset, lim, start, Math.min(end, text.length));
+    const stop = sc.parseOne(start);
+    return { tensor: sc.finish(), from: firstNonBlank(text, start), end: stop };
+  });
 }
 
 function firstNonBlank(text: string, i: number): number {

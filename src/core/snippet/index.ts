@@ -40,6 +40,16 @@ export interface SnippetOptions {
 
 /** Evaluates a selection, a file or a notebook cell. Never throws: problems come back as diagnostics. */
 export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[] } {
+  try {
+    return evaluateSnippetUnguarded(source, opts);
+  } catch (e) {
+    // every statement is guarded already; this is the last line of defence (a bug), reported, never thrown
+    const message = e instanceof LossInspectorError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    return { results: [], diagnostics: [{ offset: 0, length: 0, line: 1, column: 1, severity: 'error', message }] };
+  }
+}
+
+function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[] } {
   const limits: Limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
   const diagnostics: SnippetDiagnostic[] = [];
   if (typeof source !== 'string') source = String(source);
@@ -359,6 +369,15 @@ function numericSegments(text: string, start: number): { segments: [number, numb
  * are honoured; otherwise the order is y_true, y_pred, sample_weight). Throws LossInspectorError.
  */
 export function parseTwoArrays(text: string, opts: { limits?: Partial<Limits>; baseOffset?: number } = {}): { yTrue: Tensor; yPred: Tensor; sampleWeight?: Tensor; ranges: { start: number; end: number }[] } {
+  try {
+    return parseTwoArraysUnguarded(text, opts);
+  } catch (e) {
+    if (e instanceof LossInspectorError) throw e;
+    throw new LossInspectorError(`Could not read the arrays: ${e instanceof Error ? e.message : String(e)}`, { code: 'internal', offset: opts.baseOffset ?? 0, length: 0 });
+  }
+}
+
+function parseTwoArraysUnguarded(text: string, opts: { limits?: Partial<Limits>; baseOffset?: number }): { yTrue: Tensor; yPred: Tensor; sampleWeight?: Tensor; ranges: { start: number; end: number }[] } {
   const limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
   const base = opts.baseOffset ?? 0;
   const found: { name: string | null; tensor: Tensor; start: number; end: number }[] = [];
