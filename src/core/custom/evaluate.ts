@@ -84,7 +84,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
   const saved = { notes: innerTrace.notes, warnings: innerTrace.warnings };
   innerTrace.notes = []; innerTrace.warnings = [];
   try {
-    return withBudget(opts.limits ?? {}, () => run());
+    return withBudget(opts.limits ?? host.limits ?? {}, () => run());
   } catch (e) {
     if (e instanceof LossInspectorError) throw e;
     if (e instanceof RangeError) throw new LossInspectorError(`${name}: ${e.message}`, { code: 'limit', loss: name });

@@ -18,7 +18,7 @@ import { resolveLoss } from '../registry';
 import type { LossSpec, ParamValue, Reduction } from '../spec';
 import { planReduction } from '../reduce';
 import { shapeStr, sizeOf } from '../tensor';
-import { Node, makeNode } from './autodiff';
+import { Node, makeNode, BudgetLimits } from './autodiff';
 import * as O from './ops';
 import { nodeOf, tv, toNode, toInt, describe, hasTensor } from './convert';
 import { callOp, callMethod, splitOpName } from './library';
@@ -33,6 +33,8 @@ export interface Host {
   leave(): void;
   /** Calls a callable the interpreter did not create (from the snippet evaluator). */
   callForeign?(fn: Value, args: Value[], kwargs: Map<string, Value>, site: Site): Value;
+  /** Tensor size and time limits of the evaluations started from here (the snippet's limits). */
+  limits?: Partial<BudgetLimits>;
 }
 
 /** A host with its own limits, for standalone use (tests, the panel). */
@@ -1321,4 +1323,36 @@ export function reduceNode(loss: string, values: Node, reduction: Reduction, sw:
     for (let i = 0; i < up.length; i++) up[i] = plan.upstream[i] * g[0];
     return [up];
   });
+}
+
+// ---------------------------------------------------------------- definition-time scan
+
+const STATEMENT_CONSTRUCTS: Record<string, string> = {
+  ForStatement: 'a `for` loop', WhileStatement: 'a `while` loop', WithStatement: 'a `with` block', TryStatement: 'a `try` block',
+  RaiseStatement: 'a `raise` statement', ImportStatement: 'an import', ArrayComprehensionExpression: 'a comprehension',
+  DictionaryComprehensionExpression: 'a comprehension', SetComprehensionExpression: 'a comprehension', ComprehensionExpression: 'a generator expression',
+  YieldStatement: 'a generator (`yield`)', ScopeStatement: 'a global/nonlocal declaration',
+};
+
+/**
+ * The first construct outside the subset inside a def/lambda/class, found without running it (so a loss that is
+ * only passed to compile() still gets a note at its definition). Calls of print/open are I/O.
+ */
+export function findUnsupported(node: SyntaxNode, source: string): { construct: string; offset: number; length: number; line: number } | null {
+  const cur = node.cursor();
+  const lineOf = (off: number) => { let n = 1; for (let i = 0; i < off; i++) if (source.charCodeAt(i) === 10) n++; return n; };
+  do {
+    const what = STATEMENT_CONSTRUCTS[cur.name];
+    let construct: string | null = what ?? null;
+    if (!construct && cur.name === 'CallExpression') {
+      const callee = cur.node.firstChild;
+      const t = callee ? source.slice(callee.from, callee.to) : '';
+      if (/^(print|open|input|eval|exec|__import__)$/.test(t) || /(^|\.)print$/.test(t)) construct = `\`${t}()\``;
+    }
+    if (construct) {
+      const nl = source.indexOf('\n', cur.from);
+      return { construct, offset: cur.from, length: (nl < 0 || nl > cur.to ? cur.to : nl) - cur.from, line: lineOf(cur.from) };
+    }
+  } while (cur.next() && cur.from < node.to);
+  return null;
 }

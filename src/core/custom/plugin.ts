@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { SnippetPlugin, Value, Scope, EvalContext, Site } from '../snippet/plugin';
-import { Interp, Host } from './interp';
+import { Interp, Host, findUnsupported } from './interp';
 import { callOp, callMethod } from './library';
 import { withBudget, BudgetLimits } from './autodiff';
 import { tv, toNode } from './convert';
@@ -19,6 +19,7 @@ function hostOf(ctx: EvalContext): Host {
     enter: (site) => ctx.enter(site),
     leave: () => ctx.leave(),
     callForeign: (fn, args, kwargs, site) => ctx.callValue(fn, args, kwargs, site),
+    limits: clean(limitsOf(ctx)),
   };
 }
 
@@ -42,11 +43,13 @@ export const customLossPlugin: SnippetPlugin = {
       if (!inner) return null;
       target = inner;
     }
-    switch (target.name) {
-      case 'FunctionDefinition': case 'LambdaExpression': return interp.defineFunction(target, scope);
-      case 'ClassDefinition': return interp.defineClass(target, scope);
-      default: return null;
+    if (target.name !== 'FunctionDefinition' && target.name !== 'LambdaExpression' && target.name !== 'ClassDefinition') return null;
+    const bad = findUnsupported(target, source);
+    const v = target.name === 'ClassDefinition' ? interp.defineClass(target, scope) : interp.defineFunction(target, scope);
+    if (bad) {
+      ctx.report({ offset: bad.offset, length: bad.length }, `${v.kind === 'callable' ? v.name : 'this loss'}: ${bad.construct} (line ${bad.line}) is outside the Python subset Loss Inspector evaluates, so calls of it will not be evaluated.`, 'info');
     }
+    return v;
   },
   callFunction(dottedName: string, args: Value[], kwargs: Map<string, Value>, site: Site, ctx: EvalContext): Value | undefined {
     try {

@@ -104,6 +104,16 @@ describe('custom losses in snippets (plugin)', () => {
     assert.match(d!.message, /line 3/);
   });
 
+  it('a def with a loop gets a note at its definition, even when it is only passed to compile()', () => {
+    const out = evaluateSnippet('import tensorflow as tf\ndef f(y_true, y_pred):\n    s = 0.0\n    for i in range(3):\n        s += y_pred[i]\n    return s\nmodel.compile(loss=f)\n');
+    const d = out.diagnostics.find((x) => x.line === 4);
+    assert.ok(d, JSON.stringify(out.diagnostics));
+    assert.match(d!.message, /^f: a `for` loop \(line 4\) is outside the Python subset/);
+    assert.equal(d!.severity, 'info');
+    const ok = evaluateSnippet('import tensorflow as tf\ndef g(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n');
+    assert.deepEqual(ok.diagnostics, []);
+  });
+
   it('customLossOf + evaluateCustom serve the panel: a def bound in a snippet, evaluated with Keras wrapping', () => {
     // The panel holds the Callable of a user loss and re-evaluates it on new arrays.
     let captured: unknown = null;
