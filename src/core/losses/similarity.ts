@@ -90,12 +90,12 @@ function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array,
       if (st < eps2) counts.zeroTrue++;
       if (sp < eps2) counts.zeroPred++;
       if (f32) {
-        // the value as TF forms it in float32: normalised vectors, products and the running sum each rounded
-        // (identical vectors give −0.99999994, not −1)
+        // the value as TF forms it in float32: normalised vectors and their products rounded (identical vectors give
+        // −0.99999994, not −1); the sum is taken exactly and rounded once, as close to TF's tree reduction as any order
         const rt32 = invNorm32(st, eps2), rp32 = invNorm32(sp, eps2);
         let acc = 0;
-        for (let j = o; j < o + D; j++) acc = Math.fround(acc + Math.fround(Math.fround(td[j] * rt32) * Math.fround(pd[j] * rp32)));
-        values[b] = -acc;
+        for (let j = o; j < o + D; j++) acc += Math.fround(Math.fround(td[j] * rt32) * Math.fround(pd[j] * rp32));
+        values[b] = -Math.fround(acc);
       } else values[b] = -rt * rp * s;
       const a = -up[b] * rt * rp;
       const c = sp >= eps2 ? up[b] * rt * s * rp * rp * rp : 0;
@@ -118,8 +118,8 @@ function cosineSameShape(ctx: KernelContext, td: Float64Array, pd: Float64Array,
     if (f32) {
       const rt32 = new Float64Array(nOut), rp32 = new Float64Array(nOut), acc = new Float64Array(nOut);
       for (let k = 0; k < nOut; k++) { rt32[k] = invNorm32(st[k], eps2); rp32[k] = invNorm32(sp[k], eps2); }
-      for (let i = 0; i < n; i++) { const k = idx[i]; acc[k] = Math.fround(acc[k] + Math.fround(Math.fround(td[i] * rt32[k]) * Math.fround(pd[i] * rp32[k]))); }
-      for (let k = 0; k < nOut; k++) values[k] = -acc[k];
+      for (let i = 0; i < n; i++) { const k = idx[i]; acc[k] += Math.fround(Math.fround(td[i] * rt32[k]) * Math.fround(pd[i] * rp32[k])); }
+      for (let k = 0; k < nOut; k++) values[k] = -Math.fround(acc[k]);
     }
   }
   return { values, shape: lay.outShape, grad, len: lay.len };
@@ -159,10 +159,11 @@ function cosineBroadcast(ctx: KernelContext, td: Float64Array, pd: Float64Array,
   for (let k = 0; k < nb; k++) {
     const i = it[k], j = ip[k], o = idxB[k];
     const ntv = td[i] * rT[idxT[i]];
-    if (f32) values[o] = Math.fround(values[o] - Math.fround(Math.fround(td[i] * rT32[idxT[i]]) * Math.fround(pd[j] * rP32[idxP[j]])));
+    if (f32) values[o] -= Math.fround(Math.fround(td[i] * rT32[idxT[i]]) * Math.fround(pd[j] * rP32[idxP[j]]));
     else values[o] -= ntv * pd[j] * rP[idxP[j]];
     g[j] -= up[o] * ntv;
   }
+  if (f32) for (let o = 0; o < nOut; o++) values[o] = Math.fround(values[o]);
   const dot = new Float64Array(nOutP);
   for (let j = 0; j < np; j++) dot[idxP[j]] += g[j] * pd[j];
   const grad = new Float64Array(np);
