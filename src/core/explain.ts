@@ -27,9 +27,16 @@ export function qualifiedName(spec: LossSpec): string {
   return `${spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses'}.${spec.id}`;
 }
 
-/** Escapes text for Markdown outside code spans. */
+/** Escapes text for Markdown outside code spans (the specs' docs may use `code` spans, so backticks stay). */
 function md(s: string): string {
-  return s.replace(/([\\`*<>])/g, '\\$1').replace(/\]\(/g, ']\\(');
+  return s.replace(/([\\*<>])/g, '\\$1').replace(/\]\(/g, ']\\(');
+}
+
+/** A parameter value as Python writes it: floats keep their `.0` (`delta=1.0`, `gamma=2.0`), the rest as pyRepr. */
+export function paramRepr(p: Pick<ParamSpec, 'type'> & Partial<ParamSpec>, v: unknown): string {
+  const float = p.type === 'float' || p.type === 'floatOrList' || (p.type as string) === 'floatOrNone';
+  const f = (x: unknown): string => (typeof x === 'number' && Number.isInteger(x) && float ? `${x}.0` : Array.isArray(x) ? `[${x.map(f).join(', ')}]` : pyRepr(x));
+  return f(v);
 }
 
 /** Inline code that survives backticks in the content. */
@@ -39,7 +46,7 @@ function code(s: string): string {
 
 function paramLine(p: ParamSpec): string {
   const range = p.choices ? ` (one of ${p.choices.map(pyRepr).join(', ')})` : '';
-  return `- ${code(`${p.name}=${pyRepr(p.default)}`)}${p.required ? ' (required)' : ''} — ${md(p.doc)}${p.type === 'enum' && p.name !== 'reduction' && p.name !== 'dtype' ? md(range) : ''}`;
+  return `- ${code(`${p.name}=${paramRepr(p, p.default)}`)}${p.required ? ' (required)' : ''} — ${md(p.doc)}${p.type === 'enum' && p.name !== 'reduction' && p.name !== 'dtype' ? md(range) : ''}`;
 }
 
 const COMMON = new Set(['reduction', 'name', 'dtype']);
@@ -65,13 +72,15 @@ function foreignEntry(spec: LossSpec, r: ResolvedName): LossSpec['doc']['equival
 }
 
 /** The body shared by the hover and the CLI: summary, formula, parameters, domain, output, pitfalls, equivalents. */
-function body(spec: LossSpec): string[] {
+function body(spec: LossSpec, image = ''): string[] {
   const d = spec.doc;
   const params = allParams(spec);
   const own = params.filter((p) => !COMMON.has(p.name));
   const common = params.filter((p) => COMMON.has(p.name));
   const defaults = { ...Object.fromEntries(common.map((p) => [p.name, p.default])), reduction: spec.defaultReduction === 'none' ? null : spec.defaultReduction, name: spec.defaultName };
   const out: string[] = [md(d.summary), '', '```text', d.formula, '```', ''];
+  // The picture right under the formula: visible without scrolling a hover.
+  if (image) out.push(image, '');
   out.push('**Parameters**', '');
   if (own.length) out.push(...own.map(paramLine));
   else out.push('- none of its own');
@@ -101,8 +110,7 @@ export function explainMarkdown(name: string, opts: ExplainOptions = {}): string
   const spec = r ? r.spec : resolveLoss(name).spec; // resolveLoss throws the "did you mean" error
   const out = [nameLine(spec), ''];
   if (r && r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
-  out.push(...body(spec));
-  if (opts.images) { const img = curveImageMarkdown(spec); if (img) out.push(img, ''); }
+  out.push(...body(spec, opts.images ? curveImageMarkdown(spec) : ''));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
@@ -124,14 +132,7 @@ export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
   const out: string[] = [];
   out.push(`$(symbol-function) ${nameLine(spec)}`, '');
   if (r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
-  const b = body(spec);
-  if (opts.images !== false) {
-    // The picture right under the formula: visible without scrolling the hover.
-    const img = curveImageMarkdown(spec);
-    const at = b.indexOf('**Parameters**');
-    if (img) b.splice(at < 0 ? b.length : at, 0, img, '');
-  }
-  out.push(...b);
+  out.push(...body(spec, opts.images !== false ? curveImageMarkdown(spec) : ''));
   if (opts.links?.length) out.push(opts.links.map((l) => `[${md(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
 }

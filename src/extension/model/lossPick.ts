@@ -6,6 +6,7 @@ import type { Family, LossSpec, ParamSpec, ParamValue, Config } from '../../core
 import { ALL_SPECS } from '../../core/registry';
 import { allParams, checkParam } from '../../core/config';
 import { pyRepr, LossInspectorError } from '../../core/errors';
+import { paramRepr } from '../../core/explain';
 
 export const FAMILY_LABELS: Record<Family, string> = {
   regression: 'Regression',
@@ -31,12 +32,7 @@ function lossEntry(spec: LossSpec): PickEntry {
   return { kind: 'loss', id: spec.id, label: spec.id, description, detail: spec.doc.summary };
 }
 
-/** A parameter value as Python writes it: floats keep their `.0` (`delta=1.0`), the rest as pyRepr. */
-export function paramRepr(p: ParamSpec, v: ParamValue): string {
-  const float = p.type === 'float' || p.type === 'floatOrList' || (p.type as string) === 'floatOrNone';
-  const f = (x: ParamValue): string => (typeof x === 'number' && Number.isInteger(x) && float ? `${x}.0` : Array.isArray(x) ? `[${x.map(f).join(', ')}]` : pyRepr(x));
-  return f(v);
-}
+export { paramRepr };
 
 /**
  * The loss quick pick: an optional "Recently used" group, then one group per family in a fixed order (Keras

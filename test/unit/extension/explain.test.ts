@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { ALL_SPECS } from '../../../src/core/registry';
 import { allParams } from '../../../src/core/config';
 import { pyRepr, LossInspectorError } from '../../../src/core/errors';
-import { hoverMarkdown, explainMarkdown, curveImageMarkdown, qualifiedName } from '../../../src/core/explain';
+import { hoverMarkdown, explainMarkdown, curveImageMarkdown, qualifiedName, paramRepr } from '../../../src/core/explain';
 import { base64Utf8, curveSvg, svgDataUri, robustRange } from '../../../src/core/hover-image';
 import { hoverCurve } from '../../../src/core/hover-curve';
 
@@ -44,7 +44,7 @@ describe('explain: hover Markdown for every loss', () => {
       for (const e of spec.doc.equivalents) if (e.name !== '—') assert.ok(p.includes(e.name), `equivalent ${e.name}`);
       for (const prm of allParams(spec)) {
         if (['reduction', 'name', 'dtype'].includes(prm.name)) continue;
-        assert.ok(md.includes(`\`${prm.name}=${pyRepr(prm.default)}\``), `param ${prm.name}=${pyRepr(prm.default)}`);
+        assert.ok(md.includes(`\`${prm.name}=${paramRepr(prm, prm.default)}\``), `param ${prm.name}=${paramRepr(prm, prm.default)}`);
       }
       assert.ok(md.includes(`\`name='${spec.defaultName}'\``), 'default name');
       assert.ok(md.includes('[Open in panel](command:lossInspector.openPanel?%5B%5D)'), 'links');
@@ -76,6 +76,16 @@ describe('explain: foreign names say which Keras loss and what differs', () => {
 });
 
 describe('explain: CLI text', () => {
+  it('the image sits under the formula, before the parameters', () => {
+    const md = explainMarkdown('mse', { images: true });
+    assert.ok(md.indexOf('](data:image/svg+xml') > md.indexOf('```text'));
+    assert.ok(md.indexOf('](data:image/svg+xml') < md.indexOf('**Parameters**'));
+  });
+  it('float defaults print with .0', function () {
+    const h = ALL_SPECS.find((s) => s.id === 'Huber');
+    if (!h) this.skip();
+    assert.match(explainMarkdown('Huber'), /`delta=1\.0`/);
+  });
   it('has no command links and no image unless asked', () => {
     const md = explainMarkdown('mse');
     assert.doesNotMatch(md, /command:/);
