@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Config, ParamValue } from '../../core/spec';
 import { tryResolveLoss } from '../../core/registry';
 import { toJsonValue } from '../../core/format';
+import { sizeOf } from '../../core/tensor';
 import { Commands, TRUSTED_COMMANDS, LAST_CHOICE_KEY } from '../constants';
 import { classifySelection, parseTwoArrays } from '../../core/snippet';
 import { run } from '../runner';
@@ -169,7 +170,10 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     const start = new vscode.Position(docLine(r.line), 0);
     const end = new vscode.Position(docLine(r.lineEnd), 0);
     const id = s.store.newId();
-    const openArgs = r.request && JSON.stringify(r.request).length <= 4000
+    // Small requests travel inside the command link; large ones by reference (no JSON of a big array per hover).
+    const sh = r.result.shapes;
+    const elements = sizeOf(sh.yTrue) + sizeOf(sh.yPred) + (sh.sampleWeight ? sizeOf(sh.sampleWeight) : 0);
+    const openArgs = r.request && elements <= 256
       ? { request: r.request, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } }
       : { resultRef: id, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } };
     const links = [
