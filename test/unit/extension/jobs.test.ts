@@ -67,6 +67,20 @@ describe('jobs: worker thread', function () {
     assert.equal(out.usedWorker, true);
     assert.equal((await run(job, { workerThresholdChars: 1e6, timeoutMs: 15000, workerPath })).usedWorker, false);
   });
+  it('a 300 kB snippet evaluates in the worker with the right value', async () => {
+    const n = 30000;
+    const yt = Array.from({ length: n }, (_, i) => (i % 7) / 7);
+    const yp = Array.from({ length: n }, (_, i) => ((i + 3) % 7) / 7);
+    const text = `import keras\ny_true = [${yt.map((v) => v.toFixed(6)).join(', ')}]\ny_pred = [${yp.map((v) => v.toFixed(6)).join(', ')}]\nprint(keras.losses.MeanSquaredError()(y_true, y_pred).numpy())\n`;
+    assert.ok(text.length > 300_000);
+    const out = await run({ kind: 'snippet', text, limits }, { workerThresholdChars: 200_000, timeoutMs: 15000, workerPath });
+    assert.equal(out.usedWorker, true);
+    assert.equal(out.results.length, 1, JSON.stringify(out.diagnostics));
+    let s = 0;
+    for (let i = 0; i < n; i++) { const e = Math.fround(Number(yp[i].toFixed(6))) - Math.fround(Number(yt[i].toFixed(6))); s += e * e; }
+    assert.ok(Math.abs(Number(out.results[0].printed) - s / n) < 1e-5, `${out.results[0].printed} vs ${s / n}`);
+    assert.equal(out.results[0].line, 4);
+  });
   it('a timeout terminates the worker and says what to do', async () => {
     const out = await runInWorker(job, workerPath, 1);
     assert.equal(out.results.length, 0);
