@@ -197,7 +197,9 @@ const CosineSimilarity: LossSpec = {
     // A rank-0 input is normalised as shape (1,), like keras.ops.normalize does.
     const tS = t.shape.length ? t.shape : [1], pS = p.shape.length ? p.shape : [1];
     const td = t.data, pd = p.data;
-    const eps2 = ctx.round(ctx.epsilon * ctx.epsilon);
+    // Keras 3 clamps the squared norm at ε²; Keras 2 (tf.linalg.l2_normalize) at 1e-12.
+    const keras2 = ctx.semantics === 'keras2';
+    const eps2 = keras2 ? ctx.round(1e-12) : ctx.round(ctx.epsilon * ctx.epsilon);
     const counts = { zeroTrue: 0, zeroPred: 0 };
     let out: { values: Float64Array; shape: Shape; grad: Float64Array; len: number };
     const f32 = ctx.round(0.1) !== 0.1;
@@ -205,7 +207,7 @@ const CosineSimilarity: LossSpec = {
     else out = cosineBroadcast(ctx, td, pd, tS, pS, cfg.axis, eps2, f32, counts);
     const { zeroTrue, zeroPred } = counts;
     if (zeroTrue + zeroPred > 0) {
-      warnOnce(ctx.trace, 'cosine-zero-vector', `${zeroTrue} y_true and ${zeroPred} y_pred vector(s) have a norm below ε = 1e-7 (e.g. all zeros): Keras clamps the squared norm at ε², so their cosine is ~0 (loss 0) whatever the other vector${zeroPred > 0 ? ', and the gradient w.r.t. a zero y_pred is scaled by 1/ε = 1e7' : ''}.`);
+      warnOnce(ctx.trace, 'cosine-zero-vector', `${zeroTrue} y_true and ${zeroPred} y_pred vector(s) have a norm below ${keras2 ? '1e-6' : 'ε = 1e-7'} (e.g. all zeros): Keras clamps the squared norm at ${keras2 ? '1e-12' : 'ε²'}, so their cosine is ~0 (loss 0) whatever the other vector${zeroPred > 0 ? `, and the gradient w.r.t. a zero y_pred is scaled by ${keras2 ? '1e6' : '1/ε = 1e7'}` : ''}.`);
     }
     if (out.len === 1) {
       warnOnce(ctx.trace, 'cosine-axis-size-1', `The similarity axis has size 1 (shape ${shapeStr(pS)}): each "vector" is one number, so the loss is just −sign(y_true)·sign(y_pred) ∈ {−1, 0, 1} and its gradient is 0. Check \`axis\` or the shapes.`);

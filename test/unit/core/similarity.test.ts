@@ -114,6 +114,15 @@ describe('CosineSimilarity (Keras 3)', () => {
     // and the other way round: y_pred (B,1) gets the gradient of sign(p) = 0
     assertGradMatchesFiniteDifferences({ loss: L, yTrue: [[1, 2.5, 2], [3, 0.5, 4]], yPred: [[2], [-1]] });
   });
+  it("semantics 'keras2': tf.linalg.l2_normalize clamps the squared norm at 1e-12 instead of ε² = 1e-14 (KERAS_SEMANTICS §5)", () => {
+    // own derivation, float64: t = [1, 0], p = [3e-7, 0], Σp² = 9e-14. Keras 3: above ε², n(p) = [1, 0] → −1.
+    // Keras 2: clamped, n(p) = p / 1e-6 = [0.3, 0] → −0.3.
+    const req: EvalRequest = { loss: L, yTrue: [[1, 0]], yPred: [[3e-7, 0]], config: { dtype: 'float64' } };
+    assertClose(evaluate(req).value.data[0], -1, 1e-12);
+    const k2 = evaluate({ ...req, semantics: 'keras2' });
+    assertClose(k2.value.data[0], -0.3, 1e-9);
+    assert.ok(k2.trace.warnings.some((w) => w.code === 'cosine-zero-vector' && /1e-6/.test(w.message)));
+  });
   it('bad axis and incompatible shapes are clear errors', () => {
     assert.throws(() => evaluate({ loss: L, yTrue: T, yPred: P, config: { axis: 2 } }), (e: unknown) => e instanceof LossInspectorError && /CosineSimilarity: argument `axis`: axis 2 is out of range/.test(e.message));
     assert.throws(() => evaluate({ loss: L, yTrue: T, yPred: P, config: { axis: [1, -1] } }), /duplicate axis/);
