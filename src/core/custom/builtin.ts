@@ -15,7 +15,7 @@ import { newTrace } from '../evaluate';
 import { Node, makeNode } from './autodiff';
 
 /** Notes and warnings the inner built-in calls produce, collected by the evaluation under way. */
-export const innerTrace: { notes: string[]; warnings: { code: string; message: string }[] } = { notes: [], warnings: [] };
+export const innerTrace: { notes: string[]; warnings: { code: string; message: string }[]; semantics: 'keras3' | 'keras2' } = { notes: [], warnings: [], semantics: 'keras3' };
 
 interface Prepared { yTrue: Tensor; yPred: Tensor; squeezedPred: number[]; origPred: number[] }
 
@@ -60,9 +60,9 @@ export function builtinLossNode(spec: LossSpec, form: 'function' | 'class', kwar
   const run = (g: Float64Array | null) => {
     let plan: ReductionPlan | null = null;
     const ctx: KernelContext = {
-      trace, epsilon: 1e-7, oneMinusEpsilon: 1 - 1e-7, round: (x) => x, loss: callee,
+      trace, epsilon: 1e-7, oneMinusEpsilon: 1 - 1e-7, round: (x) => x, loss: callee, semantics: innerTrace.semantics,
       upstream(valuesShape, mask) {
-        plan = isClass ? planReduction(callee, spec.base, reduction, valuesShape, swT, spec.base === 'keras3' ? mask ?? null : null)
+        plan = isClass ? planReduction(callee, innerTrace.semantics === 'keras2' ? 'keras2' : spec.base, reduction, valuesShape, swT, spec.base === 'keras3' ? mask ?? null : null)
           : planReduction(callee, spec.base, 'none', valuesShape, null, null);
         return g ? vjpUpstream(plan, valuesShape, g) : plan.upstream;
       },

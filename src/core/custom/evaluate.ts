@@ -34,6 +34,8 @@ export interface CustomOptions {
   yTrueDtype?: string;
   yPredDtype?: string;
   limits?: Partial<BudgetLimits>;
+  /** 'keras3' (default) or 'keras2' (tf.keras in TF ≤ 2.15): the base class that reduces and weights, and built-ins called inside. */
+  semantics?: 'keras3' | 'keras2';
   host?: Host;
   site?: Site;
 }
@@ -81,8 +83,9 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
   const host = opts.host ?? standaloneHost();
   const site = opts.site ?? { offset: 0, length: 0 };
   const keras = opts.mode === 'keras' || ent.kind === 'instance';
-  const saved = { notes: innerTrace.notes, warnings: innerTrace.warnings };
-  innerTrace.notes = []; innerTrace.warnings = [];
+  const saved = { notes: innerTrace.notes, warnings: innerTrace.warnings, semantics: innerTrace.semantics };
+  const semantics = opts.semantics ?? 'keras3';
+  innerTrace.notes = []; innerTrace.warnings = []; innerTrace.semantics = semantics;
   try {
     return withBudget(opts.limits ?? host.limits ?? {}, () => run());
   } catch (e) {
@@ -90,7 +93,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
     if (e instanceof RangeError) throw new LossInspectorError(`${name}: ${e.message}`, { code: 'limit', loss: name });
     throw new LossInspectorError(`${name}: internal error: ${(e as Error).message}`, { code: 'internal', loss: name });
   } finally {
-    innerTrace.notes = saved.notes; innerTrace.warnings = saved.warnings;
+    innerTrace.notes = saved.notes; innerTrace.warnings = saved.warnings; innerTrace.semantics = saved.semantics;
   }
 
   function run(): EvalResult {
@@ -148,7 +151,8 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
       resultDtype = values.dtype;
       const sw = opts.sampleWeight == null ? null : castFloat32(asTensor(opts.sampleWeight as Arr, 'sample_weight').t);
       shapes.sampleWeight = sw ? sw.shape.slice() : null;
-      const plan = planReduction(name, 'keras3', red, values.shape, sw, null);
+      const plan = planReduction(name, semantics, red, values.shape, sw, null);
+      if (semantics === 'keras2') trace.notes.push('Keras 2 semantics (tf.keras in TF ≤ 2.15): compute_weighted_loss weights and reduces the per-sample values.');
       trace.warnings.push(...plan.warnings);
       const fin = plan.finish(values.value);
       value = fin.value; perSample = values.value; weighted = fin.weighted;

@@ -170,8 +170,23 @@ export class Interp {
   /** Runs the top level of a module: imports, defs, classes, assignments and expression statements. */
   runModule(scope: Scope, root?: SyntaxNode): Scope {
     const tree = root ?? parser.parse(this.source).topNode;
-    for (const st of kids(tree)) this.execTop(st, scope);
+    for (const st of kids(tree)) {
+      this.checkSyntax(st);
+      this.execTop(st, scope);
+    }
     return scope;
+  }
+
+  /** Refuses a subtree with a syntax error (lezer's error nodes), pointing at the first one. */
+  checkSyntax(n: SyntaxNode): void {
+    const cur = n.cursor();
+    do {
+      if (cur.type.isError) {
+        const at = cur.node;
+        const near = this.source.slice(at.from, Math.min(at.from + 20, this.source.length)).split('\n')[0];
+        throw new LossInspectorError(`SyntaxError: invalid syntax${near ? ` near '${near}'` : ' (unexpected end)'} (line ${this.line(at.from)})`, { code: 'syntax', offset: at.from, length: Math.max(1, at.to - at.from) });
+      }
+    } while (cur.next() && cur.from <= n.to);
   }
 
   private execTop(st: SyntaxNode, scope: Scope): void {
@@ -231,6 +246,7 @@ export class Interp {
 
   /** Builds a user function from a FunctionDefinition (bound to its name by the caller) or a LambdaExpression. */
   defineFunction(n: SyntaxNode, scope: Scope): Callable {
+    this.checkSyntax(n);
     const isLambda = n.name === 'LambdaExpression';
     const cs = kids(n);
     const nameNode = isLambda ? null : cs.find((c) => c.name === 'VariableName');
@@ -276,6 +292,7 @@ export class Interp {
 
   /** Builds a Loss subclass from a ClassDefinition. */
   defineClass(n: SyntaxNode, scope: Scope): Callable {
+    this.checkSyntax(n);
     const cs = kids(n);
     const name = this.text(cs.find((c) => c.name === 'VariableName')!);
     const argl = cs.find((c) => c.name === 'ArgList');
@@ -801,8 +818,8 @@ export class Interp {
       if (!hit) throw this.error(e, `Key ${describe(key)} not found`, 'index');
       return hit[1];
     }
-    if (obj.kind === 'object' && obj.className) throw this.unsupported(e, `Indexing ${describe(obj)}`);
-    if (obj.kind !== 'tensor') throw this.unsupported(e, `Indexing ${describe(obj)}`);
+    if (obj.kind === 'object' || obj.kind === 'module' || obj.kind === 'opaque') throw this.unsupported(e, `Indexing ${describe(obj)}`);
+    if (obj.kind !== 'tensor') throw this.error(e, `TypeError: ${describe(obj)} is not subscriptable`, 'type');
     let x = nodeOf(obj);
     // Advanced indexing: one boolean mask of x's shape, or integer indices along axis 0.
     if (idx.length === 1 && idx[0].k === 'tensor') {

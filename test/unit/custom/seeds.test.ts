@@ -75,6 +75,15 @@ describe('custom losses from the seeds', () => {
     const w = evaluateCustom(f, yt, yp, { mode: 'keras', sampleWeight: [2, 0] });
     assert.equal(w.value.data[0], 2.5);
     closeArr(w.grad.data, [-1, 2, 0, 0], 0, 1e-12, 'weighted grad');
+    // A rank-1 weight on rank-2 per-sample values: Keras 3 weights the last axis, Keras 2 the rows. Values (B,) = (2,):
+    // same here; with values of shape (2, 2) (no reduction inside) they differ.
+    const elem = fnOf('import tensorflow as tf\ndef f(y_true, y_pred):\n    return tf.square(y_true - y_pred)\n', 'f');
+    // squares [[1, 4], [0, 1]]; Keras 3: sw [2, 0] on the last axis → [[2, 0], [0, 0]] → 2/4 = 0.5;
+    // Keras 2: sw expanded to (2, 1), rows → [[2, 8], [0, 0]] → 10/4 = 2.5.
+    assert.equal(evaluateCustom(elem, yt, yp, { mode: 'keras', sampleWeight: [2, 0] }).value.data[0], 0.5);
+    const k2 = evaluateCustom(elem, yt, yp, { mode: 'keras', sampleWeight: [2, 0], semantics: 'keras2' });
+    assert.equal(k2.value.data[0], 2.5);
+    assert.ok(k2.trace.notes.some((n) => /Keras 2 semantics/.test(n)));
   });
 
   it('triplet_loss on a (2, 6) y_pred: one active triplet', () => {
