@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { buildHtml, makeNonce } from '../shared/csp';
 import {
-  HostToWebview, Intent, isWebviewMessage, PanelOpenArgs, PanelSession, PanelState, WebviewPersisted, WebviewToHost,
+  HostToWebview, Intent, isWebviewMessage, PanelOpenArgs, PanelSession, PanelState, WebviewPersisted, WebviewToHost, withoutData,
 } from '../shared/protocol';
 import { applyIntent, buildCsv, buildPython, buildState, emptyState, ModelOptions, sessionFromArgs, TensorCache } from './panelModel';
 
@@ -29,6 +29,8 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
   let panel: vscode.WebviewPanel | undefined;
   let session: PanelSession | null = null;
   let last: PanelState | null = null;
+  /** The arrays the webview holds (from the last state it was sent in full); reset when it reloads. */
+  let sentData: { yTrue: unknown; yPred: unknown; sampleWeight: unknown } | null = null;
   const cache = new TensorCache();
   const disposables: vscode.Disposable[] = [];
   const roots = [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')];
@@ -41,7 +43,13 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     last = buildState(session, cache, opts);
     log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms`);
     if (last.kind === 'error') log.info(`panel: ${last.message}`);
-    post({ type: 'state', state: last });
+    const r = last.kind !== 'empty' ? last.session?.request : undefined;
+    const same = !!r && !!sentData && sentData.yTrue === r.yTrue && sentData.yPred === r.yPred && sentData.sampleWeight === (r.sampleWeight ?? null);
+    if (same) post({ type: 'state', state: withoutData(last), sameData: true });
+    else {
+      post({ type: 'state', state: last });
+      sentData = r ? { yTrue: r.yTrue, yPred: r.yPred, sampleWeight: r.sampleWeight ?? null } : null;
+    }
   };
 
   const saveTarget = async (name: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> => {
@@ -101,7 +109,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     const id = typeof m.id === 'number' ? m.id : undefined;
     try {
       let message: string | undefined;
-      if (m.type === 'ready') render();
+      if (m.type === 'ready') { sentData = null; render(); }
       else message = await handle(m as Intent);
       if (id !== undefined) post({ type: 'reply', id, ok: true, message });
     } catch (e) {

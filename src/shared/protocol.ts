@@ -187,7 +187,12 @@ export interface EmptyState {
 export type PanelState = EmptyState | ErrorState | ResultState;
 
 export type HostToWebview =
-  | { type: 'state'; state: PanelState }
+  /**
+   * `sameData`: the session's arrays (request.yTrue/yPred/sampleWeight) are left out because they equal the
+   * ones of the previous state; the webview keeps its copy (a slider move on a large input then sends
+   * kilobytes, not the whole input).
+   */
+  | { type: 'state'; state: PanelState; sameData?: boolean }
   /** The answer to an intent that carried an `id`. */
   | { type: 'reply'; id: number; ok: true; message?: string }
   | { type: 'reply'; id: number; ok: false; error: string };
@@ -222,6 +227,20 @@ export const MAX_VIEW_VALUES = 4096;
 
 /** The losses compare mode starts with. */
 export const DEFAULT_COMPARE = ['MeanSquaredError', 'MeanAbsoluteError', 'Huber', 'LogCosh'];
+
+/** The state without the session's arrays (see `sameData`). */
+export function withoutData(state: PanelState): PanelState {
+  if (state.kind === 'empty' || !state.session) return state;
+  const r = state.session.request;
+  return { ...state, session: { ...state.session, request: { ...r, yTrue: [], yPred: [], sampleWeight: r.sampleWeight == null ? r.sampleWeight : [] } } } as PanelState;
+}
+
+/** Puts the arrays of `previous` back into a state sent with `sameData`. */
+export function withData(state: PanelState, previous: PanelSession | undefined): PanelState {
+  if (state.kind === 'empty' || !state.session || !previous) return state;
+  const r = state.session.request, p = previous.request;
+  return { ...state, session: { ...state.session, request: { ...r, yTrue: p.yTrue, yPred: p.yPred, sampleWeight: r.sampleWeight == null ? r.sampleWeight : p.sampleWeight } } } as PanelState;
+}
 
 /** Type guard for messages arriving at the host (the webview is not trusted to send well-formed data). */
 export function isWebviewMessage(m: unknown): m is WebviewToHost {

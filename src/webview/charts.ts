@@ -192,9 +192,9 @@ export function drawGradHeatmap(canvas: HTMLCanvasElement, rows: number, cols: n
     data: {
       datasets: [{
         label: 'dL/dy_pred', data,
-        backgroundColor: (ctx: any) => divergingColor(t, ctx.raw?.v ?? null, maxAbs),
-        borderColor: (ctx: any) => (ctx.raw?.i === swept ? t.current : t.highContrast ? t.border : 'rgba(0,0,0,0)'),
-        borderWidth: (ctx: any) => (ctx.raw?.i === swept ? 2 : t.highContrast ? 1 : 0),
+        backgroundColor: data.map((d) => divergingColor(t, d.v, maxAbs)),
+        borderColor: data.map((d) => (d.i === swept ? t.current : t.highContrast ? t.border : 'rgba(0,0,0,0)')),
+        borderWidth: data.map((d) => (d.i === swept ? 2 : t.highContrast ? 1 : 0)),
         width: cellW, height: cellH,
       }],
     },

@@ -4,8 +4,9 @@
  * The DOM skeleton is built once; states update it in place so a slider keeps focus while it is dragged.
  */
 import type {
-  ArrayView, ErrorState, HostToWebview, Intent, LossOption, PanelState, ParamControl, ResultState, WebviewPersisted, WebviewToHost, ChartId,
+  ArrayView, ErrorState, HostToWebview, Intent, LossOption, PanelSession, PanelState, ParamControl, ResultState, WebviewPersisted, WebviewToHost, ChartId,
 } from '../shared/protocol';
+import { withData } from '../shared/protocol';
 import type { ParamValue } from '../core/spec';
 import { h, byId, show, clear, fillTable } from './dom';
 import { readTheme, watchTheme, Theme } from './theme';
@@ -352,7 +353,7 @@ function renderCurve(s: ResultState): void {
     show(byId('box-curve'), false);
     note.textContent = s.curveError ?? 'No curve for this loss.';
     show(note, true);
-    fillTable(byId<HTMLTableElement>('table-curve'), 'Loss curve', ['x', 'loss', 'gradient'], []);
+    setTable('table-curve', ['Loss curve', ['x', 'loss', 'gradient'], () => []]);
     return;
   }
   show(byId('box-curve'), true);
@@ -363,9 +364,11 @@ function renderCurve(s: ResultState): void {
   const lo = fin.length ? Math.min(...fin) : NaN, hi = fin.length ? Math.max(...fin) : NaN;
   canvas.setAttribute('aria-label', `Loss curve of ${s.loss}: the loss goes from ${short(lo)} to ${short(hi)} as ${c.xLabel} sweeps ${short(c.x[0])} to ${short(c.x[c.x.length - 1])}; gradient on the right axis.` +
     (c.current ? ` Current input: x = ${short(c.current.x)}, loss ${short(c.current.loss)}, gradient ${short(c.current.grad)}.` : ''));
-  const rows = c.x.map((x, i) => [fmt(x), fmt(c.loss[i]), fmt(c.grad[i])]);
-  if (c.current) rows.unshift([`current ${fmt(c.current.x)}`, fmt(c.current.loss), fmt(c.current.grad)]);
-  fillTable(byId<HTMLTableElement>('table-curve'), `Loss and gradient as ${c.xLabel} sweeps`, [c.xLabel, 'loss', 'dL/dy_pred'], rows);
+  setTable('table-curve', [`Loss and gradient as ${c.xLabel} sweeps`, [c.xLabel, 'loss', 'dL/dy_pred'], () => {
+    const rows = c.x.map((x, i) => [fmt(x), fmt(c.loss[i]), fmt(c.grad[i])]);
+    if (c.current) rows.unshift([`current ${fmt(c.current.x)}`, fmt(c.current.loss), fmt(c.current.grad)]);
+    return rows;
+  }]);
 }
 
 function renderCompare(s: ResultState): void {
@@ -382,11 +385,35 @@ function renderCompare(s: ResultState): void {
   const ok = data.series.filter((x) => !x.error);
   canvas.setAttribute('aria-label', `Compared losses on the same sweep of ${data.xLabel}: ${[s.loss, ...ok.map((x) => x.label)].join(', ')}.`);
   const headers = [data.xLabel, ...(s.curve ? [s.loss] : []), ...ok.map((x) => x.label)];
-  const rows = data.x.map((x, i) => [fmt(x), ...(s.curve ? [fmt(s.curve.loss[i])] : []), ...ok.map((ser) => fmt(ser.values[i]))]);
-  fillTable(byId<HTMLTableElement>('table-compare'), 'Compared losses', headers, rows);
+  const curve = s.curve;
+  setTable('table-compare', ['Compared losses', headers, () => data.x.map((x, i) => [fmt(x), ...(curve ? [fmt(curve.loss[i])] : []), ...ok.map((ser) => fmt(ser.values[i]))])]);
 }
 
-const MAX_BARS = 2000;
+const MAX_BARS = 500;
+/** Rows of the gradient heatmap drawn at once (a window around the swept element); more are unreadable. */
+const HEAT_ROWS = 48;
+
+type TableSpec = [caption: string, headers: string[], rows: () => string[][], total?: number];
+const tableSpecs = new Map<string, TableSpec>();
+/**
+ * The data tables are the charts' text alternatives. They are built when their <details> is open (or opened),
+ * so a slider drag on a large input does not rebuild thousands of rows nobody is reading.
+ */
+function setTable(id: string, spec: TableSpec): void {
+  tableSpecs.set(id, spec);
+  const table = byId<HTMLTableElement>(id);
+  const details = table.closest('details');
+  if (!details || details.open) fillFromSpec(id);
+  else table.dataset.stale = '1';
+}
+function fillFromSpec(id: string): void {
+  const spec = tableSpecs.get(id);
+  const table = byId<HTMLTableElement>(id);
+  if (!spec) return;
+  const rows = spec[2]();
+  fillTable(table, spec[0], spec[1], rows, spec[3] ?? rows.length);
+  delete table.dataset.stale;
+}
 
 function renderSamples(s: ResultState): void {
   const canvas = byId<HTMLCanvasElement>('chart-samples');
@@ -409,8 +436,7 @@ function renderSamples(s: ResultState): void {
   show(note, parts.length > 0);
   canvas.setAttribute('aria-label', `Per-sample losses (${w.total} values${s.weights ? ', unweighted and weighted' : ''}); the reduction: ${s.reductionText}.`);
   const headers = ['sample', 'loss', ...(weights ? ['weight'] : []), s.weights ? 'weighted' : 'as reduced'];
-  const rows = labels.map((l, i) => [l, same || scalarPer ? fmt(perVals[i]) : '', ...(weights ? [fmt(weights[i])] : []), fmt(w.values[i])]);
-  fillTable(byId<HTMLTableElement>('table-samples'), 'Per-sample losses', headers, rows, w.total);
+  setTable('table-samples', ['Per-sample losses', headers, () => labels.map((l, i) => [l, same || scalarPer ? fmt(perVals[i]) : '', ...(weights ? [fmt(weights[i])] : []), fmt(w.values[i])]), w.total]);
 }
 
 function renderGrad(s: ResultState): void {
@@ -423,15 +449,21 @@ function renderGrad(s: ResultState): void {
   if (g.shape.length >= 2) {
     const cols = g.shape[g.shape.length - 1];
     const lead = g.shape.slice(0, -1);
-    const rows = Math.max(1, Math.floor(g.values.length / cols));
+    const available = Math.max(1, Math.floor(g.values.length / cols));
+    const allRows = g.total / cols;
+    // A window of rows around the swept element.
+    const sweptRow = Math.floor(s.sweep.element / cols);
+    const rows = Math.min(available, HEAT_ROWS);
+    const first = Math.max(0, Math.min(available - rows, sweptRow - (rows >> 1)));
+    const values = g.values.slice(first * cols, (first + rows) * cols);
     box.classList.add('heatmap');
     box.style.height = `${Math.min(520, Math.max(200, rows * 26 + 90))}px`;
-    drawGradHeatmap(canvas, rows, cols, g.values, s.sweep.element, (r) => indexLabel(r, lead), theme, pick);
+    drawGradHeatmap(canvas, rows, cols, values, s.sweep.element - first * cols, (r) => indexLabel(r + first, lead), theme, (i) => pick(i + first * cols));
     canvas.setAttribute('aria-label', `Gradient of the result with respect to y_pred, shape (${g.shape.join(', ')}), as a heatmap of ${rows} rows by ${cols} columns; negative and positive values in two colours. Click a cell to sweep that element.`);
     let maxAbs = 0;
-    for (const v of g.values) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
+    for (const v of values) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
     note.textContent = `Colour: blue = negative, orange = positive, intensity up to |dL/dy_pred| = ${short(maxAbs)}; outlined: the swept element.` +
-      (g.total > rows * cols ? ` Showing the first ${rows} rows of ${g.total / cols}.` : '');
+      (allRows > rows ? ` Rows ${indexLabel(first, lead)} to ${indexLabel(first + rows - 1, lead)} of ${allRows} (around the swept element).` : '');
   } else {
     box.classList.remove('heatmap');
     box.style.height = '';
@@ -442,16 +474,21 @@ function renderGrad(s: ResultState): void {
     note.textContent = g.total > n ? `Showing the first ${n} of ${g.total} values.` : '';
   }
   show(note, note.textContent !== '');
-  const rows = g.values.map((v, i) => [indexLabel(i, g.shape) || '()', sameT ? fmt(s.yTrue.values[i]) : '', fmt(s.yPred.values[i]), fmt(v)]);
-  fillTable(byId<HTMLTableElement>('table-grad'), 'Gradient of the result w.r.t. y_pred', ['index', 'y_true', 'y_pred', 'dL/dy_pred'], rows, g.total);
+  setTable('table-grad', ['Gradient of the result w.r.t. y_pred', ['index', 'y_true', 'y_pred', 'dL/dy_pred'],
+    () => g.values.slice(0, 500).map((v, i) => [indexLabel(i, g.shape) || '()', sameT ? fmt(s.yTrue.values[i]) : '', fmt(s.yPred.values[i]), fmt(v)]), g.total]);
 }
 
+let persistTimer: ReturnType<typeof setTimeout> | null = null;
+let persisted: WebviewPersisted = {};
+/** setState serialises the whole session (the user's arrays): coalesce the calls while a slider moves. */
 function persist(s: PanelState): void {
-  const saved: WebviewPersisted = s.kind === 'empty' ? {} : { session: s.session };
-  vscode.setState(saved);
+  persisted = s.kind === 'empty' ? {} : { session: s.session };
+  if (persistTimer) return;
+  persistTimer = setTimeout(() => { persistTimer = null; vscode.setState(persisted); }, 250);
 }
 
 function render(s: PanelState): void {
+  const t0 = performance.now();
   current = s;
   persist(s);
   byId('title').textContent = s.title;
@@ -489,15 +526,17 @@ function render(s: PanelState): void {
   const shp = (x: number[]) => `(${x.join(', ')}${x.length === 1 ? ',' : ''})`;
   byId('shapes').textContent = `${s.mode === 'class' ? 'class' : 'function'} ${s.callee} · y_true ${shp(s.shapes.yTrue)} · y_pred ${shp(s.shapes.yPred)}` + (s.shapes.sampleWeight ? ` · sample_weight ${shp(s.shapes.sampleWeight)}` : '');
   byId('elapsed').textContent = `evaluated in ${s.elapsedMs} ms`;
-  renderParams(s.params, s.custom);
-  renderReduction(s.reduction);
-  renderTrace(s);
-  renderComparePicker(s);
-  renderCurve(s);
-  renderCompare(s);
-  renderSamples(s);
-  renderGrad(s);
+  const steps: [string, () => void][] = [
+    ['params', () => renderParams(s.params, s.custom)], ['reduction', () => renderReduction(s.reduction)], ['trace', () => renderTrace(s)],
+    ['comparePicker', () => renderComparePicker(s)], ['curve', () => renderCurve(s)], ['compare', () => renderCompare(s)],
+    ['samples', () => renderSamples(s)], ['grad', () => renderGrad(s)],
+  ];
+  for (const [name, f] of steps) { const t = performance.now(); f(); timings[name] = performance.now() - t; }
+  timings.total = performance.now() - t0;
 }
+
+/** Milliseconds of each part of the last render (read by the webview test). */
+const timings: Record<string, number> = {};
 
 function renderError(s: ErrorState): void {
   byId('error-message').textContent = s.message;
@@ -528,6 +567,12 @@ function wire(): void {
     const v = Number((e.target as HTMLInputElement).value);
     if (Number.isInteger(v) && v >= 0) sendParam({ type: 'setSweepElement', element: v });
   });
+  for (const d of Array.from(document.querySelectorAll('details.data-table'))) {
+    d.addEventListener('toggle', () => {
+      const t = d.querySelector('table');
+      if ((d as HTMLDetailsElement).open && t && t.dataset.stale) fillFromSpec(t.id);
+    });
+  }
   byId('reset-params').addEventListener('click', () => post({ type: 'resetParams' }));
   byId('export-csv').addEventListener('click', () => post({ type: 'exportCsv' }));
   byId('export-python').addEventListener('click', () => post({ type: 'exportPython' }));
@@ -555,7 +600,8 @@ function wire(): void {
     const m = ev.data as HostToWebview;
     if (!m || typeof m !== 'object') return;
     if (m.type === 'state') {
-      try { render(m.state); } catch (err) { showFatal(err as Error); }
+      const state = m.sameData ? withData(m.state, lastSession()) : m.state;
+      try { render(state); } catch (err) { showFatal(err as Error); }
     } else if (m.type === 'reply') onReply(m);
   });
   watchTheme(() => {
@@ -563,6 +609,10 @@ function wire(): void {
     destroyAll();
     if (current) render(current);
   });
+}
+
+function lastSession(): PanelSession | undefined {
+  return current && current.kind !== 'empty' ? current.session : persisted.session;
 }
 
 function showFatal(err: Error): void {
@@ -575,7 +625,7 @@ function start(): void {
   buildSkeleton();
   theme = readTheme();
   wire();
-  (window as unknown as { __lossInspector: unknown }).__lossInspector = { charts: { get: getChart }, multiIndex };
+  (window as unknown as { __lossInspector: unknown }).__lossInspector = { charts: { get: getChart }, multiIndex, timings };
   post({ type: 'ready' });
 }
 

@@ -127,6 +127,7 @@ async function main() {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get update && apt-get install -y chromium`);
   const { buildCsp, buildHtml, makeNonce } = loadTs('src/shared/csp.ts');
   const model = loadTs('src/extension/panelModel.ts');
+  const protocol = loadTs('src/shared/protocol.ts');
   fs.mkdirSync(SHOTS, { recursive: true });
 
   const nonce = makeNonce();
@@ -147,6 +148,12 @@ async function main() {
     rank2: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], { config: { label_smoothing: 0.1 }, title: 'CCE 4×3' })),
     compare: model.buildState(session('MeanSquaredError', [0, 1, 2, 3], [0.4, 1.5, 1.2, 3.9], { compare: ['MeanAbsoluteError', 'Huber', 'LogCosh'], title: 'compare' })),
   };
+  {
+    const r = (i) => Math.sin(i * 12.9898) * 0.5 + 0.5;
+    const yt = Array.from({ length: 1000 }, (_, i) => Array.from({ length: 10 }, (_, j) => (j === i % 10 ? 1 : 0)));
+    const yp = Array.from({ length: 1000 }, (_, i) => { const p = Array.from({ length: 10 }, (_, j) => r(i * 10 + j) + 0.01); const s = p.reduce((a, b) => a + b, 0); return p.map((x) => x / s); });
+    S.big = model.buildState(session('CategoricalCrossentropy', yt, yp, { title: '1e4' }));
+  }
   for (const [k, v] of Object.entries(S)) if (k !== 'empty' && k !== 'error') assert(v.kind === 'result', `fixture ${k} is ${v.kind}: ${v.message}`);
   assert(S.error.kind === 'error', 'error fixture');
 
@@ -174,7 +181,12 @@ async function main() {
     return n;
   }, id);
   const visible = (page, sel) => page.locator(sel).first().isVisible();
-  const rowsOf = (page, id) => page.evaluate((tid) => document.querySelectorAll(`#${tid} tbody tr`).length, id);
+  /** Opens the table's <details> (tables are built when shown) and counts its body rows. */
+  const rowsOf = async (page, id) => {
+    await page.evaluate((tid) => { document.getElementById(tid).closest('details').open = true; }, id);
+    await page.waitForFunction((tid) => !document.getElementById(tid).dataset.stale, id, { timeout: 3000 });
+    return page.evaluate((tid) => document.querySelectorAll(`#${tid} tbody tr`).length, id);
+  };
   const cspOf = (page) => page.evaluate(() => window.__csp);
 
   console.log('webview (headless Chromium, production CSP):');
@@ -195,6 +207,7 @@ async function main() {
     assert(!(await visible(page, '#summary')), 'no result');
     const n = await page.locator('#loss-select option').count();
     assert(n > 20, `loss options: ${n}`);
+    await page.waitForFunction(() => window.__saved !== undefined);
     eq(await page.evaluate(() => window.__saved && window.__saved.session), undefined, 'nothing persisted for empty');
   });
 
@@ -210,6 +223,7 @@ async function main() {
     const text = await page.textContent('#error');
     assert(text.includes('cannot be broadcast') || text.includes('shape'), `error text: ${text}`);
     assert(!(await visible(page, '#charts')), 'charts hidden');
+    await page.waitForFunction(() => window.__saved && window.__saved.session, null, { timeout: 3000 });
     const saved = await page.evaluate(() => window.__saved);
     assert(saved && saved.session && saved.session.request.loss === 'mse', 'session persisted on error');
   });
@@ -235,6 +249,7 @@ async function main() {
     eq(types.join(','), 'line,bar,bar', 'chart types');
     const ds = await page.evaluate(() => window.__lossInspector.charts.get('samples').data.datasets.length);
     eq(ds, 2, 'weighted and unweighted bars');
+    await page.waitForFunction((t) => window.__saved && window.__saved.session && window.__saved.session.title === t, S.rank1.session.title, { timeout: 3000 });
     const saved = await page.evaluate(() => window.__saved);
     eq(JSON.stringify(saved.session), JSON.stringify(S.rank1.session), 'persisted session');
   });
@@ -258,6 +273,39 @@ async function main() {
     const m2 = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setParam').pop());
     assert(m2.value > m.value, `queued value ${m2.value} > ${m.value}`);
     await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), m2.id);
+  });
+
+  await test('a state sent without the arrays (sameData) keeps the arrays the view already has', async () => {
+    const next = model.buildState(model.applyIntent(S.rank1.session, { type: 'setParam', name: 'delta', value: 0.7 }));
+    await page.evaluate((st) => window.postMessage({ type: 'state', state: st, sameData: true }, '*'), protocol.withoutData(next));
+    await page.waitForFunction(() => window.__saved && window.__saved.session && window.__saved.session.request.config.delta === 0.7, null, { timeout: 3000 });
+    const saved = await page.evaluate(() => window.__saved.session.request);
+    eq(JSON.stringify(saved.yPred), JSON.stringify(S.rank1.session.request.yPred), 'arrays kept');
+    eq(JSON.stringify(saved.sampleWeight), JSON.stringify(S.rank1.session.request.sampleWeight), 'weights kept');
+    eq(await page.textContent('#result-value'), next.valueText, 'new value shown');
+  });
+
+  await test('a 1e4-element result renders quickly (charts capped, tables capped)', async () => {
+    const big = S.big;
+    const ms = await page.evaluate((st) => {
+      const t = performance.now();
+      window.postMessage({ type: 'state', state: st }, '*');
+      return new Promise((res) => setTimeout(() => res(performance.now() - t), 0));
+    }, big);
+    // The slider case: the same loss and shapes again (charts updated in place, arrays left out: sameData).
+    const again = await page.evaluate((st) => {
+      const t = performance.now();
+      window.postMessage({ type: 'state', state: st, sameData: true }, '*');
+      return new Promise((res) => setTimeout(() => res(performance.now() - t), 0));
+    }, protocol.withoutData(big));
+    const dt = await page.evaluate(() => { const t = performance.now(); window.__lossInspector.charts.get('grad').update('none'); return performance.now() - t; });
+    const tm = await page.evaluate(() => JSON.stringify(Object.fromEntries(Object.entries(window.__lossInspector.timings).map(([k, v]) => [k, Math.round(v * 10) / 10]))));
+    console.log(`      render parts (ms): ${tm}`);
+    console.log(`      1e4 elements: first render ${ms.toFixed(1)} ms, update (slider move) ${again.toFixed(1)} ms, heatmap redraw ${dt.toFixed(1)} ms`);
+    eq(await page.textContent('#result-value'), big.valueText, 'value');
+    eq(await rowsOf(page, 'table-grad'), 501, 'table capped at 500 rows + a "more" row');
+    eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').data.datasets[0].data.length), 480, 'heatmap window 48 rows × 10');
+    assert(ms < 1000, `render took ${ms} ms`);
   });
 
   await test('an error reply is shown in the status line', async () => {
