@@ -18,6 +18,7 @@ import { commandUri } from '../services';
 import type { StoredResult } from '../store';
 import { decorationText, resultHoverMarkdown } from '../model/resultText';
 import { changedOnly } from '../model/lossPick';
+import { blankDeclarations } from '../model/jsText';
 import { pickLoss, pickParams } from '../pickers';
 
 /** Arguments for programmatic use (tests, CodeLens, hover links); all optional. */
@@ -49,6 +50,7 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
 /** The text to evaluate and how its offsets map to the document. */
 interface Target {
   doc: vscode.TextDocument;
+  /** The text evaluated (JS declarations blanked, notebook prefix included). */
   text: string;
   /** Document offset of the evaluated text's first character (after `skip`). */
   base: number;
@@ -94,14 +96,31 @@ async function resolveTarget(args: ComputeArgs | undefined): Promise<Target | un
 
 /** Entry point of the command. */
 export async function computeLoss(s: Services, args?: ComputeArgs): Promise<ComputeSummary | undefined> {
-  const target = await resolveTarget(args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined);
+  // From a notebook cell's menu VS Code passes the cell; from the explorer, a Uri.
+  const cell = args as unknown as { document?: vscode.TextDocument; notebook?: unknown } | undefined;
+  if (cell && typeof cell === 'object' && cell.document && cell.notebook) args = { uri: cell.document.uri.toString() };
+  if (args instanceof vscode.Uri) args = { uri: args.toString() };
+  const target = await resolveTarget(args && typeof args === 'object' ? args : undefined);
   if (!target) {
     vscode.window.setStatusBarMessage('$(info) Loss Inspector: open a Python, JavaScript or TypeScript file (or a notebook cell) first.', 4000);
     return undefined;
   }
   const cfg = s.settings(target.doc.uri);
   const limits = { maxInputChars: cfg.maxInputChars, maxDepth: cfg.maxDepth };
+  const python = target.doc.languageId === 'python';
+  if (!python && target.text.length <= cfg.maxInputChars) {
+    // JS/TS/JSON: `const yTrue = [...]; let yPred: number[][] = [...]` reads as two named literals once the
+    // declaration keywords are blanked (same length, so every offset still points into the document).
+    target.text = blankDeclarations(target.text);
+  }
   const kind = target.text.length <= cfg.maxInputChars ? classifySelection(target.text) : 'snippet';
+  if (kind === 'snippet' && !python) {
+    // The snippet evaluator reads Python; JavaScript would only produce confusing syntax errors.
+    return finish(s, target, { kind: 'snippet', results: [], diagnostics: [{
+      offset: target.skip + (target.text.length - target.text.trimStart().length), length: Math.min(200, target.text.trim().length) || 1, severity: 'info',
+      message: 'Loss Inspector evaluates Keras snippets in Python. In JavaScript, TypeScript or JSON, select two array literals (y_true, then y_pred) and run Compute Loss to pick a loss; hover a tf.losses.* name for its Keras equivalent.',
+    }] });
+  }
   let job: EvalJob;
   if (kind === 'arrays') {
     // Small inputs: parse first, so a typo is reported before any question is asked.
