@@ -95,7 +95,8 @@ export function runJob(job: EvalJob): JobOutput {
   try {
     const parsed = parseTwoArrays(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth } });
     ranges = parsed.ranges.map((r) => [r.start, r.end] as [number, number]);
-    const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config });
+    // Like a compile string: any spelling (even a function name) means the loss object, reduced as Keras reduces it.
+    const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config, mode: 'class' });
     const lead = job.text.length - job.text.trimStart().length;
     const endOff = job.text.trimEnd().length;
     const lineAt = (off: number) => { let n = 1; for (let k = 0; k < off; k++) if (job.text.charCodeAt(k) === 10) n++; return n; };
@@ -103,7 +104,7 @@ export function runJob(job: EvalJob): JobOutput {
       kind: 'arrays',
       results: [{
         offset: lead, end: endOff, line: lineAt(lead), lineEnd: lineAt(Math.max(lead, endOff - 1)), text: job.text.trim().slice(0, 200), printed: formatKeras(result.value), result,
-        request: { loss: job.loss, yTrue: toNested(parsed.yTrue), yPred: toNested(parsed.yPred), ...(parsed.sampleWeight ? { sampleWeight: toNested(parsed.sampleWeight) } : {}), config: job.config },
+        request: { loss: job.loss, yTrue: toNested(parsed.yTrue), yPred: toNested(parsed.yPred), ...(parsed.sampleWeight ? { sampleWeight: toNested(parsed.sampleWeight) } : {}), config: job.config, mode: 'class' },
         notes: [],
       }],
       diagnostics: [],

@@ -7,6 +7,10 @@ import type { EvalResult } from '../../core/evaluate';
 import type { Tensor } from '../../core/tensor';
 import { float32Digits, formatKeras } from '../../core/format';
 import { shapeStr } from '../../core/tensor';
+import { ALL_SPECS } from '../../core/registry';
+import { allParams } from '../../core/config';
+import { pyRepr } from '../../core/errors';
+import { paramRepr } from '../../core/explain';
 
 /** The precision that means "as Keras prints float32" (shortest round-trip repr). */
 export const KERAS_PRECISION = 7;
@@ -61,8 +65,11 @@ export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}
   const precision = opts.precision ?? KERAS_PRECISION;
   const out: string[] = [];
   const cfg = Object.entries(r.config).filter(([k]) => k !== 'name' && k !== 'dtype');
+  const spec = ALL_SPECS.find((x) => x.id === r.loss);
+  const params = spec ? allParams(spec, r.mode === 'class') : [];
+  const repr = (k: string, v: unknown) => { const p = params.find((q) => q.name === k); return p ? paramRepr(p, v) : pyRepr(v); };
   out.push(`**${esc(r.callee)}** (${r.mode}) → \`${inlineTensor(r.value, precision, 8)}\``);
-  if (cfg.length) out.push('', cfg.map(([k, v]) => `\`${k}=${JSON.stringify(v)}\``).join(' '));
+  if (cfg.length) out.push('', cfg.map(([k, v]) => `\`${k}=${repr(k, v)}\``).join(' '));
   out.push('', `Shapes: y_true ${shapeStr(r.shapes.yTrue)}, y_pred ${shapeStr(r.shapes.yPred)}${r.shapes.sampleWeight ? `, sample_weight ${shapeStr(r.shapes.sampleWeight)}` : ''}`);
   if (r.reduction) {
     const red = r.reduction;

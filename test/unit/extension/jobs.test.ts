@@ -21,6 +21,11 @@ describe('jobs: two arrays', () => {
     const sum = runJob({ kind: 'arrays', text, loss: 'mse', config: { reduction: 'sum' }, limits });
     assert.equal(sum.results[0].printed, '0.62');
   });
+  it('a function spelling is reduced like a compile string (the loss object)', () => {
+    const out = runJob({ kind: 'arrays', text, loss: 'mean_squared_error', config: {}, limits });
+    assert.equal(out.results[0].printed, '0.31');
+    assert.equal(out.results[0].request?.mode, 'class');
+  });
   it('a bad literal is an error diagnostic inside the text', () => {
     const bad = '[[0., 1.], [0., 0.]], [[0.6, 0.4], [0.4, oops]]';
     const out = runJob({ kind: 'arrays', text: bad, loss: 'mse', config: {}, limits });

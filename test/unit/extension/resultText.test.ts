@@ -29,6 +29,7 @@ describe('result text', () => {
   it('hover shows reduction numerator and divisor, per-sample values, gradient, notes and links', () => {
     const md = resultHoverMarkdown(r, { notes: ['skipped print()'], links: [{ label: 'Open in panel', uri: 'command:lossInspector.openPanel?%5B%5D' }] });
     assert.match(md, /\*\*mean_squared_error\*\*|\*\*MeanSquaredError\*\*/);
+    assert.match(md, /`reduction='sum_over_batch_size'`/);
     assert.match(md, /\*\*Reduction\*\* `sum_over_batch_size`: 0\.62 \/ 2\.0 \(elements\) = 0\.31\./);
     assert.match(md, /\*\*Per-sample values\*\*\n\n```python\narray\(\[0\.36      , 0\.26000002\], dtype=float32\)\n```/);
     assert.match(md, /\*\*Gradient\*\* d\(result\)\/d\(y_pred\)/);
