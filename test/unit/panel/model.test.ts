@@ -73,8 +73,19 @@ describe('panel model: state', () => {
     assert.equal(shape.kind, 'error');
     const unknown = buildState(session('NotALoss', [1], [1]));
     assert.equal(unknown.kind, 'error');
-    const custom = buildState({ ...session('x', [1], [1]), customSource: 'def f(a, b): return a' });
+    const custom = buildState({ ...session('g', [1], [1]), customSource: 'def f(a, b):\n    return a\n' });
     assert.equal(custom.kind, 'error');
+  });
+
+  it('a user-defined loss (customSource) is evaluated through the custom-loss plugin', () => {
+    const src = 'import numpy as np\nimport tensorflow as tf\ndef my_loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n';
+    const st = result({ ...session('my_loss', [[0, 1], [2, 3]], [[1, 1], [2, 5]]), customSource: src });
+    assert.equal(st.custom, true);
+    assert.equal(st.valueText, '1.25');
+    assert.deepEqual(st.grad.values, [0.5, 0, 0, 1]);
+    assert.equal(st.params.length, 0);
+    assert.equal(st.curve, null);
+    assert.match(st.curveError!, /built-in/);
   });
 
   it('large inputs: arrays for the view are capped, totals kept', () => {
