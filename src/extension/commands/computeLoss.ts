@@ -145,8 +145,10 @@ async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLos
   let loss: string | undefined = args?.loss;
   let config: Config | undefined = args?.config;
   if (loss) return { loss, config: config ?? {} };
-  if (defaultLoss && tryResolveLoss(defaultLoss)) {
-    const spec = tryResolveLoss(defaultLoss)!.spec;
+  const def = defaultLoss ? tryResolveLoss(defaultLoss) : null;
+  if (defaultLoss && !def) s.log.warn(`lossInspector.defaultLoss '${defaultLoss}' is not a loss name; asking instead`);
+  if (def) {
+    const spec = def.spec;
     return { loss: defaultLoss, config: config ?? (last && last.loss === spec.id ? last.config : {}) };
   }
   const spec = await pickLoss(last?.recent ?? (last ? [last.loss] : []));
