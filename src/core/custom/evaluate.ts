@@ -10,7 +10,7 @@
  *    with sample weights (planReduction). A Loss subclass instance always goes through its own __call__.
  */
 import type { Value, Site, TensorValue } from '../snippet/values';
-import { Tensor, Nested, fromNested, shapeStr, castFloat32, sizeOf } from '../tensor';
+import { Tensor, Nested, fromNested, toNested, shapeStr, castFloat32, sizeOf } from '../tensor';
 import { LossInspectorError } from '../errors';
 import type { EvalResult } from '../evaluate';
 import { newTrace } from '../evaluate';
@@ -18,7 +18,9 @@ import type { Config, ParamValue } from '../spec';
 import { planReduction, squeezeOrExpand } from '../reduce';
 import { Node, variable, constant, backward, withBudget, BudgetLimits, DType } from './autodiff';
 import { tv, toNode, dtypeName, describe } from './convert';
-import { UserEntity, userEntityOf, Host, standaloneHost, entryHooks, reductionOf } from './interp';
+import { UserEntity, userEntityOf, Host, standaloneHost, entryHooks, reductionOf, Interp } from './interp';
+import { parser } from '@lezer/python';
+import { Scope } from '../snippet/values';
 import { innerTrace } from './builtin';
 import * as O from './ops';
 
@@ -144,7 +146,8 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
           trace.notes.push(`squeeze_or_expand_to_same_rank: y_true ${shapeStr(ytT.shape)} → ${shapeStr(ts)}, y_pred ${shapeStr(ypT.shape)} → ${shapeStr(ps)} before calling ${name}.`);
           yt = O.reshape(ytC, ts); yp = O.reshape(ypV, ps);
         }
-        const r = callEntity(ent as UserEntity & { kind: 'function' }, [ytArg(), tv(yp)], new Map());
+        // LossFunctionWrapper(fn, **kwargs) passes its keyword arguments on every call.
+        const r = callEntity(ent as UserEntity & { kind: 'function' }, [ytArg(), tv(yp)], opts.kwargs ?? new Map());
         values = r;
         trace.notes.push(`Keras wrapping (as compile(loss=${name}) applies it): y_true and y_pred cast to float32, squeeze_or_expand_to_same_rank, per-sample values from ${name}, then reduction="sum_over_batch_size" (LossFunctionWrapper, keras.losses.Loss).`);
       }
@@ -171,12 +174,18 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
     }
     if (value.data.some((v) => !Number.isFinite(v))) trace.warnings.push({ code: 'non-finite', message: `${name} returned NaN or infinite values (log of 0, division by 0, sqrt of a negative number?).` });
     else if (grad.some((g) => !Number.isFinite(g))) trace.warnings.push({ code: 'non-finite-gradient', message: `The gradient of ${name} has NaN or infinite entries (sqrt or log at 0, division by 0): training would produce NaN weights.` });
-    return {
+    const result: EvalResult = {
       loss: name, callee: name, mode: keras ? 'class' : 'function', config,
       value: own(value), perSample: own(perSample), weighted: own(weighted),
       grad: { data: grad.length === sizeOf(yp0.t.shape) ? grad : new Float64Array(sizeOf(yp0.t.shape)), shape: yp0.t.shape.slice() },
       reduction, mask: null, trace, shapes,
     };
+    inputsOf.set(result, {
+      loss: name, yTrue: noTrue ? null : toNested(yt0.t), yPred: toNested(yp0.t),
+      sampleWeight: opts.sampleWeight == null ? null : toNested(asTensor(opts.sampleWeight as Arr, 'sample_weight').t),
+      config: Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'reduction')), mode: keras ? 'class' : 'function',
+    });
+    return result;
   }
 
   function callEntity(e: UserEntity & { kind: 'function' }, args: Value[], kwargs: Map<string, Value>): Node {
@@ -258,3 +267,77 @@ function dtypeOfArg(v: Value): string {
 }
 
 entryHooks.call = topLevelCall;
+
+/** What a user-loss result was computed from, in the panel's request form (arrays as nested lists). */
+export interface CustomRequest {
+  /** The user loss's name: def name, lambda variable, Loss subclass name. */
+  loss: string;
+  yTrue: Nested | null;
+  yPred: Nested;
+  sampleWeight?: Nested | null;
+  /** Keyword arguments of the call (beta=1), or of the constructor for a Loss subclass. */
+  config?: Record<string, ParamValue>;
+  /** 'function': called directly (exactly what Python returns); 'class' (default): Keras's wrapping. */
+  mode?: 'class' | 'function';
+}
+
+const inputsOf = new WeakMap<EvalResult, CustomRequest>();
+
+/**
+ * The inputs of a result evaluateCustom produced (null for any other result). Call it where the result object
+ * was made (in the worker, before it is posted): the panel needs the arrays to re-evaluate the user loss.
+ */
+export function customRequestOf(result: EvalResult): CustomRequest | null {
+  return inputsOf.get(result) ?? null;
+}
+
+/**
+ * The panel's evaluator for user-defined losses (panelModel's CustomEvaluator): reads the definitions in `source`
+ * (imports, defs, lambdas, Loss subclasses and plain assignments; anything else at top level is ignored), finds
+ * `request.loss` by name and evaluates it on the request's arrays, with Keras's wrapping unless mode is 'function'.
+ */
+export function evaluateCustomSource(source: string, request: CustomRequest | { loss: string; yTrue: Nested; yPred: Nested; sampleWeight?: Nested | null; config?: Record<string, ParamValue>; mode?: 'class' | 'function' }, opts: { limits?: Partial<BudgetLimits>; semantics?: 'keras3' | 'keras2' } = {}): EvalResult {
+  const scope = new Scope();
+  source = blogToPython(source);
+  const interp = new Interp(source, standaloneHost());
+  const tree = parser.parse(source);
+  const saved = entryHooks.call;
+  entryHooks.call = null; // definitions only: calls found at top level are not results here
+  try {
+    for (let st = tree.topNode.firstChild; st; st = st.nextSibling) {
+      if (!/^(ImportStatement|FunctionDefinition|ClassDefinition|DecoratedStatement|AssignStatement)$/.test(st.name)) continue;
+      try {
+        withBudget({ maxMillis: 1000 }, () => interp.runTopStatement(st!, scope));
+      } catch (e) {
+        if (!(e instanceof LossInspectorError)) throw e;
+      }
+    }
+  } finally {
+    entryHooks.call = saved;
+  }
+  const v = scope.get(request.loss);
+  let ent = customLossOf(v);
+  if (!ent) throw new LossInspectorError(`No user-defined loss named \`${request.loss}\` in the source (a def, a lambda assigned to a name, or a keras.losses.Loss subclass).`, { code: 'custom', loss: request.loss });
+  const kwargs = new Map<string, Value>(Object.entries(request.config ?? {}).map(([k, x]) => [k, valueOf(x)]));
+  if (ent.kind === 'class') {
+    const obj = ent.interp.construct(ent, [], kwargs, { offset: 0, length: 0 });
+    ent = customLossOf(obj)!;
+  }
+  const mode = request.mode === 'function' ? 'direct' : 'keras';
+  return evaluateCustom(ent, request.yTrue, request.yPred, {
+    mode, sampleWeight: request.sampleWeight ?? null, kwargs: ent.kind === 'instance' ? undefined : kwargs, limits: opts.limits, semantics: opts.semantics,
+  });
+}
+
+function valueOf(x: ParamValue): Value {
+  if (x === null) return { kind: 'none' };
+  if (typeof x === 'boolean') return { kind: 'bool', value: x };
+  if (typeof x === 'number') return { kind: 'number', value: x, int: Number.isInteger(x) };
+  if (typeof x === 'string') return { kind: 'string', value: x };
+  return { kind: 'list', tuple: false, items: (x as ParamValue[]).map(valueOf) };
+}
+
+/** What blogs do to code, undone with same-length replacements (offsets hold): non-breaking spaces, curly quotes, en dashes. */
+function blogToPython(s: string): string {
+  return s.replace(/[\u00a0\u200b\ufeff]/g, ' ').replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'").replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"').replace(/[\u2013\u2212]/g, '-');
+}

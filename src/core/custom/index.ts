@@ -1,7 +1,7 @@
 /** User-defined losses: an interpreter for the Python subset losses are written in, over a reverse-mode autodiff. */
 export { customLossPlugin } from './plugin';
-export { evaluateCustom, customLossOf, topLevelCall } from './evaluate';
-export type { CustomOptions } from './evaluate';
+export { evaluateCustom, customLossOf, topLevelCall, evaluateCustomSource, customRequestOf } from './evaluate';
+export type { CustomOptions, CustomRequest } from './evaluate';
 export { Interp, standaloneHost, userEntityOf } from './interp';
 export type { UserEntity, UserFunction, UserClass, Host } from './interp';
 export { DEFAULT_BUDGET } from './autodiff';

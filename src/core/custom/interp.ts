@@ -177,6 +177,12 @@ export class Interp {
     return scope;
   }
 
+  /** Runs one top-level statement (after checking its syntax). */
+  runTopStatement(st: SyntaxNode, scope: Scope): void {
+    this.checkSyntax(st);
+    this.execTop(st, scope);
+  }
+
   /** Refuses a subtree with a syntax error (lezer's error nodes), pointing at the first one. */
   checkSyntax(n: SyntaxNode): void {
     const cur = n.cursor();

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateSnippet } from '../../../src/core/snippet';
 import { customLossPlugin } from '../../../src/core/custom/plugin';
-import { evaluateCustom, customLossOf } from '../../../src/core/custom/evaluate';
+import { evaluateCustom, customLossOf, evaluateCustomSource, customRequestOf } from '../../../src/core/custom/evaluate';
 import { closeArr } from './util';
 
 const seed = (name: string) => fs.readFileSync(path.join(__dirname, '../../../../test/fixtures/seeds', name), 'utf8');
@@ -129,5 +129,29 @@ describe('custom losses in snippets (plugin)', () => {
     assert.equal(r.value.data[0], 9.25);
     assert.deepEqual(Array.from(r.perSample.data), [4, 14.5]);
     assert.ok(r.trace.notes.some((n) => /Keras wrapping/.test(n)));
+  });
+
+  it('the panel seam: customRequestOf(result) gives the inputs, evaluateCustomSource(source, request) re-evaluates by name', () => {
+    const src = seed('000-fbeta.py') + '\ny_true = np.array([1., 0., 1., 1.])\ny_pred = np.array([0.9, 0.2, 0.6, 0.3])\nv = custom_fbeta_loss(y_true, y_pred, beta=2)\n';
+    const out = ev(src);
+    assert.equal(out.results.length, 1);
+    const req = customRequestOf(out.results[0].result);
+    assert.ok(req);
+    assert.equal(req!.loss, 'custom_fbeta_loss');
+    assert.deepEqual(req!.yPred, [0.9, 0.2, 0.6, 0.3]);
+    assert.deepEqual(req!.config, { beta: 2 });
+    assert.equal(req!.mode, 'function');
+    // the panel re-evaluates from the snippet text (prose lines and compile() in it are ignored)
+    const again = evaluateCustomSource(src, req!);
+    assert.deepEqual(Array.from(again.value.data), Array.from(out.results[0].result.value.data));
+    // Keras wrapping (the panel default) with beta=1: the same F1 loss, to float32 precision
+    const keras = evaluateCustomSource(src, { ...req!, config: { beta: 1 }, mode: 'class' });
+    closeArr(keras.value.data, [0.28], 1e-6, 0, 'keras');
+    assert.equal(keras.mode, 'class');
+    // a Loss subclass by its class name, constructor arguments from config
+    const cls = 'import keras\nimport tensorflow as tf\nclass Scaled(keras.losses.Loss):\n    def __init__(self, k=1.0, **kw):\n        super().__init__(**kw)\n        self.k = k\n    def call(self, y_true, y_pred):\n        return self.k * tf.abs(y_true - y_pred)\n';
+    const rc = evaluateCustomSource(cls, { loss: 'Scaled', yTrue: [1, 2], yPred: [2, 4], config: { k: 3, reduction: 'sum' } });
+    assert.equal(rc.value.data[0], 9);
+    assert.throws(() => evaluateCustomSource(cls, { loss: 'Nope', yTrue: [1], yPred: [1] }), /No user-defined loss named `Nope`/);
   });
 });
