@@ -60,15 +60,30 @@ function nameLine(spec: LossSpec): string {
   return bits.join(' · ');
 }
 
-/** The equivalents entry that documents a foreign name (its own line first, then its framework's). */
+/**
+ * The equivalents entry that documents a foreign name. Scored: the entry naming it in the same framework wins
+ * (`F.cross_entropy` → the PyTorch line, not optax's `softmax_cross_entropy`), then a whole-word name match in
+ * the same framework, then any whole-word match, then the framework's first line.
+ */
 function foreignEntry(spec: LossSpec, r: ResolvedName): LossSpec['doc']['equivalents'][number] | undefined {
-  const bare = (r.foreignName ?? '').split('.').pop() ?? '';
-  const byName = spec.doc.equivalents.find((e) => bare && e.name.includes(bare));
-  if (byName) return byName;
+  const written = r.foreignName ?? '';
+  const bare = written.split('.').pop() ?? '';
   const fw = (r.framework ?? '').toLowerCase();
-  const alias: Record<string, string[]> = { pytorch: ['pytorch', 'torch'], torchvision: ['torchvision', 'pytorch'], optax: ['optax'], 'tensorflow.js': ['tf.js', 'tfjs', 'tensorflow.js'], tensorflow: ['tensorflow', 'tf'] };
+  const alias: Record<string, string[]> = {
+    pytorch: ['pytorch', 'torch'], torchvision: ['torchvision', 'pytorch'], optax: ['optax'], 'tensorflow.js': ['tf.js', 'tfjs', 'tensorflow.js'],
+    tensorflow: ['tensorflow', 'tf'], 'keras 2': ['keras 2', 'tf.keras', 'keras'],
+  };
   const keys = alias[fw] ?? [fw];
-  return spec.doc.equivalents.find((e) => keys.some((k) => e.framework.toLowerCase().includes(k)));
+  const sameFw = (e: { framework: string }) => keys.some((k) => e.framework.toLowerCase().includes(k));
+  const word = new RegExp(`(^|[^\\w])${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`);
+  let best: LossSpec['doc']['equivalents'][number] | undefined;
+  let bestScore = 0;
+  for (const e of spec.doc.equivalents) {
+    const named = bare !== '' && word.test(e.name);
+    const score = (named && sameFw(e) ? 4 : 0) + (named ? 2 : 0) + (sameFw(e) ? 1 : 0);
+    if (score > bestScore) { best = e; bestScore = score; }
+  }
+  return best;
 }
 
 /** The body shared by the hover and the CLI: summary, formula, parameters, domain, output, pitfalls, equivalents. */

@@ -6,6 +6,7 @@ import { pyRepr, LossInspectorError } from '../../../src/core/errors';
 import { hoverMarkdown, explainMarkdown, curveImageMarkdown, qualifiedName, paramRepr } from '../../../src/core/explain';
 import { base64Utf8, curveSvg, svgDataUri, robustRange } from '../../../src/core/hover-image';
 import { hoverCurve } from '../../../src/core/hover-curve';
+import { resolveForeign } from '../../../src/core/names';
 
 /** Markdown with escapes removed, for comparing with plain doc text. */
 const plain = (s: string) => s.replace(/\\([\\`*<>()[\]])/g, '$1');
@@ -69,6 +70,23 @@ describe('explain: foreign names say which Keras loss and what differs', () => {
   });
   it('tf.losses.meanSquaredError is TensorFlow.js', () => {
     assert.match(hoverMarkdown('tf.losses.meanSquaredError', { images: false }), /\(TensorFlow\.js\) → Keras equivalent/);
+  });
+  it('each foreign name gets the note of its own framework\'s line', () => {
+    let checked = 0;
+    for (const spec of ALL_SPECS) {
+      for (const f of spec.foreignNames ?? []) {
+        const r = resolveForeign(f);
+        if (!r || r.spec !== spec || !f.includes('.')) continue;
+        const bare = f.split('.').pop()!;
+        const fw = (r.framework ?? '').toLowerCase().replace('tensorflow.js', 'tf.js');
+        const own = spec.doc.equivalents.filter((e) => e.note && new RegExp(`(^|[^\\w])${bare}(?![\\w])`).test(e.name) && e.framework.toLowerCase().includes(fw === 'pytorch' ? 'torch' : fw));
+        if (own.length !== 1) continue;
+        const md = plain(hoverMarkdown(f, { images: false }));
+        assert.ok(md.includes(`What differs: ${own[0].note}`), `${f} (${spec.id}) should quote: ${own[0].note}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 5, `only ${checked} names checked`);
   });
   it('a Keras name has no "Keras equivalent" line', () => {
     assert.doesNotMatch(hoverMarkdown('mse', { images: false }), /Keras equivalent/);
