@@ -216,13 +216,28 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     diag.source = 'Loss Inspector';
     return diag;
   });
+  // Pitfall warnings of a result (from_logits, label format, outer-product broadcasting, …) also go to the
+  // Problems view, under the call's first line, once per message.
+  const seen = new Set(diags.map((d) => d.message));
+  for (const r of stored) {
+    for (const w of r.result.trace.warnings) {
+      if (seen.has(w.message)) continue;
+      seen.add(w.message);
+      const line = doc.lineAt(r.startLine);
+      const range = new vscode.Range(r.startLine, line.firstNonWhitespaceCharacterIndex, r.startLine, line.range.end.character);
+      const diag = new vscode.Diagnostic(range, w.message, vscode.DiagnosticSeverity.Warning);
+      diag.source = 'Loss Inspector';
+      diag.code = w.code;
+      diags.push(diag);
+    }
+  }
   s.store.set(doc.uri, stored, diags);
   const errors = out.diagnostics.filter((d) => d.severity === 'error').length;
   vscode.window.setStatusBarMessage(`$(graph-line) Loss Inspector: ${stored.length} result${stored.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (see Problems)` : ''}`, 5000);
   return {
     kind: out.kind,
     results: stored.map((r) => ({ line: r.startLine + 1, lineEnd: r.endLine + 1, loss: r.result.callee, printed: r.printed, value: toJsonValue(r.result.value) })),
-    diagnostics: diags.map((d, i) => ({ line: d.range.start.line + 1, message: d.message, severity: out.diagnostics[i].severity })),
+    diagnostics: diags.map((d, i) => ({ line: d.range.start.line + 1, message: d.message, severity: out.diagnostics[i]?.severity ?? 'warning' })),
   };
 }
 
