@@ -434,7 +434,8 @@ def(['one_hot'], (c) => {
 });
 
 /** K.binary_crossentropy / keras.ops.binary_crossentropy: clip to [ε, 1−ε] then −(t·log p + (1−t)·log(1−p)); logits form is TF's stable one. */
-def(['binary_crossentropy'], (c) => {
+def(['binary_crossentropy'], (c) => binaryCrossentropyKeras(c));
+function binaryCrossentropyKeras(c: OpCall): Value {
   const [t, o, fl] = bind(c, ['target|y_true', 'output|y_pred', 'from_logits']);
   const [target, output] = pair(c, t, o, 'target', 'output');
   if (fl && toBool(fl, 'from_logits')) return tv(sigmoidCE(target, output));
@@ -442,7 +443,7 @@ def(['binary_crossentropy'], (c) => {
   const p = O.clip(output, scalarNode(eps), scalarNode(1 - eps));
   const one = scalarNode(1);
   return tv(O.neg(O.add(O.mul(target, O.log(p)), O.mul(O.sub(one, target), O.log(O.sub(one, p))))));
-});
+}
 function sigmoidCE(z: Node, x: Node): Node {
   // max(x, 0) − x·z + log1p(exp(−|x|))
   return O.add(O.sub(O.relu(x), O.mul(x, z)), O.log1p(O.exp(O.neg(O.abs(x)))));
@@ -465,6 +466,91 @@ def(['softmax_cross_entropy_with_logits', 'softmax_cross_entropy_with_logits_v2'
   const [labels, logits] = pair(c, l, x, 'labels', 'logits');
   const axis = axisArg(c, ax, -1);
   return tv(O.neg(O.reduce('sum', O.mul(labels, O.logSoftmax(logits, axis)), axis)));
+});
+
+// ---------------------------------------------------------------- torch.nn.functional losses (input = prediction first)
+
+function torchReduce(c: OpCall, v: Node, red: Value | undefined): Node {
+  const r = red === undefined ? 'mean' : red.kind === 'string' ? red.value : '';
+  if (r === 'mean') return O.reduce('mean', v, null);
+  if (r === 'sum') return O.reduce('sum', v, null);
+  if (r === 'none') return v;
+  throw new LossInspectorError(`${c.name}: reduction must be 'mean', 'sum' or 'none', received ${red ? describe(red) : 'nothing'}.`, { code: 'param', argument: 'reduction' });
+}
+function torchPair(c: OpCall, a: Value | undefined, b: Value | undefined): [Node, Node] {
+  const [x, t] = pair(c, a, b, 'input', 'target');
+  if (!sameShapeArr(x.shape, t.shape)) {
+    // torch broadcasts with a UserWarning ("Using a target size that is different to the input size"): almost always a bug.
+    if (!O.broadcastable(x.shape, t.shape)) throw new LossInspectorError(`${c.name}: input ${shapeStr(x.shape)} and target ${shapeStr(t.shape)} cannot be broadcast together.`, { code: 'shape' });
+  }
+  return [x, t];
+}
+function sameShapeArr(a: number[], b: number[]): boolean { return a.length === b.length && a.every((d, i) => d === b[i]); }
+const TORCH_LOSS_ARGS = ['input|y_pred', 'target|y_true', 'size_average', 'reduce', 'reduction'];
+def(['mse_loss'], (c) => {
+  const [a, b, , , red] = bind(c, TORCH_LOSS_ARGS);
+  const [x, t] = torchPair(c, a, b);
+  return tv(torchReduce(c, O.square(O.sub(x, t)), red));
+});
+def(['l1_loss'], (c) => {
+  const [a, b, , , red] = bind(c, TORCH_LOSS_ARGS);
+  const [x, t] = torchPair(c, a, b);
+  return tv(torchReduce(c, O.abs(O.sub(x, t)), red));
+});
+def(['smooth_l1_loss', 'huber_loss'], (c) => {
+  const huber = c.name.endsWith('huber_loss');
+  const [a, b, r1, r2, red, p] = bind(c, huber ? ['input', 'target', 'reduction', 'delta', '_', '_'] : [...TORCH_LOSS_ARGS, 'beta']);
+  const [x, t] = torchPair(c, a, b);
+  const k = toNumber((huber ? r2 : p) ?? { kind: 'number', value: 1, int: false }, huber ? 'delta' : 'beta');
+  void r1;
+  const d = O.sub(x, t), ad = O.abs(d);
+  const small = O.compare('lt', ad, scalarNode(k));
+  // smooth_l1: 0.5 d²/β | |d| − β/2;  huber: 0.5 d² | δ(|d| − δ/2)
+  const quad = huber ? O.mul(scalarNode(0.5), O.square(d)) : O.div(O.mul(scalarNode(0.5), O.square(d)), scalarNode(k));
+  const lin = huber ? O.mul(scalarNode(k), O.sub(ad, scalarNode(0.5 * k))) : O.sub(ad, scalarNode(0.5 * k));
+  return tv(torchReduce(c, O.where(small, quad, lin), huber ? r1 : red));
+});
+def(['binary_cross_entropy'], (c) => {
+  if (c.fam !== 'torch') return binaryCrossentropyKeras(c);
+  const [a, b, w, , , red] = bind(c, ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction']);
+  const [p, t] = torchPair(c, a, b);
+  // torch clamps each log at −100 (so p = 0 or 1 gives 100, not inf)
+  const logc = (v: Node) => O.clip(O.log(v), scalarNode(-100), scalarNode(Infinity));
+  let v = O.neg(O.add(O.mul(t, logc(p)), O.mul(O.sub(scalarNode(1), t), logc(O.sub(scalarNode(1), p)))));
+  if (w && w.kind !== 'none') v = O.mul(v, node(c, w, 'weight'));
+  return tv(torchReduce(c, v, red));
+});
+def(['binary_cross_entropy_with_logits'], (c) => {
+  const [a, b, w, , , red, pw] = bind(c, ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight']);
+  const [x, t] = torchPair(c, a, b);
+  let v: Node;
+  if (pw && pw.kind !== 'none') {
+    // (1 − t)·x + (1 + (pw − 1)·t)·softplus(−x)
+    const pwn = node(c, pw, 'pos_weight');
+    v = O.add(O.mul(O.sub(scalarNode(1), t), x), O.mul(O.add(scalarNode(1), O.mul(O.sub(pwn, scalarNode(1)), t)), O.softplus(O.neg(x))));
+  } else v = sigmoidCE(t, x);
+  if (w && w.kind !== 'none') v = O.mul(v, node(c, w, 'weight'));
+  return tv(torchReduce(c, v, red));
+});
+def(['cross_entropy', 'nll_loss'], (c) => {
+  const nll = c.name.endsWith('nll_loss');
+  const [a, b, w, , , , red, ls] = bind(c, ['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing']);
+  if (w && w.kind !== 'none') throw new LossInspectorError(`${c.name}: class weights are not supported.`, { code: 'unsupported', argument: 'weight' });
+  const x = node(c, a, 'input');
+  const t = node(c, b, 'target');
+  if (x.shape.length !== 2) throw new LossInspectorError(`${c.name}: input of shape (N, C) expected, received ${shapeStr(x.shape)}.`, { code: 'shape' });
+  const logp = nll ? x : O.logSoftmax(x, 1);
+  const C = x.shape[1];
+  let target: Node;
+  const indices = t.shape.length === 1;
+  if (indices) {
+    for (const v of t.data) if (!Number.isInteger(v) || v < 0 || v >= C) throw new LossInspectorError(`${c.name}: target ${v} is out of bounds for ${C} classes.`, { code: 'value', argument: 'target' });
+    target = O.oneHot(t, C);
+  } else target = t;
+  const eps = ls ? toNumber(ls, 'label_smoothing') : 0;
+  if (eps > 0) target = O.add(O.mul(target, scalarNode(1 - eps)), scalarNode(eps / C));
+  const v = O.neg(O.reduce('sum', O.mul(target, logp), 1));
+  return tv(torchReduce(c, v, red));
 });
 
 // ---------------------------------------------------------------- tensor methods: `<tensor>.name` with the receiver first

@@ -80,6 +80,10 @@ export function cast(x: Node, dtype: DType): Node {
 
 // ---------------------------------------------------------------- broadcasting binary
 
+export function broadcastable(a: Shape, b: Shape): boolean {
+  return broadcastShapes(a, b) !== null;
+}
+
 function bshape(op: string, a: Shape, b: Shape): Shape {
   const s = broadcastShapes(a, b);
   if (!s) throw opError(op, `shapes ${shapeStr(a)} and ${shapeStr(b)} cannot be broadcast together.`, { expected: `a shape compatible with ${shapeStr(a)}`, received: shapeStr(b) });

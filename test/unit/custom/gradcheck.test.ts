@@ -152,11 +152,14 @@ describe('custom losses: gradients vs finite differences', () => {
       'torch.max(y_pred, dim=1)[0] + torch.chunk(y_pred, 3, dim=1)[2][:, 0]',
       'np.split(y_pred, [1, 2], axis=1)[1] * 1.0',
       'y_pred.T.reshape(-1)[::2]',
+      'F.mse_loss(y_pred, y_true) + F.smooth_l1_loss(y_pred, y_true, beta=0.5) + F.huber_loss(y_pred, y_true, delta=0.3)',
+      'F.binary_cross_entropy(torch.sigmoid(y_pred), y_true) + F.binary_cross_entropy_with_logits(y_pred, y_true, pos_weight=torch.tensor([2.0, 1.0, 0.5]))',
+      'F.cross_entropy(y_pred, torch.tensor([0, 2]), label_smoothing=0.1) + F.nll_loss(F.log_softmax(y_pred, dim=1), torch.tensor([1, 1]))',
     ];
     const yt = { data: Float64Array.from([1, 0, 0, 0, 1, 1]), shape: [2, 3] };
     const yp = { data: Float64Array.from([0.3, -1.2, 0.7, 1.1, 0.2, -0.4]), shape: [2, 3] };
     for (const e of exprs) {
-      const fn = fnOf(`import tensorflow as tf\nimport numpy as np\nimport torch\nimport keras.backend as K\ndef f(y_true, y_pred):\n    return ${e}\n`, 'f');
+      const fn = fnOf(`import tensorflow as tf\nimport numpy as np\nimport torch\nimport torch.nn.functional as F\nimport keras.backend as K\ndef f(y_true, y_pred):\n    return ${e}\n`, 'f');
       const r = run(fn, yt, yp);
       closeArr(r.grad.data, fd(fn, yt, yp, 1e-6), 1e-5, 1e-7, e);
     }

@@ -155,4 +155,24 @@ loss64 = Focalish(gamma=1.0, dtype="float64")
     const r = run(fnOf(src, 'f'), [1, 2], [3, 4]);
     assert.ok(r.trace.warnings.some((w) => w.code === 'no-gradient'));
   });
+
+  it('torch.nn.functional losses (prediction first): values by hand, reductions', () => {
+    const T = 'import torch\nimport torch.nn.functional as F\n';
+    const v = (e: string, yt: unknown, yp: unknown) => f(`return ${e}`, yt, yp, T).v;
+    assert.deepEqual(v('F.mse_loss(y_pred, y_true)', [1, 2], [1.5, 2.5]), [0.25]);
+    assert.deepEqual(v("F.mse_loss(y_pred, y_true, reduction='sum')", [1, 2], [1.5, 2.5]), [0.5]);
+    assert.deepEqual(v("F.l1_loss(y_pred, y_true, reduction='none')", [1, 2], [1.5, 3]), [0.5, 1]);
+    // smooth_l1 (β = 1): 0.5·0.5²/1 = 0.125 and 3 − 0.5 = 2.5 → mean 1.3125
+    assert.deepEqual(v('F.smooth_l1_loss(y_pred, y_true)', [0, 0], [0.5, 3]), [1.3125]);
+    // huber (δ = 2): 0.125 and 2·(3 − 1) = 4 → mean 2.0625
+    assert.deepEqual(v('F.huber_loss(y_pred, y_true, delta=2.0)', [0, 0], [0.5, 3]), [2.0625]);
+    closeArr(v('F.binary_cross_entropy(y_pred, y_true)', [1, 0], [0.8, 0.3]), [(-Math.log(0.8) - Math.log(0.7)) / 2], 1e-12);
+    // a hard 0/1 prediction: torch clamps the log at −100
+    closeArr(v("F.binary_cross_entropy(y_pred, y_true, reduction='none')", [1, 0], [0, 0.5]), [100, Math.log(2)], 1e-12);
+    closeArr(v('F.binary_cross_entropy_with_logits(y_pred, y_true)', [1], [0]), [Math.log(2)], 1e-12);
+    // cross_entropy on logits [1, 2, 3] with class 2: log(e + e² + e³) − 3
+    closeArr(v('F.cross_entropy(y_pred, torch.tensor([2]))', [[0]], [[1, 2, 3]]), [Math.log(Math.E + Math.E ** 2 + Math.E ** 3) - 3], 1e-12);
+    closeArr(v('F.cross_entropy(y_pred, y_true)', [[0, 0, 1]], [[1, 2, 3]]), [Math.log(Math.E + Math.E ** 2 + Math.E ** 3) - 3], 1e-12);
+    assert.throws(() => v('F.cross_entropy(y_pred, torch.tensor([3]))', [[0]], [[1, 2, 3]]), /out of bounds for 3 classes/);
+  });
 });
