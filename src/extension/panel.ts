@@ -91,7 +91,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
         const src = session?.source;
         if (!src) throw new Error('This result has no source location.');
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(src.uri));
-        const pos = new vscode.Position(Math.max(0, src.line), 0);
+        const pos = new vscode.Position(Math.max(0, src.line - 1), 0);
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
         return undefined;
       }

@@ -25,7 +25,7 @@ export interface SerializableRequest {
 export interface PanelOpenArgs {
   request?: SerializableRequest;
   title?: string;
-  /** Where the call was found (shown as a link back to the code). */
+  /** Where the call was found (shown as a link back to the code); `line` is 1-based, as editors show it. */
   source?: { uri: string; line: number };
   /** A snippet defining a user loss, re-evaluated through the custom-loss plugin. */
   customSource?: string;

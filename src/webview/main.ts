@@ -140,11 +140,14 @@ function buildSkeleton(): void {
 let lossOptionsKey = '';
 function fillLossSelect(options: LossOption[], selected: string | undefined): void {
   const sel = byId<HTMLSelectElement>('loss-select');
-  const key = options.map((o) => o.id).join(',') + (selected ? '' : '|placeholder');
+  // A user-defined loss is not in the registry: it gets an option of its own.
+  const custom = selected && !options.some((o) => o.id === selected) ? selected : '';
+  const key = options.map((o) => o.id).join(',') + (selected ? '' : '|placeholder') + `|${custom}`;
   if (key !== lossOptionsKey) {
     lossOptionsKey = key;
     clear(sel);
     if (!selected) sel.append(h('option', { value: '', text: 'Pick a loss…' }));
+    if (custom) sel.append(h('option', { value: custom, text: `${custom} (user-defined)` }));
     const groups = new Map<string, HTMLOptGroupElement>();
     for (const o of options) {
       const g = `${o.family}${o.framework === 'tfa' ? ' (tfa)' : ''}`;
@@ -506,7 +509,10 @@ function render(s: PanelState): void {
   const src = byId<HTMLButtonElement>('open-source');
   const source = s.kind === 'result' ? s.source : s.kind === 'error' ? s.session?.source : undefined;
   show(src, !!source);
-  if (source) src.textContent = `${decodeURIComponent(source.uri.replace(/^.*\//, ''))}:${source.line + 1}`;
+  if (source) {
+    src.textContent = `${decodeURIComponent(source.uri.replace(/^.*\//, ''))}:${source.line}`;
+    src.title = 'Go to the call in the editor';
+  }
   if (s.kind === 'empty') {
     byId('empty-hint').textContent = s.hint;
     renderParams(undefined, true);
@@ -558,7 +564,7 @@ function wire(): void {
   byId('param-list').addEventListener('change', onParamEvent);
   byId('loss-select').addEventListener('change', (e) => {
     const v = (e.target as HTMLSelectElement).value;
-    if (v) post({ type: 'setLoss', loss: v });
+    if (v && (current?.kind !== 'result' || !current.custom || v !== current.loss)) post({ type: 'setLoss', loss: v });
   });
   byId('reduction-select').addEventListener('change', (e) => post({ type: 'setReduction', reduction: (e.target as HTMLSelectElement).value }));
   byId('compare-toggle').addEventListener('change', (e) => post({ type: 'setCompare', enabled: (e.target as HTMLInputElement).checked, losses: current?.kind === 'result' ? current.compare.losses : undefined }));

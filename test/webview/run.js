@@ -138,13 +138,13 @@ async function main() {
   // ---- states from the real host model
   const session = (loss, yTrue, yPred, extra = {}) => ({
     request: { loss, yTrue, yPred, sampleWeight: extra.sampleWeight ?? null, config: extra.config ?? {} },
-    title: extra.title ?? loss, sweepElement: extra.sweepElement ?? -1,
+    title: extra.title ?? loss, sweepElement: extra.sweepElement ?? -1, source: extra.source,
     compare: { enabled: !!extra.compare, losses: extra.compare ?? ['MeanSquaredError', 'MeanAbsoluteError', 'Huber', 'LogCosh'] },
   });
   const S = {
     empty: model.emptyState(),
     error: model.buildState(session('mse', [[1, 2, 3]], [[1, 2]], { title: 'shape bug' })),
-    rank1: model.buildState(session('Huber', [0, 1, 2, 3, 4, 5], [0.5, 1.2, 4.1, 2.7, 4.4, -0.3], { config: { delta: 1.5 }, sampleWeight: [1, 1, 0.5, 2, 1, 0.25], title: 'Huber on residuals' })),
+    rank1: model.buildState(session('Huber', [0, 1, 2, 3, 4, 5], [0.5, 1.2, 4.1, 2.7, 4.4, -0.3], { config: { delta: 1.5 }, sampleWeight: [1, 1, 0.5, 2, 1, 0.25], title: 'Huber on residuals', source: { uri: 'file:///ws/my%20model.py', line: 9 } })),
     rank2: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], { config: { label_smoothing: 0.1 }, title: 'CCE 4×3' })),
     compare: model.buildState(session('MeanSquaredError', [0, 1, 2, 3], [0.4, 1.5, 1.2, 3.9], { compare: ['MeanAbsoluteError', 'Huber', 'LogCosh'], title: 'compare' })),
   };
@@ -252,6 +252,13 @@ async function main() {
     await page.waitForFunction((t) => window.__saved && window.__saved.session && window.__saved.session.title === t, S.rank1.session.title, { timeout: 3000 });
     const saved = await page.evaluate(() => window.__saved);
     eq(JSON.stringify(saved.session), JSON.stringify(S.rank1.session), 'persisted session');
+  });
+
+  await test('the source link names the file and 1-based line and posts openSource', async () => {
+    eq((await page.textContent('#open-source')).trim(), 'my model.py:9', 'link text');
+    await page.click('#open-source');
+    const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'openSource').pop());
+    assert(m && typeof m.id === 'number', 'openSource posted');
   });
 
   await test('param controls from the specs: slider + number for delta, keyboard moves it and posts setParam', async () => {
