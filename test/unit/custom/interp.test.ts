@@ -175,4 +175,25 @@ loss64 = Focalish(gamma=1.0, dtype="float64")
     closeArr(v('F.cross_entropy(y_pred, y_true)', [[0, 0, 1]], [[1, 2, 3]]), [Math.log(Math.E + Math.E ** 2 + Math.E ** 3) - 3], 1e-12);
     assert.throws(() => v('F.cross_entropy(y_pred, torch.tensor([3]))', [[0]], [[1, 2, 3]]), /out of bounds for 3 classes/);
   });
+
+  it('a Loss instance called inside another user loss: its reduction and weights are differentiable', () => {
+    const src = `${H}
+class Sq(keras.losses.Loss):
+    def call(self, y_true, y_pred):
+        return tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)
+mean_obj = Sq()
+none_obj = Sq(reduction=None)
+sum_obj = Sq(reduction="sum")
+def f(y_true, y_pred):
+    w = tf.constant([[2.0], [0.5]], dtype=tf.float64)
+    return mean_obj(y_true, y_pred) * 3.0 + tf.reduce_sum(none_obj(y_true, y_pred, sample_weight=[1.0, 4.0]) ** 2) + sum_obj(y_true, y_pred, w)
+`;
+    const fn = fnOf(src, 'f');
+    const yt = [[0, 1, 2], [1, 1, 0]], yp = [[0.5, 0.2, 2.5], [1.4, 0.1, -0.3]];
+    const per = yt.map((row, b) => row.reduce((s2, y, i) => s2 + (y - yp[b][i]) ** 2, 0) / 3);
+    const expected = 3 * (per[0] + per[1]) / 2 + (per[0] * 1) ** 2 + (per[1] * 4) ** 2 + (2 * per[0] + 0.5 * per[1]);
+    const r = run(fn, yt, yp);
+    closeArr(r.value.data, [expected], 1e-12, 0, 'value');
+    closeArr(r.grad.data, fdGrad(fn, yt, yp), 1e-6, 1e-9, 'grad');
+  });
 });
