@@ -18,6 +18,7 @@ import { registerState } from './commands/state';
 import { registerHover } from './hover';
 import { registerResultHover } from './resultHover';
 import { registerCodeLens } from './codelens';
+import { registerCodeActions } from './codeActions';
 
 export function activate(context: vscode.ExtensionContext): { services: Services; panel: Services['panel'] } {
   const t0 = performance.now();
@@ -34,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   context.subscriptions.push(
     log, store, panel,
     registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s),
-    registerHover(s), registerResultHover(s), lens.disposable,
+    registerHover(s), registerResultHover(s), lens.disposable, registerCodeActions(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
       if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');
