@@ -49,6 +49,17 @@ export interface ModelOptions {
   points?: number;
 }
 
+/** Nested lists (or, from in-process callers, Tensors) to a Tensor; bad input is a LossInspectorError naming the argument. */
+function toTensor(x: unknown, what: string): Tensor {
+  if (typeof x === 'object' && x !== null && !Array.isArray(x) && (x as Tensor).data instanceof Float64Array) return x as Tensor;
+  try {
+    return fromNested(x, what);
+  } catch (e) {
+    if (e instanceof LossInspectorError) throw e;
+    throw new LossInspectorError(`argument \`${what}\`: ${(e as Error).message}`, { argument: what, code: 'input' });
+  }
+}
+
 /** Parsed tensors of a request, kept while the data does not change (parameters change far more often). */
 export class TensorCache {
   private key: SerializableRequest | null = null;
@@ -57,9 +68,9 @@ export class TensorCache {
   get(r: SerializableRequest): { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null } {
     if (this.value && this.keyT === r.yTrue && this.keyP === r.yPred && this.keyW === (r.sampleWeight ?? null)) return this.value;
     const v = {
-      yTrue: fromNested(r.yTrue, 'y_true'),
-      yPred: fromNested(r.yPred, 'y_pred'),
-      sampleWeight: r.sampleWeight == null ? null : fromNested(r.sampleWeight, 'sample_weight'),
+      yTrue: toTensor(r.yTrue, 'y_true'),
+      yPred: toTensor(r.yPred, 'y_pred'),
+      sampleWeight: r.sampleWeight == null ? null : toTensor(r.sampleWeight, 'sample_weight'),
     };
     this.key = r; this.keyT = r.yTrue; this.keyP = r.yPred; this.keyW = r.sampleWeight ?? null; this.value = v;
     return v;
@@ -253,6 +264,9 @@ function fin(v: number): number | null { return Number.isFinite(v) ? v : null; }
 /** Builds the state for a session: evaluate, curve, compare, everything the view shows. Never throws. */
 export function buildState(session: PanelSession | null, cache = new TensorCache(), opts: ModelOptions = {}): PanelState {
   if (!session) return emptyState();
+  if (session.dataDropped) {
+    return { ...emptyState(), title: session.title ?? 'Loss Inspector', hint: `The arrays of this panel (${session.request.loss}) were too large to keep across a reload. Run "Loss Inspector: Compute Loss" on them again, or pick a loss below to explore it on its example.` };
+  }
   const t0 = Date.now();
   const perf = typeof performance !== 'undefined' ? performance : { now: Date.now };
   const start = perf.now();

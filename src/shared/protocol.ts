@@ -42,6 +42,8 @@ export interface PanelSession {
   customSource?: string;
   /** The arrays are the loss's own example (switching loss then switches to the new loss's example). */
   example?: boolean;
+  /** The arrays were too large to persist across a reload and were left out (the restored panel asks to recompute). */
+  dataDropped?: boolean;
   /** Flat index of the y_pred element the loss curve sweeps (-1: the default element). */
   sweepElement: number;
   compare: { enabled: boolean; losses: string[] };
@@ -221,6 +223,9 @@ export type WebviewToHost = { type: 'ready'; id?: number } | (Intent & { id?: nu
 export interface WebviewPersisted {
   session?: PanelSession;
 }
+
+/** Inputs with more elements than this are not persisted with the webview state (setState copies it on every change). */
+export const MAX_PERSISTED_ELEMENTS = 200_000;
 
 /** Upper bound on values per array sent to the view (charts and tables); the CSV export has them all. */
 export const MAX_VIEW_VALUES = 4096;

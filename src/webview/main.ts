@@ -6,7 +6,7 @@
 import type {
   ArrayView, ErrorState, HostToWebview, Intent, LossOption, PanelSession, PanelState, ParamControl, ResultState, WebviewPersisted, WebviewToHost, ChartId,
 } from '../shared/protocol';
-import { withData } from '../shared/protocol';
+import { withData, MAX_PERSISTED_ELEMENTS } from '../shared/protocol';
 import type { ParamValue } from '../core/spec';
 import { h, byId, show, clear, fillTable } from './dom';
 import { readTheme, watchTheme, Theme } from './theme';
@@ -485,7 +485,11 @@ let persistTimer: ReturnType<typeof setTimeout> | null = null;
 let persisted: WebviewPersisted = {};
 /** setState serialises the whole session (the user's arrays): coalesce the calls while a slider moves. */
 function persist(s: PanelState): void {
-  persisted = s.kind === 'empty' ? {} : { session: s.session };
+  persisted = s.kind === 'empty' || !s.session ? {} : { session: s.session };
+  if (s.kind === 'result' && s.yTrue.total + s.yPred.total > MAX_PERSISTED_ELEMENTS && persisted.session) {
+    const r = persisted.session.request;
+    persisted = { session: { ...persisted.session, dataDropped: true, request: { ...r, yTrue: [], yPred: [], sampleWeight: null } } };
+  }
   if (persistTimer) return;
   persistTimer = setTimeout(() => { persistTimer = null; vscode.setState(persisted); }, 250);
 }

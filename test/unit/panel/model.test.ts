@@ -88,6 +88,20 @@ describe('panel model: state', () => {
     assert.match(st.curveError!, /built-in/);
   });
 
+  it('a restored session whose arrays were too large to persist asks to recompute', () => {
+    const st = buildState({ ...session('Huber', [], []), dataDropped: true });
+    assert.equal(st.kind, 'empty');
+    assert.match((st as { hint: string }).hint, /too large to keep across a reload/);
+  });
+
+  it('ragged input is an error state naming the argument; Tensors from in-process callers are accepted', () => {
+    const st = buildState(session('mse', [[0, 1], [0]], [[1, 1], [1, 0]])) as ErrorState;
+    assert.equal(st.kind, 'error');
+    assert.doesNotMatch(st.message, /Internal error/);
+    const t = result(session('mse', { data: Float64Array.of(0, 1), shape: [2] }, { data: Float64Array.of(1, 1), shape: [2] }));
+    assert.equal(t.valueText, '0.5');
+  });
+
   it('large inputs: arrays for the view are capped, totals kept', () => {
     const n = 10_000;
     const yt = Array.from({ length: n }, (_, i) => [Math.sin(i)]);
