@@ -99,15 +99,15 @@ export function withBudget<T>(limits: Partial<BudgetLimits>, f: () => T, tick: (
   }
 }
 
-/** A constant (no gradient). */
-export function constant(t: Tensor, dtype: DType = 'float64'): Node {
-  budget.check(t.data.length, 'tensor');
+/** A constant (no gradient). `input`: an array the caller already holds (checked, not counted in the total). */
+export function constant(t: Tensor, dtype: DType = 'float64', input = false): Node {
+  if (input) budget.precheck(t.data.length, 'input'); else budget.check(t.data.length, 'tensor');
   return new Node(t, dtype, [], null, false);
 }
 
-/** An input we differentiate with respect to. */
+/** An input we differentiate with respect to (checked against the per-tensor limit, not counted in the total). */
 export function variable(t: Tensor, dtype: DType = 'float64'): Node {
-  budget.check(t.data.length, 'tensor');
+  budget.precheck(t.data.length, 'y_pred');
   return new Node(t, dtype, [], null, true);
 }
 

@@ -26,7 +26,7 @@ export function dtypeName(s: string | undefined): DType | undefined {
 export function nodeOf(v: TensorValue): Node {
   const n = nodes.get(v.tensor);
   if (n) return n;
-  const c = constant(v.tensor, dtypeName(v.dtype) ?? 'float32');
+  const c = constant(v.tensor, dtypeName(v.dtype) ?? 'float32', true);
   nodes.set(v.tensor, c);
   return c;
 }

@@ -115,7 +115,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
       dtP = dtypeName(opts.yPredDtype ?? yp0.dtype) ?? 'float64';
     }
     const ypV = variable(ypT, dtP);
-    const ytC = constant(ytT, dtT);
+    const ytC = constant(ytT, dtT, true);
     let yt: Node = ytC, yp: Node = ypV;
     const ytArg = (): Value => (noTrue ? { kind: 'none' } : tv(yt));
     const config: Config = {};
