@@ -57,16 +57,23 @@ export class ResultStore implements vscode.Disposable {
     return this.docs.has(uri.toString()) || this.diagnostics.has(uri);
   }
 
-  /** Replaces the results and diagnostics of a document. */
-  set(uri: vscode.Uri, results: StoredResult[], diagnostics: vscode.Diagnostic[]): void {
+  /**
+   * Replaces the results and diagnostics of a document, or only those on the 0-based lines `within` (a selection
+   * was evaluated: what was shown for the rest of the file stays).
+   */
+  set(uri: vscode.Uri, results: StoredResult[], diagnostics: vscode.Diagnostic[], within?: [number, number]): void {
     const key = uri.toString();
-    const old = this.docs.get(key);
-    old?.results.forEach((r) => this.byId.delete(r.id));
-    if (results.length) this.docs.set(key, { results });
+    const inside = (a: number, b: number) => !within || (b >= within[0] && a <= within[1]);
+    const old = this.docs.get(key)?.results ?? [];
+    const kept = old.filter((r) => !inside(r.startLine, r.endLine));
+    old.filter((r) => inside(r.startLine, r.endLine)).forEach((r) => this.byId.delete(r.id));
+    const keptDiags = within ? (this.diagnostics.get(uri) ?? []).filter((d) => !inside(d.range.start.line, d.range.end.line)) : [];
+    const all = [...kept, ...results].sort((a, b) => a.startLine - b.startLine);
+    if (all.length) this.docs.set(key, { results: all });
     else this.docs.delete(key);
     results.forEach((r) => this.byId.set(r.id, r));
     if (results.length) this.last = results[results.length - 1];
-    this.diagnostics.set(uri, diagnostics);
+    this.diagnostics.set(uri, [...keptDiags, ...diagnostics]);
     for (const ed of vscode.window.visibleTextEditors) if (ed.document.uri.toString() === key) this.apply(ed);
     this.updateContext();
   }

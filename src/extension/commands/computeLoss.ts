@@ -231,7 +231,7 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
       diags.push(diag);
     }
   }
-  s.store.set(doc.uri, stored, diags);
+  s.store.set(doc.uri, stored, diags, target.wholeDocument ? undefined : [doc.positionAt(base).line, doc.positionAt(base + textLen).line]);
   const errors = out.diagnostics.filter((d) => d.severity === 'error').length;
   vscode.window.setStatusBarMessage(`$(graph-line) Loss Inspector: ${stored.length} result${stored.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (see Problems)` : ''}`, 5000);
   return {
