@@ -156,6 +156,8 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
   return {
     open(args?: PanelOpenArgs) {
       const next = sessionFromArgs(args);
+      // A new call keeps the user's compare choice.
+      if (next && session) next.compare = { ...session.compare };
       if (next || !session) session = next ?? session;
       if (panel) {
         if (args?.title) panel.title = `Loss: ${args.title}`;
