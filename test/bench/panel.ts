@@ -9,7 +9,7 @@ import { applyIntent, buildState, TensorCache } from '../../src/extension/panelM
 import { evaluate } from '../../src/core/evaluate';
 import { sweepCurve } from '../../src/core/curves';
 import { getSpec } from '../../src/core/registry';
-import type { PanelSession } from '../../src/shared/protocol';
+import { withoutData, PanelSession, PanelState } from '../../src/shared/protocol';
 
 const RUNS = Number(process.argv[2] ?? 41);
 
@@ -73,6 +73,13 @@ function main(): void {
       const st = buildState(session, cache);
       if (st.kind !== 'result') throw new Error(st.kind === 'error' ? st.message : 'empty');
     });
+    let last: PanelState | null = null;
+    const stateAndJson = time(() => {
+      session = applyIntent(session, { type: 'setParam', name: c.param, value: c.values[flip++ & 1] })!;
+      last = buildState(session, cache);
+      JSON.stringify({ type: 'state', state: withoutData(last), sameData: true });
+    });
+    const kb = JSON.stringify({ type: 'state', state: withoutData(last!), sameData: true }).length / 1024;
     const cmpSession = { ...session, compare: { ...session.compare, enabled: true } };
     const compare = time(() => {
       const st = buildState({ ...cmpSession, request: { ...session.request, config: { [c.param]: c.values[flip++ & 1] } } }, cache);
@@ -86,6 +93,7 @@ function main(): void {
     console.log(`${c.name}`);
     console.log(`  baseline evaluate()           ${base.toFixed(2)} ms`);
     console.log(`  setParam → PanelState         ${state.toFixed(2)} ms  (${(state / base).toFixed(1)}× evaluate; target < 50 ms: ${state < 50 ? 'met' : 'MISSED'})`);
+    console.log(`  + message JSON (${kb.toFixed(0)} kB)     ${stateAndJson.toFixed(2)} ms  (what postMessage serialises on a slider move)`);
     console.log(`  same, compare mode (+4 losses) ${compare.toFixed(2)} ms  (${(compare / base).toFixed(1)}× evaluate)`);
     console.log(`  loss curve, ${fast.method} path (101 pts)  ${rowMs.toFixed(2)} ms  vs exact per-point sweep ${fullMs.toFixed(1)} ms (${(fullMs / rowMs).toFixed(0)}× slower)`);
   }
