@@ -296,7 +296,17 @@ export function customRequestOf(result: EvalResult): CustomRequest | null {
  * (imports, defs, lambdas, Loss subclasses and plain assignments; anything else at top level is ignored), finds
  * `request.loss` by name and evaluates it on the request's arrays, with Keras's wrapping unless mode is 'function'.
  */
-export function evaluateCustomSource(source: string, request: CustomRequest | { loss: string; yTrue: Nested; yPred: Nested; sampleWeight?: Nested | null; config?: Record<string, ParamValue>; mode?: 'class' | 'function' }, opts: { limits?: Partial<BudgetLimits>; semantics?: 'keras3' | 'keras2' } = {}): EvalResult {
+export function evaluateCustomSource(source: string, request: CustomRequest, opts: { limits?: Partial<BudgetLimits>; semantics?: 'keras3' | 'keras2' } = {}): EvalResult {
+  const { ent, options } = loadCustomLoss(source, request);
+  return evaluateCustom(ent, request.yTrue, request.yPred, { ...options, limits: opts.limits, semantics: opts.semantics });
+}
+
+/**
+ * Reads the definitions in `source` (imports, defs, lambdas, Loss subclasses, plain assignments; anything else at
+ * top level is ignored, as are statements that fail) and returns the user loss named `request.loss` with the
+ * evaluateCustom options the request implies (kwargs from config; a Loss subclass is constructed with them).
+ */
+export function loadCustomLoss(source: string, request: Pick<CustomRequest, 'loss' | 'config' | 'mode' | 'sampleWeight'>): { ent: UserEntity; options: CustomOptions } {
   const scope = new Scope();
   source = blogToPython(source);
   const interp = new Interp(source, standaloneHost());
@@ -323,10 +333,10 @@ export function evaluateCustomSource(source: string, request: CustomRequest | { 
     const obj = ent.interp.construct(ent, [], kwargs, { offset: 0, length: 0 });
     ent = customLossOf(obj)!;
   }
-  const mode = request.mode === 'function' ? 'direct' : 'keras';
-  return evaluateCustom(ent, request.yTrue, request.yPred, {
-    mode, sampleWeight: request.sampleWeight ?? null, kwargs: ent.kind === 'instance' ? undefined : kwargs, limits: opts.limits, semantics: opts.semantics,
-  });
+  return {
+    ent,
+    options: { mode: request.mode === 'function' ? 'direct' : 'keras', sampleWeight: request.sampleWeight ?? null, kwargs: ent.kind === 'instance' ? undefined : kwargs },
+  };
 }
 
 function valueOf(x: ParamValue): Value {
