@@ -52,7 +52,7 @@ export function buildHtml(o: ShellOptions): string {
   <title>${escAttr(o.title ?? 'Loss Inspector')}</title>
 </head>
 <body>
-  <main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
+  <main id="app"><p class="loading">Loading…</p></main>
   <script nonce="${escAttr(o.nonce)}" src="${escAttr(o.scriptUri)}"></script>
 </body>
 </html>`;

@@ -107,7 +107,8 @@ function buildSkeleton(): void {
       h('h2', { text: 'This call cannot be evaluated' }),
       h('pre', { id: 'error-message' })),
     h('section', { id: 'summary', hidden: true, 'aria-label': 'Result' },
-      h('div', { class: 'value-row' },
+      // Announced when it changes (a slider move), not the whole panel.
+      h('div', { class: 'value-row', 'aria-live': 'polite', 'aria-atomic': 'true' },
         h('span', { class: 'label', text: 'Result' }),
         h('code', { id: 'result-value', class: 'result-value' })),
       h('p', { id: 'reduction-text', class: 'reduction' }),
