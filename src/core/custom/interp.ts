@@ -1079,9 +1079,40 @@ export class Interp {
       if (ops === 'and') return t ? this.evalExpr(right, scope) : l;
       return t ? l : this.evalExpr(right, scope);
     }
+    if (COMPARISONS.has(ops) && left.name === 'BinaryExpression' && COMPARISONS.has(this.opText(left))) {
+      // A chain `a < b < c` (lezer nests it to the left) means `a < b and b < c`, b evaluated once.
+      const operands: SyntaxNode[] = [right];
+      const chainOps: string[] = [ops];
+      let cur = left;
+      while (cur.name === 'BinaryExpression' && COMPARISONS.has(this.opText(cur))) {
+        const k = kids(cur);
+        chainOps.unshift(this.opText(cur));
+        operands.unshift(k[k.length - 1]);
+        cur = k[0];
+      }
+      operands.unshift(cur);
+      let prev = this.evalExpr(operands[0], scope);
+      let result: Value = TRUE;
+      for (let i = 0; i < chainOps.length; i++) {
+        const next = this.evalExpr(operands[i + 1], scope);
+        result = this.binop(chainOps[i], prev, next, e);
+        if (i < chainOps.length - 1) {
+          const t = truthy(result);
+          if (t === undefined) throw this.error(e, `The truth value of ${describe(result)} is ambiguous (a chained comparison on tensors; use tf.logical_and)`, 'type');
+          if (!t) return result;
+        }
+        prev = next;
+      }
+      return result;
+    }
     const l = this.evalExpr(left, scope);
     const r = this.evalExpr(right, scope);
     return this.binop(ops, l, r, e);
+  }
+
+  private opText(b: SyntaxNode): string {
+    const cs = kids(b);
+    return cs.slice(1, cs.length - 1).map((c) => this.text(c)).join(' ');
   }
 
   /** A binary operator on two values (Python numbers, strings, lists, None, tensors with broadcasting). */
@@ -1157,6 +1188,7 @@ export class Interp {
 
 // ---------------------------------------------------------------- module-private helpers
 
+const COMPARISONS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', 'is', 'is not']);
 const classOfScope = new WeakMap<Scope, UserClass>();
 const superContexts = new WeakMap<object, { cls: UserClass; self: ObjectValue }>();
 

@@ -51,6 +51,13 @@ def f(y_true, y_pred, beta=1):
     assert.deepEqual(f('x = None\ny = x is None and 2 or 3\nreturn y_pred[0, 0] * y + (not x)').v, [2]);
   });
 
+  it('chained comparisons mean `a < b and b < c`; on tensors they are ambiguous as in NumPy', () => {
+    assert.deepEqual(f('k = 0 < 0.5 < 1\nj = 1 < 2 > 3\nreturn y_pred[0, 0] * k + j').v, [0.5]);
+    assert.deepEqual(f('return y_pred[0, 0] * (1 == 1.0 != 2 < 3)').v, [0.5]);
+    assert.throws(() => f('return 0 < y_pred < 1'), /chained comparison on tensors/);
+    assert.deepEqual(f('return -y_pred[0, 0] ** 2').v, [-0.25]);
+  });
+
   it('Python numbers: int/float, //, %, **, true division; bools', () => {
     assert.deepEqual(f('return y_pred[0, 0] * (7 // 2) + (7 % 3) + 2 ** 3 + 1 / 4 + True').v, [0.5 * 3 + 1 + 8 + 0.25 + 1]);
     assert.deepEqual(f('return y_pred[0, 0] * (-7 // 2) + (-7 % 3)').v, [0.5 * -4 + 2]);
