@@ -69,6 +69,8 @@ export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}
   const params = spec ? allParams(spec, r.mode === 'class') : [];
   const repr = (k: string, v: unknown) => { const p = params.find((q) => q.name === k); return p ? paramRepr(p, v) : pyRepr(v); };
   out.push(`**${esc(r.callee)}** (${r.mode}) → \`${inlineTensor(r.value, precision, 8)}\``);
+  // The actions first: a long hover scrolls, and these are what one hovers for.
+  if (opts.links?.length) out.push('', opts.links.map((l) => `[${esc(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
   if (cfg.length) out.push('', cfg.map(([k, v]) => `\`${k}=${repr(k, v)}\``).join(' '));
   out.push('', `Shapes: y_true ${shapeStr(r.shapes.yTrue)}, y_pred ${shapeStr(r.shapes.yPred)}${r.shapes.sampleWeight ? `, sample_weight ${shapeStr(r.shapes.sampleWeight)}` : ''}`);
   if (r.reduction) {
@@ -91,7 +93,6 @@ export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}
   if (t.warnings.length) out.push('', ...t.warnings.map((w) => `⚠ ${esc(w.message)}`).flatMap((l) => [l, '']));
   const notes = [...(opts.notes ?? []), ...t.notes];
   if (notes.length) out.push('', ...notes.map((n) => `- ${esc(n)}`));
-  if (opts.links?.length) out.push('', opts.links.map((l) => `[${esc(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 

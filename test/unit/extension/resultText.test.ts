@@ -34,7 +34,7 @@ describe('result text', () => {
     assert.match(md, /\*\*Per-sample values\*\*\n\n```python\narray\(\[0\.36      , 0\.26000002\], dtype=float32\)\n```/);
     assert.match(md, /\*\*Gradient\*\* d\(result\)\/d\(y_pred\)/);
     assert.match(md, /- skipped print\(\)/);
-    assert.match(md, /\[Open in panel\]\(command:lossInspector\.openPanel\?%5B%5D\)$/);
+    assert.match(md.split('\n\n')[1], /^\[Open in panel\]\(command:lossInspector\.openPanel\?%5B%5D\)$/, 'links right under the title');
   });
   it('python literal', () => {
     assert.equal(pythonLiteral(scalar(Math.fround(0.2876821))), '0.2876821');
