@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CONFIG_SECTION, OUTPUT_CHANNEL, Settings } from './constants';
 import { ResultStore } from './store';
 import { readSettings } from './settings';
+import { decorationText } from './model/resultText';
 import { registerPanel } from './panel';
 import type { Services } from './services';
 import { registerComputeLoss } from './commands/computeLoss';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     registerHover(s), registerResultHover(s), lens.disposable, registerCodeActions(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
+      if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.precision}`)) store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision));
       if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');
     }),
   );

@@ -118,6 +118,12 @@ export class ResultStore implements vscode.Disposable {
     });
   }
 
+  /** Recomputes every decoration text (after a precision change) and redraws. */
+  relabel(text: (r: StoredResult) => string): void {
+    for (const e of this.docs.values()) for (const r of e.results) r.decoration = text(r);
+    for (const ed of vscode.window.visibleTextEditors) this.apply(ed);
+  }
+
   /** The results whose decoration is on a 0-based line of a document. */
   onLine(uri: vscode.Uri, line: number): StoredResult[] {
     return this.docs.get(uri.toString())?.results.filter((r) => r.endLine === line) ?? [];
