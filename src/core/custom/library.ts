@@ -295,6 +295,128 @@ def(['l2_normalize', 'normalize'], (c) => {
   return tv(torch ? O.div(n, O.maximum(O.sqrt(ss), scalarNode(eps))) : O.mul(n, O.rsqrt(O.maximum(ss, scalarNode(eps)))));
 });
 
+/** Variance / standard deviation: NumPy, TF and Keras use ddof 0; torch's default is the unbiased (n − 1) estimate. */
+function moment(kind: 'var' | 'std') {
+  return (c: OpCall): Value => {
+    const [x, ax, kd, corr] = bind(c, [X, 'axis|dim', 'keepdims|keepdim', c.fam === 'torch' ? 'unbiased|correction' : 'ddof|correction']);
+    const n = node(c, x);
+    const axis = toAxis(ax, `${c.name}: axis`, c.site);
+    const keep = kd ? toBool(kd, 'keepdims') : false;
+    let ddof = c.fam === 'torch' ? 1 : 0;
+    if (corr && corr.kind === 'bool') ddof = corr.value ? 1 : 0;
+    else if (corr && corr.kind !== 'none') ddof = toNumber(corr, 'ddof');
+    const axes = O.reduceAxes(c.name, axis, n.shape.length);
+    const count = axes.reduce((p, a) => p * n.shape[a], 1);
+    const dev = O.square(O.sub(n, O.reduce('mean', n, axis, true)));
+    let v = O.mul(O.reduce('sum', dev, axis, keep), scalarNode(1 / (count - ddof)));
+    if (kind === 'std') v = O.sqrt(v);
+    return tv(v);
+  };
+}
+def(['reduce_variance', 'var'], moment('var'));
+def(['reduce_std', 'std'], moment('std'));
+
+function logicalReduce(kind: 'any' | 'all') {
+  return (c: OpCall): Value => {
+    const [x, ax, kd] = bind(c, [X, 'axis|dim', 'keepdims|keepdim']);
+    const n = O.cast(node(c, x), 'bool');
+    const r = O.reduce(kind === 'any' ? 'max' : 'min', n, toAxis(ax, 'axis'), kd ? toBool(kd, 'keepdims') : false, c.name);
+    return tv(O.cast(r, 'bool'));
+  };
+}
+def(['reduce_any', 'any'], logicalReduce('any'));
+def(['reduce_all', 'all'], logicalReduce('all'));
+def(['count_nonzero'], (c) => {
+  const [x, ax, kd] = bind(c, [X, 'axis|dim', 'keepdims']);
+  return tv(O.reduce('sum', O.cast(O.cast(node(c, x), 'bool'), 'int64'), toAxis(ax, 'axis'), kd ? toBool(kd, 'keepdims') : false));
+});
+
+/** tf.gather(params, indices, axis=0): rows (or slices along `axis`) picked by integer indices; the gradient scatters back. */
+def(['gather', 'take'], (c) => {
+  const [x, ind, ax] = bind(c, ['params|a|x|input', 'indices', 'axis|dim']);
+  const n = node(c, x);
+  const idx = node(c, ind, 'indices');
+  const axis = O.normAxis(c.name, ax === undefined || ax.kind === 'none' ? 0 : toInt(ax, 'axis'), n.shape.length);
+  const outer = n.shape.slice(0, axis).reduce((p, d) => p * d, 1), dim = n.shape[axis], inner = n.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+  const k = idx.size;
+  const gi = new Int32Array(outer * k * inner);
+  let pos = 0;
+  for (let o = 0; o < outer; o++) for (let j = 0; j < k; j++) {
+    let v = idx.data[j];
+    if (!Number.isInteger(v)) throw new LossInspectorError(`${c.name}: indices must be integers, received ${v}.`, { code: 'type', argument: 'indices' });
+    if (v < 0 && c.fam !== 'tf') v += dim;
+    if (v < 0 || v >= dim) throw new LossInspectorError(`${c.name}: index ${idx.data[j]} is out of range [0, ${dim}) on axis ${axis}.`, { code: 'index', argument: 'indices' });
+    for (let i = 0; i < inner; i++) gi[pos++] = (o * dim + v) * inner + i;
+  }
+  return tv(O.gather(c.name, n, gi, [...n.shape.slice(0, axis), ...idx.shape, ...n.shape.slice(axis + 1)]));
+});
+/** tf.boolean_mask(tensor, mask): the elements (or leading-axis slices) where the mask is true, flattened over the mask's axes. */
+def(['boolean_mask', 'masked_select'], (c) => {
+  const [x, m] = bind(c, ['tensor|input|x', 'mask']);
+  const n = node(c, x);
+  const mk = node(c, m, 'mask');
+  const r = mk.shape.length;
+  if (r === 0 || r > n.shape.length || mk.shape.some((d, i) => d !== n.shape[i])) {
+    throw new LossInspectorError(`${c.name}: mask of shape ${shapeStr(mk.shape)} must match the leading axes of the tensor ${shapeStr(n.shape)}.`, { code: 'shape', argument: 'mask' });
+  }
+  const inner = n.shape.slice(r).reduce((p, d) => p * d, 1);
+  const pos: number[] = [];
+  for (let i = 0; i < mk.size; i++) if (mk.data[i]) for (let j = 0; j < inner; j++) pos.push(i * inner + j);
+  return tv(O.gather(c.name, n, Int32Array.from(pos), [pos.length / inner, ...n.shape.slice(r)]));
+});
+def(['l2_loss'], (c) => { const [x] = bind(c, ['t|x|tensor']); return tv(O.mul(O.reduce('sum', O.square(node(c, x)), null), scalarNode(0.5))); });
+def(['eye', 'identity_matrix'], (c) => {
+  const [nv, mv, , d] = bind(c, ['num_rows|N|n', 'num_columns|M|m', 'batch_shape|k', 'dtype']);
+  const rows = toInt(need(c, nv, 'num_rows'), 'num_rows');
+  const cols = mv && mv.kind !== 'none' ? toInt(mv, 'num_columns') : rows;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
+  return tv(makeNode('eye', data, [rows, cols], d && d.kind !== 'none' ? toDtype(d, 'dtype') : c.fam === 'np' ? 'float64' : 'float32', [], null));
+});
+def(['range', 'arange'], (c) => {
+  const [a, b, st, d] = bind(c, ['start', 'limit|stop|end', 'delta|step', 'dtype']);
+  let start = toNumber(need(c, a, 'start'), 'start'), stop: number;
+  if (b === undefined || b.kind === 'none') { stop = start; start = 0; } else stop = toNumber(b, 'limit');
+  const step = st ? toNumber(st, 'delta') : 1;
+  if (step === 0) throw new LossInspectorError(`${c.name}: step must not be zero.`, { code: 'param' });
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const data = Float64Array.from({ length: n }, (_, i) => start + i * step);
+  const ints = [a, b, st].every((v) => v === undefined || v.kind === 'none' || (v.kind === 'number' && v.int));
+  return tv(makeNode('range', data, [n], d && d.kind !== 'none' ? toDtype(d, 'dtype') : ints ? (c.fam === 'tf' ? 'int32' : 'int64') : c.fam === 'np' ? 'float64' : 'float32', [], null));
+});
+def(['diag_part', 'tensor_diag_part', 'diagonal'], (c) => {
+  const [x] = bind(c, [X]);
+  const n = node(c, x);
+  if (n.shape.length !== 2) throw new LossInspectorError(`${c.name}: expected a matrix, received shape ${shapeStr(n.shape)}.`, { code: 'shape' });
+  const k = Math.min(n.shape[0], n.shape[1]);
+  return tv(O.gather(c.name, n, Int32Array.from({ length: k }, (_, i) => i * n.shape[1] + i), [k]));
+});
+def(['tile'], (c) => {
+  const [x, m] = bind(c, ['input|x|A', 'multiples|reps']);
+  const n = node(c, x);
+  const mult = toShape(need(c, m, 'multiples'), 'multiples');
+  if (mult.length !== n.shape.length) throw new LossInspectorError(`${c.name}: multiples ${shapeStr(mult)} must have one entry per axis of ${shapeStr(n.shape)}.`, { code: 'shape' });
+  const outShape = n.shape.map((d, i) => d * mult[i]);
+  const st = n.shape.map((_, i) => n.shape.slice(i + 1).reduce((p, d) => p * d, 1));
+  const total = outShape.reduce((p, d) => p * d, 1);
+  const gi = new Int32Array(total);
+  const ost = outShape.map((_, i) => outShape.slice(i + 1).reduce((p, d) => p * d, 1));
+  for (let k = 0; k < total; k++) {
+    let src = 0;
+    for (let a = 0; a < outShape.length; a++) src += (Math.floor(k / ost[a]) % outShape[a] % n.shape[a]) * st[a];
+    gi[k] = src;
+  }
+  return tv(O.gather(c.name, n, gi, outShape));
+});
+def(['sparse_softmax_cross_entropy_with_logits'], (c) => {
+  const [l, x] = bind(c, ['labels', 'logits']);
+  const logits = node(c, x, 'logits');
+  const labels = node(c, l, 'labels');
+  const C = logits.shape[logits.shape.length - 1];
+  for (const v of labels.data) if (!Number.isInteger(v) || v < 0 || v >= C) throw new LossInspectorError(`${c.name}: label ${v} is out of range [0, ${C}).`, { code: 'value', argument: 'labels' });
+  return tv(O.neg(O.reduce('sum', O.mul(O.oneHot(labels, C), O.logSoftmax(logits, -1)), -1)));
+});
+
 // ---------------------------------------------------------------- shapes
 
 def(['reshape', 'view'], (c) => {

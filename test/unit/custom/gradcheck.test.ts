@@ -155,6 +155,9 @@ describe('custom losses: gradients vs finite differences', () => {
       'F.mse_loss(y_pred, y_true) + F.smooth_l1_loss(y_pred, y_true, beta=0.5) + F.huber_loss(y_pred, y_true, delta=0.3)',
       'F.binary_cross_entropy(torch.sigmoid(y_pred), y_true) + F.binary_cross_entropy_with_logits(y_pred, y_true, pos_weight=torch.tensor([2.0, 1.0, 0.5]))',
       'F.cross_entropy(y_pred, torch.tensor([0, 2]), label_smoothing=0.1) + F.nll_loss(F.log_softmax(y_pred, dim=1), torch.tensor([1, 1]))',
+      'tf.math.reduce_std(y_pred, axis=1) + torch.var(y_pred, dim=1) + np.var(y_pred)',
+      'tf.reduce_sum(tf.gather(y_pred, [1, 1, 0], axis=0) * tf.tile(y_true[:1], [3, 1])) + tf.nn.l2_loss(tf.boolean_mask(y_pred, y_true > 0.5))',
+      'tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[2, 0], logits=y_pred) + tf.linalg.diag_part(tf.matmul(y_pred, y_pred, transpose_b=True))',
     ];
     const yt = { data: Float64Array.from([1, 0, 0, 0, 1, 1]), shape: [2, 3] };
     const yp = { data: Float64Array.from([0.3, -1.2, 0.7, 1.1, 0.2, -0.4]), shape: [2, 3] };

@@ -203,4 +203,28 @@ def f(y_true, y_pred):
     closeArr(r.value.data, [expected], 1e-12, 0, 'value');
     closeArr(r.grad.data, fdGrad(fn, yt, yp), 1e-6, 1e-9, 'grad');
   });
+
+  it('more of the library: var/std (ddof per framework), any/all, gather, boolean_mask, l2_loss, eye, range, diag_part, tile, sparse softmax CE', () => {
+    const yp = [[1, 2], [3, 4]];
+    const g = (e: string) => f(`return ${e}`, [[0]], yp, 'import torch\n');
+    assert.deepEqual(g('np.var(y_pred)').v, [1.25]);
+    closeArr(g('torch.var(y_pred)').v, [5 / 3], 1e-12);
+    closeArr(g('tf.math.reduce_std(y_pred, axis=0)').v, [1, 1], 1e-12);
+    closeArr(g('y_pred.std(axis=1, ddof=1)').v, [Math.SQRT1_2, Math.SQRT1_2], 1e-12);
+    assert.deepEqual(g('tf.cast(tf.reduce_any(y_pred > 3.5, axis=1), tf.float32) + tf.cast(tf.reduce_all(y_pred > 1.5), tf.float32)').v, [0, 1]);
+    assert.deepEqual(g('tf.math.count_nonzero(y_pred - 2.0) * 1.0').v, [3]);
+    assert.deepEqual(g('tf.gather(y_pred, [1, 0, 1])').v, [3, 4, 1, 2, 3, 4]);
+    assert.deepEqual(g('tf.gather(y_pred, [1], axis=1)').v, [2, 4]);
+    assert.deepEqual(g('tf.boolean_mask(y_pred, [False, True])').v, [3, 4]);
+    assert.deepEqual(g('tf.boolean_mask(y_pred, y_pred > 1.5)').v, [2, 3, 4]);
+    assert.deepEqual(g('tf.nn.l2_loss(y_pred)').v, [15]);
+    assert.deepEqual(g('tf.eye(2) * y_pred').v, [1, 0, 0, 4]);
+    assert.deepEqual(g('tf.cast(tf.range(3), tf.float32) + np.arange(0, 1, 0.25)[:3]').v, [0, 1.25, 2.5]);
+    assert.deepEqual(g('tf.linalg.diag_part(y_pred)').v, [1, 4]);
+    assert.deepEqual(g('tf.tile(y_pred[:1], [2, 2])').v, [1, 2, 1, 2, 1, 2, 1, 2]);
+    closeArr(g('tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[1, 0], logits=y_pred)').v, [Math.log(Math.E + Math.E ** 2) - 2, Math.log(Math.E ** 3 + Math.E ** 4) - 3], 1e-12);
+    // gradients through the gathers scatter back (and add up for repeated indices)
+    assert.deepEqual(g('tf.reduce_sum(tf.gather(y_pred, [1, 0, 1]))').g, [1, 1, 2, 2]);
+    assert.deepEqual(g('tf.reduce_sum(tf.tile(y_pred[:1], [2, 2]))').g, [4, 4, 0, 0]);
+  });
 });
