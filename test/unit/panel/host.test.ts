@@ -1,0 +1,147 @@
+/** panel.ts against an in-memory vscode: HTML/CSP, ready → state, intents → state + reply, exports, restore. */
+import './vscode-stub';
+import * as assert from 'node:assert/strict';
+import { fake, FakePanel, FakeUri } from './vscode-stub';
+import { registerPanel } from '../../../src/extension/panel';
+import type { HostToWebview, PanelState, ResultState } from '../../../src/shared/protocol';
+
+const context = { extensionUri: new FakeUri('/ext'), subscriptions: [] } as never;
+const logged: string[] = [];
+const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), debug: () => undefined, error: (m: string) => logged.push(m), trace: () => undefined } as never;
+const HUBER = { loss: 'Huber', yTrue: [[0, 1], [0, 0]], yPred: [[0.6, 0.4], [0.4, 0.6]] };
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+function messages(p: FakePanel): HostToWebview[] { return p.webview.posted as HostToWebview[]; }
+function lastState(p: FakePanel): { state: PanelState; sameData?: boolean } {
+  const m = messages(p).filter((x) => x.type === 'state').pop() as { state: PanelState; sameData?: boolean } | undefined;
+  assert.ok(m, 'a state was posted');
+  return m;
+}
+function reply(p: FakePanel, id: number): HostToWebview & { type: 'reply' } {
+  const r = messages(p).find((x) => x.type === 'reply' && x.id === id) as (HostToWebview & { type: 'reply' }) | undefined;
+  assert.ok(r, `reply ${id}`);
+  return r;
+}
+
+describe('panel host (registerPanel) with an in-memory vscode', () => {
+  beforeEach(() => fake.reset());
+
+  it('creates one webview with the strict CSP, nonce script and resource roots limited to dist/ and media/', () => {
+    const h = registerPanel(context, log);
+    h.open({ request: HUBER, title: 'Huber' });
+    assert.equal(fake.panels.length, 1);
+    const p = fake.panels[0];
+    assert.equal(p.viewType, 'lossInspector.panel');
+    assert.equal(p.title, 'Loss: Huber');
+    assert.equal(p.createOptions.retainContextWhenHidden, undefined);
+    const roots = (p.webview.options.localResourceRoots as FakeUri[]).map((u) => u.path).sort();
+    assert.deepEqual(roots, ['/ext/dist', '/ext/media']);
+    assert.equal(p.webview.options.enableScripts, true);
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(p.webview.html)![1];
+    const nonce = /nonce="([^"]+)"/.exec(p.webview.html)![1];
+    assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://fake.vscode-cdn.net; font-src https://fake.vscode-cdn.net; img-src https://fake.vscode-cdn.net data:;`);
+    assert.match(p.webview.html, /src="https:\/\/\/ext\/dist\/webview\.js"/);
+    h.open({ request: HUBER });
+    assert.equal(fake.panels.length, 1, 'a second open reveals the same panel');
+    assert.equal(p.revealed, 1);
+    h.dispose();
+    assert.ok(p.disposed);
+  });
+
+  it('ready → the full state; setParam → new state without the arrays, and an ok reply', async () => {
+    const h = registerPanel(context, log);
+    h.open({ request: HUBER });
+    const p = fake.panels[0];
+    p.webview.send({ type: 'ready', id: 1 });
+    await tick();
+    const first = lastState(p);
+    assert.equal(first.sameData, undefined);
+    assert.equal(first.state.kind, 'result');
+    assert.equal((first.state as ResultState).valueText, '0.155');
+    assert.deepEqual((first.state as ResultState).session.request.yPred, HUBER.yPred);
+    assert.equal(reply(p, 1).ok, true);
+    p.webview.send({ type: 'setParam', name: 'delta', value: 0.5, id: 2 });
+    await tick();
+    const second = lastState(p);
+    assert.equal(second.sameData, true);
+    assert.equal((second.state as ResultState).valueText, '0.15125');
+    assert.deepEqual((second.state as ResultState).session.request.yPred, []);
+    assert.equal(reply(p, 2).ok, true);
+    assert.equal(h.lastState()?.kind, 'result');
+    // after a webview reload (ready again) the arrays are sent again
+    p.webview.send({ type: 'ready' });
+    await tick();
+    assert.equal(lastState(p).sameData, undefined);
+    h.dispose();
+  });
+
+  it('bad intents get an error reply, malformed messages are ignored, a bad parameter is an error state', async () => {
+    const h = registerPanel(context, log);
+    h.open({ request: HUBER });
+    const p = fake.panels[0];
+    p.webview.send({ type: 'setParam', name: 'gamma', value: 2, id: 7 });
+    await tick();
+    const r = reply(p, 7);
+    assert.equal(r.ok, false);
+    assert.match((r as { error: string }).error, /no parameter `gamma`/);
+    const n = messages(p).length;
+    p.webview.send({ type: 'evil', id: 8 });
+    p.webview.send(null);
+    await tick();
+    assert.equal(messages(p).length, n, 'nothing posted for malformed messages');
+    p.webview.send({ type: 'setParam', name: 'delta', value: -1, id: 9 });
+    await tick();
+    assert.equal(lastState(p).state.kind, 'error');
+    assert.equal(reply(p, 9).ok, true);
+    h.dispose();
+  });
+
+  it('exports: PNG and CSV written where the user chose, cancelled without a file, Python opened as an editor', async () => {
+    const h = registerPanel(context, log);
+    h.open({ request: HUBER });
+    const p = fake.panels[0];
+    p.webview.send({ type: 'exportPng', chart: 'curve', dataUrl: 'data:text/html;base64,AAAA', id: 1 });
+    await tick();
+    assert.equal(reply(p, 1).ok, false);
+    p.webview.send({ type: 'exportPng', chart: 'curve', dataUrl: 'data:image/png;base64,iVBORw0KGgo=', id: 2 });
+    await tick();
+    assert.equal((reply(p, 2) as { message?: string }).message, 'cancelled');
+    assert.equal(fake.written.length, 0);
+    fake.saveTarget = new FakeUri('/tmp/out.png');
+    p.webview.send({ type: 'exportPng', chart: 'curve', dataUrl: 'data:image/png;base64,iVBORw0KGgo=', id: 3 });
+    await tick();
+    assert.equal(reply(p, 3).ok, true);
+    assert.deepEqual(Array.from(fake.written[0].bytes.slice(0, 4)), [0x89, 0x50, 0x4e, 0x47]);
+    fake.saveTarget = new FakeUri('/tmp/out.csv');
+    p.webview.send({ type: 'exportCsv', id: 4 });
+    await tick();
+    assert.equal(reply(p, 4).ok, true);
+    assert.match(new TextDecoder().decode(fake.written[1].bytes), /^# tf\.keras\.losses\.Huber\(\)\(y_true, y_pred\)\n/);
+    p.webview.send({ type: 'exportPython', id: 5 });
+    await tick();
+    assert.equal(reply(p, 5).ok, true);
+    assert.equal(fake.opened[0].language, 'python');
+    assert.match(fake.opened[0].content!, /tf\.keras\.losses\.Huber\(\)\(y_true, y_pred\)/);
+    h.dispose();
+  });
+
+  it('restores a panel from the state the webview persisted (serializer)', async () => {
+    const h = registerPanel(context, log);
+    const s = fake.serializers.get('lossInspector.panel');
+    assert.ok(s, 'serializer registered');
+    const restored = new FakePanel('lossInspector.panel', 'Loss', undefined, {});
+    await s.deserializeWebviewPanel(restored, { session: { request: { ...HUBER, config: { delta: 0.5 } }, sweepElement: -1, compare: { enabled: false, losses: [] } } });
+    assert.match(restored.webview.html, /Content-Security-Policy/);
+    restored.webview.send({ type: 'ready' });
+    await tick();
+    const st = lastState(restored).state as ResultState;
+    assert.equal(st.valueText, '0.15125');
+    // nothing persisted → an empty panel
+    const empty = new FakePanel('lossInspector.panel', 'Loss', undefined, {});
+    await s.deserializeWebviewPanel(empty, undefined);
+    empty.webview.send({ type: 'ready' });
+    await tick();
+    assert.equal(lastState(empty).state.kind, 'empty');
+    h.dispose();
+  });
+});
