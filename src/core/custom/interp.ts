@@ -1008,7 +1008,7 @@ export class Interp {
     return tv(builtinLossNode(spec, form, config, tn, pn, swn, callee.split('.').pop()!));
   }
 
-  private callBuiltin(name: string, args: Value[], kwargs: Map<string, Value>, site: Site, at: SyntaxNode): Value {
+  private callBuiltin(name: string, args: Value[], _kwargs: Map<string, Value>, site: Site, at: SyntaxNode): Value {
     if (IO_BUILTINS.has(name)) throw this.unsupported(at, `I/O (\`${name}()\`)`, 'a loss function is evaluated as a pure computation; remove printing and file access');
     if (UNSAFE_BUILTINS.has(name)) throw this.unsupported(at, `\`${name}()\``, 'dynamic code and reflection are never evaluated');
     if (LOOP_BUILTINS.has(name)) throw this.unsupported(at, `\`${name}()\``, 'it iterates over data; write the computation with tensor operations');

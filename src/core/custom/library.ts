@@ -8,7 +8,7 @@
  */
 import type { Value, Site } from '../snippet/values';
 import { LossInspectorError } from '../errors';
-import { sizeOf, shapeStr } from '../tensor';
+import { shapeStr } from '../tensor';
 import { Node, DType, scalarNode, makeNode } from './autodiff';
 import * as O from './ops';
 import { toNode, tv, toInt, toNumber, toAxis, toShape, toBool, toDtype, describe, hasTensor } from './convert';
@@ -719,6 +719,3 @@ export function callMethod(name: string, self: Value, args: Value[], kwargs: Map
   if (!impl || ['constant', 'array', 'tensor', 'ones', 'zeros', 'fill', 'epsilon', 'shape'].includes(m)) return undefined;
   return impl(c);
 }
-
-/** Total elements a shape would have (for limit messages). */
-export function elements(shape: number[]): number { return sizeOf(shape); }
