@@ -71,6 +71,9 @@ export class Interpreter implements EvalContext {
   private stmtNotes: string[] = [];
   private argSites: ArgSites | null = null;
   private lineStarts: number[] = [0];
+  /** Keras 3 or Keras 2 numerics for the built-in losses (see snippetSemantics). */
+  semantics: 'keras3' | 'keras2' = 'keras3';
+  semanticsReason: string | null = null;
 
   constructor(
     /** Text the tree was parsed from (curly quotes normalised, big literals replaced by names). */
@@ -851,7 +854,7 @@ export class Interpreter implements EvalContext {
     const yPred = this.toTensor(yp.v, 'y_pred', yp.s);
     const swb = bound.get('sample_weight');
     const sampleWeight = swb && swb.v.kind !== 'none' ? this.toTensor(swb.v, 'sample_weight', swb.s) : null;
-    const request: EvalRequest = { loss: spec.id, yTrue, yPred, sampleWeight, config, mode: isClass ? 'class' : 'function' };
+    const request: EvalRequest = { loss: spec.id, yTrue, yPred, sampleWeight, config, mode: isClass ? 'class' : 'function', semantics: this.semantics };
     let r: EvalResult;
     try {
       r = evaluate(request);
@@ -860,6 +863,7 @@ export class Interpreter implements EvalContext {
       throw this.locate(e instanceof LossInspectorError ? e : errAt(undefined, `${callee}: ${(e as Error)?.message ?? e}`, 'internal'), site, s2);
     }
     const v: TensorValue = { kind: 'tensor', tensor: r.value, dtype: String(r.config.dtype ?? 'float32'), evalResult: r, request };
+    if (this.semanticsReason && spec.base === 'keras3' && !r.trace.notes.some((n) => n.includes(this.semanticsReason!))) r.trace.notes.unshift(`Snippet ${this.semanticsReason}.`);
     if (this.userDepth === 0) this.addResult(r, request, site);
     return v;
   }

@@ -36,6 +36,23 @@ export interface SnippetOptions {
   limits?: Partial<Limits>;
   /** Default (key absent): the custom-loss plugin (src/core/custom). Pass `plugin: undefined` to evaluate without one. */
   plugin?: SnippetPlugin;
+  /**
+   * 'keras3' (default behaviour of 'auto'), 'keras2' (tf.keras in TF ≤ 2.15), or 'auto': Keras 2 when the text can
+   * only have run on Keras 2 (it imports tensorflow_addons, or spells tf.keras.losses.Reduction.* or
+   * reduction='auto', on which Keras 3 raises), Keras 3 otherwise.
+   */
+  semantics?: 'keras3' | 'keras2' | 'auto';
+}
+
+/** Markers of code that only runs on Keras 2 (tfa needs it; Keras 3 raises on the Reduction enum and 'auto'). */
+const KERAS2_MARKERS = /^\s*(?:import\s+tensorflow_addons|from\s+tensorflow_addons\b)|\blosses\.Reduction\.[A-Z_]+|\breduction\s*=\s*['"\u2018\u2019]auto['"\u2018\u2019]/m;
+
+/** The semantics a snippet is evaluated with, and why. */
+export function snippetSemantics(source: string, requested: SnippetOptions['semantics'] = 'auto'): { semantics: 'keras3' | 'keras2'; reason: string | null } {
+  if (requested === 'keras3' || requested === 'keras2') return { semantics: requested, reason: null };
+  const m = KERAS2_MARKERS.exec(source);
+  if (!m) return { semantics: 'keras3', reason: null };
+  return { semantics: 'keras2', reason: `evaluated as Keras 2 (tf.keras in TF ≤ 2.15) because the code uses \`${m[0].trim()}\`, which only runs there` };
 }
 
 /** Evaluates a selection, a file or a notebook cell. Never throws: problems come back as diagnostics. */
@@ -59,6 +76,9 @@ function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { resul
   }
   const pre = prescan(source, limits);
   const interp = new Interpreter(pre.text, source, limits, 'plugin' in opts ? opts.plugin : customLossPlugin, pre.literals, offsetMapper(pre.regions ?? []));
+  const sem = snippetSemantics(source, opts.semantics);
+  interp.semantics = sem.semantics;
+  interp.semanticsReason = sem.reason;
   for (const d of pre.notes) interp.report({ offset: d.offset, length: d.length }, d.message, d.severity, true);
   if (pre.error) {
     interp.report({ offset: pre.error.offset, length: pre.error.length }, pre.error.message, 'error', true);
