@@ -180,12 +180,18 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
     await page.keyboard.press('Escape');
     await quickInput('>Loss Inspector: Open Loss Panel', 'Open Loss Panel');
     await webview().locator('#loss-select').waitFor({ timeout: T });
-    console.log(`     panel tab: ${norm(await page.locator('.tabs-container .tab.active').first().innerText()).trim()}`);
+    await page.locator('.tabs-container .tab', { hasText: 'Loss Inspector' }).first().waitFor({ timeout: T });
   });
   await shot('6-panel-palette');
 
   await step('decoration link "Open in panel" → #result-value 0.2876821', async () => {
-    // back to seeds.py, hover the inline result, click the command link of its hover
+    // close the panel (beside the editor it narrows seeds.py so far that the inline result is off-screen),
+    // back to seeds.py, hover the inline result, click the command link of its hover: it reopens the panel
+    const panelTab = page.locator('.tabs-container .tab', { hasText: 'Loss Inspector' }).first();
+    if (await panelTab.count()) {
+      await panelTab.click({ button: 'middle' }); // middle click closes a tab
+      await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: T });
+    }
     await page.locator('.tabs-container .tab', { hasText: 'seeds.py' }).first().click();
     const call = viewLine(/print\(cross_entropy_loss/);
     await call.waitFor({ timeout: T });
@@ -216,7 +222,19 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
   });
   await shot('8-panel-result');
 
+  await step('the panel links back to the call: seeds.py:9', async () => {
+    const src = webview().locator('#open-source');
+    await src.waitFor({ timeout: T });
+    const txt = norm(await src.innerText()).trim();
+    if (txt !== 'seeds.py:9') throw new Error(`source link reads "${txt}", the call is on line 9`);
+  });
+
   await step('Huber: moving the delta slider changes the value', async () => {
+    // the result hover opened on the way may still cover the panel: move away until it hides
+    await page.mouse.move(1000, 60, { steps: 3 });
+    const hover = page.locator('.monaco-hover:visible');
+    if (await hover.count()) await page.keyboard.press('Escape');
+    await hover.first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
     const wv = webview();
     await wv.locator('#loss-select').selectOption('Huber');
     const delta = wv.locator('input[type="range"][data-param="delta"]').first();
@@ -231,9 +249,11 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
       await page.waitForTimeout(100); before = await readV();
     }
     await shot('9-panel-huber');
-    // as a person would: click the slider near its left end
+    // as a person would: click the slider at its left end (smallest delta, below every error of the example)
+    const deltaBefore = await delta.inputValue();
     const b = await delta.boundingBox();
-    await page.mouse.click(b.x + b.width * 0.1, b.y + b.height / 2);
+    await page.mouse.click(b.x + 2, b.y + b.height / 2);
+    if (await delta.inputValue() === deltaBefore) throw new Error(`the click did not move the slider (delta ${deltaBefore})`);
     const end = Date.now() + T;
     let after;
     while ((after = await readV()) === before) { if (Date.now() > end) throw new Error(`value stayed ${before} after moving delta`); await page.waitForTimeout(100); }
