@@ -5,7 +5,7 @@
 import type { Family, LossSpec, ParamSpec, ParamValue, Config } from '../../core/spec';
 import { ALL_SPECS } from '../../core/registry';
 import { allParams, checkParam } from '../../core/config';
-import { pyRepr, LossInspectorError } from '../../core/errors';
+import { LossInspectorError } from '../../core/errors';
 import { paramRepr } from '../../core/explain';
 
 export const FAMILY_LABELS: Record<Family, string> = {

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { ALL_SPECS } from '../../../src/core/registry';
 import { allParams } from '../../../src/core/config';
-import { pyRepr, LossInspectorError } from '../../../src/core/errors';
+import { LossInspectorError } from '../../../src/core/errors';
 import { hoverMarkdown, explainMarkdown, curveImageMarkdown, qualifiedName, paramRepr } from '../../../src/core/explain';
 import { base64Utf8, curveSvg, svgDataUri, robustRange } from '../../../src/core/hover-image';
 import { hoverCurve } from '../../../src/core/hover-curve';
