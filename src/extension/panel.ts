@@ -41,6 +41,8 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     if (!panel) return;
     const t0 = performance.now();
     last = buildState(session, cache, opts);
+    const title = last.kind === 'empty' ? 'Loss Inspector' : `Loss: ${last.title}`;
+    if (panel.title !== title) panel.title = title;
     log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms`);
     if (last.kind === 'error') log.info(`panel: ${last.message}`);
     const r = last.kind !== 'empty' ? last.session?.request : undefined;
@@ -160,7 +162,6 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
       if (next && session) next.compare = { ...session.compare };
       if (next || !session) session = next ?? session;
       if (panel) {
-        if (args?.title) panel.title = `Loss: ${args.title}`;
         panel.reveal(undefined, true);
         render();
         return;

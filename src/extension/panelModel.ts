@@ -369,7 +369,9 @@ export function applyIntent(session: PanelSession | null, intent: Intent): Panel
       const names = new Set(allParams(spec, true).map((p) => p.name));
       const config: Record<string, ParamValue> = {};
       for (const [k, v] of Object.entries(session.request.config ?? {})) if (names.has(k)) config[k] = v;
-      return { ...session, customSource: undefined, request: { ...session.request, loss: spec.id, mode: 'class', config }, sweepElement: -1 };
+      // The title named the old loss (Compute Loss passes the callee): it follows the switch.
+      const title = !session.title || session.title === session.request.loss || /^[A-Za-z_]\w*$/.test(session.title) ? spec.id : session.title;
+      return { ...session, title, customSource: undefined, request: { ...session.request, loss: spec.id, mode: 'class', config }, sweepElement: -1 };
     }
     case 'setParam': {
       if (!session) throw new LossInspectorError('setParam: nothing is open in the panel');

@@ -188,6 +188,8 @@ describe('panel model: intents', () => {
   it('setLoss keeps the user data and the params the new loss accepts; example sessions switch example', () => {
     const s = applyIntent({ ...base, request: { ...base.request, config: { delta: 0.5, reduction: 'sum' } } }, { type: 'setLoss', loss: 'log_cosh' })!;
     assert.equal(s.request.loss, 'LogCosh');
+    assert.equal(s.title, 'LogCosh', 'a title that named the old loss follows the switch');
+    assert.equal(applyIntent({ ...base, title: 'my residuals (cell 3)' }, { type: 'setLoss', loss: 'mae' })!.title, 'my residuals (cell 3)');
     assert.deepEqual(s.request.config, { reduction: 'sum' });
     assert.deepEqual(s.request.yTrue, base.request.yTrue);
     const ex = applyIntent(exampleSession('mse'), { type: 'setLoss', loss: 'CategoricalCrossentropy' })!;
