@@ -531,6 +531,7 @@ function render(s: PanelState): void {
     return;
   }
   byId('result-value').textContent = s.valueText;
+  byId('result-value').classList.toggle('array', s.valueShape.length > 0);
   byId('result-value').setAttribute('aria-label', `${s.callee} returns ${s.valueText}`);
   byId('reduction-text').textContent = s.reductionText;
   byId('python-call').textContent = s.python;
