@@ -66,6 +66,8 @@ export interface UserFunction {
   closure: Scope;
   interp: Interp;
   node: SyntaxNode;
+  /** Parameters already bound by functools.partial (positional ones removed from `params`). */
+  preset?: [string, Value][];
 }
 
 /** A `class X(keras.losses.Loss)`. */
@@ -266,7 +268,8 @@ export class Interp {
     return this.wrapFunction(fn);
   }
 
-  private wrapFunction(fn: UserFunction): Callable {
+  /** A Callable for a user function (public for functools.partial). */
+  wrapFunction(fn: UserFunction): Callable {
     const c: Callable = {
       kind: 'callable', name: fn.name, userDefined: true,
       call: (args, kwargs, site) => (entryHooks.call ? entryHooks.call(fn, args, kwargs, site, this.host) : this.callFunction(fn, args, kwargs, site)),
@@ -412,7 +415,7 @@ export class Interp {
     const pos = fn.params.filter((p) => p.kind === 'pos');
     const varargs = fn.params.find((p) => p.kind === 'varargs');
     const varkw = fn.params.find((p) => p.kind === 'varkw');
-    const bound = new Map<string, Value>();
+    const bound = new Map<string, Value>(fn.preset ?? []);
     const fname = fn.name;
     args.forEach((a, i) => {
       if (i < pos.length) bound.set(pos[i].name, a);
@@ -975,6 +978,8 @@ export class Interp {
 
   /** tf.square(...), np.mean(...), keras.losses.mean_squared_error(...), keras.losses.Huber(delta=2)(...). */
   private callDotted(path: string, args: Value[], kwargs: Map<string, Value>, site: Site, at: SyntaxNode): Value {
+    const special = callFunctional(path, args, kwargs);
+    if (special) return special;
     const r = callOp(path, args, kwargs, site);
     if (r !== undefined) return r;
     // keras.losses.X / keras.metrics.X / tfa.losses.X / K.binary_crossentropy-like built-ins
@@ -1410,4 +1415,38 @@ export function findUnsupported(node: SyntaxNode, source: string): { construct: 
     }
   } while (cur.next() && cur.from < node.to);
   return null;
+}
+
+// ---------------------------------------------------------------- functools.partial and tf.function(f)
+
+/**
+ * functools.partial(f, *args, **kwargs) of a user function: a user function again (its bound positional
+ * parameters preset, its bound keywords as new defaults), so it is evaluated like any other user loss.
+ * tf.function(f) is f. Returns undefined for anything else.
+ */
+export function callFunctional(path: string, args: Value[], kwargs: Map<string, Value>): Value | undefined {
+  if ((path === 'tf.function' || path === 'tf.autograph.experimental.do_not_convert') && args.length >= 1 && userEntityOf(args[0])) return args[0];
+  if (path !== 'functools.partial' && path !== 'partial') return undefined;
+  const ent = userEntityOf(args[0]);
+  if (!ent || ent.kind !== 'function') return undefined;
+  const pos = ent.params.filter((p) => p.kind === 'pos');
+  const extra = args.slice(1);
+  if (extra.length > pos.length) throw new LossInspectorError(`partial(${ent.name}, ...): more positional arguments than ${ent.name} takes.`, { code: 'argument' });
+  const preset: [string, Value][] = [...(ent.preset ?? []), ...extra.map((v, i): [string, Value] => [pos[i].name, v])];
+  const removed = new Set(pos.slice(0, extra.length).map((p) => p.name));
+  const params = ent.params.filter((p) => !removed.has(p.name)).map((p) => (kwargs.has(p.name) ? { ...p, default: kwargs.get(p.name) } : p));
+  for (const k of kwargs.keys()) {
+    if (!ent.params.some((p) => p.name === k) && !ent.params.some((p) => p.kind === 'varkw')) {
+      throw new LossInspectorError(`partial(${ent.name}, ${k}=...): ${ent.name}() has no parameter '${k}'.`, { code: 'unknown-param', argument: k });
+    }
+  }
+  const varkwExtra = [...kwargs].filter(([k]) => !ent.params.some((p) => p.name === k));
+  const fn: UserFunction = { ...ent, params, preset };
+  if (varkwExtra.length) {
+    // keywords that only **kwargs takes: preset them into the dict at call time
+    const vk = ent.params.find((p) => p.kind === 'varkw')!;
+    fn.preset = [...preset, [vk.name, { kind: 'dict', entries: varkwExtra.map(([k, v]) => [{ kind: 'string', value: k }, v] as [Value, Value]) }]];
+    fn.params = params.filter((p) => p.kind !== 'varkw');
+  }
+  return ent.interp.wrapFunction(fn);
 }

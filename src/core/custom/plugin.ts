@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { SnippetPlugin, Value, Scope, EvalContext, Site } from '../snippet/plugin';
-import { Interp, Host, findUnsupported } from './interp';
+import { Interp, Host, findUnsupported, callFunctional } from './interp';
 import { callOp, callMethod } from './library';
 import { withBudget, BudgetLimits } from './autodiff';
 import { tv, toNode } from './convert';
@@ -70,6 +70,8 @@ const CONSTS: Record<string, Value> = {
 };
 
 function callLibrary(dottedName: string, args: Value[], kwargs: Map<string, Value>, site: Site, ctx: EvalContext): Value | undefined {
+    const special = callFunctional(dottedName, args, kwargs);
+    if (special) return special;
     return withBudget(clean(limitsOf(ctx)), () => {
       if (dottedName === 'operator.matmul') {
         return tv(O.matmul(toNode(args[0], 'left operand of @', null, site), toNode(args[1], 'right operand of @', null, site)));

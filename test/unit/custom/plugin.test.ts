@@ -154,4 +154,24 @@ describe('custom losses in snippets (plugin)', () => {
     assert.equal(rc.value.data[0], 9);
     assert.throws(() => evaluateCustomSource(cls, { loss: 'Nope', yTrue: [1], yPred: [1] }), /No user-defined loss named `Nope`/);
   });
+
+  it('functools.partial and tf.function of a user loss are user losses too', () => {
+    const src = [
+      'import numpy as np',
+      'import tensorflow as tf',
+      'from functools import partial',
+      'def wbce(y_true, y_pred, pos_weight=1.0):',
+      '    return tf.reduce_mean(-(pos_weight * y_true * tf.math.log(y_pred) + (1 - y_true) * tf.math.log(1 - y_pred)))',
+      'loss = partial(wbce, pos_weight=3.0)',
+      'loss(np.array([1., 0.]), np.array([0.8, 0.3]))',
+      'fast = tf.function(loss)',
+      'fast(np.array([1., 0.]), np.array([0.8, 0.3]), pos_weight=1.0)',
+    ].join('\n');
+    const r = ev(src);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.results.map((x) => x.line), [7, 9]);
+    closeArr(r.results[0].result.value.data, [(-3 * Math.log(0.8) - Math.log(0.7)) / 2], 1e-12, 0, 'partial');
+    closeArr(r.results[1].result.value.data, [(-Math.log(0.8) - Math.log(0.7)) / 2], 1e-12, 0, 'override');
+    assert.equal(r.results[0].result.loss, 'wbce');
+  });
 });
