@@ -194,8 +194,10 @@ function extHostLog(d) {
 
 /** Removes the sandbox unless KEEP_SANDBOX=1 or the run failed (then its logs are kept and named). */
 function dropSandbox(d, ok) {
-  if (ok && !process.env.KEEP_SANDBOX) fs.rmSync(d.root, { recursive: true, force: true });
-  else console.log(`sandbox kept: ${d.root} (code-server.log, ud/logs/)`);
+  if (ok && !process.env.KEEP_SANDBOX) { fs.rmSync(d.root, { recursive: true, force: true }); return; }
+  // a failed run keeps its logs, not the bulky browser profile and extension copies
+  if (!process.env.KEEP_SANDBOX) for (const p of ['chromium-profile', 'ext', 'unpacked', 'ud-unpack', 'tmp']) fs.rmSync(path.join(d.root, p), { recursive: true, force: true });
+  console.log(`sandbox kept: ${d.root} (code-server.log, ud/logs/)`);
 }
 
 function shotPath(name) { fs.mkdirSync(SHOTS, { recursive: true }); return path.join(SHOTS, name); }
