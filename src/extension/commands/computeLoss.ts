@@ -105,6 +105,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
     vscode.window.setStatusBarMessage('$(info) Loss Inspector: open a Python, JavaScript or TypeScript file (or a notebook cell) first.', 4000);
     return undefined;
   }
+  const version = target.doc.version; // the text is read now; questions and the worker take time
   const cfg = s.settings(target.doc.uri);
   const limits = { maxInputChars: cfg.maxInputChars, maxDepth: cfg.maxDepth };
   const python = target.doc.languageId === 'python';
@@ -134,11 +135,10 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
     job = { kind: 'snippet', text: target.text, limits };
   }
   const t0 = Date.now();
-  const version = target.doc.version;
   const out = await run(job, { workerThresholdChars: cfg.workerThresholdChars, timeoutMs: cfg.timeoutSeconds * 1000, workerPath: s.workerPath });
   s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) in ${Date.now() - t0} ms${out.usedWorker ? ' (worker)' : ''} — ${target.doc.uri.toString()}`);
   if (target.doc.version !== version) {
-    // Edited while the worker ran: the offsets no longer match the text, so show nothing rather than misplace it.
+    // Edited while the quick pick was open or the worker ran: the offsets no longer match the text, so show nothing rather than misplace it.
     vscode.window.setStatusBarMessage('$(info) Loss Inspector: the document changed during evaluation; run Compute Loss again.', 5000);
     return { kind: out.kind, results: [], diagnostics: [] };
   }
