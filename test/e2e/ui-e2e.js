@@ -158,6 +158,16 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
   });
   await shot('4-inline-result');
 
+  await step('only the selection was evaluated: no inline result on the MAE call', async () => {
+    const other = norm(await lineWithDecorations(viewLine(/print\(mae_loss/)));
+    if (other.includes('→')) throw new Error(`the unselected call got a result too: "${other.slice(other.indexOf('→'))}"`);
+    const status = page.locator('.statusbar-item', { hasText: /Loss Inspector: \d+ results?/ }).first();
+    if (await status.count()) {
+      const t = norm(await status.innerText()).trim();
+      if (!/Loss Inspector: 1 result\b/.test(t)) throw new Error(`status bar: ${t}`);
+    }
+  });
+
   await step('hover CategoricalCrossentropy → docs and image', async () => {
     // A plain click first: after the context menu Monaco may think a button is still down and suppress hovers.
     await viewLine(/^#/).click();

@@ -22,6 +22,15 @@ suite('Compute Loss on seed snippets (seeds.py)', () => {
     assert.deepStrictEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
   });
 
+  test('as the editor context menu calls it (document Uri argument) the selection is still what is evaluated', async () => {
+    // VS Code passes the editor's resource Uri to editor/context menu commands
+    const from = lineOf(doc, 'y_true = [[0, 1, 0]');
+    const to = lineOf(doc, 'print(cross_entropy_loss');
+    editor.selection = new vscode.Selection(from, 0, to, doc.lineAt(to).text.length);
+    const r = await vscode.commands.executeCommand(C.compute, doc.uri);
+    assert.deepStrictEqual(printed(r), ['0.2876821'], 'only the selected call, not the whole file');
+  });
+
   test('range argument, no prompt: MAE → 2.0 and MSE → 5.0', async () => {
     const from = lineOf(doc, '# Mean absolute error');
     const to = lineOf(doc, 'print(mse_loss');
