@@ -321,7 +321,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       renormalizedRows: r.trace.renormalizedRows ?? null,
       labelConversion: r.trace.labelConversion ?? null,
       warnings: r.trace.warnings.slice(), notes: r.trace.notes.slice(),
-      curve: curve ? { x: curve.x, loss: curve.loss, grad: curve.grad, xLabel: curve.xLabel, current: curve.current } : null,
+      curve: curve ? { x: curve.x, loss: curve.loss, grad: curve.grad, xLabel: curve.xLabel, yLabel: r.value.shape.length ? 'sum of the returned values' : 'loss', current: curve.current } : null,
       curveError,
       sweep: { element: sweepEl, count: t.yPred.data.length, label: elementLabel(sweepEl, t.yPred.shape), kind: curve?.kind ?? 'raw' },
       compare: { enabled: session.compare.enabled, losses: session.compare.losses.slice(), available: spec ? compareAvailable(spec, session.compare.losses) : [], data: compare },

@@ -78,6 +78,8 @@ export interface CurveData {
   loss: number[];
   grad: number[];
   xLabel: string;
+  /** What the y axis is: 'loss', or 'sum of the returned values' when the result is unreduced (the gradient is that of the sum). */
+  yLabel?: string;
   /** The point of the actual input, when it lies in the swept range's scale. */
   current?: { x: number; loss: number; grad: number };
 }

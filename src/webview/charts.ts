@@ -92,7 +92,7 @@ export function drawCurve(canvas: HTMLCanvasElement, curve: CurveData, t: Theme,
   const o = baseOptions(t);
   o.scales = {
     x: axis(t, curve.xLabel, { type: 'linear' }),
-    y: axis(t, 'loss', { position: 'left' }),
+    y: axis(t, curve.yLabel ?? 'loss', { position: 'left' }),
     y1: axis(t, 'gradient', { position: 'right', grid: { drawOnChartArea: false, color: t.grid } }),
   };
   o.plugins.tooltip.callbacks = {

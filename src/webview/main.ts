@@ -477,6 +477,7 @@ function renderGrad(s: ResultState): void {
     canvas.setAttribute('aria-label', `Gradient of the result with respect to each of the ${g.total} y_pred elements, as bars. Click a bar to sweep that element.`);
     note.textContent = g.total > n ? `Showing the first ${n} of ${g.total} values.` : '';
   }
+  if (s.valueShape.length > 0) note.textContent = `The result is a tensor (shape (${s.valueShape.join(', ')})): this is the gradient of the sum of its values. ${note.textContent}`;
   show(note, note.textContent !== '');
   setTable('table-grad', ['Gradient of the result w.r.t. y_pred', ['index', 'y_true', 'y_pred', 'dL/dy_pred'],
     () => g.values.slice(0, 500).map((v, i) => [indexLabel(i, g.shape) || '()', sameT ? fmt(s.yTrue.values[i]) : '', fmt(s.yPred.values[i]), fmt(v)]), g.total]);

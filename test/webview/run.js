@@ -146,6 +146,8 @@ async function main() {
     error: model.buildState(session('mse', [[1, 2, 3]], [[1, 2]], { title: 'shape bug' })),
     rank1: model.buildState(session('Huber', [0, 1, 2, 3, 4, 5], [0.5, 1.2, 4.1, 2.7, 4.4, -0.3], { config: { delta: 1.5 }, sampleWeight: [1, 1, 0.5, 2, 1, 0.25], title: 'Huber on residuals', source: { uri: 'file:///ws/my%20model.py', line: 9 } })),
     rank2: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], { config: { label_smoothing: 0.1 }, title: 'CCE 4×3' })),
+    none: model.buildState(session('BinaryCrossentropy', [[0, 1], [1, 0], [1, 1]], [[0.1, 0.8], [0.7, 0.4], [0.9, 0.95]], { config: { reduction: 'none' }, title: 'BCE none' })),
+    dice: model.buildState(session('Dice', [[[[1], [0]], [[0], [1]]], [[[1], [1]], [[0], [0]]]], [[[[0.9], [0.2]], [[0.1], [0.7]]], [[[0.6], [0.8]], [[0.3], [0.1]]]], { title: 'Dice rank 4' })),
     compare: model.buildState(session('MeanSquaredError', [0, 1, 2, 3], [0.4, 1.5, 1.2, 3.9], { compare: ['MeanAbsoluteError', 'Huber', 'LogCosh'], title: 'compare' })),
   };
   {
@@ -359,6 +361,22 @@ async function main() {
     assert(m && m.element === 7, `setSweepElement: ${JSON.stringify(m)}`);
   });
 
+  await test('unreduced result (reduction=None): the array as Keras prints it, bars per sample', async () => {
+    await postState(page, S.none);
+    const v = await page.textContent('#result-value');
+    eq(v, S.none.valueText, 'value');
+    assert(v.startsWith('array(['), v);
+    eq(await page.evaluate(() => window.__lossInspector.charts.get('samples').data.labels.length), 3, 'three samples');
+    assert((await inkOf(page, 'chart-samples')) > 500, 'bars drawn');
+  });
+
+  await test('rank-4 gradient (segmentation) is a heatmap of rows × last axis', async () => {
+    await postState(page, S.dice);
+    eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').config.type), 'matrix', 'type');
+    eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').data.datasets[0].data.length), 8, 'cells');
+    assert((await inkOf(page, 'chart-grad')) > 1000, 'heatmap ink');
+  });
+
   await test('compare mode: the chosen losses overlaid on the same sweep', async () => {
     await postState(page, S.compare);
     assert(await visible(page, '#fig-compare'), 'compare figure visible');
@@ -423,6 +441,8 @@ async function main() {
       await p.screenshot({ path: path.join(SHOTS, `panel-${name}-rank1.png`), fullPage: true, animations: 'disabled' });
       await postState(p, S.error);
       await p.screenshot({ path: path.join(SHOTS, `panel-${name}-error.png`), fullPage: false, animations: 'disabled' });
+      await postState(p, S.none);
+      await p.screenshot({ path: path.join(SHOTS, `panel-${name}-none.png`), fullPage: true, animations: 'disabled' });
       const v = await cspOf(p);
       eq(v.length, 0, `CSP violations ${JSON.stringify(v)}`);
       await c.close();
