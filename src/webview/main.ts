@@ -463,7 +463,7 @@ function renderGrad(s: ResultState): void {
     box.classList.add('heatmap');
     box.style.height = `${Math.min(520, Math.max(200, rows * 26 + 90))}px`;
     drawGradHeatmap(canvas, rows, cols, values, s.sweep.element - first * cols, (r) => indexLabel(r + first, lead), theme, (i) => pick(i + first * cols));
-    canvas.setAttribute('aria-label', `Gradient of the result with respect to y_pred, shape (${g.shape.join(', ')}), as a heatmap of ${rows} rows by ${cols} columns; negative and positive values in two colours. Click a cell to sweep that element.`);
+    canvas.setAttribute('aria-label', `Gradient of the result with respect to y_pred, shape (${g.shape.join(', ')}), as a heatmap of ${rows} rows by ${cols} columns; negative and positive values in two colours. Click a cell, or use the arrow keys, to sweep that element.`);
     let maxAbs = 0;
     for (const v of values) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
     note.textContent = `Colour: blue = negative, orange = positive, intensity up to |dL/dy_pred| = ${short(maxAbs)}; outlined: the swept element.` +
@@ -474,7 +474,7 @@ function renderGrad(s: ResultState): void {
     const n = Math.min(g.values.length, MAX_BARS);
     const labels = Array.from({ length: n }, (_, i) => indexLabel(i, g.shape) || '()');
     drawGradBars(canvas, labels, g.values.slice(0, n), s.sweep.element, theme, pick);
-    canvas.setAttribute('aria-label', `Gradient of the result with respect to each of the ${g.total} y_pred elements, as bars. Click a bar to sweep that element.`);
+    canvas.setAttribute('aria-label', `Gradient of the result with respect to each of the ${g.total} y_pred elements, as bars. Click a bar, or use the arrow keys, to sweep that element.`);
     note.textContent = g.total > n ? `Showing the first ${n} of ${g.total} values.` : '';
   }
   if (s.valueShape.length > 0) note.textContent = `The result is a tensor (shape (${s.valueShape.join(', ')})): this is the gradient of the sum of its values. ${note.textContent}`;
