@@ -21,6 +21,7 @@ export const Settings = {
   precision: 'precision',
   maxInputChars: 'maxInputChars',
   maxDepth: 'maxDepth',
+  semantics: 'semantics',
   codeLensEnabled: 'codeLens.enabled',
   hoverEnabled: 'hover.enabled',
   hoverImages: 'hover.images',

@@ -12,7 +12,7 @@ import { toNested } from '../core/tensor';
 import { evaluateSnippet, parseTwoArrays, type SnippetResult } from '../core/snippet';
 import type { SerializableRequest } from '../shared/protocol';
 
-export interface JobLimits { maxInputChars: number; maxDepth: number }
+export interface JobLimits { maxInputChars: number; maxDepth: number; semantics?: 'auto' | 'keras3' | 'keras2' }
 
 export type EvalJob =
   | { kind: 'snippet'; text: string; limits: JobLimits }
@@ -84,7 +84,7 @@ export function runJob(job: EvalJob): JobOutput {
     return { kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message: err.message, severity: 'error' }] };
   }
   if (job.kind === 'snippet') {
-    const out = evaluateSnippet(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth } });
+    const out = evaluateSnippet(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth }, semantics: job.limits.semantics ?? 'auto' });
     return {
       kind: 'snippet',
       results: out.results.map((r) => ({ offset: r.offset, end: r.end, line: r.line, lineEnd: r.lineEnd, text: r.text, printed: r.printed, result: r.result, request: serializableRequest(r.request), notes: r.notes ?? [] })),
@@ -96,7 +96,7 @@ export function runJob(job: EvalJob): JobOutput {
     const parsed = parseTwoArrays(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth } });
     ranges = parsed.ranges.map((r) => [r.start, r.end] as [number, number]);
     // Like a compile string: any spelling (even a function name) means the loss object, reduced as Keras reduces it.
-    const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config, mode: 'class' });
+    const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config, mode: 'class', semantics: job.limits.semantics === 'keras2' ? 'keras2' : 'keras3' });
     const lead = job.text.length - job.text.trimStart().length;
     const endOff = job.text.trimEnd().length;
     const lineAt = (off: number) => { let n = 1; for (let k = 0; k < off; k++) if (job.text.charCodeAt(k) === 10) n++; return n; };

@@ -12,6 +12,7 @@ export interface LossInspectorSettings {
   defaultLoss: string;
   workerThresholdChars: number;
   timeoutSeconds: number;
+  semantics: 'auto' | 'keras3' | 'keras2';
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): LossInspectorSettings {
@@ -26,5 +27,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): LossInspectorSe
     defaultLoss: c.get<string>(Settings.defaultLoss, '').trim(),
     workerThresholdChars: c.get<number>(Settings.workerThresholdChars, 200_000),
     timeoutSeconds: c.get<number>(Settings.timeoutSeconds, 30),
+    semantics: c.get<'auto' | 'keras3' | 'keras2'>(Settings.semantics, 'auto'),
   };
 }

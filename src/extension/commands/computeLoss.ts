@@ -107,7 +107,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
   }
   const version = target.doc.version; // the text is read now; questions and the worker take time
   const cfg = s.settings(target.doc.uri);
-  const limits = { maxInputChars: cfg.maxInputChars, maxDepth: cfg.maxDepth };
+  const limits = { maxInputChars: cfg.maxInputChars, maxDepth: cfg.maxDepth, semantics: cfg.semantics };
   const python = target.doc.languageId === 'python';
   if (!python && target.text.length <= cfg.maxInputChars) {
     // JS/TS/JSON: `const yTrue = [...]; let yPred: number[][] = [...]` reads as two named literals once the
