@@ -9,6 +9,13 @@ import { Node, DType, constant } from './autodiff';
 import { stack, scalarLike, cast } from './ops';
 
 const nodes = new WeakMap<Tensor, Node>();
+/** Python lists passed as y_true/y_pred: converting one to a tensor yields this node (so gradients reach it). */
+const listNodes = new WeakMap<object, Node>();
+
+/** Makes `toNode(list)` return `n` for this very list object. */
+export function bindListNode(list: Value, n: Node): void {
+  listNodes.set(list, n);
+}
 
 const DTYPES: Record<string, DType> = {
   float32: 'float32', float64: 'float64', float16: 'float32', bfloat16: 'float32', double: 'float64', float: 'float32', half: 'float32',
@@ -85,6 +92,8 @@ export function toNode(v: Value, what: string, like: DType | null = null, site?:
     case 'number': return scalarLike(v.value, v.int, like);
     case 'bool': return scalarLike(v.value ? 1 : 0, true, 'bool');
     case 'list': {
+      const bound = listNodes.get(v);
+      if (bound) return bound;
       if (v.items.some(hasTensor)) {
         const parts = v.items.map((x) => toNode(x, what, like, site));
         let dt: DType = parts[0]?.dtype ?? 'float64';

@@ -17,7 +17,7 @@ import { newTrace } from '../evaluate';
 import type { Config, ParamValue } from '../spec';
 import { planReduction, squeezeOrExpand } from '../reduce';
 import { Node, variable, constant, backward, withBudget, BudgetLimits, DType } from './autodiff';
-import { tv, toNode, dtypeName, describe } from './convert';
+import { tv, toNode, dtypeName, describe, bindListNode } from './convert';
 import { UserEntity, userEntityOf, Host, standaloneHost, entryHooks, reductionOf, Interp } from './interp';
 import { parser } from '@lezer/python';
 import { Scope } from '../snippet/values';
@@ -35,6 +35,11 @@ export interface CustomOptions {
   /** Input dtypes (as the snippet knows them: np.array → float64, tf.constant → float32). Default: float32 for 'keras', float64 for 'direct'. */
   yTrueDtype?: string;
   yPredDtype?: string;
+  /**
+   * Direct mode: the Python values as the caller passed them. A list stays a list inside the function (so
+   * `y_true - y_pred` on two lists is Python's TypeError) while tensor ops convert it with its gradient attached.
+   */
+  asGiven?: { yTrue?: Value; yPred?: Value };
   limits?: Partial<BudgetLimits>;
   /** 'keras3' (default) or 'keras2' (tf.keras in TF ≤ 2.15): the base class that reduces and weights, and built-ins called inside. */
   semantics?: 'keras3' | 'keras2';
@@ -117,7 +122,17 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
     const ypV = variable(ypT, dtP);
     const ytC = constant(ytT, dtT, true);
     let yt: Node = ytC, yp: Node = ypV;
-    const ytArg = (): Value => (noTrue ? { kind: 'none' } : tv(yt));
+    const ytArg = (): Value => {
+      if (noTrue) return { kind: 'none' };
+      const g = opts.asGiven?.yTrue;
+      if (!keras && g?.kind === 'list') { bindListNode(g, ytC); return g; }
+      return tv(yt);
+    };
+    const ypArg = (): Value => {
+      const g = opts.asGiven?.yPred;
+      if (!keras && g?.kind === 'list') { bindListNode(g, ypV); return g; }
+      return tv(yp);
+    };
     const config: Config = {};
     for (const [k, v] of opts.kwargs ?? []) config[k] = paramOf(v);
 
@@ -126,7 +141,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
     let resultDtype: DType;
     if (!keras) {
       const kw = opts.kwargs ?? new Map<string, Value>();
-      const out = callEntity(ent as UserEntity & { kind: 'function' }, [ytArg(), tv(yp), ...(opts.extraArgs ?? [])], kw);
+      const out = callEntity(ent as UserEntity & { kind: 'function' }, [ytArg(), ypArg(), ...(opts.extraArgs ?? [])], kw);
       value = out.value; perSample = out.value; weighted = out.value;
       resultDtype = out.dtype;
       [grad] = backward(out, [ypV]);
@@ -249,8 +264,8 @@ export function topLevelCall(e: UserEntity, args: Value[], kwargs: Map<string, V
   kw.delete(n0); kw.delete(n1);
   rest = args.slice(2);
   if (!isArray(yp) || !(isArray(yt) || yt?.kind === 'none')) return e.interp.callFunction(e, args, kwargs, site);
-  const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'direct', host, site, kwargs: kw, extraArgs: rest, yTrueDtype: dtypeOfArg(yt), yPredDtype: dtypeOfArg(yp) });
-  if (yp.kind === 'list' || yt.kind === 'list') r.trace.notes.push('y_true/y_pred were Python lists: treated as float32 tensors, as the first TensorFlow op would convert them (plain Python arithmetic on lists would raise TypeError).');
+  const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'direct', host, site, kwargs: kw, extraArgs: rest, yTrueDtype: dtypeOfArg(yt), yPredDtype: dtypeOfArg(yp), asGiven: { yTrue: yt, yPred: yp } });
+  if (yp!.kind === 'list' || yt!.kind === 'list') r.trace.notes.push('y_true/y_pred were passed as Python lists: they stay lists inside the function (Python arithmetic on them would raise TypeError); tensor functions convert them (float32 for TensorFlow) and the gradient follows them.');
   return { kind: 'tensor', tensor: r.value, dtype: r.value.shape.length === 0 ? dtypeOfArg(yp) : dtypeOfArg(yp), evalResult: r };
 }
 

@@ -174,4 +174,16 @@ describe('custom losses in snippets (plugin)', () => {
     closeArr(r.results[1].result.value.data, [(-Math.log(0.8) - Math.log(0.7)) / 2], 1e-12, 0, 'override');
     assert.equal(r.results[0].result.loss, 'wbce');
   });
+
+  it('Python lists passed directly stay lists: list arithmetic is a TypeError, tensor functions convert them (with the gradient)', () => {
+    const bad = ev('import tensorflow as tf\ndef custom_loss_function(y_true, y_pred):\n   return tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)\ncustom_loss_function([12, 20, 29., 60.], [14., 18., 27., 55.])\n');
+    assert.equal(bad.results.length, 0);
+    // located where Python raises it: the subtraction inside the function (line 3)
+    assert.ok(bad.diagnostics.some((d) => /TypeError/.test(d.message) && d.line === 3), JSON.stringify(bad.diagnostics));
+    const ok = ev('import tensorflow as tf\ndef f(y_true, y_pred):\n   return tf.reduce_mean(tf.square(tf.subtract(y_true, y_pred)))\nf([12, 20, 29., 60.], [14., 18., 27., 55.])\n');
+    assert.equal(ok.results.length, 1);
+    assert.equal(ok.results[0].result.value.data[0], 9.25);
+    closeArr(ok.results[0].result.grad.data, [1, -1, -1, -2.5], 0, 1e-12, 'grad through the list');
+    assert.ok(ok.results[0].result.trace.notes.some((n) => /Python lists/.test(n)));
+  });
 });
