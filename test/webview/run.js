@@ -359,6 +359,7 @@ async function main() {
     await page.waitForFunction(() => window.__posted.some((x) => x.type === 'setSweepElement'), null, { timeout: 3000 }).catch(() => {});
     const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setSweepElement').pop());
     assert(m && m.element === 7, `setSweepElement: ${JSON.stringify(m)}`);
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), m.id);
   });
 
   await test('unreduced result (reduction=None): the array as Keras prints it, bars per sample', async () => {
@@ -407,6 +408,16 @@ async function main() {
       seen.add(id);
     }
     for (const id of ['reduction-select', 'compare-toggle', 'param-delta', 'chart-curve', 'chart-samples', 'chart-grad', 'export-csv']) assert(seen.has(id), `${id} not reached by Tab: ${[...seen].join(' ')}`);
+  });
+
+  await test('keyboard: arrow keys on the gradient chart move the swept element', async () => {
+    await postState(page, S.rank2);
+    await page.focus('#chart-grad');
+    const before = await page.evaluate(() => window.__posted.length);
+    await page.keyboard.press('ArrowDown');
+    const m = await page.evaluate((b) => window.__posted.slice(b).find((x) => x.type === 'setSweepElement'), before);
+    eq(m && m.element, S.rank2.sweep.element + 3, 'one row down (3 columns)');
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), m.id);
   });
 
   await test('zero CSP violations under the production policy (dark)', async () => {
