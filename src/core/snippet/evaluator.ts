@@ -474,7 +474,7 @@ export class Interpreter implements EvalContext {
         const inner = kids(node).filter((n) => !PUNCT.has(n.name));
         return inner.length === 1 ? this.evalExpr(inner[0], scope) : list(inner.map((n) => this.evalExpr(n, scope)), true);
       }
-      case 'TupleExpression': return list(kids(node).filter((n) => !PUNCT.has(n.name)).map((n) => this.evalExpr(n, scope)), true);
+      case 'TupleExpression': return { ...list(kids(node).filter((n) => !PUNCT.has(n.name)).map((n) => this.evalExpr(n, scope)), true), site };
       case 'ArrayExpression': case 'SetExpression': {
         const items: Value[] = [];
         for (const n of kids(node)) {
@@ -482,7 +482,7 @@ export class Interpreter implements EvalContext {
           if (items.length % 4096 === 0) this.tick(site);
           items.push(this.evalExpr(n, scope));
         }
-        return list(items, false);
+        return { ...list(items, false), site };
       }
       case 'DictionaryExpression': {
         const ch = kids(node).filter((n) => n.name !== '{' && n.name !== '}' && n.name !== ',');

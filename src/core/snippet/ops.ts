@@ -60,30 +60,30 @@ export function valueToTensor(v: Value, what: string, site: Site | undefined, ma
     if (n > maxElements) throw errAt(site, `${what}: ${n} elements, over the limit of ${maxElements}`, 'limit');
     const data = new Float64Array(n);
     let pos = 0;
-    const rec = (x: Value, ax: number, path: number[]): void => {
+    const rec = (x: Value, ax: number, path: number[], at: Site | undefined): void => {
       const where = `${what}${path.length ? '[' + path.join('][') + ']' : ''}`;
       if (x.kind === 'list') {
-        if (ax >= shape.length) throw errAt(site, `${where}: a list where a number was expected (ragged nesting)`, 'ragged');
-        if (x.items.length !== shape[ax]) throw errAt(site, `ragged: row ${where} has length ${x.items.length}, expected ${shape[ax]} like the rows before it`, 'ragged');
-        for (let i = 0; i < x.items.length; i++) rec(x.items[i], ax + 1, [...path, i]);
+        if (ax >= shape.length) throw errAt(x.site ?? at, `${where}: a list where a number was expected (ragged nesting)`, 'ragged');
+        if (x.items.length !== shape[ax]) throw errAt(x.site ?? at, `ragged: row ${where} has length ${x.items.length}, expected ${shape[ax]} like the rows before it`, 'ragged');
+        for (let i = 0; i < x.items.length; i++) rec(x.items[i], ax + 1, [...path, i], x.site ?? at);
         return;
       }
       if (x.kind === 'tensor') {
         const rest = shape.slice(ax);
-        if (!sameShape(rest, x.tensor.shape)) throw errAt(site, `ragged: ${where} has shape ${shapeStr(x.tensor.shape)}, expected ${shapeStr(rest)}`, 'ragged');
+        if (!sameShape(rest, x.tensor.shape)) throw errAt(at, `ragged: ${where} has shape ${shapeStr(x.tensor.shape)}, expected ${shapeStr(rest)}`, 'ragged');
         data.set(x.tensor.data, pos); pos += x.tensor.data.length;
         return;
       }
-      if (ax !== shape.length) throw errAt(site, `${where}: a number where a list of length ${shape[ax]} was expected (ragged nesting)`, 'ragged');
+      if (ax !== shape.length) throw errAt(at, `${where}: a number where a list of length ${shape[ax]} was expected (ragged nesting)`, 'ragged');
       const n1 = asNumber(x);
       if (n1 === undefined) {
-        if (x.kind === 'none') throw errAt(site, `${where}: None is not a number`, 'type');
+        if (x.kind === 'none') throw errAt(at, `${where}: None is not a number`, 'type');
         if (x.kind === 'opaque' && x.undefinedName) throw errAt(site, `${where}: name '${x.undefinedName}' is not defined`, 'name');
         throw errAt(site, `${where}: expected a number, received ${typeName(x)}${x.kind === 'string' ? ` '${x.value}'` : ''}`, 'type');
       }
       data[pos++] = n1;
     };
-    rec(v, 0, []);
+    rec(v, 0, [], site);
     return { data, shape };
   }
   if (v.kind === 'none') throw errAt(site, `${what}: expected an array, received None`, 'type');

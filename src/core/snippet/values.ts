@@ -22,7 +22,8 @@ export interface BoolValue { kind: 'bool'; value: boolean }
 export interface NumberValue { kind: 'number'; value: number; int: boolean }
 export interface StringValue { kind: 'string'; value: string }
 /** A Python list or tuple. */
-export interface ListValue { kind: 'list'; items: Value[]; tuple: boolean }
+/** A list or tuple; `site` is where its literal stands, so errors about it (ragged rows) point there. */
+export interface ListValue { kind: 'list'; items: Value[]; tuple: boolean; site?: Site }
 /** A Python dict (keys compared by their Python repr). */
 export interface DictValue { kind: 'dict'; entries: [Value, Value][] }
 /**
