@@ -198,7 +198,10 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
     inputsOf.set(result, {
       loss: name, yTrue: noTrue ? null : toNested(yt0.t), yPred: toNested(yp0.t),
       sampleWeight: opts.sampleWeight == null ? null : toNested(asTensor(opts.sampleWeight as Arr, 'sample_weight').t),
-      config: Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'reduction')), mode: keras ? 'class' : 'function',
+      // a Loss subclass is re-constructed from its constructor arguments; a function gets its call's keywords
+      config: ent.kind === 'instance' ? Object.fromEntries([...(ent.ctorArgs ?? [])].map(([k, v]) => [k, paramOf(v)]))
+        : Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'reduction')),
+      mode: keras ? 'class' : 'function',
     });
     return result;
   }

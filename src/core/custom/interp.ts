@@ -81,7 +81,7 @@ export interface UserClass {
   node: SyntaxNode;
 }
 
-export type UserEntity = UserFunction | UserClass | { kind: 'instance'; cls: UserClass; obj: ObjectValue };
+export type UserEntity = UserFunction | UserClass | { kind: 'instance'; cls: UserClass; obj: ObjectValue; ctorArgs?: Map<string, Value> };
 
 const entities = new WeakMap<object, UserEntity>();
 
@@ -359,7 +359,12 @@ export class Interp {
     const init = this.findMethod(cls, '__init__');
     if (init) this.callFunction(init, [obj, ...args], kwargs, site, cls);
     else this.baseInit(obj, args, kwargs, site);
-    const inst: UserEntity = { kind: 'instance', cls, obj };
+    // The constructor arguments by name (positional ones named after __init__'s parameters), for re-construction.
+    const ctorArgs = new Map<string, Value>();
+    const names = init ? init.params.filter((p) => p.kind === 'pos').slice(1).map((p) => p.name) : ['name', 'reduction', 'dtype'];
+    args.forEach((a, i) => { if (i < names.length) ctorArgs.set(names[i], a); });
+    for (const [k, v] of kwargs) ctorArgs.set(k, v);
+    const inst: UserEntity = { kind: 'instance', cls, obj, ctorArgs };
     const call: Callable = {
       kind: 'callable', name: cls.name, userDefined: true,
       call: (a, kw, s) => (entryHooks.call ? entryHooks.call(inst, a, kw, s, this.host) : this.callInstance(inst.cls, obj, a, kw, s)),

@@ -79,6 +79,11 @@ describe('custom losses in snippets (plugin)', () => {
     assert.deepEqual(Array.from(r.results[3].result.value.data), [1, 1]);
     // gradient of the mean: 3·2(ŷ−y)/2 /2 = 1.5(ŷ−y)
     closeArr(r.results[0].result.grad.data, [1.5, 0, 0, -1.5], 0, 1e-12, 'grad');
+    // the panel re-constructs the instance from its constructor arguments
+    const req = customRequestOf(r.results[0].result)!;
+    assert.deepEqual([req.loss, req.config], ['WeightedMSE', { w: 3 }]);
+    assert.equal(evaluateCustomSource(src, req).value.data[0], 1.5);
+    assert.deepEqual(customRequestOf(r.results[2].result)!.config, { reduction: 'sum' });
   });
 
   it('compile(loss=lambda ...) is not a result; the lambda value can be evaluated with Keras wrapping (panel)', () => {
