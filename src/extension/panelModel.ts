@@ -8,8 +8,8 @@ import { ALL_SPECS, getSpec, resolveLoss } from '../core/registry';
 import { allParams } from '../core/config';
 import { formatKeras, float32Digits } from '../core/format';
 import { sweepCurve, SweepDetails } from '../core/curves';
-import { fromNested, shapeStr, stridesOf, Tensor, Nested } from '../core/tensor';
-import { evaluateSnippet } from '../core/snippet';
+import { fromNested, shapeStr, stridesOf, Tensor } from '../core/tensor';
+import { evaluateCustomSource, sweepCustomSource } from '../core/custom';
 import { LossInspectorError } from '../core/errors';
 import type { Config, LossSpec, ParamSpec, ParamValue } from '../core/spec';
 import {
@@ -20,28 +20,8 @@ import {
 /** Evaluates a user-defined loss (issue 6's custom-loss plugin) for a session with `customSource`. */
 export type CustomEvaluator = (source: string, request: SerializableRequest) => EvalResult;
 
-function pyLiteral(x: Nested): string {
-  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : Number.isNaN(x) ? 'np.nan' : x > 0 ? 'np.inf' : '-np.inf';
-  return `[${x.map(pyLiteral).join(', ')}]`;
-}
-
-/**
- * The default custom evaluator: runs `source` (which defines the loss named `request.loss`: a def, a lambda
- * variable, or a keras.losses.Loss instance) through the snippet engine with its custom-loss plugin, followed by
- * one call of that loss on the request's arrays as float32 tensors; the call's EvalResult is the panel's result.
- */
-export const snippetCustomEvaluator: CustomEvaluator = (source, request) => {
-  if (!/^[A-Za-z_][\w.]*(\(\))?$/.test(request.loss)) throw new LossInspectorError(`A user-defined loss is named by a Python name, received \`${request.loss}\`.`, { code: 'custom', argument: 'loss' });
-  const sw = request.sampleWeight != null ? `, sample_weight=tf.constant(${pyLiteral(request.sampleWeight)}, dtype=tf.float32)` : '';
-  const call = `${request.loss}(tf.constant(${pyLiteral(request.yTrue)}, dtype=tf.float32), tf.constant(${pyLiteral(request.yPred)}, dtype=tf.float32)${sw})`;
-  const text = `${source.replace(/\s+$/, '')}\n${call}\n`;
-  const lastLine = text.split('\n').length - 1;
-  const out = evaluateSnippet(text);
-  const mine = out.results.find((r) => r.line === lastLine);
-  if (mine) return mine.result;
-  const why = out.diagnostics.filter((d) => d.line === lastLine).concat(out.diagnostics.filter((d) => d.severity === 'error'))[0];
-  throw new LossInspectorError(why ? why.message : `${request.loss} did not evaluate to a loss value on these arrays.`, { code: 'custom', loss: request.loss });
-};
+/** The default custom evaluator: the custom-loss plugin reads the definitions in `source` and evaluates `request.loss`. */
+export const sourceCustomEvaluator: CustomEvaluator = (source, request) => evaluateCustomSource(source, request);
 
 export interface ModelOptions {
   custom?: CustomEvaluator;
@@ -278,7 +258,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
     let r: EvalResult;
     const t = cache.get(req);
     if (session.customSource) {
-      r = (opts.custom ?? snippetCustomEvaluator)(session.customSource, req);
+      r = (opts.custom ?? sourceCustomEvaluator)(session.customSource, req);
     } else {
       const resolved = resolveLoss(req.loss);
       spec = resolved.spec;
@@ -287,7 +267,6 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       r = evaluate({ loss: req.loss, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, config: req.config ?? {}, mode });
       spec = getSpec(r.loss);
     }
-    if (!spec) spec = ALL_SPECS.find((s) => s.id === r.loss) ?? null;
     const points = opts.points ?? 101;
     let curve: SweepDetails | null = null, curveError: string | undefined;
     const element = session.sweepElement >= 0 && session.sweepElement < t.yPred.data.length ? session.sweepElement : -1;
@@ -295,7 +274,12 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       try {
         curve = sweepCurve(spec, r.config, { yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, element: element >= 0 ? element : undefined, mode: r.mode, result: r, points });
       } catch (e) { curveError = (e as Error).message; }
-    } else curveError = 'The loss curve is drawn for built-in losses only.';
+    } else if (session.customSource && !opts.custom) {
+      // User losses may couple the batch: every point is an exact evaluation (the plugin caps the points for big inputs).
+      try {
+        curve = sweepCustomSource(session.customSource, req, { element: element >= 0 ? element : undefined, result: r, points });
+      } catch (e) { curveError = (e as Error).message; }
+    } else curveError = 'No loss curve for this loss.';
     const sweepEl = curve ? curve.element : Math.max(0, element);
     let compare: CompareData | null = null;
     if (session.compare.enabled && curve) compare = compareData(curve, session.compare.losses, t, points);
@@ -424,7 +408,7 @@ export function buildCsv(session: PanelSession, cache = new TensorCache(), opts:
   const st = buildState(session, cache, { ...opts });
   if (st.kind !== 'result') throw new LossInspectorError(st.kind === 'error' ? st.message : 'Nothing to export.');
   const t = cache.get(session.request);
-  const r = session.customSource ? (opts.custom ?? snippetCustomEvaluator)(session.customSource, session.request)
+  const r = session.customSource ? (opts.custom ?? sourceCustomEvaluator)(session.customSource, session.request)
     : evaluate({ loss: session.request.loss, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, config: session.request.config ?? {}, mode: st.mode });
   const lines: string[] = [];
   lines.push(`# ${st.python}`, `# result = ${st.valueText.replace(/\n\s*/g, ' ')}`, `# ${st.reductionText}`);

@@ -148,6 +148,7 @@ async function main() {
     rank2: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], { config: { label_smoothing: 0.1 }, title: 'CCE 4×3' })),
     none: model.buildState(session('BinaryCrossentropy', [[0, 1], [1, 0], [1, 1]], [[0.1, 0.8], [0.7, 0.4], [0.9, 0.95]], { config: { reduction: 'none' }, title: 'BCE none' })),
     dice: model.buildState(session('Dice', [[[[1], [0]], [[0], [1]]], [[[1], [1]], [[0], [0]]]], [[[[0.9], [0.2]], [[0.1], [0.7]]], [[[0.6], [0.8]], [[0.3], [0.1]]]], { title: 'Dice rank 4' })),
+    custom: model.buildState({ ...session('my_loss', [[0, 1], [2, 3]], [[1, 1], [2, 5]], { title: 'my_loss' }), customSource: 'import tensorflow as tf\ndef my_loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n' }),
     compare: model.buildState(session('MeanSquaredError', [0, 1, 2, 3], [0.4, 1.5, 1.2, 3.9], { compare: ['MeanAbsoluteError', 'Huber', 'LogCosh'], title: 'compare' })),
   };
   {
@@ -376,6 +377,15 @@ async function main() {
     eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').config.type), 'matrix', 'type');
     eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').data.datasets[0].data.length), 8, 'cells');
     assert((await inkOf(page, 'chart-grad')) > 1000, 'heatmap ink');
+  });
+
+  await test('a user-defined loss: its own picker entry, no parameter controls, the curve drawn', async () => {
+    await postState(page, S.custom);
+    eq(await page.inputValue('#loss-select'), 'my_loss', 'picker value');
+    assert((await page.textContent('#loss-select option[value="my_loss"]')).includes('user-defined'), 'option text');
+    assert(!(await visible(page, '#params')), 'no controls');
+    eq(await page.textContent('#result-value'), '1.25', 'value');
+    assert((await inkOf(page, 'chart-curve')) > 500, 'curve');
   });
 
   await test('compare mode: the chosen losses overlaid on the same sweep', async () => {
