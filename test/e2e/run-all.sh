@@ -91,9 +91,10 @@ if [ -z "${E2E_SKIP_EXT:-}" ]; then
   else part mocha-exthost 300 node "$HERE/run-ext-tests.js" "$REPO" "$HERE/suite/index.js"; fi
 fi
 
-act=$(grep -h '\[ext-tests\] activation' "$logs"/*.log 2>/dev/null | head -1 | sed 's/^\[ext-tests\] //')
+grep -h '^\[ext-tests\] activation' "$logs"/*.log 2>/dev/null | sed 's/^\[ext-tests\] /e2e: /'
+ui_t=$(grep -ho '"serverStartToWorkbench":[0-9]*\|"openToActivated":[0-9]*' "$logs/ui.log" 2>/dev/null | tr '\n' ' ')
+[ -n "$ui_t" ] && echo "e2e: UI timings (ms): $ui_t"
 mem=$(grep -ho 'memMiB":{[^}]*}' "$logs/ui.log" 2>/dev/null | head -1)
-[ -n "$act" ] && echo "e2e: $act"
 [ -n "$mem" ] && echo "e2e: memory (PSS, MiB) during the UI scenario: ${mem#memMiB\":}"
 echo "e2e: total $((SECONDS - START)) s, tests $((SECONDS - T0)) s after setup; screenshots in $SHOTS"
 echo "$pass passed, $fail failed"
