@@ -119,16 +119,16 @@ export function defaultElement(kind: SweepKind, yTrue: Tensor, yPred: Tensor): n
 
 /**
  * The loss and its gradient as one y_pred element sweeps its range.
- * Without data, the spec's example is used (a canonical curve, e.g. for hover sparklines).
+ * Without data, a canonical curve (one element, see canonicalCurve), e.g. for hover sparklines.
  * Throws what `evaluate` throws when the inputs themselves are invalid.
  */
 export function sweepCurve(spec: LossSpec, cfg: Config = {}, opts: SweepOptions = {}): SweepDetails {
   const haveData = opts.yPred !== undefined && opts.yTrue !== undefined;
-  const config: Config = haveData ? { ...cfg } : { ...(spec.example.config ?? {}), ...cfg };
-  const yTrue = asTensor(haveData ? opts.yTrue! : spec.example.yTrue, 'y_true');
-  const yPred = asTensor(haveData ? opts.yPred! : spec.example.yPred, 'y_pred');
-  const sw = haveData ? (opts.sampleWeight ?? null) : (spec.example.sampleWeight ?? null);
-  const sampleWeight = sw == null ? null : asTensor(sw, 'sample_weight');
+  if (!haveData) return canonicalCurve(spec, cfg, opts);
+  const config: Config = { ...cfg };
+  const yTrue = asTensor(opts.yTrue!, 'y_true');
+  const yPred = asTensor(opts.yPred!, 'y_pred');
+  const sampleWeight = opts.sampleWeight == null ? null : asTensor(opts.sampleWeight, 'sample_weight');
   const mode = opts.mode ?? 'class';
   const points = Math.max(2, Math.min(2001, Math.floor(opts.points ?? 101)));
 
@@ -171,6 +171,48 @@ export function sweepCurve(spec: LossSpec, cfg: Config = {}, opts: SweepOptions 
   }
   if (!out) out = fullSweep(spec, config, mode, yTrue, yPred, sampleWeight, element, offset, xs);
   return { x: xs, loss: out.loss, grad: out.grad, xLabel, current, kind, element, method: used };
+}
+
+/**
+ * The curve without data (hover sparklines): the loss of ONE element, y_true = t and y_pred = x, so the curve is the
+ * loss function's own shape (MSE: e², minimum 0 at e = 0). Losses where one element says nothing (a row renormalised
+ * to sum 1 is constant; labels of another shape) fall back to the example's first row, then to the whole example.
+ */
+function canonicalCurve(spec: LossSpec, cfg: Config, opts: SweepOptions): SweepDetails {
+  const config: Config = { ...(spec.example.config ?? {}), ...cfg };
+  const exT = asTensor(spec.example.yTrue, 'y_true');
+  const exP = asTensor(spec.example.yPred, 'y_pred');
+  const kind = opts.kind ?? sweepKindOf(spec, config);
+  const e = Math.max(0, Math.min(exP.data.length - 1, Math.floor(opts.element ?? defaultElement(kind, exT, exP))));
+  const candidates: { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null; element: number }[] = [];
+  if (spec.inputs !== 'custom' && !spec.noSqueeze && exT.data.length === exP.data.length && exP.shape.length >= 1) {
+    const one = exP.shape.map(() => 1);
+    candidates.push({ yTrue: { data: Float64Array.of(exT.data[e]), shape: one }, yPred: { data: Float64Array.of(exP.data[e]), shape: one }, sampleWeight: null, element: 0 });
+  }
+  if (exP.shape.length >= 2 && exP.shape[0] > 1 && exT.shape.length >= 1 && exT.shape[0] === exP.shape[0]) {
+    const rowP = exP.data.length / exP.shape[0];
+    const r = Math.floor(e / rowP);
+    const slice = (t: Tensor): Tensor => { const k = t.data.length / t.shape[0]; return { data: t.data.slice(r * k, (r + 1) * k), shape: [1, ...t.shape.slice(1)] }; };
+    candidates.push({ yTrue: slice(exT), yPred: slice(exP), sampleWeight: null, element: e - r * rowP });
+  }
+  const exW = spec.example.sampleWeight == null ? null : asTensor(spec.example.sampleWeight, 'sample_weight');
+  candidates.push({ yTrue: exT, yPred: exP, sampleWeight: exW, element: e });
+  let last: unknown = null;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i];
+    try {
+      const out = sweepCurve(spec, config, { ...opts, yTrue: c.yTrue, yPred: c.yPred, sampleWeight: c.sampleWeight, element: c.element });
+      if (i === candidates.length - 1 || informative(out.loss)) return out;
+    } catch (err) { last = err; if (i === candidates.length - 1) throw err; }
+  }
+  throw last;
+}
+
+/** A curve that shows something: finite values that are not all equal. */
+function informative(ys: number[]): boolean {
+  let lo = Infinity, hi = -Infinity, n = 0;
+  for (const y of ys) if (Number.isFinite(y)) { n++; if (y < lo) lo = y; if (y > hi) hi = y; }
+  return n >= Math.min(3, ys.length) && hi - lo > 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo));
 }
 
 /** Exact: one full evaluation per point, on a copy of y_pred with the one element changed. */
