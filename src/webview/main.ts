@@ -180,10 +180,11 @@ function paramRow(p: ParamControl, readOnly: boolean): HTMLElement {
   const label = h('label', { for: `param-${p.name}`, text: p.name, title: p.doc });
   const doc = h('span', { id: docId, class: 'param-doc muted', text: p.doc });
   const dis = readOnly || undefined;
+  const ro = readOnly ? '' : undefined;
   switch (p.kind) {
     case 'range':
       row.append(label,
-        h('input', { id: `param-${p.name}`, type: 'range', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-describedby': docId, disabled: dis }),
+        h('input', { id: `param-${p.name}`, type: 'range', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-describedby': docId, disabled: dis, 'data-ro': ro }),
         h('input', { type: 'number', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-label': `${p.name} value`, disabled: dis }));
       break;
     case 'number':
@@ -268,9 +269,11 @@ function onParamEvent(e: Event): void {
   const name = el.getAttribute('data-param');
   if (!name) return;
   let value: ParamValue;
-  if (el instanceof HTMLSelectElement) value = el.value === '__none__' ? null : el.value;
+  if (el instanceof HTMLSelectElement) { if (e.type !== 'change') return; value = el.value === '__none__' ? null : el.value; }
   else if (el.type === 'checkbox') { if (e.type !== 'change') return; value = el.checked; }
   else if (el.type === 'range') {
+    // 'input' fires while dragging; the closing 'change' carries the same value.
+    if (e.type !== 'input') return;
     value = Number(el.value);
     const num = document.querySelector<HTMLInputElement>(`input[type="number"][data-param="${CSS.escape(name)}"]`);
     if (num) num.value = el.value;

@@ -334,6 +334,13 @@ async function main() {
     const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setParam').pop());
     assert(m.name === 'from_logits' && m.value === true, JSON.stringify(m));
     await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), m.id);
+    // an enum parameter: one change, one message (select fires input and change)
+    const n0 = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setParam').length);
+    await page.selectOption('[data-param="dtype"]', 'float64');
+    const ms = await page.evaluate((n) => window.__posted.filter((x) => x.type === 'setParam').slice(n), n0);
+    eq(ms.length, 1, 'one setParam for a select');
+    eq(ms[0].value, 'float64', 'dtype');
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), ms[0].id);
     await page.selectOption('#reduction-select', 'sum');
     const r = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setReduction').pop());
     eq(r && r.reduction, 'sum', 'setReduction');
