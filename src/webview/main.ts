@@ -27,8 +27,9 @@ const waiting = new Map<number, { type: string; timer: ReturnType<typeof setTime
 
 function post(m: WebviewToHost): number {
   const id = nextId++;
-  // A reply that never comes must not leave the view waiting forever.
-  waiting.set(id, { type: m.type, timer: setTimeout(() => onReply({ type: 'reply', id, ok: false, error: `No answer from the extension to ${m.type}.` }), 15000) });
+  // A reply that never comes must not leave the view waiting forever (exports wait for the user's save dialog).
+  const userPaced = m.type.startsWith('export') || m.type === 'openSource';
+  waiting.set(id, { type: m.type, timer: setTimeout(() => onReply({ type: 'reply', id, ok: false, error: `No answer from the extension to ${m.type}.` }), userPaced ? 600_000 : 15_000) });
   vscode.postMessage({ ...m, id });
   return id;
 }
