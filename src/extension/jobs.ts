@@ -2,6 +2,7 @@
  * One evaluation job, runnable on the extension host or in the worker (no vscode here): a snippet (every call
  * evaluated) or two array literals with a chosen loss. The output is structured-clone safe.
  */
+import { customRequestOf } from '../core/custom/evaluate';
 import type { EvalResult } from '../core/evaluate';
 import type { Config } from '../core/spec';
 import type { Nested, Tensor } from '../core/tensor';
@@ -29,6 +30,8 @@ export interface JobResult {
   printed: string;
   result: EvalResult;
   request?: SerializableRequest;
+  /** For a user-defined loss: the snippet that defines it (the panel re-evaluates the loss from it). */
+  customSource?: string;
   notes: string[];
 }
 
@@ -87,7 +90,15 @@ export function runJob(job: EvalJob): JobOutput {
     const out = evaluateSnippet(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth }, semantics: job.limits.semantics ?? 'auto' });
     return {
       kind: 'snippet',
-      results: out.results.map((r) => ({ offset: r.offset, end: r.end, line: r.line, lineEnd: r.lineEnd, text: r.text, printed: r.printed, result: r.result, request: serializableRequest(r.request), notes: r.notes ?? [] })),
+      results: out.results.map((r) => {
+        // A user-defined loss has no built-in request: its inputs come from the custom-loss core, and the panel
+        // re-evaluates it from the snippet's text (with Keras's wrapping, as compile(loss=...) would).
+        const custom = r.request ? null : customRequestOf(r.result);
+        const request = r.request ? serializableRequest(r.request)
+          : custom && custom.yTrue !== null ? { loss: custom.loss, yTrue: custom.yTrue, yPred: custom.yPred, ...(custom.sampleWeight != null ? { sampleWeight: custom.sampleWeight } : {}), ...(custom.config ? { config: custom.config } : {}) } // no mode: the panel applies Keras's wrapping
+            : undefined;
+        return { offset: r.offset, end: r.end, line: r.line, lineEnd: r.lineEnd, text: r.text, printed: r.printed, result: r.result, request, ...(custom && request ? { customSource: job.text } : {}), notes: r.notes ?? [] };
+      }),
       diagnostics: out.diagnostics.map((d) => ({ offset: d.offset, length: d.length, message: d.message, severity: d.severity })),
     };
   }

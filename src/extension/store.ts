@@ -18,6 +18,8 @@ export interface StoredResult {
   printed: string;
   result: EvalResult;
   request?: SerializableRequest;
+  /** The snippet defining a user-defined loss (see JobResult.customSource). */
+  customSource?: string;
   notes: string[];
   /** The inline text (`→ 0.2876821`) and the hover Markdown, computed by the caller. */
   decoration: string;

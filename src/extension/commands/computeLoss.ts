@@ -200,7 +200,7 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     // Small requests travel inside the command link; large ones by reference (no JSON of a big array per hover).
     const sh = r.result.shapes;
     const elements = sizeOf(sh.yTrue) + sizeOf(sh.yPred) + (sh.sampleWeight ? sizeOf(sh.sampleWeight) : 0);
-    const openArgs = r.request && elements <= 256
+    const openArgs = r.request && elements <= 256 && !r.customSource
       ? { request: r.request, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } }
       : { resultRef: id, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } };
     const links = [
@@ -211,7 +211,7 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     hover.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
     return {
       id, uri: doc.uri.toString(), startLine: start.line, endLine: end.line, text: r.text, printed: r.printed, result: r.result,
-      request: r.request, notes: r.notes, decoration: decorationText(r.result, precision), hover,
+      request: r.request, customSource: r.customSource, notes: r.notes, decoration: decorationText(r.result, precision), hover,
     };
   });
   const diags = out.diagnostics.map((d) => {

@@ -12,7 +12,7 @@ export function openPanel(s: Services, args?: OpenPanelArgs): boolean {
   if (args?.resultRef) {
     const r = s.store.get(args.resultRef);
     const { resultRef: _ref, ...rest } = args;
-    a = r?.request ? { ...rest, request: r.request } : rest;
+    a = r?.request ? { ...rest, request: r.request, ...(r.customSource ? { customSource: r.customSource } : {}) } : rest;
     if (!r) s.log.warn(`openPanel: result ${args.resultRef} is gone (its document changed); opening the panel without it`);
   }
   s.panel.open(a);

@@ -92,3 +92,25 @@ describe('jobs: worker thread', function () {
     assert.match(out.diagnostics[0].message, /stopped after .*lossInspector\.worker\.timeoutSeconds/);
   });
 });
+
+describe('jobs: user-defined losses open in the panel', () => {
+  it('a custom loss result carries its inputs and the defining snippet, and the panel model re-evaluates it', async () => {
+    const text = [
+      'import tensorflow as tf',
+      'def custom_loss_function(y_true, y_pred):',
+      '   squared_difference = tf.square(y_true - y_pred)',
+      '   return tf.reduce_mean(squared_difference, axis=-1)',
+      'cl = custom_loss_function(tf.constant([[12., 20.], [29., 60.]]), tf.constant([[14., 18.], [27., 55.]]))',
+    ].join('\n');
+    const out = runJob({ kind: 'snippet', text, loss: '', config: {}, limits } as EvalJob);
+    assert.equal(out.results.length, 1, JSON.stringify(out.diagnostics));
+    const r = out.results[0];
+    assert.equal(r.request?.loss, 'custom_loss_function');
+    assert.deepEqual(r.request?.yPred, [[14, 18], [27, 55]]);
+    assert.equal(r.customSource, text);
+    const { evaluateCustomSource } = await import('../../../src/core/custom/evaluate');
+    // With Keras's wrapping (the panel's default): per-sample means [4, 14.5] then their mean = 9.25.
+    const again = evaluateCustomSource(r.customSource!, { ...r.request!, yTrue: r.request!.yTrue });
+    assert.ok(Math.abs(again.value.data[0] - 9.25) < 1e-6, String(again.value.data[0]));
+  });
+});
