@@ -33,8 +33,17 @@ finish() {
   sweep
   if [ "${fail:-1}" -eq 0 ] && [ -z "${KEEP_SANDBOX:-}" ]; then rm -rf "$E2E_RUN_DIR"; else echo "e2e: logs kept in $E2E_RUN_DIR"; fi
 }
+PART=""
+interrupted() { # stop the running part (timeout forwards TERM to the driver, which stops its server and browser)
+  echo "e2e: interrupted"
+  if [ -n "$PART" ]; then
+    kill -TERM "$PART" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$PART" 2>/dev/null || break; sleep 0.2; done
+  fi
+  fail=1; exit 130
+}
 trap finish EXIT
-trap 'echo "e2e: interrupted"; exit 130' INT TERM
+trap interrupted INT TERM
 
 pass=0; fail=0
 left() { local l=$((TOTAL - (SECONDS - T0))); [ "$l" -lt 10 ] && l=10; echo "$l"; }
@@ -43,8 +52,15 @@ part() {
   local name=$1 limit=$2 t=$SECONDS; shift 2
   [ "$limit" -gt "$(left)" ] && limit=$(left)
   echo "=== e2e: $name"
-  timeout -k 15 "$limit" "$@" 9>&- 2>&1 | tee "$logs/$name.log"
-  local rc=${PIPESTATUS[0]} p=0 q=0 l
+  # in the background + wait, so an INT/TERM reaches the trap at once (not after the part); tail shows it live
+  : > "$logs/$name.log"
+  timeout -k 15 "$limit" "$@" 9>&- > "$logs/$name.log" 2>&1 &
+  PART=$!
+  tail --pid="$PART" -n +1 -f "$logs/$name.log" 9>&- &
+  local tailpid=$!
+  wait "$PART"
+  local rc=$? p=0 q=0 l
+  wait "$tailpid" 2>/dev/null; PART=""
   l=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -1)
   if [ -n "$l" ]; then p=${l%% passed*}; q=${l#*, }; q=${q%% failed*}; fi
   if [ "$rc" -ne 0 ] && [ "$q" -eq 0 ]; then q=1; fi
