@@ -29,6 +29,12 @@ suite() { # name kind command...
   echo "=== $name: $p passed, $q failed ($((SECONDS - t)) s)"
 }
 
+# Installs what the suites need first (idempotent, quick when done: apt chromium, npm ci, the e2e tools into
+# $E2E_TOOLS outside the clone), so `npm test` works on a fresh machine. SKIP_SETUP=1 skips it.
+if [ -z "${SKIP_SETUP:-}" ]; then
+  echo "=== setup"
+  if ! bash scripts/setup.sh; then echo "setup failed"; echo "0 passed, 1 failed"; exit 1; fi
+fi
 build() { npm run -s build && npm run -s typecheck && echo "1 passed, 0 failed"; }
 suite build+typecheck plain build
 suite unit mocha npm run -s test:unit
