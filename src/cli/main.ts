@@ -167,5 +167,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // `loss-inspector list | head`: a closed pipe ends the output quietly instead of crashing.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(`internal error: ${e.stack ?? e}\n`); process.exitCode = 70; });
 }
