@@ -79,6 +79,11 @@ async function resolveTarget(args: ComputeArgs | undefined): Promise<Target | un
     const uri = vscode.Uri.parse(args.uri);
     doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? await vscode.workspace.openTextDocument(uri);
     if (args.range) range = new vscode.Range(args.range[0], args.range[1], args.range[2], args.range[3]);
+    else {
+      // The editor context menu passes the document's URI: the user still means the selection in that editor.
+      const ed = vscode.window.activeTextEditor;
+      if (ed && ed.document.uri.toString() === uri.toString() && !ed.selection.isEmpty) range = ed.selection;
+    }
   } else {
     const ed = vscode.window.activeTextEditor;
     if (!ed) return undefined;
