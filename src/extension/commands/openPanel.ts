@@ -15,6 +15,12 @@ export function openPanel(s: Services, args?: OpenPanelArgs): boolean {
     a = r?.request ? { ...rest, request: r.request, ...(r.customSource ? { customSource: r.customSource } : {}) } : rest;
     if (!r) s.log.warn(`openPanel: result ${args.resultRef} is gone (its document changed); opening the panel without it`);
   }
+  if (!a) {
+    // From the palette: the call under the cursor, else the latest result, when there is one.
+    const ed = vscode.window.activeTextEditor;
+    const r = s.store.find(ed?.document.uri, ed?.selection.active.line);
+    if (r?.request) a = { request: r.request, title: r.result.callee, source: { uri: r.uri, line: r.startLine + 1 }, ...(r.customSource ? { customSource: r.customSource } : {}) };
+  }
   s.panel.open(a);
   return true;
 }
