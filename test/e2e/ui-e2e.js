@@ -190,14 +190,17 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
     await page.keyboard.press('Escape');
     await quickInput('>Loss Inspector: Open Loss Panel', 'Open Loss Panel');
     await webview().locator('#loss-select').waitFor({ timeout: T });
-    await page.locator('.tabs-container .tab', { hasText: 'Loss Inspector' }).first().waitFor({ timeout: T });
+    // the panel's tab is "Loss Inspector" when empty, "Loss: <name>" when it shows a call
+    await page.locator('.tabs-container .tab', { hasText: /Loss Inspector|Loss: / }).first().waitFor({ timeout: T });
+    // after a compute, the palette opens the panel on the latest result (the CCE call), not an empty panel
+    await webview().locator('#result-value', { hasText: '0.2876821' }).waitFor({ timeout: T });
   });
   await shot('6-panel-palette');
 
   await step('decoration link "Open in panel" → #result-value 0.2876821', async () => {
     // close the panel (beside the editor it narrows seeds.py so far that the inline result is off-screen),
     // back to seeds.py, hover the inline result, click the command link of its hover: it reopens the panel
-    const panelTab = page.locator('.tabs-container .tab', { hasText: 'Loss Inspector' }).first();
+    const panelTab = page.locator('.tabs-container .tab', { hasText: /Loss Inspector|Loss: / }).first();
     if (await panelTab.count()) {
       await panelTab.click({ button: 'middle' }); // middle click closes a tab
       await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: T });
