@@ -223,7 +223,9 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     const start = pos(d.offset);
     let end = pos(d.offset + Math.max(0, d.length));
     if (end.isEqual(start)) end = doc.lineAt(start.line).range.end.isEqual(start) ? start : start.translate(0, 1);
-    const diag = new vscode.Diagnostic(new vscode.Range(start, end), d.message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Information);
+    // "'tf' is not imported …: read as `import tensorflow as tf`" is reassurance, not a problem: a hint (no squiggle).
+    const sev = d.severity === 'info' && /not imported .*read as/.test(d.message) ? vscode.DiagnosticSeverity.Hint : SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Information;
+    const diag = new vscode.Diagnostic(new vscode.Range(start, end), d.message, sev);
     diag.source = 'Loss Inspector';
     return diag;
   });
