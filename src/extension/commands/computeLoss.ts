@@ -72,15 +72,16 @@ function cellPrefix(doc: vscode.TextDocument): string {
   return '';
 }
 
-async function resolveTarget(args: ComputeArgs | undefined): Promise<Target | undefined> {
+async function resolveTarget(args: ComputeArgs | undefined, fromMenu = false): Promise<Target | undefined> {
   let doc: vscode.TextDocument | undefined;
   let range: vscode.Range | undefined;
   if (args?.uri) {
     const uri = vscode.Uri.parse(args.uri);
     doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? await vscode.workspace.openTextDocument(uri);
     if (args.range) range = new vscode.Range(args.range[0], args.range[1], args.range[2], args.range[3]);
-    else {
+    else if (fromMenu) {
       // The editor context menu passes the document's URI: the user still means the selection in that editor.
+      // (An explicit { uri } from code or a test means the whole document.)
       const ed = vscode.window.activeTextEditor;
       if (ed && ed.document.uri.toString() === uri.toString() && !ed.selection.isEmpty) range = ed.selection;
     }
@@ -104,8 +105,9 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
   // From a notebook cell's menu VS Code passes the cell; from the explorer, a Uri.
   const cell = args as unknown as { document?: vscode.TextDocument; notebook?: unknown } | undefined;
   if (cell && typeof cell === 'object' && cell.document && cell.notebook) args = { uri: cell.document.uri.toString() };
+  const fromMenu = args instanceof vscode.Uri;
   if (args instanceof vscode.Uri) args = { uri: args.toString() };
-  const target = await resolveTarget(args && typeof args === 'object' ? args : undefined);
+  const target = await resolveTarget(args && typeof args === 'object' ? args : undefined, fromMenu);
   if (!target) {
     vscode.window.setStatusBarMessage('$(info) Loss Inspector: open a Python, JavaScript or TypeScript file (or a notebook cell) first.', 4000);
     return undefined;
