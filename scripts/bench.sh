@@ -21,3 +21,14 @@ for f in out/bench/*.js; do
   node "$f" 2>&1 | grep -v -e '^=*$' -e 'looks like you are running TensorFlow.js' -e '^$' | tee -a "$out"
   echo '```' >> "$out"
 done
+# The panel's input → redraw in headless Chromium (needs Debian's chromium: npm test's setup installs it).
+if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = redraw ]; then
+  if [ -x /usr/bin/chromium ]; then
+    echo "## redraw" | tee -a "$out"
+    echo '```' >> "$out"
+    WEBVIEW_BENCH=1 node test/webview/run.js 2>&1 | grep -v -e '^webview (headless' -e '^  CSP:' | tee -a "$out"
+    echo '```' >> "$out"
+  else
+    echo "## redraw: skipped (no /usr/bin/chromium)" | tee -a "$out"
+  fi
+fi
