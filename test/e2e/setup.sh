@@ -42,8 +42,11 @@ cs_version() { node -p "require('$CS/package.json').version" 2>/dev/null || true
 if [ ! -f "$CS/lib/vscode/out/server-main.js" ] || [ "$(cs_version)" != "$CODE_SERVER_VERSION" ]; then
   say "installing code-server@$CODE_SERVER_VERSION (native modules: 1-2 minutes)"
   rm -rf "$T/cs.tmp" && mkdir -p "$T/cs.tmp"
-  # Node 24 first on PATH (the postinstall checks the major) and its headers for node-gyp.
+  # Node 24 first on PATH (the postinstall checks the major) and its headers for node-gyp. When this runs under
+  # `npm test`, the outer npm's npm_config_user_agent ("… node/v20 …") is inherited and is what code-server's
+  # postinstall reads the Node major from: drop it (and the outer npm's paths) so the inner npm sets its own.
   (cd "$T/cs.tmp" && echo '{"private":true}' > package.json && \
+    env -u npm_config_user_agent -u npm_node_execpath -u npm_execpath -u NODE \
     PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" "${NPM[@]}" "code-server@$CODE_SERVER_VERSION")
   rm -rf "$T/cs" && mv "$T/cs.tmp" "$T/cs"
 fi
