@@ -2,6 +2,8 @@
 import { LossInspectorError } from '../errors';
 import type { KernelContext, Trace } from '../spec';
 import { shapeStr, type Tensor } from '../tensor';
+import { pyRepr } from '../errors';
+import type { Config } from '../spec';
 
 /** Rows × columns view of a tensor reduced over its last axis: B rows of D elements. */
 export function lastAxis(ctx: KernelContext, p: Tensor, argument = 'y_pred'): { B: number; D: number; vShape: number[] } {
@@ -40,4 +42,28 @@ export function shapeErr(ctx: KernelContext, argument: string, expected: string,
   const rec = typeof received === 'string' ? received : `shape ${shapeStr(received)}`;
   return new LossInspectorError(`${ctx.loss}: argument \`${argument}\`: expected ${expected}, received ${rec}.`,
     { loss: ctx.loss, argument, code: 'shape', expected, received: rec });
+}
+
+/**
+ * Keras/TF `axis` argument (an int, a list of ints, or None = every axis) → sorted distinct non-negative axes.
+ * Throws like TF on an out-of-range or repeated axis; `what` names the tensor in the message.
+ */
+export function normalizeAxes(ctx: KernelContext, shape: readonly number[], axis: Config[string], what: string): number[] {
+  const r = shape.length;
+  if (axis === null || axis === undefined) return [...Array(r).keys()];
+  const list = (Array.isArray(axis) ? axis : [axis]) as number[];
+  const axes: number[] = [];
+  for (const a0 of list) {
+    const a = a0 < 0 ? a0 + r : a0;
+    if (!(a >= 0 && a < r)) {
+      throw new LossInspectorError(`${ctx.loss}: argument \`axis\`: axis ${a0} is out of range for ${what} of rank ${r} (shape ${shapeStr(shape as number[])}).`,
+        { loss: ctx.loss, argument: 'axis', code: 'param', expected: `axes in [${-r}, ${r})`, received: pyRepr(axis) });
+    }
+    if (axes.includes(a)) {
+      throw new LossInspectorError(`${ctx.loss}: argument \`axis\`: duplicate axis ${a0} in ${pyRepr(axis)}.`,
+        { loss: ctx.loss, argument: 'axis', code: 'param', expected: 'distinct axes', received: pyRepr(axis) });
+    }
+    axes.push(a);
+  }
+  return axes.sort((x, y) => x - y);
 }

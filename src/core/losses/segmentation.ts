@@ -3,9 +3,9 @@
  * Sources read: keras/src/losses/losses.py (dice, tversky), tensorflow_addons/losses/giou_loss.py.
  */
 import type { Config, KernelContext, LossSpec } from '../spec';
-import { LossInspectorError, pyRepr } from '../errors';
+import { LossInspectorError } from '../errors';
 import { type Tensor, type Shape, broadcastShapes, broadcastIndex, broadcastTo, sumToShape, sizeOf, shapeStr, sameShape, stridesOf } from '../tensor';
-import { shapeErr, warnOnce } from './common';
+import { shapeErr, warnOnce, normalizeAxes } from './common';
 
 /**
  * For a reduction of `shape` over `axis` (None = every axis, keepdims=False), the output shape and, for every
@@ -13,24 +13,7 @@ import { shapeErr, warnOnce } from './common';
  */
 function reduceIndex(ctx: KernelContext, shape: Shape, axis: Config[string], argument: string): { outShape: Shape; index: Int32Array } {
   const r = shape.length;
-  let axes: number[];
-  if (axis === null || axis === undefined) axes = [...Array(r).keys()];
-  else {
-    const list = (Array.isArray(axis) ? axis : [axis]) as number[];
-    axes = [];
-    for (const a0 of list) {
-      const a = a0 < 0 ? a0 + r : a0;
-      if (!(a >= 0 && a < r)) {
-        throw new LossInspectorError(`${ctx.loss}: argument \`axis\`: axis ${a0} is out of range for \`${argument}\` of rank ${r} (shape ${shapeStr(shape)}).`,
-          { loss: ctx.loss, argument: 'axis', code: 'param', expected: `axes in [${-r}, ${r})`, received: pyRepr(axis) });
-      }
-      if (axes.includes(a)) {
-        throw new LossInspectorError(`${ctx.loss}: argument \`axis\`: duplicate axis ${a0} in ${pyRepr(axis)}.`,
-          { loss: ctx.loss, argument: 'axis', code: 'param', expected: 'distinct axes', received: pyRepr(axis) });
-      }
-      axes.push(a);
-    }
-  }
+  const axes = normalizeAxes(ctx, shape, axis, `\`${argument}\``);
   const keep = [...Array(r).keys()].filter((d) => !axes.includes(d));
   const outShape = keep.map((d) => shape[d]);
   const outStrides = stridesOf(outShape);

@@ -1,8 +1,8 @@
 /** Similarity losses (Keras 3): CosineSimilarity. */
 import type { Config, KernelContext, LossSpec } from '../spec';
-import { LossInspectorError, pyRepr } from '../errors';
+import { LossInspectorError } from '../errors';
 import { type Shape, shapeStr, stridesOf, sameShape, sizeOf, broadcastShapes, broadcastIndex } from '../tensor';
-import { warnOnce } from './common';
+import { warnOnce, normalizeAxes } from './common';
 
 /**
  * How a reduction over `axis` (int, list, or None = all) splits a row-major tensor. `rows`: the reduced axes are
@@ -12,25 +12,7 @@ import { warnOnce } from './common';
 function reductionLayout(ctx: KernelContext, shape: Shape, axis: Config[string]):
   { outShape: Shape; len: number; rows: boolean; index: Int32Array | null } {
   const r = shape.length;
-  let axes: number[];
-  if (axis === null || axis === undefined) axes = [...Array(r).keys()];
-  else {
-    const list = (Array.isArray(axis) ? axis : [axis]) as number[];
-    axes = [];
-    for (const a0 of list) {
-      const a = a0 < 0 ? a0 + r : a0;
-      if (!(a >= 0 && a < r)) {
-        throw new LossInspectorError(`${ctx.loss}: argument \`axis\`: axis ${a0} is out of range for inputs of rank ${r} (shape ${shapeStr(shape)}).`,
-          { loss: ctx.loss, argument: 'axis', code: 'param', expected: `an axis in [${-r}, ${r})`, received: pyRepr(axis) });
-      }
-      if (axes.includes(a)) {
-        throw new LossInspectorError(`${ctx.loss}: argument \`axis\`: duplicate axis ${a0} in ${pyRepr(axis)}.`,
-          { loss: ctx.loss, argument: 'axis', code: 'param', expected: 'distinct axes', received: pyRepr(axis) });
-      }
-      axes.push(a);
-    }
-    axes.sort((x, y) => x - y);
-  }
+  const axes = normalizeAxes(ctx, shape, axis, 'inputs');
   const outShape = shape.filter((_, k) => !axes.includes(k));
   let len = 1;
   for (const a of axes) len *= shape[a];
