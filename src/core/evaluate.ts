@@ -24,6 +24,12 @@ export interface EvalRequest {
    * (sample weights expanded over rows, 'auto') and Keras 2 numerics where they differ (BCE's log(q + ε)).
    */
   semantics?: 'keras3' | 'keras2';
+  /**
+   * Opt-in output buffers for hot paths (sweeps, benchmarks): `grad`, when its length is y_pred's size, receives the
+   * gradient (zeroed first) instead of a fresh array, and the result's grad then aliases it. A fresh multi-megabyte
+   * array costs as much as the arithmetic (page faults on first touch). Kernels that do not support it ignore it.
+   */
+  out?: { grad?: Float64Array };
 }
 
 export interface EvalResult {
@@ -99,7 +105,9 @@ export function evaluate(req: EvalRequest): EvalResult {
 
   const f64 = cfg.dtype === 'float64';
   const round = f64 ? (x: number) => x : Math.fround;
-  if (!f64) { yTrue = castFloat32Scratch(yTrue, 0); yPred = castFloat32Scratch(yPred, 1); }
+  // Kernels that round what they read themselves get the inputs as given (no float32 copy); broadcasting copies them.
+  const rawInputs = !f64 && !!spec.roundsInputs;
+  if (!f64 && !rawInputs) { yTrue = castFloat32Scratch(yTrue, 0); yPred = castFloat32Scratch(yPred, 1); }
   const eps = round(1e-7);
   const ome = round(1 - eps);
 
@@ -130,17 +138,30 @@ export function evaluate(req: EvalRequest): EvalResult {
   const base = semantics === 'keras2' ? 'keras2' : spec.base;
   if (semantics === 'keras2' && spec.base === 'keras3') trace.notes.push('Evaluated with Keras 2 semantics (tf.keras in TF ≤ 2.15): the Keras 2 base class and Keras 2 numerics where they differ.');
   const reduction = (isClass ? cfg.reduction : 'none') as Reduction;
+  let uniformAsked = false;
+  const makePlan = (valuesShape: number[], mask: Uint8Array | null | undefined): ReductionPlan => {
+    planMask = mask ?? null;
+    if (!isClass) return planReduction(callee, base, 'none', valuesShape, null, null);
+    return planReduction(callee, base, reduction, valuesShape, sw0 ? (f64 ? sw0 : castFloat32(sw0)) : null, base === 'keras3' ? planMask : null);
+  };
+  const outGrad = req.out?.grad;
   const ctx: KernelContext = {
-    trace, epsilon: eps, oneMinusEpsilon: ome, round, loss: callee, semantics,
+    trace, epsilon: eps, oneMinusEpsilon: ome, round, loss: callee, semantics, rawInputs,
     upstream(valuesShape, mask) {
-      if (plan) throw new Error(`${callee}: kernel asked for the upstream gradient twice`);
-      planMask = mask ?? null;
-      if (!isClass) {
-        plan = planReduction(callee, base, 'none', valuesShape, null, null);
-      } else {
-        plan = planReduction(callee, base, reduction, valuesShape, sw0 ? (f64 ? sw0 : castFloat32(sw0)) : null, base === 'keras3' ? planMask : null);
-      }
+      if (plan && !uniformAsked) throw new Error(`${callee}: kernel asked for the upstream gradient twice`);
+      uniformAsked = false;
+      plan ??= makePlan(valuesShape, mask);
       return plan.upstream;
+    },
+    uniformUpstream(valuesShape, mask) {
+      if (plan) throw new Error(`${callee}: kernel asked for the upstream gradient twice`);
+      plan = makePlan(valuesShape, mask);
+      uniformAsked = true;
+      return plan.uniform;
+    },
+    gradBuffer(n) {
+      if (outGrad && outGrad.length === n && n === yPred.data.length) { outGrad.fill(0); return outGrad; }
+      return new Float64Array(n);
     },
   };
   const out = spec.compute(yTrue, yPred, cfg, ctx);

@@ -43,7 +43,10 @@ export interface ReductionInfo {
 
 /** A plan computed from shapes before the kernel's values exist: the upstream gradient and how to reduce. */
 export interface ReductionPlan {
-  upstream: Float64Array;
+  /** d(result)/d(values), materialised on first access. */
+  readonly upstream: Float64Array;
+  /** The upstream's value when all its elements are equal (no weights): kernels can skip the array. */
+  readonly uniform: number | null;
   finish(values: Tensor): { value: Tensor; weighted: Tensor; info: ReductionInfo };
   warnings: Warning[];
 }
@@ -149,23 +152,30 @@ export function planReduction(loss: string, base: BaseKind, reduction: Reduction
   } else divisorKind = null;
   const scale = divisor === null ? 1 : divisor === 0 ? 0 : 1 / divisor; // divide_no_nan
 
-  // d(sum of weighted)/d(values_j) = Σ of the weights broadcast onto j.
+  // d(sum of weighted)/d(values_j) = Σ of the weights broadcast onto j. Built on first access only: without weights
+  // it is one constant, and a fresh array of 1e5 doubles costs ~0.5 ms here (calloc'd pages faulted in by the fill),
+  // which kernels that read `uniform` avoid.
   const nV = sizeOf(vShape);
-  const upstream = new Float64Array(nV);
-  if (!sw) {
-    upstream.fill(scale);
-  } else if (sameShape(sw.shape, vShape)) {
-    for (let i = 0; i < nV; i++) upstream[i] = sw.data[i] * scale;
-  } else {
-    const iv = broadcastIndex(vShape, wShape);
-    const is = broadcastIndex(sw.shape, wShape);
-    for (let k = 0; k < iv.length; k++) upstream[iv[k]] += sw.data[is[k]];
-    for (let i = 0; i < nV; i++) upstream[i] *= scale;
-  }
-
   const weightsT = sw;
+  let upstream: Float64Array | null = null;
+  const build = (): Float64Array => {
+    const up = new Float64Array(nV);
+    if (!weightsT) {
+      up.fill(scale);
+    } else if (sameShape(weightsT.shape, vShape)) {
+      for (let i = 0; i < nV; i++) up[i] = weightsT.data[i] * scale;
+    } else {
+      const iv = broadcastIndex(vShape, wShape);
+      const is = broadcastIndex(weightsT.shape, wShape);
+      for (let k = 0; k < iv.length; k++) up[iv[k]] += weightsT.data[is[k]];
+      for (let i = 0; i < nV; i++) up[i] *= scale;
+    }
+    return up;
+  };
+
   return {
-    upstream,
+    get upstream() { return upstream ??= build(); },
+    uniform: weightsT ? null : scale,
     warnings,
     finish(values: Tensor) {
       const v: Tensor = { data: values.data, shape: vShape };

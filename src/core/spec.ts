@@ -75,6 +75,24 @@ export interface KernelContext {
    * attach a Keras mask, the mask. Call at most once, before computing gradients.
    */
   upstream(valuesShape: Shape, mask?: Uint8Array | null): Float64Array;
+  /**
+   * Optional fast path of `upstream` (hot kernels): plans the reduction like `upstream` (it counts as the one call)
+   * and returns the upstream gradient's value when every element has that same value (no weights, no mask: the
+   * common case), without materialising the array. Returns null otherwise; the kernel then calls `upstream` with
+   * the same arguments and gets the array. Contexts that do not implement it leave kernels on `upstream`.
+   */
+  uniformUpstream?(valuesShape: Shape, mask?: Uint8Array | null): number | null;
+  /**
+   * Optional: the array a kernel returns as its gradient, `n` zeros (a caller-provided buffer on hot paths, or a fresh
+   * array). Kernels that use it must write their gradient into it and return it. Absent: `new Float64Array(n)`.
+   */
+  gradBuffer?(n: number): Float64Array;
+  /**
+   * True when y_true/y_pred were passed to a kernel whose spec declares `roundsInputs` WITHOUT being rounded to the
+   * loss dtype first: the kernel must apply `round` (Math.fround) to every element it reads. Absent/false: the
+   * inputs are already in the loss dtype.
+   */
+  rawInputs?: boolean;
   trace: Trace;
   /** keras.config.epsilon() in the loss dtype (float32-rounded 1e-7 by default). */
   epsilon: number;
@@ -127,6 +145,11 @@ export interface LossSpec {
    * squeeze_or_expand), 'same' (must be equal after squeeze_or_expand), 'custom' (kernel checks).
    */
   inputs: 'broadcast' | 'same' | 'custom';
+  /**
+   * The kernel rounds every y_true/y_pred element it reads to the loss dtype itself when `ctx.rawInputs` is set, so
+   * evaluate() can skip its float32 copy of the inputs (one pass and two large arrays less).
+   */
+  roundsInputs?: boolean;
   /** Skip the LossFunctionWrapper's squeeze_or_expand_to_same_rank (labels of another rank, e.g. SCCE). */
   noSqueeze?: boolean;
   /** Not accepted as a compile string (Keras: CategoricalGeneralizedCrossEntropy). */

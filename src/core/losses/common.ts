@@ -67,3 +67,17 @@ export function normalizeAxes(ctx: KernelContext, shape: readonly number[], axis
   }
   return axes.sort((x, y) => x - y);
 }
+
+/**
+ * The upstream gradient for hot kernels: `uni` when every element is that number (no weights or mask; nothing is
+ * materialised), else `arr`. Read it as `arr === null ? uni : arr[b]`.
+ */
+export function upstreamOf(ctx: KernelContext, vShape: number[], mask?: Uint8Array | null): { uni: number; arr: Float64Array | null } {
+  const u = ctx.uniformUpstream ? ctx.uniformUpstream(vShape, mask) : null;
+  return u === null ? { uni: 0, arr: ctx.upstream(vShape, mask) } : { uni: u, arr: null };
+}
+
+/** The gradient array of `n` zeros: the caller's reusable buffer when the context offers one, else a fresh array. */
+export function gradArray(ctx: KernelContext, n: number): Float64Array {
+  return ctx.gradBuffer ? ctx.gradBuffer(n) : new Float64Array(n);
+}

@@ -13,9 +13,10 @@
  */
 import type { Config, KernelContext, LossSpec, ParamSpec, Trace } from '../spec';
 import { LossInspectorError, argError, pyRepr } from '../errors';
-import { Tensor, Shape, shapeStr, sameShape, sizeOf, broadcastShapes, broadcastIndex, broadcastTo, sumToShape, reshape } from '../tensor';
+import { Tensor, Shape, shapeStr, sameShape, sizeOf, broadcastShapes, broadcastIndex, broadcastTo, sumToShape, reshape, castFloat32 } from '../tensor';
 import { squeezeOrExpand } from '../reduce';
-import { lastAxis, ClipRecorder, warnOnce, shapeErr } from './common';
+import { lastAxis, ClipRecorder, warnOnce, shapeErr, upstreamOf, gradArray } from './common';
+import { exp as fexp, log as flog, log1p as flog1p } from '../fastmath';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -132,6 +133,46 @@ const LN_CLIP_NOTE = 'A clipped probability contributes at most −log ε = 16.1
 // BinaryCrossentropy
 
 /**
+ * BinaryCrossentropy's common case in one pass (probabilities, reduced over the last axis, Keras 3): the per-row
+ * means into `values`, the gradient into `grad`; returns how many y_pred values lie outside [0, 1]. A hard label
+ * (0 or 1) needs one log and one division, chosen arithmetically (no data-dependent branch): with
+ * a = t·q + (1 − t)·(1 − q), which is exactly q or 1 − q, ℓ = −log a and dℓ/dq = (1 − 2t)/a, the same numbers as
+ * the two-term formula. Soft labels take both terms.
+ */
+function bceLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number,
+  B: number, D: number, r32: boolean, lo: number, hi: number, lsA: number, lsB: number, smooth: Float64Array | null, clip: ClipRecorder): number {
+  const invD = 1 / D;
+  let outside = 0;
+  for (let b = 0, i = 0; b < B; b++) {
+    const g = (up === null ? uni : up[b]) * invD;
+    let s = 0;
+    for (let j = 0; j < D; j++, i++) {
+      let tt = td[i], x = pd[i];
+      if (r32) { tt = Math.fround(tt); x = Math.fround(x); }
+      if (smooth !== null) { tt = tt * lsA + lsB; smooth[i] = tt; }
+      outside += +(x < 0) + +(x > 1);
+      let q = x, pass = 1;
+      if (x < lo) { q = lo; pass = 0; clip.hit(i); } else if (x > hi) { q = hi; pass = 0; clip.hit(i); }
+      let gq: number;
+      if ((+(tt === 0) | +(tt === 1)) !== 0) { // one branch, predictable (`||` would branch on each label)
+        // Written so that every operation involves a non-integer (q, 0.5): with integer-only operands V8 speculates
+        // small-integer arithmetic on the labels, whose −0 checks branch on each label (half of them mispredicted).
+        const nq = 1 - q;
+        const a = tt * q + (nq - tt * nq); // q (t = 1) or 1 − q (t = 0), exactly
+        s -= flog(a);
+        gq = ((0.5 - tt) * 2) / a; // −1/q or 1/(1 − q)
+      } else {
+        s -= tt * flog(q) + (1 - tt) * flog(1 - q);
+        gq = (1 - tt) / (1 - q) - tt / q;
+      }
+      grad[i] = pass === 1 ? g * gq : 0;
+    }
+    values[b] = s * invD;
+  }
+  return outside;
+}
+
+/**
  * Keras 3 binary_crossentropy (TF backend). Probabilities: q = clip(p, ε, 1 − ε); −[t log q + (1 − t) log(1 − q)].
  * Logits: the exact max(x, 0) − x·t + log1p(e^−|x|) (tf.nn.sigmoid_cross_entropy_with_logits), gradient σ(x) − t.
  * The mean runs over `axis`; shapes must match exactly.
@@ -146,29 +187,36 @@ const BinaryCrossentropy: LossSpec = {
   defaultReduction: 'sum_over_batch_size', inputs: 'custom',
   sweep: { kind: 'probability', range: [0, 1] },
   example: { yTrue: [[0, 1, 0], [1, 0, 1]], yPred: [[0.2, 0.7, 0.1], [0.6, 0.3, 0.8]], sampleWeight: [[1.2], [3.4]] },
+  roundsInputs: true,
   compute(t, p, cfg, ctx) {
     requireSameShape(ctx, t, p);
     const fromLogits = cfg.from_logits as boolean;
     const ls = cfg.label_smoothing as number;
     const ax = canonAxis(ctx, cfg.axis as number, p.shape.length);
     const { outer, D, inner, vShape } = axisLayout(p.shape, ax);
-    const up = ctx.upstream(vShape);
-    const td = t.data, pd = p.data, n = pd.length;
+    const n = p.data.length;
+    const keras2 = ctx.semantics === 'keras2';
+    // Small inputs also get the Keras 2 value (ε inside both logs), which older articles and tf.keras ≤ 2.15 print.
+    const k2 = !fromLogits && !keras2 && n <= 4096 ? new Float64Array(outer * inner) : null;
+    // The common large case (probabilities, last axis, Keras 3) runs in bceLoop; the general loop below handles the rest.
+    const fast = !fromLogits && !keras2 && !k2 && inner === 1;
+    if (ctx.rawInputs && !fast) { t = castFloat32(t); p = castFloat32(p); }
+    const { uni, arr: up0 } = fast ? upstreamOf(ctx, vShape) : { uni: 0, arr: ctx.upstream(vShape) };
+    const td = t.data, pd = p.data;
     const values = new Float64Array(outer * inner);
-    const grad = new Float64Array(n);
+    const grad = gradArray(ctx, n);
     const lsA = 1 - ls, lsB = 0.5 * ls;
     const smooth = ls > 0 ? new Float64Array(n) : null;
     const lo = ctx.epsilon, hi = ctx.oneMinusEpsilon;
     const clip = new ClipRecorder(lo, hi);
     const invD = 1 / D;
-    const keras2 = ctx.semantics === 'keras2';
-    // Small inputs also get the Keras 2 value (ε inside both logs), which older articles and tf.keras ≤ 2.15 print.
-    const k2 = !fromLogits && !keras2 && n <= 4096 ? new Float64Array(outer * inner) : null;
     let outside = 0;
-    for (let o = 0; o < outer; o++) {
+    if (fast) outside = bceLoop(td, pd, values, grad, up0, uni, outer, D, ctx.rawInputs === true, lo, hi, lsA, lsB, smooth, clip);
+    const up = up0;
+    for (let o = 0; o < (fast ? 0 : outer); o++) {
       for (let k = 0; k < inner; k++) {
         const v = o * inner + k;
-        const g = up[v] * invD;
+        const g = up![v] * invD;
         let s = 0, s2 = 0;
         for (let j = 0, i = o * D * inner + k; j < D; j++, i += inner) {
           let tt = td[i];
@@ -345,6 +393,87 @@ const BinaryFocalCrossentropy: LossSpec = {
 // ---------------------------------------------------------------------------------------------------------------
 // CategoricalCrossentropy
 
+const cceCounts = new Float64Array(4);
+/**
+ * CategoricalCrossentropy's loops (both forms, any class axis via the `inner` stride); returns [values outside
+ * [0, 1], probability-like rows, labels > 1, label rows not summing to 1] in a shared scratch array. `r32`: round
+ * each element read to float32 (raw inputs); `f32`: the loss dtype is float32 (the renormalised q is rounded).
+ */
+function cceLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number,
+  outer: number, D: number, inner: number, fromLogits: boolean, r32: boolean, f32: boolean, smooth: Float64Array | null, lsA: number, lsB: number,
+  lo: number, hi: number, clip: ClipRecorder, renorm: RenormRecorder): Float64Array {
+  let outside = 0, probRows = 0, bigLabels = 0, labelRowsOff = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < inner; k++) {
+      const v = o * inner + k;
+      const g = up === null ? uni : up[v];
+      const i0 = o * D * inner + k;
+      const iEnd = i0 + D * inner;
+      if (fromLogits) {
+        let m = -Infinity, rowOut = 0, rowSum = 0;
+        for (let i = i0; i < iEnd; i += inner) {
+          let x = pd[i];
+          if (r32) x = Math.fround(x);
+          if (x > m) m = x;
+          rowOut += +(x < 0) + +(x > 1);
+          rowSum += x;
+        }
+        if (rowOut === 0 && Math.abs(rowSum - 1) <= 1e-3) probRows++;
+        let z = 0, T = 0, tx = 0;
+        for (let i = i0; i < iEnd; i += inner) {
+          let tt = td[i], x = pd[i];
+          if (r32) { tt = Math.fround(tt); x = Math.fround(x); }
+          bigLabels += +(tt > 1);
+          if (smooth !== null) { tt = tt * lsA + lsB; smooth[i] = tt; }
+          const xm = x - m;
+          const e = fexp(xm);
+          grad[i] = e;
+          z += e; T += tt; tx += tt * xm;
+        }
+        if (Math.abs(T - 1) > 1e-6) labelRowsOff++;
+        // −Σ t·(x − m − log z), written so a large max logit never cancels against log-sum-exp.
+        values[v] = T * flog(z) - tx;
+        const inv = 1 / z;
+        for (let i = i0; i < iEnd; i += inner) {
+          let tt = smooth !== null ? smooth[i] : td[i];
+          if (r32 && smooth === null) tt = Math.fround(tt);
+          grad[i] = g * (T * grad[i] * inv - tt);
+        }
+      } else {
+        let S = 0;
+        for (let i = i0; i < iEnd; i += inner) {
+          let x = pd[i];
+          if (r32) x = Math.fround(x);
+          S += x;
+          outside += +(x < 0) + +(x > 1);
+        }
+        if (Math.abs(S - 1) > 1e-6) renorm.hit(v, S);
+        const invS = 1 / S;
+        let s = 0, dot = 0;
+        for (let i = i0; i < iEnd; i += inner) {
+          let tt = td[i], x = pd[i];
+          if (r32) { tt = Math.fround(tt); x = Math.fround(x); }
+          bigLabels += +(tt > 1);
+          if (smooth !== null) { tt = tt * lsA + lsB; smooth[i] = tt; }
+          let q = x * invS;
+          if (f32) q = Math.fround(q);
+          let c = q, gq = 0;
+          if (q < lo) { c = lo; clip.hit(i); } else if (q > hi) { c = hi; clip.hit(i); } else gq = -tt / c;
+          // One-hot rows: only the target term needs a log (c is NaN only for a NaN/zero row sum, kept).
+          if ((+(tt !== 0) | +(c !== c)) !== 0) s -= tt * flog(c);
+          grad[i] = gq;
+          dot += gq * x;
+        }
+        values[v] = s;
+        const corr = dot * invS;
+        for (let i = i0; i < iEnd; i += inner) grad[i] = g * (grad[i] - corr) * invS;
+      }
+    }
+  }
+  cceCounts[0] = outside; cceCounts[1] = probRows; cceCounts[2] = bigLabels; cceCounts[3] = labelRowsOff;
+  return cceCounts;
+}
+
 /**
  * Keras 3 categorical_crossentropy (TF backend).
  * Probabilities: q = p / Σ_axis p (renormalised), clip(q, ε, 1 − ε), −Σ t log q; the gradient goes through the
@@ -362,74 +491,24 @@ const CategoricalCrossentropy: LossSpec = {
   defaultReduction: 'sum_over_batch_size', inputs: 'custom',
   sweep: { kind: 'probability', range: [0, 1] },
   example: { yTrue: [[0, 1, 0], [0, 0, 1]], yPred: [[0.05, 0.9, 0.05], [0.1, 0.6, 0.3]], sampleWeight: [[1.2], [3.4]] },
+  roundsInputs: true,
   compute(t, p, cfg, ctx) {
     requireSameShape(ctx, t, p, sparseHint(t.shape, p.shape));
     const fromLogits = cfg.from_logits as boolean;
     const ls = cfg.label_smoothing as number;
     const ax = canonAxis(ctx, cfg.axis as number, p.shape.length);
     const { outer, D, inner, vShape } = axisLayout(p.shape, ax);
-    const up = ctx.upstream(vShape);
-    const td = t.data, pd = p.data, n = pd.length;
+    const { uni, arr: up } = upstreamOf(ctx, vShape);
+    const n = p.data.length;
     const values = new Float64Array(outer * inner);
-    const grad = new Float64Array(n);
-    const lsA = 1 - ls, lsB = ls / D;
+    const grad = gradArray(ctx, n);
     const smooth = ls > 0 ? new Float64Array(n) : null;
     const lo = ctx.epsilon, hi = ctx.oneMinusEpsilon;
     const clip = new ClipRecorder(lo, hi);
     const renorm = new RenormRecorder();
-    const round = ctx.round;
-    let outside = 0, probRows = 0, bigLabels = 0, labelRowsOff = 0;
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < inner; k++) {
-        const v = o * inner + k;
-        const g = up[v];
-        const i0 = o * D * inner + k;
-        const iEnd = i0 + D * inner;
-        if (fromLogits) {
-          let m = -Infinity, rowOut = 0, rowSum = 0;
-          for (let i = i0; i < iEnd; i += inner) { const x = pd[i]; if (x > m) m = x; if (x < 0 || x > 1) rowOut++; rowSum += x; }
-          if (rowOut === 0 && Math.abs(rowSum - 1) <= 1e-3) probRows++;
-          let z = 0, T = 0, tx = 0;
-          for (let i = i0; i < iEnd; i += inner) {
-            let tt = td[i];
-            if (tt > 1) bigLabels++;
-            if (smooth) { tt = tt * lsA + lsB; smooth[i] = tt; }
-            const e = Math.exp(pd[i] - m);
-            grad[i] = e;
-            z += e; T += tt; tx += tt * (pd[i] - m);
-          }
-          if (Math.abs(T - 1) > 1e-6) labelRowsOff++;
-          // −Σ t·(x − m − log z), written so a large max logit never cancels against log-sum-exp.
-          values[v] = T * Math.log(z) - tx;
-          const inv = 1 / z;
-          for (let i = i0; i < iEnd; i += inner) {
-            const tt = smooth ? smooth[i] : td[i];
-            grad[i] = g * (T * grad[i] * inv - tt);
-          }
-        } else {
-          let S = 0;
-          for (let i = i0; i < iEnd; i += inner) { const x = pd[i]; S += x; if (x < 0 || x > 1) outside++; }
-          if (Math.abs(S - 1) > 1e-6) renorm.hit(v, S);
-          const invS = 1 / S;
-          let s = 0, dot = 0;
-          for (let i = i0; i < iEnd; i += inner) {
-            let tt = td[i];
-            if (tt > 1) bigLabels++;
-            if (smooth) { tt = tt * lsA + lsB; smooth[i] = tt; }
-            const q = round(pd[i] * invS);
-            let c = q, gq = 0;
-            if (q < lo) { c = lo; clip.hit(i); } else if (q > hi) { c = hi; clip.hit(i); } else gq = -tt / c;
-            // One-hot rows: only the target term needs a log (c is NaN only for a NaN/zero row sum, kept).
-            if (tt !== 0 || c !== c) s -= tt * Math.log(c);
-            grad[i] = gq;
-            dot += gq * pd[i];
-          }
-          values[v] = s;
-          const corr = dot * invS;
-          for (let i = i0; i < iEnd; i += inner) grad[i] = g * (grad[i] - corr) * invS;
-        }
-      }
-    }
+    const f32 = ctx.round(0.1) !== 0.1;
+    const counts = cceLoop(t.data, p.data, values, grad, up, uni, outer, D, inner, fromLogits, ctx.rawInputs === true, f32, smooth, 1 - ls, ls / D, lo, hi, clip, renorm);
+    const outside = counts[0], probRows = counts[1], bigLabels = counts[2], labelRowsOff = counts[3];
     const tr = ctx.trace;
     const rows = outer * inner;
     if (smooth) recordSmoothed(tr, smooth, p.shape, ls, `y_true · (1 − ${ls}) + ${ls}/${D} (C = ${D} classes on axis ${ax})`);
@@ -735,6 +814,30 @@ const SparseCategoricalCrossentropy: LossSpec = {
 // ---------------------------------------------------------------------------------------------------------------
 // KLDivergence
 
+const kldCounts = new Float64Array(2);
+/** KLDivergence in one pass; returns [negative y_pred count, rows not summing to 1] (a shared scratch pair). */
+function kldLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number,
+  B: number, D: number, r32: boolean, eps: number, clip: ClipRecorder): Float64Array {
+  let negPred = 0, rowsOff = 0;
+  for (let b = 0, i = 0; b < B; b++) {
+    let s = 0, st = 0, sp = 0;
+    const ng = -(up === null ? uni : up[b]);
+    for (let j = 0; j < D; j++, i++) {
+      let tv = td[i], pv = pd[i];
+      if (r32) { tv = Math.fround(tv); pv = Math.fround(pv); }
+      st += tv; sp += pv;
+      const tc = tv < eps ? eps : tv > 1 ? 1 : tv;
+      let pc = pv;
+      if (pv < eps) { pc = eps; clip.hit(i); if (pv < 0) negPred++; grad[i] = 0; } else if (pv > 1) { pc = 1; clip.hit(i); grad[i] = 0; } else grad[i] = ng * tc / pc;
+      s += tc * flog(tc / pc);
+    }
+    if (Math.abs(st - 1) > 1e-3 || Math.abs(sp - 1) > 1e-3) rowsOff++;
+    values[b] = s;
+  }
+  kldCounts[0] = negPred; kldCounts[1] = rowsOff;
+  return kldCounts;
+}
+
 /** Keras 3 kl_divergence: t′ = clip(t, ε, 1), p′ = clip(p, ε, 1), Σ_{-1} t′·log(t′/p′); gradient −t′/p′ inside the clip. */
 const KLDivergence: LossSpec = {
   id: 'KLDivergence', framework: 'keras', family: 'probabilistic', base: 'keras3',
@@ -745,29 +848,15 @@ const KLDivergence: LossSpec = {
   params: [], defaultReduction: 'sum_over_batch_size', inputs: 'broadcast',
   sweep: { kind: 'probability', range: [0, 1] },
   example: { yTrue: [[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]], yPred: [[0.3, 0.4, 0.3], [0.5, 0.2, 0.3]], sampleWeight: [[1.2], [3.4]] },
+  roundsInputs: true,
   compute(t, p, _cfg, ctx) {
     const { B, D, vShape } = lastAxis(ctx, p);
-    const up = ctx.upstream(vShape);
-    const td = t.data, pd = p.data;
+    const { uni, arr: up } = upstreamOf(ctx, vShape);
     const values = new Float64Array(B);
-    const grad = new Float64Array(pd.length);
-    const eps = ctx.epsilon;
-    const clip = new ClipRecorder(eps, 1);
-    let negPred = 0, rowsOff = 0;
-    for (let b = 0, i = 0; b < B; b++) {
-      let s = 0, st = 0, sp = 0;
-      const g = up[b];
-      for (let j = 0; j < D; j++, i++) {
-        const tv = td[i], pv = pd[i];
-        st += tv; sp += pv;
-        const tc = tv < eps ? eps : tv > 1 ? 1 : tv;
-        let pc = pv;
-        if (pv < eps) { pc = eps; clip.hit(i); if (pv < 0) negPred++; } else if (pv > 1) { pc = 1; clip.hit(i); } else grad[i] = -g * tc / pc;
-        s += tc * Math.log(tc / pc);
-      }
-      if (Math.abs(st - 1) > 1e-3 || Math.abs(sp - 1) > 1e-3) rowsOff++;
-      values[b] = s;
-    }
+    const grad = gradArray(ctx, p.data.length);
+    const clip = new ClipRecorder(ctx.epsilon, 1);
+    const counts = kldLoop(t.data, p.data, values, grad, up, uni, B, D, ctx.rawInputs === true, ctx.epsilon, clip);
+    const negPred = counts[0], rowsOff = counts[1];
     const tr = ctx.trace;
     clip.flush(tr);
     if (clip.count > 0) tr.notes.push(`${clip.count} element(s) of y_pred were clipped to [ε, 1]; clipped entries pass no gradient. y_true is clipped the same way, so a 0 target contributes ε·log(ε/y_pred), a tiny negative number.`);
@@ -796,6 +885,31 @@ const KLDivergence: LossSpec = {
 // ---------------------------------------------------------------------------------------------------------------
 // Poisson
 
+const poissonCounts = new Float64Array(2);
+/** Poisson in one pass; returns [non-positive rates, negative targets] (a shared scratch pair). */
+function poissonLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number,
+  B: number, D: number, r32: boolean, eps: number): Float64Array {
+  const inv = 1 / D;
+  let nonPos = 0, negTrue = 0;
+  for (let b = 0, i = 0; b < B; b++) {
+    let s = 0;
+    const g = (up === null ? uni : up[b]) * inv;
+    for (let j = 0; j < D; j++, i++) {
+      let pv = pd[i], tv = td[i];
+      if (r32) { pv = Math.fround(pv); tv = Math.fround(tv); }
+      const r = pv + eps;
+      nonPos += +!(r > 0);
+      negTrue += +(tv < 0);
+      // t = 0 (common with counts) skips the log: pv − 0·log r = pv for every finite log r, and r ≤ 0 keeps the NaN.
+      s += tv !== 0 || !(r > 0) ? pv - tv * flog(r) : pv;
+      grad[i] = g * (1 - tv / r);
+    }
+    values[b] = s * inv;
+  }
+  poissonCounts[0] = nonPos; poissonCounts[1] = negTrue;
+  return poissonCounts;
+}
+
 /** Keras 3 poisson: mean_{-1}(p − t·log(p + ε)); gradient (1 − t/(p + ε))/D. No clipping. */
 const Poisson: LossSpec = {
   id: 'Poisson', framework: 'keras', family: 'probabilistic', base: 'keras3',
@@ -804,28 +918,14 @@ const Poisson: LossSpec = {
   params: [], defaultReduction: 'sum_over_batch_size', inputs: 'broadcast',
   sweep: { kind: 'raw', range: [0.01, 10] },
   example: { yTrue: [[4, 8, 12], [8, 1, 3]], yPred: [[1, 9, 2], [5, 2, 6]], sampleWeight: [[1.2], [3.4]] },
+  roundsInputs: true,
   compute(t, p, _cfg, ctx) {
     const { B, D, vShape } = lastAxis(ctx, p);
-    const up = ctx.upstream(vShape);
-    const td = t.data, pd = p.data;
+    const { uni, arr: up } = upstreamOf(ctx, vShape);
     const values = new Float64Array(B);
-    const grad = new Float64Array(pd.length);
-    const eps = ctx.epsilon;
-    const inv = 1 / D;
-    let nonPos = 0, negTrue = 0;
-    for (let b = 0, i = 0; b < B; b++) {
-      let s = 0;
-      const g = up[b] * inv;
-      for (let j = 0; j < D; j++, i++) {
-        const pv = pd[i], tv = td[i];
-        const r = pv + eps;
-        if (!(r > 0)) nonPos++;
-        if (tv < 0) negTrue++;
-        s += tv !== 0 || !(r > 0) ? pv - tv * Math.log(r) : pv;
-        grad[i] = g * (1 - tv / r);
-      }
-      values[b] = s * inv;
-    }
+    const grad = gradArray(ctx, p.data.length);
+    const counts = poissonLoop(t.data, p.data, values, grad, up, uni, B, D, ctx.rawInputs === true, ctx.epsilon);
+    const nonPos = counts[0], negTrue = counts[1];
     const tr = ctx.trace;
     if (nonPos > 0) warnOnce(tr, 'poisson-negative-rate', `${nonPos} y_pred value(s) are ≤ −ε: Poisson takes a non-negative rate, and log(y_pred + ε) of a negative number is NaN. Use an exp or softplus output (or torch-style log-rates with exp applied).`);
     if (negTrue > 0) warnOnce(tr, 'poisson-negative-target', `${negTrue} y_true value(s) are negative: Poisson targets are counts (≥ 0).`);

@@ -2,20 +2,128 @@
 import type { LossSpec, ParamSpec } from '../spec';
 import { LossInspectorError, pyRepr } from '../errors';
 import { shapeStr } from '../tensor';
-import { lastAxis, ClipRecorder, warnOnce } from './common';
+import { lastAxis, ClipRecorder, warnOnce, upstreamOf, gradArray } from './common';
+import { exp as fexp, log as flog, log1p as flog1p } from '../fastmath';
 
 // Speed: the inner loops below avoid data-dependent branches (a mispredicted branch per element costs more than
 // the arithmetic): sign(e) is (e > 0) − (e < 0), and a two-way choice is a 0/1 mask times each side (exact, as
 // 0·x + 1·y = y for finite x). A row whose sum is not finite (NaN or ±Inf input) is recomputed with the plain
 // branches, which keep TF's results for those cases.
 
-/**
- * log(1 + x) for finite x ≥ 0 to a few ulp with one Math.log (Goldberg's identity): V8's Math.log1p costs about
- * twice Math.log. Not valid for x = +Inf (gives NaN).
- */
-function log1pFast(x: number): number {
-  const z = 1 + x;
-  return z === 1 ? x : Math.log(z) * x / (z - 1);
+// Hot loops live in their own small functions taking only typed arrays and numbers: V8 then optimises them once
+// and keeps the code. Inside compute() the loop was on-stack-replaced on every call and the replacement code bailed
+// out at the first cold statement after the loop (half the time ran unoptimised). `up` null: the upstream is `uni`
+// everywhere. `r32`: the inputs are raw and each element is rounded to float32 on load (ctx.rawInputs).
+
+function mseLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number, B: number, D: number, r32: boolean): void {
+  const inv = 1 / D;
+  for (let b = 0, i = 0; b < B; b++) {
+    let s = 0;
+    const g = 2 * (up === null ? uni : up[b]) * inv;
+    for (let j = 0; j < D; j++, i++) {
+      let pv = pd[i], tv = td[i];
+      if (r32) { pv = Math.fround(pv); tv = Math.fround(tv); }
+      const e = pv - tv;
+      s += e * e;
+      grad[i] = g * e;
+    }
+    values[b] = s * inv;
+  }
+}
+
+function maeLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number, B: number, D: number, r32: boolean): void {
+  const inv = 1 / D;
+  for (let b = 0, i = 0; b < B; b++) {
+    let s = 0;
+    const g = (up === null ? uni : up[b]) * inv;
+    const i0 = i;
+    for (let j = 0; j < D; j++, i++) {
+      let pv = pd[i], tv = td[i];
+      if (r32) { pv = Math.fround(pv); tv = Math.fround(tv); }
+      const e = pv - tv;
+      const sg = +(e > 0) - +(e < 0);
+      s += sg * e; // |e| for finite e; a non-finite row is redone below
+      grad[i] = g * sg;
+    }
+    if (!Number.isFinite(s)) {
+      s = 0;
+      for (let k = i0; k < i; k++) {
+        const e = r32 ? Math.fround(pd[k]) - Math.fround(td[k]) : pd[k] - td[k];
+        s += Math.abs(e); grad[k] = g * Math.sign(e);
+      }
+    }
+    values[b] = s * inv;
+  }
+}
+
+/** Returns how many elements took the linear branch. */
+function huberLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number, B: number, D: number, r32: boolean, delta: number): number {
+  const halfDelta2 = 0.5 * delta * delta;
+  const twoDelta = 2 * delta;
+  const inv = 1 / D;
+  let linear = 0;
+  for (let b = 0, i = 0; b < B; b++) {
+    let s = 0;
+    const g = (up === null ? uni : up[b]) * inv;
+    const i0 = i;
+    for (let j = 0; j < D; j++, i++) {
+      let pv = pd[i], tv = td[i];
+      if (r32) { pv = Math.fround(pv); tv = Math.fround(tv); }
+      const e = pv - tv;
+      const sg = +(e > 0) - +(e < 0);
+      const a = sg * e; // |e| (a non-finite row is redone below)
+      const lin = +(a > delta); // 1: linear branch; the tie |e| = δ stays quadratic
+      linear += lin;
+      s += lin * (delta * a - halfDelta2) + (1 - lin) * (0.5 * a * a);
+      // e or δ·sign(e). (0.5·lin)·2δ is lin·δ exactly, but never an integer × integer product: for an integral δ
+      // (the default 1) V8 would speculate small-integer arithmetic, whose −0 check branches on lin (3–4× slower).
+      grad[i] = g * sg * ((0.5 * lin) * twoDelta + (1 - lin) * a);
+    }
+    if (!Number.isFinite(s)) {
+      s = 0;
+      for (let k = i0; k < i; k++) {
+        const e = r32 ? Math.fround(pd[k]) - Math.fround(td[k]) : pd[k] - td[k], a = Math.abs(e);
+        if (a <= delta) { s += 0.5 * e * e; grad[k] = g * e; } else { s += delta * a - halfDelta2; grad[k] = g * delta * Math.sign(e); }
+      }
+    }
+    values[b] = s * inv;
+  }
+  return linear;
+}
+
+/** Returns how many elements have |x| < 0.01 (float32 rounding note). */
+function logCoshLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number, B: number, D: number, r32: boolean, f32: boolean): number {
+  const inv = 1 / D;
+  const th = f32 ? Math.fround(Math.fround(Math.log(2 ** -23)) + 2) : Math.log(2 ** -52) + 2; // TF softplus thresholds
+  const log2 = f32 ? Math.fround(Math.LN2) : Math.LN2;
+  let small = 0;
+  for (let b = 0, i = 0; b < B; b++) {
+    let s = 0;
+    const g = (up === null ? uni : up[b]) * inv;
+    for (let j = 0; j < D; j++, i++) {
+      let x = r32 ? Math.fround(pd[i]) - Math.fround(td[i]) : pd[i] - td[i];
+      if (f32) x = Math.fround(x);
+      const m = -2 * x;
+      let e = fexp(m);
+      if (f32) e = Math.fround(e);
+      let sp: number;
+      if (m > -th) sp = m;
+      else if (m < th) sp = e;
+      // in float32 the rounding of 1 + e (1e-16) is far below float32 resolution, so a plain log suffices there
+      else sp = f32 ? Math.fround(flog(1 + e)) : flog1p(e);
+      let v = x + sp;
+      if (f32) v = Math.fround(v);
+      v -= log2;
+      if (f32) v = Math.fround(v);
+      let sig = e < Infinity ? e / (1 + e) : e > 0 ? 1 : NaN; // sigmoid(m); NaN stays NaN
+      if (f32) sig = Math.fround(sig);
+      s += v;
+      grad[i] = g * (1 - 2 * sig);
+      small += +(Math.abs(x) < 1e-2);
+    }
+    values[b] = s * inv;
+  }
+  return small;
 }
 
 /** mean_{-1}((t−p)²); dL/dp = 2(p−t)/D · upstream. */
@@ -27,23 +135,15 @@ const MeanSquaredError: LossSpec = {
   params: [], defaultReduction: 'sum_over_batch_size', inputs: 'broadcast',
   sweep: { kind: 'error', range: [-3, 3] },
   example: { yTrue: [[1, 9, 2], [-5, -2, 6]], yPred: [[4, 8, 12], [8, 1, 3]] },
+  roundsInputs: true,
   compute(t, p, _cfg, ctx) {
     const { B, D, vShape } = lastAxis(ctx, p);
-    const up = ctx.upstream(vShape);
+    const { uni, arr: up } = upstreamOf(ctx, vShape);
     const td = t.data, pd = p.data;
+    const r32 = ctx.rawInputs === true;
     const values = new Float64Array(B);
-    const grad = new Float64Array(pd.length);
-    const inv = 1 / D;
-    for (let b = 0, i = 0; b < B; b++) {
-      let s = 0;
-      const g = 2 * up[b] * inv;
-      for (let j = 0; j < D; j++, i++) {
-        const e = pd[i] - td[i];
-        s += e * e;
-        grad[i] = g * e;
-      }
-      values[b] = s * inv;
-    }
+    const grad = gradArray(ctx, pd.length);
+    mseLoop(td, pd, values, grad, up, uni, B, D, r32);
     return { values: { data: values, shape: vShape }, grad };
   },
   doc: {
@@ -76,28 +176,15 @@ const MeanAbsoluteError: LossSpec = {
   params: [], defaultReduction: 'sum_over_batch_size', inputs: 'broadcast',
   sweep: { kind: 'error', range: [-3, 3] },
   example: { yTrue: [[1, 9, 2], [-5, -2, 6]], yPred: [[4, 8, 12], [8, 1, 3]], sampleWeight: [[1.2], [3.4]] },
+  roundsInputs: true,
   compute(t, p, _cfg, ctx) {
     const { B, D, vShape } = lastAxis(ctx, p);
-    const up = ctx.upstream(vShape);
+    const { uni, arr: up } = upstreamOf(ctx, vShape);
     const td = t.data, pd = p.data;
+    const r32 = ctx.rawInputs === true;
     const values = new Float64Array(B);
-    const grad = new Float64Array(pd.length);
-    const inv = 1 / D;
-    for (let b = 0, i = 0; b < B; b++) {
-      let s = 0;
-      const g = up[b] * inv;
-      const i0 = i;
-      for (let j = 0; j < D; j++, i++) {
-        const e = pd[i] - td[i];
-        s += Math.abs(e);
-        grad[i] = g * (+(e > 0) - +(e < 0));
-      }
-      if (!Number.isFinite(s)) {
-        s = 0;
-        for (let k = i0; k < i; k++) { const e = pd[k] - td[k]; s += Math.abs(e); grad[k] = g * Math.sign(e); }
-      }
-      values[b] = s * inv;
-    }
+    const grad = gradArray(ctx, pd.length);
+    maeLoop(td, pd, values, grad, up, uni, B, D, r32);
     return { values: { data: values, shape: vShape }, grad };
   },
   doc: {
@@ -265,37 +352,16 @@ const Huber: LossSpec = {
     yTrue: [[0.9, 0.2, 2.5], [0.8, -1.4, 0.6]], yPred: [[1.0, 0.0, 1.0], [1.0, 0.0, 0.0]],
     sampleWeight: [[1.2], [3.4]],
   },
+  roundsInputs: true,
   compute(t, p, cfg, ctx) {
     const { B, D, vShape } = lastAxis(ctx, p);
-    const up = ctx.upstream(vShape);
+    const { uni, arr: up } = upstreamOf(ctx, vShape);
     const td = t.data, pd = p.data;
+    const r32 = ctx.rawInputs === true;
     const delta = ctx.round(cfg.delta as number);
-    const halfDelta2 = 0.5 * delta * delta;
     const values = new Float64Array(B);
-    const grad = new Float64Array(pd.length);
-    const inv = 1 / D;
-    let linear = 0;
-    for (let b = 0, i = 0; b < B; b++) {
-      let s = 0;
-      const g = up[b] * inv;
-      const i0 = i;
-      for (let j = 0; j < D; j++, i++) {
-        const e = pd[i] - td[i];
-        const a = Math.abs(e);
-        const lin = +(a > delta); // 1: linear branch; the tie |e| = δ stays quadratic
-        linear += lin;
-        s += lin * (delta * a - halfDelta2) + (1 - lin) * (0.5 * a * a);
-        grad[i] = g * (+(e > 0) - +(e < 0)) * (lin * delta + (1 - lin) * a); // e or δ·sign(e)
-      }
-      if (!Number.isFinite(s)) {
-        s = 0;
-        for (let k = i0; k < i; k++) {
-          const e = pd[k] - td[k], a = Math.abs(e);
-          if (a <= delta) { s += 0.5 * e * e; grad[k] = g * e; } else { s += delta * a - halfDelta2; grad[k] = g * delta * Math.sign(e); }
-        }
-      }
-      values[b] = s * inv;
-    }
+    const grad = gradArray(ctx, pd.length);
+    const linear = huberLoop(td, pd, values, grad, up, uni, B, D, r32, delta);
     ctx.trace.notes.push(`${linear} of ${pd.length} element(s) have |error| > delta = ${cfg.delta} and use the linear branch.`);
     if (linear === pd.length && pd.length > 1) {
       warnOnce(ctx.trace, 'huber-all-linear', `Every |error| exceeds delta = ${cfg.delta}: here Huber is just delta·|error| − ½delta² (a scaled MAE) and the quadratic part never acts. delta is in the units of the target; raise it to the error size you consider normal.`);
@@ -336,43 +402,16 @@ const LogCosh: LossSpec = {
   params: [], defaultReduction: 'sum_over_batch_size', inputs: 'broadcast',
   sweep: { kind: 'error', range: [-3, 3] },
   example: { yTrue: [[1, 9, 2], [-5, -2, 6]], yPred: [[1.5, 8.7, 12], [8, 1, 3]], sampleWeight: [[1.2], [3.4]] },
+  roundsInputs: true,
   compute(t, p, _cfg, ctx) {
     const { B, D, vShape } = lastAxis(ctx, p);
-    const up = ctx.upstream(vShape);
+    const { uni, arr: up } = upstreamOf(ctx, vShape);
     const td = t.data, pd = p.data;
+    const r32 = ctx.rawInputs === true;
     const values = new Float64Array(B);
-    const grad = new Float64Array(pd.length);
-    const inv = 1 / D;
+    const grad = gradArray(ctx, pd.length);
     const f32 = ctx.round(0.1) !== 0.1;
-    const th = f32 ? Math.fround(Math.fround(Math.log(2 ** -23)) + 2) : Math.log(2 ** -52) + 2; // TF softplus thresholds
-    const log2 = f32 ? Math.fround(Math.LN2) : Math.LN2;
-    let small = 0;
-    for (let b = 0, i = 0; b < B; b++) {
-      let s = 0;
-      const g = up[b] * inv;
-      for (let j = 0; j < D; j++, i++) {
-        let x = pd[i] - td[i];
-        if (f32) x = Math.fround(x);
-        const m = -2 * x;
-        let e = Math.exp(m);
-        if (f32) e = Math.fround(e);
-        let sp: number;
-        if (m > -th) sp = m;
-        else if (m < th) sp = e;
-        // in float32 the rounding of 1 + e (1e-16) is far below float32 resolution, so a plain log suffices there
-        else sp = f32 ? Math.fround(Math.log(1 + e)) : log1pFast(e);
-        let v = x + sp;
-        if (f32) v = Math.fround(v);
-        v -= log2;
-        if (f32) v = Math.fround(v);
-        let sig = e < Infinity ? e / (1 + e) : e > 0 ? 1 : NaN; // sigmoid(m); NaN stays NaN
-        if (f32) sig = Math.fround(sig);
-        s += v;
-        grad[i] = g * (1 - 2 * sig);
-        small += +(Math.abs(x) < 1e-2);
-      }
-      values[b] = s * inv;
-    }
+    const small = logCoshLoop(td, pd, values, grad, up, uni, B, D, r32, f32);
     if (f32 && small > 0) {
       ctx.trace.notes.push(`${small} element(s) have |y_pred − y_true| < 0.01: Keras evaluates log cosh in float32 as x + softplus(−2x) − log 2, which loses most of such small values to rounding (an error of 1e-4 gives 0 instead of 5e-9); these numbers reproduce Keras. Pass dtype="float64" for accurate values.`);
     }

@@ -1,0 +1,100 @@
+/**
+ * src/core/fastmath.ts against V8's Math.exp / Math.log / Math.log1p (fdlibm ports, themselves within 1 ulp): the
+ * largest difference in ulps over ≥ 1e6 random inputs per function and every edge case (NaN, ±Inf, ±0, negatives,
+ * subnormals, the overflow/underflow bounds, around 1 and the table cells' edges).
+ */
+import { strict as assert } from 'node:assert';
+import { exp, log, log1p } from '../../../src/core/fastmath';
+
+const F = new Float64Array(1);
+const B = new BigInt64Array(F.buffer);
+/** Position of a double on the number line of doubles (−0 and +0 both 0). */
+function ord(x: number): bigint { F[0] = x; const b = B[0]; return b < 0n ? -(b & 0x7fffffffffffffffn) : b; }
+function fromBits(b: bigint): number { B[0] = b; return F[0]; }
+
+/** Largest ulp distance (and where) between f and ref on xs; identical NaN/±Inf/±0 handling is required. */
+function maxUlp(f: (x: number) => number, ref: (x: number) => number, xs: Iterable<number>): { ulp: number; at: number } {
+  let worst = 0, at = NaN;
+  for (const x of xs) {
+    const a = f(x), b = ref(x);
+    if (Number.isNaN(b) || !Number.isFinite(b) || b === 0) {
+      assert.ok(Object.is(a, b), `f(${x}) = ${a}, expected ${b}`);
+      continue;
+    }
+    assert.ok(Number.isFinite(a), `f(${x}) = ${a}, expected ${b}`);
+    const d = ord(a) - ord(b);
+    const u = Number(d < 0n ? -d : d);
+    if (u > worst) { worst = u; at = x; }
+  }
+  return { ulp: worst, at };
+}
+
+function rng(seed: number) { let s = BigInt(seed); return () => { s = (s * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn; return Number(s >> 11n) / 2 ** 53; }; }
+function* uniform(n: number, lo: number, hi: number, seed: number) { const r = rng(seed); for (let i = 0; i < n; i++) yield lo + (hi - lo) * r(); }
+/** Random bit patterns of positive doubles (every binade, subnormals included). */
+function* positiveBits(n: number, seed: number) { const r = rng(seed); for (let i = 0; i < n; i++) yield fromBits(BigInt(Math.floor(r() * 0x7ff0000000000000))); }
+/** x and its 4 neighbours on either side. */
+function* around(xs: number[]) { for (const x of xs) for (let d = -4n; d <= 4n; d++) { F[0] = x; B[0] += d; yield F[0]; } }
+
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1, -1, Number.MIN_VALUE, -Number.MIN_VALUE, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.5, 2, 1e-300, -1e-300];
+
+describe('fastmath (vs Math.*, in ulps)', () => {
+  it('exp: within 1 ulp on 2e6 random inputs over its whole domain, exact at the edges', () => {
+    const res = [
+      maxUlp(exp, Math.exp, uniform(1e6, -746, 710, 1)),
+      maxUlp(exp, Math.exp, uniform(5e5, -20, 20, 2)),
+      maxUlp(exp, Math.exp, uniform(2e5, -1e-3, 1e-3, 3)),
+      maxUlp(exp, Math.exp, uniform(2e5, -745.2, -700, 4)), // subnormal results
+      maxUlp(exp, Math.exp, uniform(1e5, 700, 709.79, 5)),
+      maxUlp(exp, Math.exp, positiveBits(1e5, 6)),
+      maxUlp(exp, Math.exp, [...positiveBits(1e5, 7)].map((x) => -x)),
+      maxUlp(exp, Math.exp, around([709.782712893384, -745.1332191019411, -745.1332191019412, -708.3964185322641, 708, -708, 0, 5e-324, 1e-16, -1e-16])),
+      maxUlp(exp, Math.exp, SPECIAL),
+    ];
+    const worst = Math.max(...res.map((r) => r.ulp));
+    if (process.env.FASTMATH_REPORT) console.log(JSON.stringify(res));
+    assert.ok(worst <= 1, `exp: ${JSON.stringify(res)}`);
+    assert.equal(exp(709.782712893384), Math.exp(709.782712893384));
+    assert.equal(exp(709.7827128933841), Infinity);
+    assert.equal(exp(-745.1332191019411), 5e-324);
+    assert.equal(exp(-745.1332191019412), 0);
+    assert.equal(exp(-745.2), 0);
+    assert.ok(Object.is(exp(-Infinity), 0) && exp(Infinity) === Infinity && exp(0) === 1 && exp(-0) === 1 && Number.isNaN(exp(NaN)));
+  });
+
+  it('log: within 1 ulp on 2e6 random inputs, subnormals and the neighbourhood of 1 included', () => {
+    const cells: number[] = [];
+    for (let i = 0; i <= 128; i++) { F[0] = 0; new Int32Array(F.buffer)[1] = 0x3fe5f000 + i * 0x2000; cells.push(F[0], 2 * F[0], F[0] / 1024); }
+    const res = [
+      maxUlp(log, Math.log, positiveBits(1e6, 11)),
+      maxUlp(log, Math.log, uniform(5e5, 0, 4, 12)),
+      maxUlp(log, Math.log, uniform(3e5, 0.9, 1.1, 13)),
+      maxUlp(log, Math.log, uniform(2e5, 1 - 1e-6, 1 + 1e-6, 14)),
+      maxUlp(log, Math.log, uniform(1e5, 0, 2.2250738585072014e-308, 15)),
+      maxUlp(log, Math.log, around([1, 2, 0.5, Number.MAX_VALUE, 2.2250738585072014e-308, 5e-324, 1e-7, 1 - 1e-7, 0.99999988079071044921875, ...cells])),
+      maxUlp(log, Math.log, SPECIAL),
+    ];
+    const worst = Math.max(...res.map((r) => r.ulp));
+    if (process.env.FASTMATH_REPORT) console.log(JSON.stringify(res));
+    assert.ok(worst <= 1, `log: ${JSON.stringify(res)}`);
+    assert.ok(log(1) === 0 && Object.is(log(0), -Infinity) && Object.is(log(-0), -Infinity) && log(Infinity) === Infinity);
+    assert.ok(Number.isNaN(log(-1)) && Number.isNaN(log(-Infinity)) && Number.isNaN(log(NaN)) && Number.isNaN(log(-5e-324)));
+  });
+
+  it('log1p: within 2 ulps on 1.5e6 random inputs and the edges', () => {
+    const res = [
+      maxUlp(log1p, Math.log1p, uniform(5e5, -1, 10, 21)),
+      maxUlp(log1p, Math.log1p, uniform(3e5, -1e-3, 1e-3, 22)),
+      maxUlp(log1p, Math.log1p, positiveBits(3e5, 23)),
+      maxUlp(log1p, Math.log1p, [...positiveBits(2e5, 24)].filter((x) => x < 1).map((x) => -x)),
+      maxUlp(log1p, Math.log1p, uniform(2e5, 0, 1, 25)), // e^-|x| in softplus: the kernels' domain
+      maxUlp(log1p, Math.log1p, around([-1 + 2 ** -53, 1e-300, -1e-300, 2 ** -53, -(2 ** -54), 1, 2, 1e16, Number.MAX_VALUE, 5e-324, -0.5, 1e-8])),
+      maxUlp(log1p, Math.log1p, SPECIAL),
+    ];
+    const worst = Math.max(...res.map((r) => r.ulp));
+    if (process.env.FASTMATH_REPORT) console.log(JSON.stringify(res));
+    assert.ok(worst <= 2, `log1p: ${JSON.stringify(res)}`);
+    assert.ok(Object.is(log1p(-0), -0) && Object.is(log1p(0), 0) && log1p(-1) === -Infinity && log1p(Infinity) === Infinity);
+    assert.ok(Number.isNaN(log1p(-1.5)) && Number.isNaN(log1p(-Infinity)) && Number.isNaN(log1p(NaN)));
+  });
+});
