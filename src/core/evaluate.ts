@@ -159,8 +159,8 @@ export function evaluate(req: EvalRequest): EvalResult {
       uniformAsked = true;
       return plan.uniform;
     },
-    gradBuffer(n) {
-      if (outGrad && outGrad.length === n && n === yPred.data.length) { outGrad.fill(0); return outGrad; }
+    gradBuffer(n, overwritesAll) {
+      if (outGrad && outGrad.length === n && n === yPred.data.length) { if (!overwritesAll) outGrad.fill(0); return outGrad; }
       return new Float64Array(n);
     },
   };

@@ -84,9 +84,10 @@ export interface KernelContext {
   uniformUpstream?(valuesShape: Shape, mask?: Uint8Array | null): number | null;
   /**
    * Optional: the array a kernel returns as its gradient, `n` zeros (a caller-provided buffer on hot paths, or a fresh
-   * array). Kernels that use it must write their gradient into it and return it. Absent: `new Float64Array(n)`.
+   * array). Kernels that use it must write their gradient into it and return it. `overwritesAll`: the kernel writes
+   * every element, so a reused buffer need not be zeroed first. Absent: `new Float64Array(n)`.
    */
-  gradBuffer?(n: number): Float64Array;
+  gradBuffer?(n: number, overwritesAll?: boolean): Float64Array;
   /**
    * True when y_true/y_pred were passed to a kernel whose spec declares `roundsInputs` WITHOUT being rounded to the
    * loss dtype first: the kernel must apply `round` (Math.fround) to every element it reads. Absent/false: the

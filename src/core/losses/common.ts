@@ -77,7 +77,10 @@ export function upstreamOf(ctx: KernelContext, vShape: number[], mask?: Uint8Arr
   return u === null ? { uni: 0, arr: ctx.upstream(vShape, mask) } : { uni: u, arr: null };
 }
 
-/** The gradient array of `n` zeros: the caller's reusable buffer when the context offers one, else a fresh array. */
-export function gradArray(ctx: KernelContext, n: number): Float64Array {
-  return ctx.gradBuffer ? ctx.gradBuffer(n) : new Float64Array(n);
+/**
+ * The gradient array: the caller's reusable buffer when the context offers one, else a fresh array of zeros.
+ * `overwritesAll`: the kernel writes every element, so a reused buffer is not zeroed first.
+ */
+export function gradArray(ctx: KernelContext, n: number, overwritesAll = false): Float64Array {
+  return ctx.gradBuffer ? ctx.gradBuffer(n, overwritesAll) : new Float64Array(n);
 }

@@ -204,7 +204,7 @@ const BinaryCrossentropy: LossSpec = {
     const { uni, arr: up0 } = fast ? upstreamOf(ctx, vShape) : { uni: 0, arr: ctx.upstream(vShape) };
     const td = t.data, pd = p.data;
     const values = new Float64Array(outer * inner);
-    const grad = gradArray(ctx, n);
+    const grad = gradArray(ctx, n, fast);
     const lsA = 1 - ls, lsB = 0.5 * ls;
     const smooth = ls > 0 ? new Float64Array(n) : null;
     const lo = ctx.epsilon, hi = ctx.oneMinusEpsilon;
@@ -501,7 +501,7 @@ const CategoricalCrossentropy: LossSpec = {
     const { uni, arr: up } = upstreamOf(ctx, vShape);
     const n = p.data.length;
     const values = new Float64Array(outer * inner);
-    const grad = gradArray(ctx, n);
+    const grad = gradArray(ctx, n, true);
     const smooth = ls > 0 ? new Float64Array(n) : null;
     const lo = ctx.epsilon, hi = ctx.oneMinusEpsilon;
     const clip = new ClipRecorder(lo, hi);
@@ -827,9 +827,11 @@ function kldLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad:
       if (r32) { tv = Math.fround(tv); pv = Math.fround(pv); }
       st += tv; sp += pv;
       const tc = tv < eps ? eps : tv > 1 ? 1 : tv;
-      let pc = pv;
-      if (pv < eps) { pc = eps; clip.hit(i); if (pv < 0) negPred++; grad[i] = 0; } else if (pv > 1) { pc = 1; clip.hit(i); grad[i] = 0; } else grad[i] = ng * tc / pc;
-      s += tc * flog(tc / pc);
+      let pc = pv, pass = 1;
+      if (pv < eps) { pc = eps; pass = 0; clip.hit(i); if (pv < 0) negPred++; } else if (pv > 1) { pc = 1; pass = 0; clip.hit(i); }
+      const ratio = tc / pc; // one division for the value and the gradient −t′/p′
+      grad[i] = pass === 1 ? ng * ratio : 0;
+      s += tc * flog(ratio);
     }
     if (Math.abs(st - 1) > 1e-3 || Math.abs(sp - 1) > 1e-3) rowsOff++;
     values[b] = s;
@@ -853,7 +855,7 @@ const KLDivergence: LossSpec = {
     const { B, D, vShape } = lastAxis(ctx, p);
     const { uni, arr: up } = upstreamOf(ctx, vShape);
     const values = new Float64Array(B);
-    const grad = gradArray(ctx, p.data.length);
+    const grad = gradArray(ctx, p.data.length, true);
     const clip = new ClipRecorder(ctx.epsilon, 1);
     const counts = kldLoop(t.data, p.data, values, grad, up, uni, B, D, ctx.rawInputs === true, ctx.epsilon, clip);
     const negPred = counts[0], rowsOff = counts[1];
@@ -923,7 +925,7 @@ const Poisson: LossSpec = {
     const { B, D, vShape } = lastAxis(ctx, p);
     const { uni, arr: up } = upstreamOf(ctx, vShape);
     const values = new Float64Array(B);
-    const grad = gradArray(ctx, p.data.length);
+    const grad = gradArray(ctx, p.data.length, true);
     const counts = poissonLoop(t.data, p.data, values, grad, up, uni, B, D, ctx.rawInputs === true, ctx.epsilon);
     const nonPos = counts[0], negTrue = counts[1];
     const tr = ctx.trace;

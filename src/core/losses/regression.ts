@@ -91,35 +91,51 @@ function huberLoop(td: Float64Array, pd: Float64Array, values: Float64Array, gra
   return linear;
 }
 
-/** Returns how many elements have |x| < 0.01 (float32 rounding note). */
+/** Per-block scratch of logCoshLoop (x and e^−2x of up to 64 elements of a row). */
+const LC_X = new Float64Array(64), LC_E = new Float64Array(64);
+
+/**
+ * Returns how many elements have |x| < 0.01 (float32 rounding note). Each row runs in blocks of ≤ 64 elements, in
+ * two passes over an L1-resident scratch: e = exp(−2x) first, then the softplus log, value and gradient. The
+ * one-pass form chained exp → log → divisions per element, too long for the CPU to overlap elements (19 vs 14 ms at
+ * 1e6); the inputs are still read once.
+ */
 function logCoshLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad: Float64Array, up: Float64Array | null, uni: number, B: number, D: number, r32: boolean, f32: boolean): number {
   const inv = 1 / D;
   const th = f32 ? Math.fround(Math.fround(Math.log(2 ** -23)) + 2) : Math.log(2 ** -52) + 2; // TF softplus thresholds
   const log2 = f32 ? Math.fround(Math.LN2) : Math.LN2;
+  const X = LC_X, E = LC_E;
   let small = 0;
   for (let b = 0, i = 0; b < B; b++) {
     let s = 0;
     const g = (up === null ? uni : up[b]) * inv;
-    for (let j = 0; j < D; j++, i++) {
-      let x = r32 ? Math.fround(pd[i]) - Math.fround(td[i]) : pd[i] - td[i];
-      if (f32) x = Math.fround(x);
-      const m = -2 * x;
-      let e = fexp(m);
-      if (f32) e = Math.fround(e);
-      let sp: number;
-      if (m > -th) sp = m;
-      else if (m < th) sp = e;
-      // in float32 the rounding of 1 + e (1e-16) is far below float32 resolution, so a plain log suffices there
-      else sp = f32 ? Math.fround(flog(1 + e)) : flog1p(e);
-      let v = x + sp;
-      if (f32) v = Math.fround(v);
-      v -= log2;
-      if (f32) v = Math.fround(v);
-      let sig = e < Infinity ? e / (1 + e) : e > 0 ? 1 : NaN; // sigmoid(m); NaN stays NaN
-      if (f32) sig = Math.fround(sig);
-      s += v;
-      grad[i] = g * (1 - 2 * sig);
-      small += +(Math.abs(x) < 1e-2);
+    for (let j0 = 0; j0 < D; j0 += 64) {
+      const len = D - j0 < 64 ? D - j0 : 64;
+      for (let j = 0, k = i; j < len; j++, k++) {
+        let x = r32 ? Math.fround(pd[k]) - Math.fround(td[k]) : pd[k] - td[k];
+        if (f32) x = Math.fround(x);
+        let e = fexp(-2 * x);
+        if (f32) e = Math.fround(e);
+        X[j] = x; E[j] = e;
+      }
+      for (let j = 0; j < len; j++, i++) {
+        const x = X[j], e = E[j];
+        const m = -2 * x;
+        let sp: number;
+        if (m > -th) sp = m;
+        else if (m < th) sp = e;
+        // in float32 the rounding of 1 + e (1e-16) is far below float32 resolution, so a plain log suffices there
+        else sp = f32 ? Math.fround(flog(1 + e)) : flog1p(e);
+        let v = x + sp;
+        if (f32) v = Math.fround(v);
+        v -= log2;
+        if (f32) v = Math.fround(v);
+        let sig = e < Infinity ? e / (1 + e) : e > 0 ? 1 : NaN; // sigmoid(m); NaN stays NaN
+        if (f32) sig = Math.fround(sig);
+        s += v;
+        grad[i] = g * (1 - 2 * sig);
+        small += +(Math.abs(x) < 1e-2);
+      }
     }
     values[b] = s * inv;
   }
@@ -142,7 +158,7 @@ const MeanSquaredError: LossSpec = {
     const td = t.data, pd = p.data;
     const r32 = ctx.rawInputs === true;
     const values = new Float64Array(B);
-    const grad = gradArray(ctx, pd.length);
+    const grad = gradArray(ctx, pd.length, true);
     mseLoop(td, pd, values, grad, up, uni, B, D, r32);
     return { values: { data: values, shape: vShape }, grad };
   },
@@ -183,7 +199,7 @@ const MeanAbsoluteError: LossSpec = {
     const td = t.data, pd = p.data;
     const r32 = ctx.rawInputs === true;
     const values = new Float64Array(B);
-    const grad = gradArray(ctx, pd.length);
+    const grad = gradArray(ctx, pd.length, true);
     maeLoop(td, pd, values, grad, up, uni, B, D, r32);
     return { values: { data: values, shape: vShape }, grad };
   },
@@ -360,7 +376,7 @@ const Huber: LossSpec = {
     const r32 = ctx.rawInputs === true;
     const delta = ctx.round(cfg.delta as number);
     const values = new Float64Array(B);
-    const grad = gradArray(ctx, pd.length);
+    const grad = gradArray(ctx, pd.length, true);
     const linear = huberLoop(td, pd, values, grad, up, uni, B, D, r32, delta);
     ctx.trace.notes.push(`${linear} of ${pd.length} element(s) have |error| > delta = ${cfg.delta} and use the linear branch.`);
     if (linear === pd.length && pd.length > 1) {
@@ -409,7 +425,7 @@ const LogCosh: LossSpec = {
     const td = t.data, pd = p.data;
     const r32 = ctx.rawInputs === true;
     const values = new Float64Array(B);
-    const grad = gradArray(ctx, pd.length);
+    const grad = gradArray(ctx, pd.length, true);
     const f32 = ctx.round(0.1) !== 0.1;
     const small = logCoshLoop(td, pd, values, grad, up, uni, B, D, r32, f32);
     if (f32 && small > 0) {

@@ -98,3 +98,45 @@ describe('fastmath (vs Math.*, in ulps)', () => {
     assert.ok(Number.isNaN(log1p(-1.5)) && Number.isNaN(log1p(-Infinity)) && Number.isNaN(log1p(NaN)));
   });
 });
+
+describe('evaluate fast paths (uniform upstream, inputs rounded on load, reused gradient buffer)', () => {
+  // Imported here so the fastmath tests above stay independent of the registry.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const core = require('../../../src/core') as typeof import('../../../src/core');
+  const specs = [...core.specsOf('keras'), ...core.specsOf('tfa')];
+
+  it('a reused out.grad buffer (full of garbage) gives the same gradient as a fresh one, for every registered loss', () => {
+    for (const spec of specs) {
+      const ex = spec.example;
+      for (const sampleWeight of [undefined, ex.sampleWeight]) {
+        for (const dtype of ['float32', 'float64']) {
+          const req = { loss: spec.id, yTrue: ex.yTrue, yPred: ex.yPred, sampleWeight, config: { ...(ex.config ?? {}), dtype } };
+          const plain = core.evaluate(req);
+          const buf = new Float64Array(plain.grad.data.length).fill(NaN);
+          const reused = core.evaluate({ ...req, out: { grad: buf } });
+          assert.deepEqual(Array.from(reused.grad.data), Array.from(plain.grad.data), `${spec.id} ${dtype} sw=${!!sampleWeight}`);
+          assert.deepEqual(Array.from(reused.value.data), Array.from(plain.value.data), spec.id);
+        }
+      }
+    }
+  });
+
+  it('kernels that round raw float64 inputs on load match rounding the inputs first (float32 default)', () => {
+    const r = rng(99);
+    const f = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => lo + (hi - lo) * r());
+    const rows = 7, D = 5;
+    const mk = (lo: number, hi: number) => Array.from({ length: rows }, () => f(D, lo, hi));
+    const onehot = Array.from({ length: rows }, (_, i) => Array.from({ length: D }, (_, j) => +(j === i % D)));
+    const cases: [string, number[][], number[][], Record<string, unknown>?][] = [
+      ['MeanSquaredError', mk(-2, 2), mk(-2, 2)], ['MeanAbsoluteError', mk(-2, 2), mk(-2, 2)], ['Huber', mk(-2, 2), mk(-2, 2)],
+      ['LogCosh', mk(-2, 2), mk(-2, 2)], ['BinaryCrossentropy', onehot, mk(0.01, 0.99)], ['KLDivergence', mk(0.01, 1), mk(0.01, 1)],
+      ['Poisson', mk(0, 4), mk(0.1, 4)], ['CategoricalCrossentropy', onehot, mk(0.05, 1)], ['CategoricalCrossentropy', onehot, mk(-3, 3), { from_logits: true }],
+    ];
+    for (const [loss, yTrue, yPred, config] of cases) {
+      const raw = core.evaluate({ loss, yTrue, yPred, config: config as never });
+      const rounded = core.evaluate({ loss, yTrue: yTrue.map((row) => row.map(Math.fround)), yPred: yPred.map((row) => row.map(Math.fround)), config: config as never });
+      assert.deepEqual(Array.from(raw.grad.data), Array.from(rounded.grad.data), loss);
+      assert.deepEqual(Array.from(raw.perSample.data), Array.from(rounded.perSample.data), loss);
+    }
+  });
+});
