@@ -221,7 +221,9 @@ export function exp(x: number): number {
   const r = (x - kd * LN2_128_HI) - kd * LN2_128_LO;
   const k = kd | 0;
   const j = k & 127;
-  const p = r + r * r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120))));
+  const r2 = r * r;
+  // Estrin's scheme (shorter dependency chain than Horner: kernels are latency-bound around these calls).
+  const p = r + r2 * ((0.5 + r * (1 / 6)) + r2 * (1 / 24 + r * (1 / 120)));
   const th = EXP_HI[j];
   return (th + (EXP_LO[j] + th * p)) * POW2[(k >> 7) + 1074];
 }
@@ -264,7 +266,7 @@ function logNormal(x: number, hi: number, kAdj: number): number {
   const we = (w0 - w) + lc;
   const s = w + r;
   const r2 = r * r;
-  const q = r2 * r * (1 / 3 + r * (-0.25 + r * (0.2 + r * (-1 / 6 + r * (1 / 7)))));
+  const q = (r2 * r) * ((1 / 3 - 0.25 * r) + r2 * ((0.2 - r * (1 / 6)) + r2 * (1 / 7))); // Estrin, as in exp
   return s + ((((w - s) + r) + we) + (kd * LN2_LO + LOG_LO[i]) + (q - 0.5 * r2));
 }
 
