@@ -2,7 +2,7 @@
  * Public entry point of the core: evaluate a loss on arrays exactly as Keras would, with the gradient of the
  * result w.r.t. y_pred and everything a user needs to trust the number.
  */
-import { Tensor, Nested, fromNested, castFloat32, castFloat32Scratch, isScratch, sameShape, broadcastShapes, broadcastTo, sumToShape, shapeStr, sizeOf, reshape } from './tensor';
+import { Tensor, Nested, fromNested, castFloat32, castFloat32Scratch, isScratch, sameShape, broadcastShapes, broadcastTo, sumToShape, shapeStr, sizeOf, reshape, uninitF64 } from './tensor';
 import { LossInspectorError } from './errors';
 import type { Config, KernelContext, LossSpec, ParamValue, Trace, Reduction } from './spec';
 import { resolveLoss, getSpec, resolveAutoCrossentropy, NameKind } from './registry';
@@ -161,7 +161,7 @@ export function evaluate(req: EvalRequest): EvalResult {
     },
     gradBuffer(n, overwritesAll) {
       if (outGrad && outGrad.length === n && n === yPred.data.length) { if (!overwritesAll) outGrad.fill(0); return outGrad; }
-      return new Float64Array(n);
+      return overwritesAll ? uninitF64(n) : new Float64Array(n);
     },
   };
   const out = spec.compute(yTrue, yPred, cfg, ctx);

@@ -29,6 +29,21 @@ export function scalar(x: number): Tensor {
   return { data: Float64Array.of(x), shape: [] };
 }
 
+/** Node's Buffer, when the core runs under Node (the extension host, the CLI); absent in a browser. */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } }).Buffer;
+
+/**
+ * A Float64Array whose contents are unspecified, for a kernel that writes every element. Under Node a large one
+ * comes from `Buffer.allocUnsafeSlow` (malloc, not calloc): the allocator recycles the memory of the previous
+ * result instead of mapping fresh zeroed pages, which at 1e6 elements (1954 pages) cost as much as an MSE.
+ * Elsewhere, or small, it is a plain zeroed array.
+ */
+export function uninitF64(n: number): Float64Array {
+  if (n < 1024 || NodeBuffer === undefined) return new Float64Array(n);
+  const b = NodeBuffer.allocUnsafeSlow(n * 8);
+  return new Float64Array(b.buffer, b.byteOffset, n);
+}
+
 export function zeros(shape: Shape): Tensor {
   return { data: new Float64Array(sizeOf(shape)), shape: shape.slice() };
 }

@@ -76,14 +76,21 @@ function tfjsLoss(c: Case, yt: tf.Tensor2D, yp: tf.Tensor2D, sw: tf.Tensor1D | n
 
 function median(xs: number[]): number { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
 
-/** Median ms per call: repeats until ~budget ms spent (at least 3 runs, after one warm-up). */
+/**
+ * Median ms per call in the steady state: warms up for a third of the budget (at least 3 calls), then repeats until
+ * ~budget ms spent (at least 3 runs). The same for every column. The warm-up matters for more than the JIT: with a
+ * fresh 8 MB result per call (the core's gradient, tfjs-cpu's tensors), the first ~100 calls at 1e6 fault in fresh
+ * pages (2–3 ms a call on this machine) until the allocator settles into recycling the freed ones.
+ */
 function time(fn: () => void, budgetMs: number): number {
-  fn();
+  const w0 = performance.now();
+  for (let k = 0; k < 3 || (performance.now() - w0 < budgetMs / 3 && k < 300); k++) fn();
   const runs: number[] = [];
   const t0 = performance.now();
   while (runs.length < 3 || (performance.now() - t0 < budgetMs && runs.length < 200)) {
     const a = performance.now(); fn(); runs.push(performance.now() - a);
   }
+  if (process.env.BENCH_DEBUG) { const s = runs.slice().sort((a, b) => a - b); console.log(`  runs ${runs.length} min ${s[0].toFixed(2)} p25 ${s[s.length >> 2].toFixed(2)} med ${s[s.length >> 1].toFixed(2)} p75 ${s[(3 * s.length) >> 2].toFixed(2)} first ${runs.slice(0, 8).map((x) => x.toFixed(1)).join(' ')}`); }
   return median(runs);
 }
 
@@ -92,7 +99,8 @@ async function main() {
   const budget = Number(process.env.BENCH_BUDGET_MS ?? 1500);
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
   setWasmPaths(wasmDir);
-  const available = CASES.filter((c) => { try { getSpec(c.loss); return true; } catch { return false; } });
+  const only = process.env.BENCH_LOSSES?.split(',');
+  const available = CASES.filter((c) => { try { getSpec(c.loss); return !only || only.includes(c.name); } catch { return false; } });
   const rows: Record<string, unknown>[] = [];
   console.log(`loss core vs tfjs (value + gradient, [N/10, 10], Keras default reduction); load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log('N        loss         core ms  core+buf ms  tfjs-cpu ms  tfjs-wasm ms  cpu/core  wasm/core  wasm/core+buf  |value diff|');
