@@ -894,6 +894,7 @@ const KLDivergence: LossSpec = {
     equivalents: [
       { framework: 'PyTorch', name: 'torch.nn.KLDivLoss(reduction="batchmean", log_target=False)', note: 'input must be LOG-probabilities; no clipping (0·log 0 = 0); "mean" divides by every element' },
       { framework: 'Optax', name: 'optax.kl_divergence(log_predictions, targets)', note: 'log-probabilities first; per example, no clipping' },
+      { framework: 'TF.js', name: 'tf.metrics.kullbackLeiblerDivergence / loss: \'kld\' (tfjs-layers)', note: 'clips both inputs but multiplies by the UNclipped y_true: differs from Keras where y_true lies outside [ε, 1]' },
     ],
   },
 };
