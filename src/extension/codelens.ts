@@ -43,13 +43,13 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
     const { site } = lens;
     switch (lens.action) {
       case 'compute':
-        lens.command = { title: 'Compute', command: Commands.computeLoss, arguments: [{ uri: lens.uri }], tooltip: 'Evaluate every loss call in this file or cell and show the results inline' };
+        lens.command = { title: vscode.l10n.t('Compute'), command: Commands.computeLoss, arguments: [{ uri: lens.uri }], tooltip: vscode.l10n.t('Evaluate every loss call in this file or cell and show the results inline') };
         break;
       case 'explain':
-        lens.command = { title: 'Explain', command: Commands.explain, arguments: [site.id], tooltip: `Documentation of ${site.id}` };
+        lens.command = { title: vscode.l10n.t('Explain'), command: Commands.explain, arguments: [site.id], tooltip: vscode.l10n.t('Documentation of {0}', site.id) };
         break;
       case 'plot':
-        lens.command = { title: 'Plot', command: Commands.openPanel, arguments: [exampleOpenArgs(getSpec(site.id), { uri: lens.uri, line: site.line + 1 })], tooltip: `Plot ${site.id} and its gradient in the Loss Inspector panel` };
+        lens.command = { title: vscode.l10n.t('Plot'), command: Commands.openPanel, arguments: [exampleOpenArgs(getSpec(site.id), { uri: lens.uri, line: site.line + 1 })], tooltip: vscode.l10n.t('Plot {0} and its gradient in the Loss Inspector panel', site.id) };
         break;
     }
     return lens;

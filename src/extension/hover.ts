@@ -39,11 +39,11 @@ export class LossHoverProvider implements vscode.HoverProvider {
     if (!found) return undefined;
     const spec = found.resolved.spec;
     const links = [
-      { label: '$(graph-line) Open in panel', uri: commandUri(Commands.openPanel, exampleOpenArgs(spec, { uri: doc.uri.toString(), line: position.line + 1 })), title: `Plot ${spec.id} in the Loss Inspector panel` },
+      { label: vscode.l10n.t('$(graph-line) Open in panel'), uri: commandUri(Commands.openPanel, exampleOpenArgs(spec, { uri: doc.uri.toString(), line: position.line + 1 })), title: vscode.l10n.t('Plot {0} in the Loss Inspector panel', spec.id) },
       ...(found.resolved.kind !== 'foreign' && doc.languageId === 'python'
-        ? [{ label: '$(play) Compute here', uri: commandUri(Commands.computeLoss, { uri: doc.uri.toString() }), title: 'Evaluate every loss call of this file or cell' }]
+        ? [{ label: vscode.l10n.t('$(play) Compute here'), uri: commandUri(Commands.computeLoss, { uri: doc.uri.toString() }), title: vscode.l10n.t('Evaluate every loss call of this file or cell') }]
         : []),
-      { label: '$(book) Full docs', uri: commandUri(Commands.explain, spec.id), title: 'Open the documentation in a Markdown preview' },
+      { label: vscode.l10n.t('$(book) Full docs'), uri: commandUri(Commands.explain, spec.id), title: vscode.l10n.t('Open the documentation in a Markdown preview') },
     ];
     const key = `${found.name}|${found.quoted}|${cfg.hoverImages}|${links.map((l) => l.uri).join('|')}`;
     let md = this.cache.get(key);

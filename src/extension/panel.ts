@@ -41,7 +41,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     if (!panel) return;
     const t0 = performance.now();
     last = buildState(session, cache, opts);
-    const title = last.kind === 'empty' ? 'Loss Inspector' : `Loss: ${last.title}`;
+    const title = last.kind === 'empty' ? 'Loss Inspector' : vscode.l10n.t('Loss: {0}', last.title);
     if (panel.title !== title) panel.title = title;
     log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms`);
     if (last.kind === 'error') log.info(`panel: ${last.message}`);
@@ -56,7 +56,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
 
   const saveTarget = async (name: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters, saveLabel: 'Export' });
+    return vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters, saveLabel: vscode.l10n.t('Export') });
   };
 
   const baseName = (): string => (session?.request.loss ?? 'loss').replace(/[^A-Za-z0-9_-]+/g, '_');
@@ -65,19 +65,19 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
   const handle = async (m: Intent): Promise<string | undefined> => {
     switch (m.type) {
       case 'exportCsv': {
-        if (!session) throw new Error('Nothing to export: open the panel on a result first.');
+        if (!session) throw new Error(vscode.l10n.t('Nothing to export: open the panel on a result first.'));
         const csv = buildCsv(session, cache, opts);
         const uri = await saveTarget(`${baseName()}.csv`, { CSV: ['csv'] });
         if (!uri) return 'cancelled';
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(csv));
         log.info(`panel: exported CSV to ${uri.toString()}`);
-        return `Saved ${uri.fsPath || uri.toString()}`;
+        return vscode.l10n.t('Saved {0}', uri.fsPath || uri.toString());
       }
       case 'exportPython': {
-        if (!session) throw new Error('Nothing to export: open the panel on a result first.');
+        if (!session) throw new Error(vscode.l10n.t('Nothing to export: open the panel on a result first.'));
         const doc = await vscode.workspace.openTextDocument({ language: 'python', content: buildPython(session, cache) });
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
-        return 'Opened the Python snippet in an editor';
+        return vscode.l10n.t('Opened the Python snippet in an editor');
       }
       case 'exportPng': {
         const prefix = 'data:image/png;base64,';
@@ -87,11 +87,11 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
         if (!uri) return 'cancelled';
         await vscode.workspace.fs.writeFile(uri, Buffer.from(m.dataUrl.slice(prefix.length), 'base64'));
         log.info(`panel: exported ${chart} plot to ${uri.toString()}`);
-        return `Saved ${uri.fsPath || uri.toString()}`;
+        return vscode.l10n.t('Saved {0}', uri.fsPath || uri.toString());
       }
       case 'openSource': {
         const src = session?.source;
-        if (!src) throw new Error('This result has no source location.');
+        if (!src) throw new Error(vscode.l10n.t('This result has no source location.'));
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(src.uri));
         const pos = new vscode.Position(Math.max(0, src.line - 1), 0);
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
@@ -166,7 +166,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
         render();
         return;
       }
-      const p = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, args?.title ? `Loss: ${args.title}` : 'Loss Inspector',
+      const p = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, args?.title ? vscode.l10n.t('Loss: {0}', args.title) : 'Loss Inspector',
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         { enableScripts: true, localResourceRoots: roots });
       setup(p);

@@ -8,12 +8,12 @@ import { lossPickEntries, paramRows, paramChoices, parseParamInput, paramRepr } 
 interface LossItem extends vscode.QuickPickItem { id?: string }
 
 /** Every loss, grouped by family; the recently used ones first. */
-export async function pickLoss(recent: string[], title = 'Loss Inspector: Compute Loss — choose a loss'): Promise<LossSpec | undefined> {
+export async function pickLoss(recent: string[], title?: string): Promise<LossSpec | undefined> {
   const items: LossItem[] = lossPickEntries(recent).map((e) => (e.kind === 'separator'
     ? { label: e.label, kind: vscode.QuickPickItemKind.Separator }
     : { label: e.label, description: e.description, detail: e.detail, id: e.id }));
   const picked = await vscode.window.showQuickPick(items, {
-    title, placeHolder: 'Type a class, function, compile string or alias (mse, bce, huber, …)', matchOnDescription: true, matchOnDetail: true,
+    title: title ?? vscode.l10n.t('Loss Inspector: Compute Loss — choose a loss'), placeHolder: vscode.l10n.t('Type a class, function, compile string or alias (mse, bce, huber, …)'), matchOnDescription: true, matchOnDetail: true,
   });
   return picked?.id ? getSpec(picked.id) : undefined;
 }
@@ -31,12 +31,12 @@ export async function pickParams(spec: LossSpec, initial: Config): Promise<Confi
     if (!rows.length) return config;
     const changed = rows.filter((r) => !r.isDefault).length;
     const items: ParamItem[] = [
-      { label: '$(play) Compute', description: `${spec.id}(${rows.filter((r) => !r.isDefault).map((r) => `${r.name}=${paramRepr(r.spec, r.value)}`).join(', ')})`, compute: true },
-      ...(changed ? [{ label: '$(discard) Reset to defaults', reset: true } as ParamItem] : []),
-      { label: 'Parameters', kind: vscode.QuickPickItemKind.Separator },
-      ...rows.map((r) => ({ label: r.label, description: r.isDefault ? 'default' : 'changed', detail: r.detail, param: r.name })),
+      { label: vscode.l10n.t('$(play) Compute'), description: `${spec.id}(${rows.filter((r) => !r.isDefault).map((r) => `${r.name}=${paramRepr(r.spec, r.value)}`).join(', ')})`, compute: true },
+      ...(changed ? [{ label: vscode.l10n.t('$(discard) Reset to defaults'), reset: true } as ParamItem] : []),
+      { label: vscode.l10n.t('Parameters'), kind: vscode.QuickPickItemKind.Separator },
+      ...rows.map((r) => ({ label: r.label, description: r.isDefault ? vscode.l10n.t('default') : vscode.l10n.t('changed'), detail: r.detail, param: r.name })),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: `Loss Inspector: ${spec.id} — parameters`, placeHolder: 'Compute, or choose a parameter to change it', matchOnDetail: false });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Loss Inspector: {0} — parameters', spec.id), placeHolder: vscode.l10n.t('Compute, or choose a parameter to change it'), matchOnDetail: false });
     if (!picked) return undefined;
     if (picked.compute) return config;
     if (picked.reset) { for (const k of Object.keys(config)) delete config[k]; continue; }
@@ -49,7 +49,7 @@ export async function pickParams(spec: LossSpec, initial: Config): Promise<Confi
 
 async function editParam(spec: LossSpec, name: string, currentText: string, current: ParamValue, doc: string, choices: ParamValue[] | null): Promise<{ value: ParamValue } | undefined> {
   if (choices) {
-    const picked = await vscode.window.showQuickPick(choices.map((c) => ({ label: pyRepr(c), description: JSON.stringify(c) === JSON.stringify(current) ? 'current' : undefined, value: c })), { title: `${spec.id}: ${name}`, placeHolder: doc });
+    const picked = await vscode.window.showQuickPick(choices.map((c) => ({ label: pyRepr(c), description: JSON.stringify(c) === JSON.stringify(current) ? vscode.l10n.t('current') : undefined, value: c })), { title: `${spec.id}: ${name}`, placeHolder: doc });
     return picked ? { value: picked.value } : undefined;
   }
   const text = await vscode.window.showInputBox({

@@ -109,7 +109,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
   if (args instanceof vscode.Uri) args = { uri: args.toString() };
   const target = await resolveTarget(args && typeof args === 'object' ? args : undefined, fromMenu);
   if (!target) {
-    vscode.window.setStatusBarMessage('$(info) Loss Inspector: open a Python, JavaScript or TypeScript file (or a notebook cell) first.', 4000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: open a Python, JavaScript or TypeScript file (or a notebook cell) first.'), 4000);
     return undefined;
   }
   const version = target.doc.version; // the text is read now; questions and the worker take time
@@ -126,7 +126,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
     // The snippet evaluator reads Python; JavaScript would only produce confusing syntax errors.
     return finish(s, target, { kind: 'snippet', results: [], diagnostics: [{
       offset: target.skip + (target.text.length - target.text.trimStart().length), length: Math.min(200, target.text.trim().length) || 1, severity: 'info',
-      message: 'Loss Inspector evaluates Keras snippets in Python. In JavaScript, TypeScript or JSON, select two array literals (y_true, then y_pred) and run Compute Loss to pick a loss; hover a tf.losses.* name for its Keras equivalent.',
+      message: vscode.l10n.t('Loss Inspector evaluates Keras snippets in Python. In JavaScript, TypeScript or JSON, select two array literals (y_true, then y_pred) and run Compute Loss to pick a loss; hover a tf.losses.* name for its Keras equivalent.'),
     }] });
   }
   let job: EvalJob;
@@ -146,7 +146,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
   s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) in ${Date.now() - t0} ms${out.usedWorker ? ' (worker)' : ''} — ${target.doc.uri.toString()}`);
   if (target.doc.version !== version) {
     // Edited while the quick pick was open or the worker ran: the offsets no longer match the text, so show nothing rather than misplace it.
-    vscode.window.setStatusBarMessage('$(info) Loss Inspector: the document changed during evaluation; run Compute Loss again.', 5000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: the document changed during evaluation; run Compute Loss again.'), 5000);
     return { kind: out.kind, results: [], diagnostics: [] };
   }
   return finish(s, target, out);
@@ -192,7 +192,7 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     results: raw.results.filter((r) => r.offset >= skip).map((r) => ({ ...r, offset: r.offset - skip, end: r.end - skip })),
     diagnostics: raw.diagnostics.filter((d) => d.offset >= skip || d.severity === 'error').map((d) => (d.offset >= skip
       ? { ...d, offset: d.offset - skip }
-      : { ...d, offset: 0, length: 1, message: `In a cell above: ${d.message}` })),
+      : { ...d, offset: 0, length: 1, message: vscode.l10n.t('In a cell above: {0}', d.message) })),
   } : raw;
   const textLen = target.text.length - skip;
   const precision = s.settings(doc.uri).precision;
@@ -211,8 +211,8 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
       ? { request: r.request, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } }
       : { resultRef: id, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } };
     const links = [
-      { label: 'Open in panel', uri: commandUri(Commands.openPanel, openArgs), title: 'Plot this call in the Loss Inspector panel' },
-      { label: 'Copy as Python literal', uri: commandUri(Commands.copyResult, { uri: doc.uri.toString(), line: start.line }), title: 'Copy the value' },
+      { label: vscode.l10n.t('Open in panel'), uri: commandUri(Commands.openPanel, openArgs), title: vscode.l10n.t('Plot this call in the Loss Inspector panel') },
+      { label: vscode.l10n.t('Copy as Python literal'), uri: commandUri(Commands.copyResult, { uri: doc.uri.toString(), line: start.line }), title: vscode.l10n.t('Copy the value') },
     ];
     const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes }), true);
     hover.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
@@ -248,7 +248,10 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
   }
   s.store.set(doc.uri, stored, diags, target.wholeDocument ? undefined : [doc.positionAt(base).line, doc.positionAt(base + textLen).line]);
   const errors = out.diagnostics.filter((d) => d.severity === 'error').length;
-  vscode.window.setStatusBarMessage(`$(graph-line) Loss Inspector: ${stored.length} result${stored.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (see Problems)` : ''}`, 5000);
+  const results = stored.length === 1 ? vscode.l10n.t('1 result') : vscode.l10n.t('{0} results', stored.length);
+  vscode.window.setStatusBarMessage(errors
+    ? vscode.l10n.t('$(graph-line) Loss Inspector: {0}, {1} (see Problems)', results, errors === 1 ? vscode.l10n.t('1 error') : vscode.l10n.t('{0} errors', errors))
+    : vscode.l10n.t('$(graph-line) Loss Inspector: {0}', results), 5000);
   return {
     kind: out.kind,
     results: stored.map((r) => ({ line: r.startLine + 1, lineEnd: r.endLine + 1, loss: r.result.callee, printed: r.printed, value: toJsonValue(r.result.value) })),
@@ -263,7 +266,7 @@ export function registerComputeLoss(s: Services): vscode.Disposable {
     } catch (e) {
       // A bug, not bad input (that becomes diagnostics): log it, say so quietly, no modal.
       s.log.error(`Compute Loss failed: ${(e as Error).stack ?? e}`);
-      vscode.window.setStatusBarMessage('$(error) Loss Inspector: internal error — see the "Loss Inspector" output.', 8000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('$(error) Loss Inspector: internal error — see the "Loss Inspector" output.'), 8000);
       return undefined;
     }
   });

@@ -10,12 +10,12 @@ export async function copyResult(s: Services, args?: { uri?: string; line?: numb
   const line = args?.line ?? (ed && uri && ed.document.uri.toString() === uri.toString() ? ed.selection.active.line : undefined);
   const r = s.store.find(uri, line);
   if (!r) {
-    vscode.window.setStatusBarMessage('$(info) Loss Inspector: no result to copy — run Compute Loss first.', 4000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: no result to copy — run Compute Loss first.'), 4000);
     return undefined;
   }
   const text = pythonLiteral(r.result.value);
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(`$(copy) Copied ${text.length > 40 ? text.slice(0, 40) + '…' : text}`, 4000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('$(copy) Copied {0}', text.length > 40 ? text.slice(0, 40) + '…' : text), 4000);
   return text;
 }
 

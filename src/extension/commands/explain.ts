@@ -26,12 +26,12 @@ export async function explain(s: Services, name?: string): Promise<string | unde
   if (typeof name === 'string' && name.trim()) {
     const r = resolveAnyName(name, true);
     if (!r) {
-      vscode.window.setStatusBarMessage(`$(warning) Loss Inspector: '${name}' is not a loss it knows.`, 5000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t("$(warning) Loss Inspector: '{0}' is not a loss it knows.", name), 5000);
       return undefined;
     }
     id = r.spec.id;
   } else {
-    id = (await pickLoss([], 'Loss Inspector: Explain Loss — choose a loss'))?.id;
+    id = (await pickLoss([], vscode.l10n.t('Loss Inspector: Explain Loss — choose a loss')))?.id;
   }
   if (!id) return undefined;
   const uri = vscode.Uri.from({ scheme: DOC_SCHEME, path: `/${id}.md` });

@@ -4,7 +4,11 @@ import * as fs from 'node:fs';
 import { Commands, Settings, CONFIG_SECTION, PANEL_VIEW_TYPE, TRUSTED_COMMANDS } from '../../../src/extension/constants';
 
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
-const contributed: { command: string; title: string; category: string }[] = pkg.contributes.commands;
+const nls: Record<string, string> = JSON.parse(fs.readFileSync('package.nls.json', 'utf8'));
+/** What VS Code shows for a manifest string: `%key%` looked up in package.nls.json. */
+const shown = (s: string): string => (/^%[^%]+%$/.test(s) ? nls[s.slice(1, -1)] : s);
+const contributed: { command: string; title: string; category: string }[] = pkg.contributes.commands
+  .map((c: { command: string; title: string; category: string }) => ({ ...c, title: shown(c.title), category: shown(c.category) }));
 
 describe('manifest', () => {
   it('contributes every public command under the "Loss Inspector" category', () => {
@@ -60,6 +64,25 @@ describe('manifest', () => {
     const typesVer = JSON.parse(fs.readFileSync('node_modules/@types/vscode/package.json', 'utf8')).version.split('.').map(Number);
     const engine = pkg.engines.vscode.replace('^', '').split('.').map(Number);
     assert.ok(typesVer[0] === engine[0] && typesVer[1] <= engine[1], '@types/vscode must not be newer than engines.vscode');
+  });
+  it('every user-visible manifest string is a %key% of package.nls.json, and every key is used', () => {
+    const raw = fs.readFileSync('package.json', 'utf8');
+    const used = new Set([...raw.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]));
+    for (const k of used) assert.ok(typeof nls[k] === 'string' && nls[k].length > 0, `package.nls.json lacks ${k}`);
+    assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'unused keys in package.nls.json');
+    const literal = (s: unknown, where: string) => assert.ok(typeof s === 'string' && /^%[^%]+%$/.test(s), `${where} is not localised: ${s}`);
+    literal(pkg.displayName, 'displayName');
+    literal(pkg.description, 'description');
+    for (const c of pkg.contributes.commands) { literal(c.title, `${c.command} title`); literal(c.category, `${c.command} category`); }
+    literal(pkg.contributes.configuration.title, 'configuration title');
+    for (const [name, p] of Object.entries<Record<string, unknown>>(pkg.contributes.configuration.properties)) {
+      literal(p.markdownDescription ?? p.description, `${name} description`);
+      for (const d of (p.enumDescriptions as unknown[] | undefined) ?? []) literal(d, `${name} enumDescriptions`);
+    }
+    assert.equal(pkg.l10n, './l10n');
+    // The .vsix must carry the strings, or menus would read "%command.computeLoss.title%".
+    const ignore = fs.readFileSync('.vscodeignore', 'utf8').split('\n');
+    assert.ok(ignore.includes('!package.nls*.json') && ignore.includes('!l10n/**'), '.vscodeignore must keep package.nls*.json and l10n/');
   });
   it('hover links trust only our own commands', () => {
     for (const c of TRUSTED_COMMANDS) assert.ok(c.startsWith('lossInspector.'), c);
