@@ -11,6 +11,14 @@ import {
   HostToWebview, Intent, isWebviewMessage, PanelOpenArgs, PanelSession, PanelState, WebviewPersisted, WebviewToHost, withoutData,
 } from '../shared/protocol';
 import { applyIntent, buildCsv, buildPython, buildState, emptyState, ModelOptions, sessionFromArgs, TensorCache } from './panelModel';
+import { WEBVIEW_STRINGS, type WebviewStringId } from '../shared/strings';
+
+/** The panel's words in the display language: each English text is its own l10n bundle key. */
+function panelStrings(): Record<WebviewStringId, string> {
+  const out = {} as Record<WebviewStringId, string>;
+  for (const id of Object.keys(WEBVIEW_STRINGS) as WebviewStringId[]) out[id] = vscode.l10n.t(WEBVIEW_STRINGS[id]);
+  return out;
+}
 
 export const PANEL_VIEW_TYPE = 'lossInspector.panel';
 
@@ -134,6 +142,8 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
       nonce: makeNonce(),
       scriptUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'panel.css')).toString(),
+      strings: panelStrings(),
+      lang: vscode.env.language,
     });
     const subs = [
       w.onDidReceiveMessage((m) => void onMessage(m)),

@@ -11,6 +11,7 @@ import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { CompareData, CurveData } from '../shared/protocol';
 import { divergingColor, Theme } from './theme';
 import { fmt } from './format';
+import { tr } from './i18n';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, ScatterController, Tooltip, Legend, MatrixController, MatrixElement);
 
@@ -83,17 +84,17 @@ const pts = (x: number[], y: (number | null)[]) => x.map((xi, i) => ({ x: xi, y:
 /** The loss curve with the gradient on a second axis and the current point marked. */
 export function drawCurve(canvas: HTMLCanvasElement, curve: CurveData, t: Theme, lossName: string): AnyChart {
   const datasets: any[] = [
-    { type: 'line', label: `loss (${lossName})`, data: pts(curve.x, curve.loss), borderColor: t.loss, backgroundColor: t.loss, borderWidth: t.lineWidth, pointRadius: 0, yAxisID: 'y', spanGaps: false },
+    { type: 'line', label: tr('lossOf', lossName), data: pts(curve.x, curve.loss), borderColor: t.loss, backgroundColor: t.loss, borderWidth: t.lineWidth, pointRadius: 0, yAxisID: 'y', spanGaps: false },
     { type: 'line', label: 'dL/dy_pred', data: pts(curve.x, curve.grad), borderColor: t.grad, backgroundColor: t.grad, borderWidth: t.lineWidth, borderDash: [6, 4], pointRadius: 0, yAxisID: 'y1' },
   ];
   if (curve.current && Number.isFinite(curve.current.loss)) {
-    datasets.push({ type: 'scatter', label: 'current input', data: [{ x: curve.current.x, y: curve.current.loss }], borderColor: t.current, backgroundColor: t.current, pointRadius: 6, pointHoverRadius: 8, pointStyle: 'circle', yAxisID: 'y' });
+    datasets.push({ type: 'scatter', label: tr('currentInput'), data: [{ x: curve.current.x, y: curve.current.loss }], borderColor: t.current, backgroundColor: t.current, pointRadius: 6, pointHoverRadius: 8, pointStyle: 'circle', yAxisID: 'y' });
   }
   const o = baseOptions(t);
   o.scales = {
     x: axis(t, curve.xLabel, { type: 'linear' }),
-    y: axis(t, curve.yLabel ?? 'loss', { position: 'left' }),
-    y1: axis(t, 'gradient', { position: 'right', grid: { drawOnChartArea: false, color: t.grid } }),
+    y: axis(t, curve.yLabel ?? tr('colLoss'), { position: 'left' }),
+    y1: axis(t, tr('colGradient'), { position: 'right', grid: { drawOnChartArea: false, color: t.grid } }),
   };
   o.plugins.tooltip.callbacks = {
     title: (items: TooltipItem<'line'>[]) => items.length ? `x = ${fmt(items[0].parsed.x)}` : '',
@@ -112,7 +113,7 @@ export function drawCompare(canvas: HTMLCanvasElement, data: CompareData, main: 
     datasets.push({ type: 'line', label: s.label, data: pts(data.x, s.values), borderColor: c, backgroundColor: c, borderWidth: t.lineWidth, pointRadius: 0, borderDash: i % 2 ? [5, 3] : [] });
   });
   const o = baseOptions(t);
-  o.scales = { x: axis(t, data.xLabel, { type: 'linear' }), y: axis(t, 'loss') };
+  o.scales = { x: axis(t, data.xLabel, { type: 'linear' }), y: axis(t, tr('colLoss')) };
   o.plugins.tooltip.callbacks = {
     title: (items: TooltipItem<'line'>[]) => items.length ? `x = ${fmt(items[0].parsed.x)}` : '',
     label: (it: TooltipItem<'line'>) => `${it.dataset.label}: ${fmt(it.parsed.y)}`,
@@ -130,15 +131,15 @@ export interface SampleBars {
 /** Per-sample losses as bars, unweighted and weighted side by side. */
 export function drawSamples(canvas: HTMLCanvasElement, s: SampleBars, t: Theme): AnyChart {
   const datasets: any[] = [];
-  if (s.unweighted) datasets.push({ label: 'per-sample loss (unweighted)', data: s.unweighted, backgroundColor: t.unweighted, borderColor: t.highContrast ? t.foreground : t.unweighted, borderWidth: t.highContrast ? 1 : 0 });
-  datasets.push({ label: s.weights ? 'weighted (× sample weight)' : s.unweighted ? 'as reduced (masked)' : 'per-sample loss', data: s.weighted, backgroundColor: t.weighted, borderColor: t.highContrast ? t.foreground : t.weighted, borderWidth: t.highContrast ? 1 : 0 });
+  if (s.unweighted) datasets.push({ label: tr('perSampleUnweighted'), data: s.unweighted, backgroundColor: t.unweighted, borderColor: t.highContrast ? t.foreground : t.unweighted, borderWidth: t.highContrast ? 1 : 0 });
+  datasets.push({ label: s.weights ? tr('weightedTimes') : s.unweighted ? tr('asReducedMasked') : tr('perSampleLoss'), data: s.weighted, backgroundColor: t.weighted, borderColor: t.highContrast ? t.foreground : t.weighted, borderWidth: t.highContrast ? 1 : 0 });
   const o = baseOptions(t);
   o.interaction = { mode: 'index', intersect: false };
-  o.scales = { x: axis(t, 'sample', { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, 'loss', { beginAtZero: true }) };
+  o.scales = { x: axis(t, tr('colSample'), { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, tr('colLoss'), { beginAtZero: true }) };
   o.plugins.legend.display = true;
   o.plugins.tooltip.callbacks = {
     label: (it: TooltipItem<'bar'>) => `${it.dataset.label}: ${fmt(it.parsed.y)}`,
-    afterBody: (items: TooltipItem<'bar'>[]) => (s.weights && items.length ? `weight: ${fmt(s.weights[items[0].dataIndex] ?? NaN)}` : ''),
+    afterBody: (items: TooltipItem<'bar'>[]) => (s.weights && items.length ? tr('weightTooltip', fmt(s.weights[items[0].dataIndex] ?? NaN)) : ''),
   };
   return upsert('samples', canvas, { type: 'bar', data: { labels: s.labels, datasets }, options: o });
 }
@@ -147,7 +148,7 @@ export function drawSamples(canvas: HTMLCanvasElement, s: SampleBars, t: Theme):
 export function drawGradBars(canvas: HTMLCanvasElement, labels: string[], values: (number | null)[], swept: number, t: Theme, onPick: (i: number) => void): AnyChart {
   const colors = values.map((_, i) => (i === swept ? t.current : t.grad));
   const o = baseOptions(t);
-  o.scales = { x: axis(t, 'y_pred element', { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, 'dL/dy_pred') };
+  o.scales = { x: axis(t, tr('yPredElement'), { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, 'dL/dy_pred') };
   o.plugins.legend.display = false;
   o.plugins.tooltip.callbacks = { label: (it: TooltipItem<'bar'>) => `dL/d${labels[it.dataIndex]}: ${fmt(it.parsed.y)}` };
   o.onClick = (_e: unknown, els: { index: number }[]) => { if (els.length) onPick(els[0].index); };
@@ -177,8 +178,8 @@ export function drawGradHeatmap(canvas: HTMLCanvasElement, rows: number, cols: n
     ax.ticks = ticks;
   };
   o.scales = {
-    x: axis(t, 'last axis (class)', { type: 'linear', offset: false, min: -0.5, max: cols - 0.5, afterBuildTicks: intTicks(cols), ticks: { color: t.foreground, maxRotation: 0, autoSkip: false }, grid: { display: false } }),
-    y: axis(t, 'row', { type: 'linear', reverse: true, offset: false, min: -0.5, max: rows - 0.5, afterBuildTicks: intTicks(rows), ticks: { color: t.foreground, autoSkip: false, callback: (v: number) => rowLabel(v) }, grid: { display: false } }),
+    x: axis(t, tr('lastAxisClass'), { type: 'linear', offset: false, min: -0.5, max: cols - 0.5, afterBuildTicks: intTicks(cols), ticks: { color: t.foreground, maxRotation: 0, autoSkip: false }, grid: { display: false } }),
+    y: axis(t, tr('rowAxis'), { type: 'linear', reverse: true, offset: false, min: -0.5, max: rows - 0.5, afterBuildTicks: intTicks(rows), ticks: { color: t.foreground, autoSkip: false, callback: (v: number) => rowLabel(v) }, grid: { display: false } }),
   };
   o.plugins.tooltip.callbacks = {
     title: () => '',

@@ -12,6 +12,8 @@ import { h, byId, show, clear, fillTable } from './dom';
 import { readTheme, watchTheme, Theme } from './theme';
 import { drawCurve, drawCompare, drawSamples, drawGradBars, drawGradHeatmap, destroyChart, destroyAll, chartPng, getChart } from './charts';
 import { fmt, short, indexLabel, multiIndex } from './format';
+import type { WebviewStringId } from '../shared/strings';
+import { tr } from './i18n';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -29,7 +31,7 @@ function post(m: WebviewToHost): number {
   const id = nextId++;
   // A reply that never comes must not leave the view waiting forever (exports wait for the user's save dialog).
   const userPaced = m.type.startsWith('export') || m.type === 'openSource';
-  waiting.set(id, { type: m.type, timer: setTimeout(() => onReply({ type: 'reply', id, ok: false, error: `No answer from the extension to ${m.type}.` }), userPaced ? 600_000 : 15_000) });
+  waiting.set(id, { type: m.type, timer: setTimeout(() => onReply({ type: 'reply', id, ok: false, error: tr('noAnswer', m.type) }), userPaced ? 600_000 : 15_000) });
   vscode.postMessage({ ...m, id });
   return id;
 }
@@ -68,17 +70,18 @@ function status(text: string, isError: boolean): void {
 
 // ------------------------------------------------------------------------------------------------ skeleton
 
-function figure(id: ChartId, title: string, extra?: HTMLElement): HTMLElement {
+function figure(id: ChartId, titleId: WebviewStringId, extra?: HTMLElement): HTMLElement {
+  const title = tr(titleId);
   return h('figure', { id: `fig-${id}`, class: 'chart-figure', 'aria-labelledby': `title-${id}` },
     h('div', { class: 'figure-head' },
       h('h2', { id: `title-${id}`, text: title }),
       extra ?? null,
-      h('button', { type: 'button', class: 'secondary', 'data-export': id, title: `Save the ${title.toLowerCase()} as PNG`, text: 'PNG' })),
+      h('button', { type: 'button', class: 'secondary', 'data-export': id, title: tr('savePng', title), text: 'PNG' })),
     h('p', { id: `note-${id}`, class: 'chart-note', hidden: true }),
     h('div', { id: `box-${id}`, class: `chart-box chart-box-${id}` },
       h('canvas', { id: `chart-${id}`, role: 'img', tabindex: 0, 'aria-label': title },
-        h('p', { text: `${title}: see the data table below.` }))),
-    h('details', { class: 'data-table' }, h('summary', { text: 'Data table' }), h('table', { id: `table-${id}` })));
+        h('p', { text: tr('seeTable', title) }))),
+    h('details', { class: 'data-table' }, h('summary', { text: tr('dataTable') }), h('table', { id: `table-${id}` })));
 }
 
 function buildSkeleton(): void {
@@ -90,48 +93,48 @@ function buildSkeleton(): void {
         h('h1', { id: 'title', text: 'Loss Inspector' }),
         h('button', { id: 'open-source', type: 'button', class: 'link', hidden: true }),
         h('span', { id: 'elapsed', class: 'muted' })),
-      h('div', { class: 'controls-row', role: 'toolbar', 'aria-label': 'Loss and reduction' },
-        h('label', { for: 'loss-select', text: 'Loss' }),
+      h('div', { class: 'controls-row', role: 'toolbar', 'aria-label': tr('lossAndReduction') },
+        h('label', { for: 'loss-select', text: tr('loss') }),
         h('select', { id: 'loss-select' }),
         h('span', { id: 'reduction-wrap', class: 'group' },
-          h('label', { for: 'reduction-select', text: 'Reduction' }),
+          h('label', { for: 'reduction-select', text: tr('reduction') }),
           h('select', { id: 'reduction-select' })),
         h('span', { class: 'group' },
           h('input', { id: 'compare-toggle', type: 'checkbox' }),
-          h('label', { for: 'compare-toggle', text: 'Compare losses' })),
+          h('label', { for: 'compare-toggle', text: tr('compareLosses') })),
         h('span', { class: 'spacer' }),
-        h('button', { id: 'reset-params', type: 'button', class: 'secondary', text: 'Reset parameters' }),
-        h('button', { id: 'export-csv', type: 'button', class: 'secondary', title: 'Save the numbers as CSV', text: 'Export CSV' }),
-        h('button', { id: 'export-python', type: 'button', title: 'Open a Python snippet that reproduces this result', text: 'Python snippet' }))),
+        h('button', { id: 'reset-params', type: 'button', class: 'secondary', text: tr('resetParameters') }),
+        h('button', { id: 'export-csv', type: 'button', class: 'secondary', title: tr('exportCsvTitle'), text: tr('exportCsv') }),
+        h('button', { id: 'export-python', type: 'button', title: tr('pythonSnippetTitle'), text: tr('pythonSnippet') }))),
     h('section', { id: 'empty', hidden: true }, h('p', { id: 'empty-hint' })),
     h('section', { id: 'error', role: 'alert', hidden: true },
-      h('h2', { text: 'This call cannot be evaluated' }),
+      h('h2', { text: tr('cannotEvaluate') }),
       h('pre', { id: 'error-message' })),
-    h('section', { id: 'summary', hidden: true, 'aria-label': 'Result' },
+    h('section', { id: 'summary', hidden: true, 'aria-label': tr('result') },
       // Announced when it changes (a slider move), not the whole panel.
       h('div', { class: 'value-row', 'aria-live': 'polite', 'aria-atomic': 'true' },
-        h('span', { class: 'label', text: 'Result' }),
+        h('span', { class: 'label', text: tr('result') }),
         h('code', { id: 'result-value', class: 'result-value' })),
       h('p', { id: 'reduction-text', class: 'reduction' }),
       h('p', { class: 'python' }, h('code', { id: 'python-call' })),
       h('p', { id: 'shapes', class: 'muted' })),
     h('fieldset', { id: 'params', hidden: true },
-      h('legend', { text: 'Parameters' }),
+      h('legend', { text: tr('parameters') }),
       h('div', { id: 'param-list', class: 'param-list' })),
-    h('section', { id: 'trace', hidden: true, 'aria-label': 'How the value came to be' },
+    h('section', { id: 'trace', hidden: true, 'aria-label': tr('howValueCame') },
       h('ul', { id: 'warnings', class: 'warnings' }),
       h('ul', { id: 'trace-list', class: 'trace-list' })),
     h('fieldset', { id: 'compare-picker', hidden: true },
-      h('legend', { text: 'Losses to compare (default parameters, same sweep)' }),
+      h('legend', { text: tr('lossesToCompare') }),
       h('div', { id: 'compare-list', class: 'compare-list' })),
     h('section', { id: 'charts', class: 'charts', hidden: true },
-      figure('curve', 'Loss curve', h('span', { class: 'group sweep' },
-        h('label', { for: 'sweep-element', id: 'sweep-label', text: 'Swept element' }),
+      figure('curve', 'figCurve', h('span', { class: 'group sweep' },
+        h('label', { for: 'sweep-element', id: 'sweep-label', text: tr('sweptElement') }),
         h('input', { id: 'sweep-element', type: 'number', min: 0, step: 1, 'aria-describedby': 'sweep-name' }),
         h('span', { id: 'sweep-name', class: 'muted' }))),
-      figure('compare', 'Compared losses'),
-      figure('samples', 'Per-sample losses'),
-      figure('grad', 'Gradient dL/dy_pred')),
+      figure('compare', 'figCompare'),
+      figure('samples', 'figSamples'),
+      figure('grad', 'figGrad')),
     h('div', { id: 'status', role: 'status', 'aria-live': 'polite' }),
   );
   show(byId('fig-compare'), false);
@@ -148,8 +151,8 @@ function fillLossSelect(options: LossOption[], selected: string | undefined): vo
   if (key !== lossOptionsKey) {
     lossOptionsKey = key;
     clear(sel);
-    if (!selected) sel.append(h('option', { value: '', text: 'Pick a loss…' }));
-    if (custom) sel.append(h('option', { value: custom, text: `${custom} (user-defined)` }));
+    if (!selected) sel.append(h('option', { value: '', text: tr('pickLoss') }));
+    if (custom) sel.append(h('option', { value: custom, text: tr('userDefined', custom) }));
     const groups = new Map<string, HTMLOptGroupElement>();
     for (const o of options) {
       const g = `${o.family}${o.framework === 'tfa' ? ' (tfa)' : ''}`;
@@ -206,7 +209,7 @@ function paramRow(p: ParamControl, readOnly: boolean): HTMLElement {
   if (p.nullable) {
     row.append(h('span', { class: 'none-toggle' },
       h('input', { id: `none-${p.name}`, type: 'checkbox', 'data-param-none': p.name, disabled: dis }),
-      h('label', { for: `none-${p.name}`, text: 'None' })));
+      h('label', { for: `none-${p.name}`, text: tr('noneToggle') })));
   }
   row.append(doc);
   return row;
@@ -298,7 +301,7 @@ function renderReduction(r: ResultState['reduction']): void {
   if (sel.dataset.key !== key) {
     sel.dataset.key = key;
     clear(sel);
-    for (const c of r.choices) sel.append(h('option', { value: c, text: c === 'none' ? 'None (per-sample)' : c }));
+    for (const c of r.choices) sel.append(h('option', { value: c, text: c === 'none' ? tr('reductionNone') : c }));
   }
   sel.value = r.value;
 }
@@ -337,13 +340,13 @@ function renderTrace(s: ResultState): void {
   const warnings = byId('warnings');
   const list = byId('trace-list');
   clear(warnings); clear(list);
-  for (const w of s.warnings) warnings.append(h('li', { class: 'warning', 'data-code': w.code }, h('span', { class: 'badge', text: 'warning' }), ' ', w.message));
+  for (const w of s.warnings) warnings.append(h('li', { class: 'warning', 'data-code': w.code }, h('span', { class: 'badge', text: tr('warningBadge') }), ' ', w.message));
   const items: string[] = [];
-  if (s.clipped) items.push(`${s.clipped.count} element${s.clipped.count === 1 ? '' : 's'} of y_pred clipped to [${fmt(s.clipped.lo)}, ${fmt(s.clipped.hi)}]${s.clipped.indices.length ? ` (flat indices ${s.clipped.indices.slice(0, 12).join(', ')}${s.clipped.count > 12 ? ', …' : ''})` : ''}.`);
-  if (s.smoothedLabels) items.push(`Labels after smoothing/conversion: ${arr(s.smoothedLabels)}.`);
-  if (s.renormalizedRows) items.push(`${s.renormalizedRows.count} row${s.renormalizedRows.count === 1 ? '' : 's'} of y_pred renormalised to sum 1 (rows ${s.renormalizedRows.rows.slice(0, 12).join(', ')}; sums ${s.renormalizedRows.sums.slice(0, 12).map(short).join(', ')}).`);
+  if (s.clipped) items.push(tr('clipped', s.clipped.count, fmt(s.clipped.lo), fmt(s.clipped.hi), s.clipped.indices.length ? tr('clippedIndices', s.clipped.indices.slice(0, 12).join(', ') + (s.clipped.count > 12 ? ', …' : '')) : ''));
+  if (s.smoothedLabels) items.push(tr('smoothedLabels', arr(s.smoothedLabels)));
+  if (s.renormalizedRows) items.push(tr('renormalized', s.renormalizedRows.count, s.renormalizedRows.rows.slice(0, 12).join(', '), s.renormalizedRows.sums.slice(0, 12).map(short).join(', ')));
   if (s.labelConversion) items.push(s.labelConversion);
-  if (s.weights) items.push(`Sample weights applied: ${arr(s.weights)}.`);
+  if (s.weights) items.push(tr('weightsApplied', arr(s.weights)));
   for (const n of s.notes) items.push(n);
   for (const t of items) list.append(h('li', { text: t }));
   show(byId('trace'), s.warnings.length + items.length > 0);
@@ -359,9 +362,9 @@ function renderCurve(s: ResultState): void {
   if (!s.curve) {
     destroyChart('curve');
     show(byId('box-curve'), false);
-    note.textContent = s.curveError ?? 'No curve for this loss.';
+    note.textContent = s.curveError ?? tr('noCurve');
     show(note, true);
-    setTable('table-curve', ['Loss curve', ['x', 'loss', 'gradient'], () => []]);
+    setTable('table-curve', [tr('figCurve'), ['x', tr('colLoss'), tr('colGradient')], () => []]);
     return;
   }
   show(byId('box-curve'), true);
@@ -370,11 +373,11 @@ function renderCurve(s: ResultState): void {
   drawCurve(canvas, c, theme, s.loss);
   const fin = c.loss.filter((v) => Number.isFinite(v));
   const lo = fin.length ? Math.min(...fin) : NaN, hi = fin.length ? Math.max(...fin) : NaN;
-  canvas.setAttribute('aria-label', `Loss curve of ${s.loss}: the loss goes from ${short(lo)} to ${short(hi)} as ${c.xLabel} sweeps ${short(c.x[0])} to ${short(c.x[c.x.length - 1])}; gradient on the right axis.` +
-    (c.current ? ` Current input: x = ${short(c.current.x)}, loss ${short(c.current.loss)}, gradient ${short(c.current.grad)}.` : ''));
-  setTable('table-curve', [`Loss and gradient as ${c.xLabel} sweeps`, [c.xLabel, 'loss', 'dL/dy_pred'], () => {
+  canvas.setAttribute('aria-label', tr('curveAria', s.loss, short(lo), short(hi), c.xLabel, short(c.x[0]), short(c.x[c.x.length - 1])) +
+    (c.current ? tr('curveAriaCurrent', short(c.current.x), short(c.current.loss), short(c.current.grad)) : ''));
+  setTable('table-curve', [tr('curveTable', c.xLabel), [c.xLabel, tr('colLoss'), 'dL/dy_pred'], () => {
     const rows = c.x.map((x, i) => [fmt(x), fmt(c.loss[i]), fmt(c.grad[i])]);
-    if (c.current) rows.unshift([`current ${fmt(c.current.x)}`, fmt(c.current.loss), fmt(c.current.grad)]);
+    if (c.current) rows.unshift([tr('colCurrent', fmt(c.current.x)), fmt(c.current.loss), fmt(c.current.grad)]);
     return rows;
   }]);
 }
@@ -385,16 +388,16 @@ function renderCompare(s: ResultState): void {
   show(fig, !!data);
   if (!data) { destroyChart('compare'); return; }
   const canvas = byId<HTMLCanvasElement>('chart-compare');
-  drawCompare(canvas, data, s.curve, `${s.loss} (current)`, theme);
+  drawCompare(canvas, data, s.curve, tr('currentSeries', s.loss), theme);
   const errors = data.series.filter((x) => x.error).map((x) => `${x.label}: ${x.error}`);
   const note = byId('note-compare');
   note.textContent = errors.join(' · ');
   show(note, errors.length > 0);
   const ok = data.series.filter((x) => !x.error);
-  canvas.setAttribute('aria-label', `Compared losses on the same sweep of ${data.xLabel}: ${[s.loss, ...ok.map((x) => x.label)].join(', ')}.`);
+  canvas.setAttribute('aria-label', tr('compareAria', data.xLabel, [s.loss, ...ok.map((x) => x.label)].join(', ')));
   const headers = [data.xLabel, ...(s.curve ? [s.loss] : []), ...ok.map((x) => x.label)];
   const curve = s.curve;
-  setTable('table-compare', ['Compared losses', headers, () => data.x.map((x, i) => [fmt(x), ...(curve ? [fmt(curve.loss[i])] : []), ...ok.map((ser) => fmt(ser.values[i]))])]);
+  setTable('table-compare', [tr('figCompare'), headers, () => data.x.map((x, i) => [fmt(x), ...(curve ? [fmt(curve.loss[i])] : []), ...ok.map((ser) => fmt(ser.values[i]))])]);
 }
 
 const MAX_BARS = 500;
@@ -427,7 +430,7 @@ function renderSamples(s: ResultState): void {
   const canvas = byId<HTMLCanvasElement>('chart-samples');
   const w = s.weighted;
   const n = Math.min(w.values.length, MAX_BARS);
-  const labels = Array.from({ length: n }, (_, i) => indexLabel(i, w.shape) || 'all');
+  const labels = Array.from({ length: n }, (_, i) => indexLabel(i, w.shape) || tr('allSamples'));
   const same = s.perSample.total === w.total;
   // A scalar per-sample value (rank-1 inputs reduce over their only axis) broadcast against per-element weights.
   const scalarPer = s.perSample.total === 1 && w.total > 1;
@@ -437,14 +440,14 @@ function renderSamples(s: ResultState): void {
   drawSamples(canvas, { labels, unweighted, weighted: w.values.slice(0, n), weights }, theme);
   const note = byId('note-samples');
   const parts: string[] = [];
-  if (w.total > n) parts.push(`Showing the first ${n} of ${w.total} values.`);
-  if (scalarPer) parts.push(`The loss function returns one value (${fmt(s.perSample.values[0])}) for rank-1 inputs; the sample weights broadcast it to ${w.total} values.`);
-  else if (!same) parts.push(`Per-sample losses ${arr(s.perSample)} broadcast with the weights to ${w.shape.join('×') || 'a scalar'}.`);
+  if (w.total > n) parts.push(tr('showingFirst', n, w.total));
+  if (scalarPer) parts.push(tr('scalarPerSample', fmt(s.perSample.values[0]), w.total));
+  else if (!same) parts.push(tr('perSampleBroadcast', arr(s.perSample), w.shape.join('×') || tr('aScalar')));
   note.textContent = parts.join(' ');
   show(note, parts.length > 0);
-  canvas.setAttribute('aria-label', `Per-sample losses (${w.total} values${s.weights ? ', unweighted and weighted' : ''}); the reduction: ${s.reductionText}.`);
-  const headers = ['sample', 'loss', ...(weights ? ['weight'] : []), s.weights ? 'weighted' : 'as reduced'];
-  setTable('table-samples', ['Per-sample losses', headers, () => labels.map((l, i) => [l, same || scalarPer ? fmt(perVals[i]) : '', ...(weights ? [fmt(weights[i])] : []), fmt(w.values[i])]), w.total]);
+  canvas.setAttribute('aria-label', tr(s.weights ? 'samplesAriaWeighted' : 'samplesAria', w.total, s.reductionText));
+  const headers = [tr('colSample'), tr('colLoss'), ...(weights ? [tr('colWeight')] : []), s.weights ? tr('colWeighted') : tr('colAsReduced')];
+  setTable('table-samples', [tr('figSamples'), headers, () => labels.map((l, i) => [l, same || scalarPer ? fmt(perVals[i]) : '', ...(weights ? [fmt(weights[i])] : []), fmt(w.values[i])]), w.total]);
 }
 
 function renderGrad(s: ResultState): void {
@@ -467,23 +470,23 @@ function renderGrad(s: ResultState): void {
     box.classList.add('heatmap');
     box.style.height = `${Math.min(520, Math.max(200, rows * 26 + 90))}px`;
     drawGradHeatmap(canvas, rows, cols, values, s.sweep.element - first * cols, (r) => indexLabel(r + first, lead), theme, (i) => pick(i + first * cols));
-    canvas.setAttribute('aria-label', `Gradient of the result with respect to y_pred, shape (${g.shape.join(', ')}), as a heatmap of ${rows} rows by ${cols} columns; negative and positive values in two colours. Click a cell, or use the arrow keys, to sweep that element.`);
+    canvas.setAttribute('aria-label', tr('heatmapAria', g.shape.join(', '), rows, cols));
     let maxAbs = 0;
     for (const v of values) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
-    note.textContent = `Colour: blue = negative, orange = positive, intensity up to |dL/dy_pred| = ${short(maxAbs)}; outlined: the swept element.` +
-      (allRows > rows ? ` Rows ${indexLabel(first, lead)} to ${indexLabel(first + rows - 1, lead)} of ${allRows} (around the swept element).` : '');
+    note.textContent = tr('heatmapNote', short(maxAbs)) +
+      (allRows > rows ? tr('heatmapRows', indexLabel(first, lead), indexLabel(first + rows - 1, lead), allRows) : '');
   } else {
     box.classList.remove('heatmap');
     box.style.height = '';
     const n = Math.min(g.values.length, MAX_BARS);
     const labels = Array.from({ length: n }, (_, i) => indexLabel(i, g.shape) || '()');
     drawGradBars(canvas, labels, g.values.slice(0, n), s.sweep.element, theme, pick);
-    canvas.setAttribute('aria-label', `Gradient of the result with respect to each of the ${g.total} y_pred elements, as bars. Click a bar, or use the arrow keys, to sweep that element.`);
-    note.textContent = g.total > n ? `Showing the first ${n} of ${g.total} values.` : '';
+    canvas.setAttribute('aria-label', tr('barsAria', g.total));
+    note.textContent = g.total > n ? tr('showingFirst', n, g.total) : '';
   }
-  if (s.valueShape.length > 0) note.textContent = `The result is a tensor (shape (${s.valueShape.join(', ')})): this is the gradient of the sum of its values. ${note.textContent}`;
+  if (s.valueShape.length > 0) note.textContent = tr('tensorResult', s.valueShape.join(', '), note.textContent);
   show(note, note.textContent !== '');
-  setTable('table-grad', ['Gradient of the result w.r.t. y_pred', ['index', 'y_true', 'y_pred', 'dL/dy_pred'],
+  setTable('table-grad', [tr('gradTable'), [tr('colIndex'), 'y_true', 'y_pred', 'dL/dy_pred'],
     () => g.values.slice(0, 500).map((v, i) => [indexLabel(i, g.shape) || '()', sameT ? fmt(s.yTrue.values[i]) : '', fmt(s.yPred.values[i]), fmt(v)]), g.total]);
 }
 
@@ -521,7 +524,7 @@ function render(s: PanelState): void {
   show(src, !!source);
   if (source) {
     src.textContent = `${decodeURIComponent(source.uri.replace(/^.*\//, ''))}:${source.line}`;
-    src.title = 'Go to the call in the editor';
+    src.title = tr('goToCall');
   }
   if (s.kind === 'empty') {
     byId('empty-hint').textContent = s.hint;
@@ -542,7 +545,7 @@ function render(s: PanelState): void {
   byId('python-call').textContent = s.python;
   const shp = (x: number[]) => `(${x.join(', ')}${x.length === 1 ? ',' : ''})`;
   byId('shapes').textContent = `${s.mode === 'class' ? 'class' : 'function'} ${s.callee} · y_true ${shp(s.shapes.yTrue)} · y_pred ${shp(s.shapes.yPred)}` + (s.shapes.sampleWeight ? ` · sample_weight ${shp(s.shapes.sampleWeight)}` : '');
-  byId('elapsed').textContent = `evaluated in ${s.elapsedMs} ms`;
+  byId('elapsed').textContent = tr('evaluatedIn', s.elapsedMs);
   const steps: [string, () => void][] = [
     ['params', () => renderParams(s.params, s.custom)], ['reduction', () => renderReduction(s.reduction)], ['trace', () => renderTrace(s)],
     ['comparePicker', () => renderComparePicker(s)], ['curve', () => renderCurve(s)], ['compare', () => renderCompare(s)],
@@ -599,7 +602,7 @@ function wire(): void {
     if (!b) return;
     const chart = b.dataset.export as ChartId;
     const url = chartPng(chart, theme.background);
-    if (!url) { status(`The ${chart} chart is not drawn.`, true); return; }
+    if (!url) { status(tr('chartNotDrawn', chart), true); return; }
     post({ type: 'exportPng', chart, dataUrl: url });
   });
   // Keyboard: arrow keys on a focused gradient chart move the swept element.
@@ -634,7 +637,7 @@ function lastSession(): PanelSession | undefined {
 
 function showFatal(err: Error): void {
   const box = byId('error');
-  byId('error-message').textContent = `The panel could not draw this state: ${err.message}`;
+  byId('error-message').textContent = tr('cannotDraw', err.message);
   show(box, true);
 }
 

@@ -532,6 +532,31 @@ async function main() {
     await c.close();
   });
 
+  await test('translated strings from the host (pseudo-locale) label the panel, under the same CSP', async () => {
+    // What panel.ts does with vscode.l10n.t: a dictionary in a JSON data block. Every string here is wrapped in ⟦…⟧.
+    const { WEBVIEW_STRINGS } = loadTs('src/shared/strings.ts');
+    const pseudo = Object.fromEntries(Object.entries(WEBVIEW_STRINGS).map(([k, v]) => [k, `⟦${v}⟧`]));
+    const englishHtml = server.html;
+    server.html = buildHtml({ cspSource: server.origin, nonce, scriptUri: `${server.origin}/dist/webview.js`, styleUri: `${server.origin}/media/panel.css`, strings: pseudo, lang: 'qps-ploc' });
+    try {
+      const { page: p2, context: c2 } = await open('dark');
+      await postState(p2, S.rank1);
+      await p2.waitForFunction(() => !document.getElementById('summary').hidden, null, { timeout: 5000 });
+      eq(await p2.evaluate(() => document.documentElement.lang), 'qps-ploc', '<html lang>');
+      eq(await p2.locator('label[for="loss-select"]').textContent(), '⟦Loss⟧', 'loss label');
+      eq(await p2.locator('#title-curve').textContent(), '⟦Loss curve⟧', 'curve heading');
+      eq(await p2.locator('#export-csv').textContent(), '⟦Export CSV⟧', 'CSV button');
+      eq(await p2.locator('#fig-samples summary').textContent(), '⟦Data table⟧', 'table summary');
+      const aria = await p2.locator('#chart-curve').getAttribute('aria-label');
+      assert(/^⟦Loss curve of Huber: the loss goes from .+ to .+ as .+ sweeps .+⟧/.test(aria), `curve aria-label with its numbers filled in: ${aria}`);
+      assert(!/\{\d\}/.test(await p2.evaluate(() => document.body.innerText)), 'no unfilled {n} placeholder on screen');
+      await p2.screenshot({ path: path.join(SHOTS, 'webview-pseudo-locale.png'), fullPage: true });
+      const v = await cspOf(p2);
+      eq(v.length, 0, `CSP violations with the strings block ${JSON.stringify(v)}`);
+      await c2.close();
+    } finally { server.html = englishHtml; }
+  });
+
   await test('no page errors', async () => { eq(pageErrors.length, 0, pageErrors.join('\n')); });
 
   await browser.close();

@@ -6,6 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { WEBVIEW_STRINGS, completeStrings, formatString } from '../../../src/shared/strings';
+import { buildHtml } from '../../../src/shared/csp';
 
 /** The first-argument string literals of every `l10n.t(` call in a TypeScript source. */
 export function l10nLiterals(src: string): string[] {
@@ -14,6 +16,7 @@ export function l10nLiterals(src: string): string[] {
   for (let m = re.exec(src); m; m = re.exec(src)) {
     let i = re.lastIndex;
     const q = src[i];
+    if (src.startsWith('WEBVIEW_STRINGS[', i)) continue; // the panel's dictionary, checked on its own below
     if (q !== "'" && q !== '"') throw new Error(`l10n.t at ${m.index} does not start with a plain string literal (templates cannot be extracted)`);
     let s = '';
     for (i++; src[i] !== q; i++) {
@@ -40,11 +43,40 @@ describe('l10n', () => {
   it('every string shown through vscode.l10n.t is in l10n/bundle.l10n.json, and the bundle has nothing else', () => {
     assert.ok(used.size >= 40, `only ${used.size} localised strings found`);
     for (const s of used) assert.ok(s in bundle, `missing from l10n/bundle.l10n.json (run npm run l10n:export): ${s}`);
-    assert.deepEqual(Object.keys(bundle).filter((k) => !used.has(k)), [], 'stale strings in the bundle');
+    for (const s of Object.values(WEBVIEW_STRINGS)) assert.ok(s in bundle, `panel string missing from l10n/bundle.l10n.json (run npm run l10n:export): ${s}`);
+    const all = new Set([...used, ...Object.values(WEBVIEW_STRINGS)]);
+    assert.deepEqual(Object.keys(bundle).filter((k) => !all.has(k)), [], 'stale strings in the bundle');
     for (const [k, v] of Object.entries(bundle)) assert.equal(v, k, 'the English bundle maps each string to itself');
   });
+  it('every panel string is used by the webview, and the webview asks only for strings that exist', () => {
+    const web = sources('src/webview').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const asked = new Set([...web.matchAll(/\btr\(\s*'([A-Za-z0-9]+)'/g)].map((m) => m[1]));
+    for (const id of asked) assert.ok(id in WEBVIEW_STRINGS, `src/webview asks for unknown string ${id}`);
+    const skeleton = ['loading']; // shown by the HTML shell before the script runs (src/shared/csp.ts)
+    // Ids also travel as values (figure('grad', 'figGrad'), tr(weighted ? 'a' : 'b')): a quoted id counts as used.
+    const quoted = (id: string) => web.includes(`'${id}'`);
+    assert.deepEqual(Object.keys(WEBVIEW_STRINGS).filter((id) => !asked.has(id) && !quoted(id) && !skeleton.includes(id)), [], 'panel strings nobody shows');
+  });
+  it('the webview falls back to English for missing, empty or placeholder-changing translations', () => {
+    const got = completeStrings({ loss: 'Verlust', showingFirst: 'Die ersten {0} von {1} Werten.', savePng: 'PNG speichern', pickLoss: '', bogus: 'x' });
+    assert.equal(got.loss, 'Verlust');
+    assert.equal(formatString(got.showingFirst, [500, 1000]), 'Die ersten 500 von 1000 Werten.');
+    assert.equal(got.savePng, WEBVIEW_STRINGS.savePng, 'a translation that drops {0} is refused');
+    assert.equal(got.pickLoss, WEBVIEW_STRINGS.pickLoss);
+    assert.ok(!('bogus' in got));
+    assert.deepEqual(completeStrings(null), { ...WEBVIEW_STRINGS });
+  });
+  it('the HTML shell carries the strings as inert JSON that cannot close its <script> block', () => {
+    const html = buildHtml({ cspSource: 'vscode-webview://x', nonce: 'n0nce', scriptUri: 's.js', styleUri: 's.css', lang: 'de', strings: { ...WEBVIEW_STRINGS, loading: 'Lädt </script><script>alert(1)</script> & so' } });
+    assert.match(html, /<html lang="de">/);
+    const block = /<script type="application\/json" id="([^"]+)">([^<]*)<\/script>/.exec(html);
+    assert.ok(block, 'data block present and free of "<"');
+    assert.equal(JSON.parse(block![2]).loading, 'Lädt </script><script>alert(1)</script> & so');
+    assert.equal((html.match(/<script/g) ?? []).length, 2, 'only the data block and the nonce script');
+    assert.match(html, /<p class="loading">Lädt &lt;\/script>&lt;script>alert\(1\)&lt;\/script> &amp; so<\/p>/);
+  });
   it('placeholders are numbered from {0} without gaps, so translations can reorder them', () => {
-    for (const s of used) {
+    for (const s of [...used, ...Object.values(WEBVIEW_STRINGS)]) {
       const n = [...new Set([...s.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
       assert.deepEqual(n, n.map((_, i) => i), s);
     }

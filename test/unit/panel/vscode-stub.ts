@@ -60,6 +60,7 @@ export const vscodeStub = {
   Position, Range,
   ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
   // No bundle loaded: VS Code returns the English message with {n} replaced by the arguments.
+  env: { language: 'en' },
   l10n: { t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m)) },
   window: {
     createWebviewPanel(viewType: string, title: string, showOptions: unknown, options: Record<string, unknown>): FakePanel {
