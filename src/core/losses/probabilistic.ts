@@ -32,6 +32,12 @@ function canonAxis(ctx: KernelContext, axis: number, rank: number): number {
   return a;
 }
 
+/** The layout of a mean over `axis` (ops.mean): one axis, or with None every element into a single value. */
+function meanLayout(ctx: KernelContext, axis: number | null, shape: Shape): { outer: number; D: number; inner: number; vShape: Shape } {
+  if (axis === null) return { outer: 1, D: sizeOf(shape), inner: 1, vShape: [] };
+  return axisLayout(shape, canonAxis(ctx, axis, shape.length));
+}
+
 /** outer × D × inner view of `shape` reduced over axis `ax`; values keep every other axis. */
 function axisLayout(shape: Shape, ax: number): { outer: number; D: number; inner: number; vShape: Shape } {
   let outer = 1, inner = 1;
@@ -114,8 +120,8 @@ const CATEGORICAL_LS: ParamSpec = {
   ui: { min: 0, max: 0.5, step: 0.01 },
 };
 const MEAN_AXIS: ParamSpec = {
-  name: 'axis', type: 'int', default: -1,
-  doc: 'The axis the per-element losses are averaged over (default −1, the last). It does not change how y_true and y_pred are matched: their shapes must be equal.',
+  name: 'axis', type: 'intOrNone', default: -1,
+  doc: 'The axis the per-element losses are averaged over (default −1, the last); None averages over every element, so each call yields one value before the reduction. It does not change how y_true and y_pred are matched: their shapes must be equal.',
 };
 const CLASS_AXIS: ParamSpec = {
   name: 'axis', type: 'int', default: -1,
@@ -192,8 +198,7 @@ const BinaryCrossentropy: LossSpec = {
     requireSameShape(ctx, t, p);
     const fromLogits = cfg.from_logits as boolean;
     const ls = cfg.label_smoothing as number;
-    const ax = canonAxis(ctx, cfg.axis as number, p.shape.length);
-    const { outer, D, inner, vShape } = axisLayout(p.shape, ax);
+    const { outer, D, inner, vShape } = meanLayout(ctx, cfg.axis as number | null, p.shape);
     const n = p.data.length;
     const keras2 = ctx.semantics === 'keras2';
     // Small inputs also get the Keras 2 value (ε inside both logs), which older articles and tf.keras ≤ 2.15 print.
@@ -254,8 +259,9 @@ const BinaryCrossentropy: LossSpec = {
     const tr = ctx.trace;
     if (smooth) recordSmoothed(tr, smooth, p.shape, ls, `y_true · (1 − ${ls}) + ${0.5 * ls}`);
     if (k2 && k2.some((x, v) => Math.abs(x - values[v]) > 1e-7 * Math.abs(values[v]) + 1e-9)) {
-      const show = (a: Float64Array) => `[${Array.from(a.subarray(0, 6), (x) => Number(x.toPrecision(8))).join(', ')}${a.length > 6 ? ', …' : ''}]`;
-      tr.notes.push(`Keras 2 (tf.keras in TF ≤ 2.15, and tfa) adds ε inside both logs, log(q + ε): it gives the per-sample values ${show(k2)} here, against Keras 3's ${show(values)}. Articles written before TF 2.16 print the Keras 2 numbers.`);
+      const show = (a: Float64Array) => vShape.length === 0 ? String(Number(a[0].toPrecision(8)))
+        : `[${Array.from(a.subarray(0, 6), (x) => Number(x.toPrecision(8))).join(', ')}${a.length > 6 ? ', …' : ''}]`;
+      tr.notes.push(`Keras 2 (tf.keras in TF ≤ 2.15, and tfa) adds ε inside both logs, log(q + ε): it gives the per-sample value${vShape.length === 0 ? '' : 's'} ${show(k2)} here, against Keras 3's ${show(values)}. Articles written before TF 2.16 print the Keras 2 numbers.`);
     }
     if (!fromLogits) {
       clip.flush(tr);
@@ -315,8 +321,7 @@ const BinaryFocalCrossentropy: LossSpec = {
     const gamma = cfg.gamma as number;
     const balance = cfg.apply_class_balancing as boolean;
     const alpha = cfg.alpha as number;
-    const ax = canonAxis(ctx, cfg.axis as number, p.shape.length);
-    const { outer, D, inner, vShape } = axisLayout(p.shape, ax);
+    const { outer, D, inner, vShape } = meanLayout(ctx, cfg.axis as number | null, p.shape);
     const up = ctx.upstream(vShape);
     const td = t.data, pd = p.data, n = pd.length;
     const values = new Float64Array(outer * inner);

@@ -18,6 +18,35 @@ const TL = [[1, 0, 1], [0, 1, 1]];
 const LOGITS = [[10, -10, 10], [10, 10, -10]];
 
 describe('BinaryCrossentropy', () => {
+  it('axis=None averages every element into one value (ops.mean(..., axis=None)), then weights broadcast onto it', () => {
+    // keras/src/losses/losses.py binary_crossentropy: ops.mean(ops.binary_crossentropy(...), axis=axis); with None the
+    // per-call value is a scalar, and reduce_weighted_values multiplies it by sample_weight before the reduction.
+    const T = [[0, 1, 1], [1, 0, 1]], P = [[0.2, 0.7, 0.9], [0.6, 0.3, 0.8]];
+    const per = T.flat().map((t, i) => { const q = f32(P.flat()[i]); return -(t * Math.log(q) + (1 - t) * Math.log(1 - q)); });
+    const mean = per.reduce((a, b) => a + b, 0) / per.length;
+    const none = evaluate({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, config: { axis: null, reduction: 'none' } });
+    assert.deepEqual(none.value.shape, []);
+    assertClose(none.value.data[0], mean, 1e-6);
+    assertClose(value({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, config: { axis: null } }), mean, 1e-6);
+    // sample_weight [1, 3] against a scalar: [v, 3v], mean over its 2 elements = 2v.
+    assertClose(value({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, sampleWeight: [1, 3], config: { axis: null } }), 2 * mean, 1e-6);
+    // Rows of equal length: the same number as the default axis=-1 with the default reduction.
+    assertClose(value({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, config: { axis: null } }), value({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P }), 1e-7);
+    for (const config of [{ axis: null, dtype: 'float64' }, { axis: null, from_logits: true, dtype: 'float64' }, { axis: null, label_smoothing: 0.2, dtype: 'float64' }]) {
+      const req = { loss: 'BinaryCrossentropy', yTrue: T, yPred: config.from_logits ? [[-1, 0.5, 2], [0.3, -2, 1]] : P, sampleWeight: [1, 3], config };
+      assertClose(Array.from(evaluate(req).grad.data), Array.from(numericGrad(req)), 1e-5, 1e-7);
+    }
+    assert.throws(() => evaluate({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, config: { axis: 'all' } }), /BinaryCrossentropy: argument `axis`: expected an integer or None, received 'all'/);
+  });
+  it('BinaryFocalCrossentropy axis=None: one value per call, its gradient by finite differences', () => {
+    const T = [[0, 1, 1], [1, 0, 1]], P = [[0.2, 0.7, 0.9], [0.6, 0.3, 0.8]];
+    const rows = evaluate({ loss: 'BinaryFocalCrossentropy', yTrue: T, yPred: P, config: { reduction: 'none', gamma: 2 } }).value.data;
+    const all = evaluate({ loss: 'BinaryFocalCrossentropy', yTrue: T, yPred: P, config: { axis: null, reduction: 'none', gamma: 2 } });
+    assert.deepEqual(all.value.shape, []);
+    assertClose(all.value.data[0], (rows[0] + rows[1]) / 2, 1e-7);
+    const req = { loss: 'BinaryFocalCrossentropy', yTrue: T, yPred: P, sampleWeight: [2, 0.5], config: { axis: null, gamma: 1.5, apply_class_balancing: true, dtype: 'float64' } };
+    assertClose(Array.from(evaluate(req).grad.data), Array.from(numericGrad(req)), 1e-5, 1e-7);
+  });
   it('all correct: 0 for probabilities and logits', () => {
     // keras/src/losses/losses_test.py BinaryCrossentropyTest.test_all_correct_unweighted
     assertClose(value({ loss: 'BinaryCrossentropy', yTrue: I3, yPred: I3 }), 0, 0, 1e-6);
