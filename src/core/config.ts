@@ -37,6 +37,16 @@ export function normalizeReduction(loss: string, v: ParamValue, base: 'keras3' |
 function isNum(v: unknown): v is number { return typeof v === 'number'; }
 
 /** Checks one parameter value against its spec; returns the normalised value. */
+/** A number, or a non-empty nested list of numbers whose rows at each depth have equal lengths. */
+function isRectangular(v: ParamValue): boolean {
+  if (isNum(v)) return true;
+  if (!Array.isArray(v) || v.length === 0) return false;
+  const first = v[0];
+  if (isNum(first)) return v.every(isNum);
+  if (!Array.isArray(first)) return false;
+  return v.every((row) => Array.isArray(row) && row.length === first.length && isRectangular(row as ParamValue));
+}
+
 export function checkParam(loss: string, p: ParamSpec, v: ParamValue): ParamValue {
   const bad = (expected: string) => argError(loss, p.name, expected, pyRepr(v), 'param');
   const range = (x: number) => {
@@ -75,6 +85,9 @@ export function checkParam(loss: string, p: ParamSpec, v: ParamValue): ParamValu
       if (isNum(v)) { range(v); return v; }
       if (Array.isArray(v) && v.length > 0 && v.every(isNum)) { (v as number[]).forEach(range); return v; }
       throw bad('a number or a list of numbers');
+    case 'arrayOrNone':
+      if (v === null || isRectangular(v)) return v;
+      throw bad('an array of numbers (a rectangular nested list) or None');
     case 'axis':
       if (v === null) return null;
       if (isNum(v) && Number.isInteger(v)) return v;

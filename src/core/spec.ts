@@ -15,9 +15,10 @@ export interface ParamSpec {
   name: string;
   /**
    * float/int: a number; bool; enum: one of `choices`; floatOrList: number or list of numbers;
-   * axis: int, list of ints, or None; intOrNone; floatOrNone (tfa's Optional floats, where None/0 switch a factor off); string.
+   * axis: int, list of ints, or None; intOrNone; floatOrNone (tfa's Optional floats, where None/0 switch a factor off); string;
+   * arrayOrNone: a rectangular nested list of numbers (an array argument such as Circle's ref_embeddings), or None.
    */
-  type: 'float' | 'int' | 'bool' | 'enum' | 'floatOrList' | 'axis' | 'intOrNone' | 'floatOrNone' | 'string';
+  type: 'float' | 'int' | 'bool' | 'enum' | 'floatOrList' | 'axis' | 'intOrNone' | 'floatOrNone' | 'string' | 'arrayOrNone';
   default: ParamValue;
   doc: string;
   /** Inclusive bounds unless exclusive* is set. */

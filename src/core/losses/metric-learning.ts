@@ -5,7 +5,8 @@
  * Gradients follow TF's conventions: maximum/minimum give ties to the first argument, reduce_max/min split the
  * gradient equally among exact ties, and the sqrt of a zero squared distance is masked (zero gradient).
  */
-import type { KernelContext, LossSpec, ParamSpec } from '../spec';
+import type { KernelContext, LossSpec, ParamSpec, ParamValue } from '../spec';
+import { argError } from '../errors';
 import type { Tensor } from '../tensor';
 import { shapeErr, warnOnce } from './common';
 
@@ -177,8 +178,38 @@ const CIRCLE_GAMMA = (def: number, position: number): ParamSpec => ({ name: 'gam
 const CIRCLE_MARGIN = (position: number): ParamSpec => ({ name: 'margin', type: 'float', default: 0.4, position, doc: 'Relaxation m: positives are pushed to cosine similarity above 1 − m (distance below m), negatives below m (distance above 1 − m).', ui: { min: 0, max: 1, step: 0.05 } });
 const CIRCLE_DIAG = (position: number): ParamSpec => ({ name: 'remove_diagonal', type: 'bool', default: true, position, doc: 'Drop each embedding\'s pair with itself from its positives (default True).' });
 
+/** Nested numbers → flat values and shape (a rectangular array; the config checked the leaves are numbers). */
+function nestedArray(v: ParamValue): { data: number[]; shape: number[] } {
+  const shape: number[] = [];
+  for (let a: ParamValue = v; Array.isArray(a); a = a[0]) shape.push(a.length);
+  const data = (Array.isArray(v) ? (v as unknown[]).flat(Infinity) : [v]) as number[];
+  return { data, shape };
+}
+
+/** Circle's ref_labels / ref_embeddings (function form): each defaults to the batch's own, as in keras.losses.circle. */
+function circleReference(ctx: KernelContext, refLabels: ParamValue, refEmb: ParamValue, labels: Float64Array, x: Float64Array, B: number, D: number):
+  { M: number; emb: Float64Array; labels: Float64Array; given: boolean } {
+  let emb = x, M = B;
+  if (refEmb !== null) {
+    const a = nestedArray(refEmb);
+    if (a.shape.length !== 2 || a.shape[1] !== D) throw shapeErr(ctx, 'ref_embeddings', `a 2-D array of reference embeddings with ${D} columns like y_pred, shape (M, ${D})`, a.shape);
+    emb = Float64Array.from(a.data, ctx.round); M = a.shape[0];
+  }
+  let lab = labels;
+  if (refLabels !== null) {
+    const a = nestedArray(refLabels);
+    if (!(a.shape.length === 1 || (a.shape.length === 2 && a.shape[1] === 1))) throw shapeErr(ctx, 'ref_labels', 'integer labels of shape (M,), one per reference embedding', a.shape);
+    lab = Float64Array.from(a.data, (v) => Math.trunc(v));
+  }
+  if (lab.length !== M) {
+    const which = refLabels === null ? 'ref_labels (default: y_true)' : 'ref_labels';
+    throw argError(ctx.loss, refLabels === null ? 'ref_embeddings' : 'ref_labels', `${which} to have one label per reference embedding (${M} ${refEmb === null ? 'rows of y_pred, the default ref_embeddings' : 'rows of ref_embeddings'})`, `${lab.length} labels`, 'shape');
+  }
+  return { M, emb, labels: lab, given: refLabels !== null || refEmb !== null };
+}
+
 /**
- * keras.losses.circle with ref = the batch: d = max(1 − p·pᵀ, 0); for positives sp = −γ·max(m + d, 0)·(m − d),
+ * keras.losses.circle (ref = the batch, or the function form's ref_labels/ref_embeddings r): d = max(1 − p·rᵀ, 0); for positives sp = −γ·max(m + d, 0)·(m − d),
  * negatives sn = γ·max(1 + m − d, 0)·(1 − m − d); loss_i = softplus(LSE_pos sp + LSE_neg sn); mask loss > 0.
  */
 const Circle: LossSpec = {
@@ -186,7 +217,10 @@ const Circle: LossSpec = {
   functionName: 'circle', defaultName: 'circle', aliases: [],
   foreignNames: ['pytorch_metric_learning.losses.CircleLoss', 'CircleLoss', 'tfsim.losses.CircleLoss'],
   params: [CIRCLE_GAMMA(80.0, 0), CIRCLE_MARGIN(1), CIRCLE_DIAG(2)],
-  functionParams: [CIRCLE_DIAG(2), CIRCLE_GAMMA(80, 3), CIRCLE_MARGIN(4)],
+  functionParams: [
+    { name: 'ref_labels', type: 'arrayOrNone', default: null, position: 0, doc: 'Integer labels of the reference embeddings, shape (M,). None: y_true.' },
+    { name: 'ref_embeddings', type: 'arrayOrNone', default: null, position: 1, doc: 'L2-normalised reference embeddings, shape (M, dim), compared with every row of y_pred. None: y_pred itself (then the gradient flows through both sides of each pair).' },
+    CIRCLE_DIAG(2), CIRCLE_GAMMA(80, 3), CIRCLE_MARGIN(4)],
   defaultReduction: 'sum_over_batch_size', inputs: 'custom',
   sweep: { kind: 'raw', range: [-1, 1] },
   example: {
@@ -207,28 +241,32 @@ const Circle: LossSpec = {
     const gamma = ctx.round(cfg.gamma as number), m = ctx.round(cfg.margin as number);
     const removeDiag = cfg.remove_diagonal as boolean;
     const x = p.data;
-    const dot = new Float64Array(B * B), d = new Float64Array(B * B);
-    for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) {
+    // The function form compares the batch with reference embeddings/labels (default: the batch itself).
+    const ref = circleReference(ctx, cfg.ref_labels ?? null, cfg.ref_embeddings ?? null, labels, x, B, D);
+    const M = ref.M, r = ref.emb, refLabels = ref.labels;
+    const dot = new Float64Array(B * M), d = new Float64Array(B * M);
+    for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) {
       let s = 0;
-      for (let k = 0; k < D; k++) s += x[i * D + k] * x[j * D + k];
-      dot[i * B + j] = s;
-      d[i * B + j] = Math.max(1 - s, 0);
+      for (let k = 0; k < D; k++) s += x[i * D + k] * r[j * D + k];
+      dot[i * M + j] = s;
+      d[i * M + j] = Math.max(1 - s, 0);
     }
-    const isPos = (i: number, j: number) => labels[i] === labels[j] && !(removeDiag && i === j);
-    const isNeg = (i: number, j: number) => !(labels[i] === labels[j]);
-    const sp = new Float64Array(B * B), sn = new Float64Array(B * B);
+    // build_pos_neg_masks: positives share the label, minus the diagonal of eye(B, M) when remove_diagonal.
+    const isPos = (i: number, j: number) => labels[i] === refLabels[j] && !(removeDiag && i === j);
+    const isNeg = (i: number, j: number) => !(labels[i] === refLabels[j]);
+    const sp = new Float64Array(B * M), sn = new Float64Array(B * M);
     const P = new Float64Array(B), N = new Float64Array(B), values = new Float64Array(B);
     for (let i = 0; i < B; i++) {
       let mp = -Infinity, mn = -Infinity;
-      for (let j = 0; j < B; j++) {
-        const dij = d[i * B + j];
-        if (isPos(i, j)) { sp[i * B + j] = -gamma * Math.max(m + dij, 0) * (m - dij); mp = Math.max(mp, sp[i * B + j]); }
-        if (isNeg(i, j)) { sn[i * B + j] = gamma * Math.max(1 + m - dij, 0) * (1 - m - dij); mn = Math.max(mn, sn[i * B + j]); }
+      for (let j = 0; j < M; j++) {
+        const dij = d[i * M + j];
+        if (isPos(i, j)) { sp[i * M + j] = -gamma * Math.max(m + dij, 0) * (m - dij); mp = Math.max(mp, sp[i * M + j]); }
+        if (isNeg(i, j)) { sn[i * M + j] = gamma * Math.max(1 + m - dij, 0) * (1 - m - dij); mn = Math.max(mn, sn[i * M + j]); }
       }
       let sP = 0, sN = 0;
-      for (let j = 0; j < B; j++) {
-        if (isPos(i, j)) sP += Math.exp(sp[i * B + j] - mp);
-        if (isNeg(i, j)) sN += Math.exp(sn[i * B + j] - mn);
+      for (let j = 0; j < M; j++) {
+        if (isPos(i, j)) sP += Math.exp(sp[i * M + j] - mp);
+        if (isNeg(i, j)) sN += Math.exp(sn[i * M + j] - mn);
       }
       P[i] = mp === -Infinity ? -Infinity : mp + Math.log(sP);
       N[i] = mn === -Infinity ? -Infinity : mn + Math.log(sN);
@@ -246,38 +284,44 @@ const Circle: LossSpec = {
       const meanType = cfg.reduction === 'sum_over_batch_size' || cfg.reduction === 'mean';
       ctx.trace.notes.push(`Circle attaches the mask loss > 0: ${masked} of ${B} sample(s) have loss 0 and are masked out${meanType ? ` of the mean (it divides by ${B - masked}, not ${B})` : ' (weight 0)'}.`);
     }
-    if (noPos > 0) warnOnce(ctx.trace, 'no-positives', `${noPos} sample(s) have no other sample with the same label in the batch: their loss is 0 and they are masked out. Build batches with at least two samples per class.`);
+    if (noPos > 0) warnOnce(ctx.trace, 'no-positives', ref.given
+      ? `${noPos} sample(s) have no reference embedding with the same label${removeDiag ? ' (remove_diagonal=True also drops reference j = i)' : ''}: their loss is 0 and they are masked out.`
+      : `${noPos} sample(s) have no other sample with the same label in the batch: their loss is 0 and they are masked out. Build batches with at least two samples per class.`);
     let far = 0;
-    for (let i = 0; i < B; i++) { let s = 0; for (let k = 0; k < D; k++) s += x[i * D + k] * x[i * D + k]; if (Math.abs(Math.sqrt(s) - 1) > 1e-3) far++; }
+    for (const [e, rows] of ref.given && ref.emb !== x ? [[x, B], [r, M]] as const : [[x, B]] as const) {
+      for (let i = 0; i < rows; i++) { let s = 0; for (let k = 0; k < D; k++) s += e[i * D + k] * e[i * D + k]; if (Math.abs(Math.sqrt(s) - 1) > 1e-3) far++; }
+    }
     if (far > 0) warnOnce(ctx.trace, 'not-normalized', `${far} embedding row(s) are not L2-normalised (norm ≠ 1): Circle expects unit vectors (add keras.layers.UnitNormalization), otherwise 1 − p·pᵀ is not a cosine distance.`);
 
     const up = ctx.upstream([B], mask);
-    const gdot = new Float64Array(B * B);
+    const gdot = new Float64Array(B * M);
     for (let i = 0; i < B; i++) {
       const z = P[i] + N[i];
       if (up[i] === 0 || z === -Infinity) continue;
       const gz = up[i] / (1 + Math.exp(-z)); // softplus' = sigmoid
-      for (let j = 0; j < B; j++) {
-        const dij = d[i * B + j];
+      for (let j = 0; j < M; j++) {
+        const dij = d[i * M + j];
         let gd = 0;
         if (isPos(i, j)) {
-          const w = Math.exp(sp[i * B + j] - P[i]);
+          const w = Math.exp(sp[i * M + j] - P[i]);
           const ap = Math.max(m + dij, 0), apd = m + dij >= 0 ? 1 : 0;
           gd += gz * w * (-gamma) * (apd * (m - dij) - ap);
         }
         if (isNeg(i, j)) {
-          const w = Math.exp(sn[i * B + j] - N[i]);
+          const w = Math.exp(sn[i * M + j] - N[i]);
           const an = Math.max(1 + m - dij, 0), and = 1 + m - dij >= 0 ? -1 : 0;
           gd += gz * w * gamma * (and * (1 - m - dij) - an);
         }
-        if (gd !== 0 && 1 - dot[i * B + j] >= 0) gdot[i * B + j] -= gd;
+        if (gd !== 0 && 1 - dot[i * M + j] >= 0) gdot[i * M + j] -= gd;
       }
     }
+    // d(p_i · r_j): r_j for p_i, and p_i for p_j when the references are the batch itself.
     const grad = new Float64Array(B * D);
-    for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) {
-      const g = gdot[i * B + j];
+    const selfRef = r === x;
+    for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) {
+      const g = gdot[i * M + j];
       if (g === 0) continue;
-      for (let k = 0; k < D; k++) { grad[i * D + k] += g * x[j * D + k]; grad[j * D + k] += g * x[i * D + k]; }
+      for (let k = 0; k < D; k++) { grad[i * D + k] += g * r[j * D + k]; if (selfRef) grad[j * D + k] += g * x[i * D + k]; }
     }
     return { values: { data: values, shape: [B] }, grad, mask };
   },

@@ -57,6 +57,41 @@ describe('Circle (Keras 3)', () => {
     assert.deepEqual([...only.grad.data].every((g) => g === 0), true);
     assert.equal(only.value.data[0], 0);
   });
+  it('CircleTest.test_correctness: circle(..., ref_labels, ref_embeddings, remove_diagonal=False) = (61.5844, 94.3465, 276.9344, 90.9873, 48.8963)', () => {
+    // keras/src/losses/losses_test.py CircleTest.test_correctness (the function form against 6 reference embeddings)
+    const r = evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_labels: REF_LABELS, ref_embeddings: REF_EMB, gamma: 80.0, margin: 0.4, remove_diagonal: false } });
+    close3(Array.from(r.value.data), [61.5844, 94.3465, 276.9344, 90.9873, 48.8963]);
+    // Positional, in Keras's order: circle(y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, gamma, margin).
+    assert.deepEqual(r.value.data, evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_labels: REF_LABELS, ref_embeddings: REF_EMB, remove_diagonal: false } }).value.data);
+  });
+  it('reference embeddings: the gradient flows into y_pred only (finite differences); refs equal to the batch give the batch form', () => {
+    // The function form has no dtype argument: inputs are float32, so the differences take a step of 1e-3.
+    for (const remove_diagonal of [true, false]) {
+      const req: EvalRequest = { loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_labels: REF_LABELS, ref_embeddings: REF_EMB, gamma: 16, remove_diagonal } };
+      assertClose(Array.from(evaluate(req).grad.data), Array.from(numericGrad(req, 1e-3)), 2e-3, 1e-4);
+    }
+    // ref_embeddings = a copy of y_pred, ref_labels = y_true: the same values as the default (the batch), but the
+    // gradient only through the y_pred side of each pair.
+    const self = evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { gamma: 16 } });
+    const copy = evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_labels: C_TRUE, ref_embeddings: C_PRED, gamma: 16 } });
+    assertClose(Array.from(copy.value.data), Array.from(self.value.data), 1e-12);
+    assert.ok(copy.grad.data.some((g, i) => Math.abs(g - self.grad.data[i]) > 1e-6), 'the batch form differentiates both sides');
+    // Only ref_labels given: the references are y_pred itself with other labels, so a row can be its own negative.
+    // Unit rows would put that self pair on the kink of max(1 − |p|², 0); rows of norm 0.9 keep it smooth.
+    const relabel = { loss: 'circle', yTrue: C_TRUE, yPred: C_PRED.map((row) => row.map((v) => 0.9 * v)), config: { ref_labels: [1, 2, 2, 3, 3], gamma: 16 } };
+    assertClose(Array.from(evaluate(relabel).grad.data), Array.from(numericGrad(relabel, 1e-3)), 2e-3, 1e-4);
+  });
+  it('reference arrays that cannot match are clear errors naming the argument', () => {
+    assert.throws(() => evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_embeddings: [[1, 0, 0], [0, 1, 0]] } }),
+      /circle: argument `ref_embeddings`: expected a 2-D array of reference embeddings with 4 columns like y_pred, shape \(M, 4\), received shape \(2, 3\)/);
+    assert.throws(() => evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_labels: [1, 2, 3], ref_embeddings: REF_EMB } }),
+      /circle: argument `ref_labels`: expected ref_labels to have one label per reference embedding \(6 rows of ref_embeddings\), received 3 labels/);
+    assert.throws(() => evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_embeddings: REF_EMB } }),
+      /circle: argument `ref_embeddings`: expected ref_labels \(default: y_true\) to have one label per reference embedding \(6 rows of ref_embeddings\), received 5 labels/);
+    assert.throws(() => evaluate({ loss: 'circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_embeddings: [[1, 0], [0]] } }),
+      /circle: argument `ref_embeddings`: expected an array of numbers \(a rectangular nested list\) or None/);
+    assert.throws(() => evaluate({ loss: 'Circle', yTrue: C_TRUE, yPred: C_PRED, config: { ref_labels: REF_LABELS } }), /Circle: unexpected argument `ref_labels`/);
+  });
   it('bad shapes are clear errors', () => {
     assert.throws(() => evaluate({ loss: 'Circle', yTrue: C_TRUE, yPred: [1, 2, 3, 4, 5] }), (e: unknown) => e instanceof LossInspectorError && /Circle: argument `y_pred`: expected a 2-D tensor/.test(e.message));
     assert.throws(() => evaluate({ loss: 'Circle', yTrue: [1, 2], yPred: C_PRED }), /Circle: argument `y_true`: expected integer labels of shape \(5,\) or \(5, 1\)/);

@@ -32,7 +32,8 @@ describe('BinaryCrossentropy', () => {
     assertClose(value({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, sampleWeight: [1, 3], config: { axis: null } }), 2 * mean, 1e-6);
     // Rows of equal length: the same number as the default axis=-1 with the default reduction.
     assertClose(value({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, config: { axis: null } }), value({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P }), 1e-7);
-    for (const config of [{ axis: null, dtype: 'float64' }, { axis: null, from_logits: true, dtype: 'float64' }, { axis: null, label_smoothing: 0.2, dtype: 'float64' }]) {
+    const configs: Record<string, boolean | number | string | null>[] = [{ axis: null, dtype: 'float64' }, { axis: null, from_logits: true, dtype: 'float64' }, { axis: null, label_smoothing: 0.2, dtype: 'float64' }];
+    for (const config of configs) {
       const req = { loss: 'BinaryCrossentropy', yTrue: T, yPred: config.from_logits ? [[-1, 0.5, 2], [0.3, -2, 1]] : P, sampleWeight: [1, 3], config };
       assertClose(Array.from(evaluate(req).grad.data), Array.from(numericGrad(req)), 1e-5, 1e-7);
     }
