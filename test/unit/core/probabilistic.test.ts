@@ -39,6 +39,10 @@ describe('BinaryCrossentropy', () => {
     }
     assert.throws(() => evaluate({ loss: 'BinaryCrossentropy', yTrue: T, yPred: P, config: { axis: 'all' } }), /BinaryCrossentropy: argument `axis`: expected an integer or None, received 'all'/);
   });
+  it('CategoricalCrossentropy refuses axis=None, as Keras does', () => {
+    // keras/src/losses/losses.py categorical_crossentropy: canonicalize_axis(axis, …) → operator.index(None) raises.
+    assert.throws(() => evaluate({ loss: 'CategoricalCrossentropy', yTrue: I3, yPred: I3, config: { axis: null } }), /CategoricalCrossentropy: argument `axis`: expected an integer, received None/);
+  });
   it('BinaryFocalCrossentropy axis=None: one value per call, its gradient by finite differences', () => {
     const T = [[0, 1, 1], [1, 0, 1]], P = [[0.2, 0.7, 0.9], [0.6, 0.3, 0.8]];
     const rows = evaluate({ loss: 'BinaryFocalCrossentropy', yTrue: T, yPred: P, config: { reduction: 'none', gamma: 2 } }).value.data;
