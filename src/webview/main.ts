@@ -244,6 +244,9 @@ function parseText(s: string): ParamValue {
   if (t === 'True' || t === 'true') return true;
   if (t === 'False' || t === 'false') return false;
   if (/^[([]/.test(t)) {
+    // A Python list/tuple literal, nested or not (Circle's ref_embeddings): read as JSON once its spellings are.
+    const json = t.replace(/\(/g, '[').replace(/\)/g, ']').replace(/\bNone\b/g, 'null').replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false').replace(/,\s*\]/g, ']');
+    try { const v: unknown = JSON.parse(json); if (Array.isArray(v)) return v as ParamValue; } catch { /* not JSON-shaped: the flat reading below */ }
     const inner = t.replace(/^[([]\s*|\s*[)\]]$/g, '');
     if (inner === '') return [];
     return inner.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => Number(x));

@@ -389,6 +389,23 @@ async function main() {
     eq(r && r.reduction, 'sum', 'setReduction');
   });
 
+  await test('array parameters (circle ref_embeddings) are text fields read as Python lists, nested ones too', async () => {
+    const emb = [[0.70014004, -0.42008403, 0.14002801, 0.56011203], [0.17609018, 0.70436073, -0.52827054, 0.44022545], [-0.34050261, 0.25537696, -0.68100522, 0.59587957]];
+    const st = model.buildState(session('circle', [1, 1, 2], emb, { config: { ref_labels: [1, 2], ref_embeddings: [emb[0], emb[2]] }, title: 'circle refs' }));
+    assert(st.kind === 'result', `circle fixture: ${st.message}`);
+    await postState(page, st);
+    const field = page.locator('#param-ref_embeddings');
+    eq(await field.getAttribute('type'), 'text', 'ref_embeddings control');
+    const n0 = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setParam').length);
+    await field.fill('[[1, 0, 0, 0], (0, 1.5, 0, -2e-3,)]');
+    await field.press('Tab'); // the browser's own change event, as when the user leaves the field
+    const ms = await page.evaluate((n) => window.__posted.filter((x) => x.type === 'setParam').slice(n), n0);
+    eq(ms.length, 1, 'one setParam for one change');
+    const m = ms[0];
+    eq(JSON.stringify([m.name, m.value]), JSON.stringify(['ref_embeddings', [[1, 0, 0, 0], [0, 1.5, 0, -0.002]]]), 'nested list read as numbers');
+    for (const x of ms) await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), x.id);
+  });
+
   await test('result rank 2: gradient heatmap (matrix chart) with values, smoothed labels shown', async () => {
     await postState(page, S.rank2);
     const type = await page.evaluate(() => window.__lossInspector.charts.get('grad').config.type);
