@@ -75,6 +75,28 @@ describe('l10n', () => {
     assert.equal((html.match(/<script/g) ?? []).length, 2, 'only the data block and the nonce script');
     assert.match(html, /<p class="loading">Lädt &lt;\/script>&lt;script>alert\(1\)&lt;\/script> &amp; so<\/p>/);
   });
+  it('every shipped translation covers exactly the English keys, keeps each placeholder and codicon, and is not left in English wholesale', () => {
+    const pairs: [string, Record<string, string>][] = [['package.nls.json', JSON.parse(fs.readFileSync('package.nls.json', 'utf8'))], ['l10n/bundle.l10n.json', bundle]];
+    const locales = [
+      ...fs.readdirSync('.').filter((f) => /^package\.nls\.[a-z-]+\.json$/.test(f)).map((f) => [f, 'package.nls.json'] as const),
+      ...fs.readdirSync('l10n').filter((f) => /^bundle\.l10n\.[a-z-]+\.json$/.test(f)).map((f) => [`l10n/${f}`, 'l10n/bundle.l10n.json'] as const),
+    ];
+    assert.ok(locales.length >= 2, 'a translation ships (German)');
+    const holes = (x: string) => [...x.matchAll(/\{\d+\}|\$\([a-z-]+\)/g)].map((m) => m[0]).sort().join(' ');
+    for (const [file, base] of locales) {
+      const en = pairs.find(([f]) => f === base)![1];
+      const tr: Record<string, string> = JSON.parse(fs.readFileSync(file, 'utf8'));
+      assert.deepEqual(Object.keys(tr).sort(), Object.keys(en).sort(), `${file} keys`);
+      let same = 0;
+      for (const [k, v] of Object.entries(tr)) {
+        const english = en[k];
+        assert.ok(typeof v === 'string' && v.trim().length > 0, `${file}: empty ${k}`);
+        assert.equal(holes(v), holes(english), `${file}: placeholders/codicons of ${JSON.stringify(k)}`);
+        if (v === english) same++;
+      }
+      assert.ok(same < Object.keys(tr).length / 3, `${file}: ${same} of ${Object.keys(tr).length} entries are still English`);
+    }
+  });
   it('placeholders are numbered from {0} without gaps, so translations can reorder them', () => {
     for (const s of [...used, ...Object.values(WEBVIEW_STRINGS)]) {
       const n = [...new Set([...s.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
