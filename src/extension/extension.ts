@@ -8,6 +8,7 @@ import { CONFIG_SECTION, OUTPUT_CHANNEL, Settings } from './constants';
 import { ResultStore } from './store';
 import { readSettings } from './settings';
 import { decorationText } from './model/resultText';
+import { useTranslator } from './model/l10n';
 import { registerPanel } from './panel';
 import type { Services } from './services';
 import { registerComputeLoss } from './commands/computeLoss';
@@ -23,6 +24,8 @@ import { registerCodeActions } from './codeActions';
 
 export function activate(context: vscode.ExtensionContext): { services: Services; panel: Services['panel'] } {
   const t0 = performance.now();
+  // The vscode-free modules (pickers' rows, quick fixes, the result hover, the panel model) translate through this.
+  useTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const store = new ResultStore(log);
   const panel = registerPanel(context, log);
@@ -50,4 +53,5 @@ export function activate(context: vscode.ExtensionContext): { services: Services
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
+  useTranslator(undefined);
 }

@@ -12,6 +12,7 @@ import { formatKeras } from '../core/format';
 import { toNested } from '../core/tensor';
 import { evaluateSnippet, parseTwoArrays, type SnippetResult } from '../core/snippet';
 import type { SerializableRequest } from '../shared/protocol';
+import { l10n } from './model/l10n';
 
 export interface JobLimits { maxInputChars: number; maxDepth: number; semantics?: 'auto' | 'keras3' | 'keras2' }
 
@@ -59,11 +60,16 @@ export function serializableRequest(req: SnippetResult['request']): Serializable
   };
 }
 
-function limitCheck(text: string, limits: JobLimits): void {
-  if (text.length > limits.maxInputChars) {
-    throw new LossInspectorError(`The input has ${text.length.toLocaleString('en-US')} characters, more than lossInspector.maxInputChars (${limits.maxInputChars.toLocaleString('en-US')}). Select less, or raise the setting.`,
-      { code: 'limit', offset: 0, length: Math.min(text.length, 1) });
-  }
+/**
+ * The answer for an input longer than lossInspector.maxInputChars, or null. The runner asks this on the extension
+ * host before handing a large job to the worker, so the message is in the display language (the worker has no
+ * vscode.l10n).
+ */
+export function refusedJob(job: EvalJob): JobOutput | null {
+  const { text, limits } = job;
+  if (text.length <= limits.maxInputChars) return null;
+  const message = l10n.t('The input has {0} characters, more than lossInspector.maxInputChars ({1}). Select less, or raise the setting.', text.length.toLocaleString('en-US'), limits.maxInputChars.toLocaleString('en-US'));
+  return { kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message, severity: 'error' }] };
 }
 
 /** Where an error of an arrays job points: its own offset, else the literal it is about, else the whole text. */
@@ -80,12 +86,8 @@ function arraysErrorRange(e: LossInspectorError, text: string, ranges: [number, 
 
 /** Runs a job. Bad input becomes diagnostics; only bugs throw. */
 export function runJob(job: EvalJob): JobOutput {
-  try {
-    limitCheck(job.text, job.limits);
-  } catch (e) {
-    const err = e as LossInspectorError;
-    return { kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message: err.message, severity: 'error' }] };
-  }
+  const refused = refusedJob(job);
+  if (refused) return refused;
   if (job.kind === 'snippet') {
     const out = evaluateSnippet(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth }, semantics: job.limits.semantics ?? 'auto' });
     return {
@@ -123,7 +125,7 @@ export function runJob(job: EvalJob): JobOutput {
   } catch (e) {
     if (!(e instanceof LossInspectorError)) {
       // parse errors from literal scanning are LossInspectorErrors too; anything else is reported as is
-      return { kind: 'arrays', results: [], diagnostics: [{ offset: 0, length: Math.max(1, job.text.length), message: `Internal error: ${(e as Error).message}`, severity: 'error' }] };
+      return { kind: 'arrays', results: [], diagnostics: [{ offset: 0, length: Math.max(1, job.text.length), message: l10n.t('Internal error: {0}', (e as Error).message), severity: 'error' }] };
     }
     const [offset, length] = arraysErrorRange(e, job.text, ranges);
     return { kind: 'arrays', results: [], diagnostics: [{ offset, length, message: e.message, severity: 'error' }] };

@@ -16,6 +16,8 @@ import {
   ArrayView, CompareData, DEFAULT_COMPARE, ErrorState, EmptyState, Intent, LossOption, MAX_VIEW_VALUES, PanelOpenArgs,
   PanelSession, PanelState, ParamControl, ResultState, SerializableRequest,
 } from '../shared/protocol';
+import { l10n } from './model/l10n';
+import { divisorKindText } from './model/resultText';
 
 /** Evaluates a user-defined loss (issue 6's custom-loss plugin) for a session with `customSource`. */
 export type CustomEvaluator = (source: string, request: SerializableRequest) => EvalResult;
@@ -79,13 +81,13 @@ export function exampleSession(lossName: string): PanelSession {
   const spec = resolveLoss(lossName).spec;
   return {
     request: { loss: spec.id, yTrue: spec.example.yTrue, yPred: spec.example.yPred, sampleWeight: spec.example.sampleWeight ?? null, config: { ...(spec.example.config ?? {}) }, mode: 'class' },
-    title: `${spec.id} (example)`, example: true,
+    title: l10n.t('{0} (example)', spec.id), example: true,
     sweepElement: -1, compare: { enabled: false, losses: DEFAULT_COMPARE.slice() },
   };
 }
 
 export function emptyState(): EmptyState {
-  return { kind: 'empty', title: 'Loss Inspector', hint: 'Select two arrays or a loss call in Python and run "Loss Inspector: Compute Loss", or pick a loss below to explore it on its example.', lossOptions: lossOptions() };
+  return { kind: 'empty', title: 'Loss Inspector', hint: l10n.t('Select two arrays or a loss call in Python and run "Loss Inspector: Compute Loss", or pick a loss below to explore it on its example.'), lossOptions: lossOptions() };
 }
 
 const HIDDEN_PARAMS = new Set(['reduction', 'name']);
@@ -192,17 +194,28 @@ function num(x: number): string {
 /** The reduction written out: "sum 3.42 / 4 elements = 0.855". */
 export function reductionText(r: EvalResult): string {
   const value = r.value.shape.length === 0 ? num(r.value.data[0]) : null;
-  if (!r.reduction) return `function form ${r.callee}(): per-sample values, no reduction (shape ${shapeStr(r.value.shape)})`;
+  if (!r.reduction) return l10n.t('function form {0}(): per-sample values, no reduction (shape {1})', r.callee, shapeStr(r.value.shape));
   const info = r.reduction;
-  const w = info.weights ? 'weighted sum' : 'sum';
+  const weighted = !!info.weights;
   if (info.unreduced && r.value.shape.length === 0 && info.reduction !== 'none') {
-    return `the loss function already returns a scalar (rank-1 inputs are one sample, reduced over their last axis) = ${value}; "${info.reduction}" leaves a scalar as it is`;
+    return l10n.t('the loss function already returns a scalar (rank-1 inputs are one sample, reduced over their last axis) = {0}; "{1}" leaves a scalar as it is', String(value), info.reduction);
   }
-  if (info.unreduced) return `reduction=${info.reduction === 'none' ? 'None' : `"${info.reduction}"`}: ${info.weights ? 'weighted ' : ''}per-sample values returned unreduced (shape ${shapeStr(r.value.shape)})`;
-  if (info.divisor === null) return `${w} ${num(info.numerator)} (reduction "sum") = ${value ?? num(info.numerator)}`;
-  const what = info.divisorKind === 'sum of weights' ? 'Σ sample weights' : info.divisorKind ?? 'elements';
+  if (info.unreduced) {
+    const red = info.reduction === 'none' ? 'None' : `"${info.reduction}"`;
+    return weighted
+      ? l10n.t('reduction={0}: weighted per-sample values returned unreduced (shape {1})', red, shapeStr(r.value.shape))
+      : l10n.t('reduction={0}: per-sample values returned unreduced (shape {1})', red, shapeStr(r.value.shape));
+  }
+  if (info.divisor === null) {
+    return weighted
+      ? l10n.t('weighted sum {0} (reduction "sum") = {1}', num(info.numerator), value ?? num(info.numerator))
+      : l10n.t('sum {0} (reduction "sum") = {1}', num(info.numerator), value ?? num(info.numerator));
+  }
+  const what = info.divisorKind === 'sum of weights' ? l10n.t('Σ sample weights') : divisorKindText(info.divisorKind ?? 'elements');
   const div = info.divisorKind !== 'sum of weights' && Number.isInteger(info.divisor) ? String(info.divisor) : num(info.divisor);
-  return `${w} ${num(info.numerator)} / ${div} ${what} = ${value ?? ''}`.trim();
+  return (weighted
+    ? l10n.t('weighted sum {0} / {1} {2} = {3}', num(info.numerator), div, what, value ?? '')
+    : l10n.t('sum {0} / {1} {2} = {3}', num(info.numerator), div, what, value ?? '')).trim();
 }
 
 function elementLabel(flat: number, shape: readonly number[]): string {
@@ -228,7 +241,7 @@ export function compareData(main: SweepDetails, chosen: string[], t: { yTrue: Te
   const range: [number, number] = [main.x[0], main.x[main.x.length - 1]];
   const series = chosen.map((id) => {
     let spec: LossSpec;
-    try { spec = getSpec(id); } catch { return { label: id, loss: id, values: [], grad: [], error: `unknown loss ${id}` }; }
+    try { spec = getSpec(id); } catch { return { label: id, loss: id, values: [], grad: [], error: l10n.t('unknown loss {0}', id) }; }
     try {
       const c = sweepCurve(spec, {}, { yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, element: main.element, kind: main.kind, range, points });
       return { label: compareLabel(spec), loss: spec.id, values: c.loss.map(fin), grad: c.grad.map(fin) };
@@ -245,7 +258,7 @@ function fin(v: number): number | null { return Number.isFinite(v) ? v : null; }
 export function buildState(session: PanelSession | null, cache = new TensorCache(), opts: ModelOptions = {}): PanelState {
   if (!session) return emptyState();
   if (session.dataDropped) {
-    return { ...emptyState(), title: session.title ?? 'Loss Inspector', hint: `The arrays of this panel (${session.request.loss}) were too large to keep across a reload. Run "Loss Inspector: Compute Loss" on them again, or pick a loss below to explore it on its example.` };
+    return { ...emptyState(), title: session.title ?? 'Loss Inspector', hint: l10n.t('The arrays of this panel ({0}) were too large to keep across a reload. Run "Loss Inspector: Compute Loss" on them again, or pick a loss below to explore it on its example.', session.request.loss) };
   }
   const t0 = Date.now();
   const perf = typeof performance !== 'undefined' ? performance : { now: Date.now };
@@ -279,7 +292,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       try {
         curve = sweepCustomSource(session.customSource, req, { element: element >= 0 ? element : undefined, result: r, points });
       } catch (e) { curveError = (e as Error).message; }
-    } else curveError = 'No loss curve for this loss.';
+    } else curveError = l10n.t('No loss curve for this loss.');
     const sweepEl = curve ? curve.element : Math.max(0, element);
     let compare: CompareData | null = null;
     if (session.compare.enabled && curve) compare = compareData(curve, session.compare.losses, t, points);
@@ -305,7 +318,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       renormalizedRows: r.trace.renormalizedRows ?? null,
       labelConversion: r.trace.labelConversion ?? null,
       warnings: r.trace.warnings.slice(), notes: r.trace.notes.slice(),
-      curve: curve ? { x: curve.x, loss: curve.loss, grad: curve.grad, xLabel: curve.xLabel, yLabel: r.value.shape.length ? 'sum of the returned values' : 'loss', current: curve.current } : null,
+      curve: curve ? { x: curve.x, loss: curve.loss, grad: curve.grad, xLabel: curve.xLabel, yLabel: r.value.shape.length ? l10n.t('sum of the returned values') : l10n.t('loss'), current: curve.current } : null,
       curveError,
       sweep: { element: sweepEl, count: t.yPred.data.length, label: elementLabel(sweepEl, t.yPred.shape), kind: curve?.kind ?? 'raw' },
       compare: { enabled: session.compare.enabled, losses: session.compare.losses.slice(), available: spec ? compareAvailable(spec, session.compare.losses) : [], data: compare },
@@ -320,7 +333,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
     const err = e as Error;
     const details = e instanceof LossInspectorError ? e.details : {};
     const out: ErrorState = {
-      kind: 'error', title, message: err instanceof LossInspectorError ? err.message : `Internal error: ${err.message}`,
+      kind: 'error', title, message: err instanceof LossInspectorError ? err.message : l10n.t('Internal error: {0}', err.message),
       argument: details.argument, lossOptions: lossOptions(), session,
     };
     if (spec) {
@@ -406,7 +419,7 @@ function csvNum(x: number): string {
  */
 export function buildCsv(session: PanelSession, cache = new TensorCache(), opts: ModelOptions = {}): string {
   const st = buildState(session, cache, { ...opts });
-  if (st.kind !== 'result') throw new LossInspectorError(st.kind === 'error' ? st.message : 'Nothing to export.');
+  if (st.kind !== 'result') throw new LossInspectorError(st.kind === 'error' ? st.message : l10n.t('Nothing to export.'));
   const t = cache.get(session.request);
   const r = session.customSource ? (opts.custom ?? sourceCustomEvaluator)(session.customSource, session.request)
     : evaluate({ loss: session.request.loss, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, config: session.request.config ?? {}, mode: st.mode });

@@ -81,6 +81,18 @@ export const WEBVIEW_STRINGS = {
   yPredElement: 'y_pred element',
   lastAxisClass: 'last axis (class)',
   rowAxis: 'row',
+  paramValueAria: '{0} value',
+  returnsAria: '{0} returns {1}',
+  lossClass: 'class {0}',
+  lossFunction: 'function {0}',
+  moreRows: '… {0} more rows (Export CSV has all of them)',
+  familyRegression: 'regression',
+  familyProbabilistic: 'probabilistic',
+  familyHinge: 'hinge',
+  familySimilarity: 'similarity',
+  familySegmentation: 'segmentation',
+  familyMetricLearning: 'metric-learning',
+  familySequence: 'sequence',
 } as const;
 
 export type WebviewStringId = keyof typeof WEBVIEW_STRINGS;

@@ -1,4 +1,5 @@
 /** Tiny DOM helpers (no framework; no innerHTML with data: every text goes through textContent). */
+import { tr } from './i18n';
 
 type Attrs = Record<string, string | number | boolean | undefined | null>;
 
@@ -37,6 +38,6 @@ export function fillTable(table: HTMLTableElement, caption: string, headers: str
   const tbody = h('tbody');
   const n = Math.min(rows.length, cap);
   for (let i = 0; i < n; i++) tbody.append(h('tr', {}, ...rows[i].map((x, j) => (j === 0 ? h('th', { scope: 'row', text: x }) : h('td', { text: x })))));
-  if (total > n) tbody.append(h('tr', { class: 'more' }, h('td', { colspan: headers.length, text: `… ${total - n} more rows (Export CSV has all of them)` })));
+  if (total > n) tbody.append(h('tr', { class: 'more' }, h('td', { colspan: headers.length, text: tr('moreRows', total - n) })));
   table.append(thead, tbody);
 }

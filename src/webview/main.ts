@@ -142,6 +142,12 @@ function buildSkeleton(): void {
 
 // ------------------------------------------------------------------------------------------------ controls
 
+/** The loss picker's groups: the family ids (LossOption.family) in the panel's language. */
+const FAMILY_STRINGS: Record<string, WebviewStringId> = {
+  regression: 'familyRegression', probabilistic: 'familyProbabilistic', hinge: 'familyHinge', similarity: 'familySimilarity',
+  segmentation: 'familySegmentation', 'metric-learning': 'familyMetricLearning', sequence: 'familySequence',
+};
+
 let lossOptionsKey = '';
 function fillLossSelect(options: LossOption[], selected: string | undefined): void {
   const sel = byId<HTMLSelectElement>('loss-select');
@@ -156,7 +162,8 @@ function fillLossSelect(options: LossOption[], selected: string | undefined): vo
     const groups = new Map<string, HTMLOptGroupElement>();
     for (const o of options) {
       const g = `${o.family}${o.framework === 'tfa' ? ' (tfa)' : ''}`;
-      if (!groups.has(g)) { const og = h('optgroup', { label: g }); groups.set(g, og); sel.append(og); }
+      const family = FAMILY_STRINGS[o.family] ? tr(FAMILY_STRINGS[o.family]) : o.family;
+      if (!groups.has(g)) { const og = h('optgroup', { label: `${family}${o.framework === 'tfa' ? ' (tfa)' : ''}` }); groups.set(g, og); sel.append(og); }
       groups.get(g)!.append(h('option', { value: o.id, title: o.summary, text: o.id }));
     }
   }
@@ -189,7 +196,7 @@ function paramRow(p: ParamControl, readOnly: boolean): HTMLElement {
     case 'range':
       row.append(label,
         h('input', { id: `param-${p.name}`, type: 'range', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-describedby': docId, disabled: dis, 'data-ro': ro }),
-        h('input', { type: 'number', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-label': `${p.name} value`, disabled: dis }));
+        h('input', { type: 'number', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-label': tr('paramValueAria', p.name), disabled: dis }));
       break;
     case 'number':
       row.append(label, h('input', { id: `param-${p.name}`, type: 'number', 'data-param': p.name, min: p.min, max: p.max, step: p.step ?? 'any', 'aria-describedby': docId, disabled: dis }));
@@ -543,11 +550,11 @@ function render(s: PanelState): void {
   }
   byId('result-value').textContent = s.valueText;
   byId('result-value').classList.toggle('array', s.valueShape.length > 0);
-  byId('result-value').setAttribute('aria-label', `${s.callee} returns ${s.valueText}`);
+  byId('result-value').setAttribute('aria-label', tr('returnsAria', s.callee, s.valueText));
   byId('reduction-text').textContent = s.reductionText;
   byId('python-call').textContent = s.python;
   const shp = (x: number[]) => `(${x.join(', ')}${x.length === 1 ? ',' : ''})`;
-  byId('shapes').textContent = `${s.mode === 'class' ? 'class' : 'function'} ${s.callee} · y_true ${shp(s.shapes.yTrue)} · y_pred ${shp(s.shapes.yPred)}` + (s.shapes.sampleWeight ? ` · sample_weight ${shp(s.shapes.sampleWeight)}` : '');
+  byId('shapes').textContent = `${tr(s.mode === 'class' ? 'lossClass' : 'lossFunction', s.callee)} · y_true ${shp(s.shapes.yTrue)} · y_pred ${shp(s.shapes.yPred)}` + (s.shapes.sampleWeight ? ` · sample_weight ${shp(s.shapes.sampleWeight)}` : '');
   byId('elapsed').textContent = tr('evaluatedIn', s.elapsedMs);
   const steps: [string, () => void][] = [
     ['params', () => renderParams(s.params, s.custom)], ['reduction', () => renderReduction(s.reduction)], ['trace', () => renderTrace(s)],

@@ -564,6 +564,11 @@ async function main() {
       eq(await p2.locator('#title-curve').textContent(), '⟦Loss curve⟧', 'curve heading');
       eq(await p2.locator('#export-csv').textContent(), '⟦Export CSV⟧', 'CSV button');
       eq(await p2.locator('#fig-samples summary').textContent(), '⟦Data table⟧', 'table summary');
+      const groups = await p2.$$eval('#loss-select optgroup', (gs) => gs.map((g) => g.label));
+      assert(groups.length > 0 && groups.every((g) => /^⟦[a-z-]+⟧( \(tfa\))?$/.test(g)), `loss picker groups: ${groups.join(', ')}`);
+      assert(/^⟦class Huber⟧ · y_true/.test(await p2.locator('#shapes').textContent()), 'shapes line');
+      assert(/^⟦Huber returns .+⟧$/s.test(await p2.locator('#result-value').getAttribute('aria-label')), 'result aria-label');
+      eq(await p2.locator('#param-list input[type="number"][data-param="delta"]').getAttribute('aria-label'), '⟦delta value⟧', 'number box aria-label');
       const aria = await p2.locator('#chart-curve').getAttribute('aria-label');
       assert(/^⟦Loss curve of Huber: the loss goes from .+ to .+ as .+ sweeps .+⟧/.test(aria), `curve aria-label with its numbers filled in: ${aria}`);
       assert(!/\{\d\}/.test(await p2.evaluate(() => document.body.innerText)), 'no unfilled {n} placeholder on screen');

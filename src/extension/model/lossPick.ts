@@ -7,16 +7,20 @@ import { ALL_SPECS } from '../../core/registry';
 import { allParams, checkParam } from '../../core/config';
 import { LossInspectorError } from '../../core/errors';
 import { paramRepr } from '../../core/explain';
+import { l10n } from './l10n';
 
-export const FAMILY_LABELS: Record<Family, string> = {
-  regression: 'Regression',
-  probabilistic: 'Probabilistic (cross-entropy, KL, Poisson)',
-  hinge: 'Hinge',
-  similarity: 'Similarity',
-  segmentation: 'Segmentation and boxes',
-  'metric-learning': 'Metric learning',
-  sequence: 'Sequence',
-};
+/** The quick pick's group names (looked up per call, so they follow the display language set on activation). */
+export function familyLabels(): Record<Family, string> {
+  return {
+    regression: l10n.t('Regression'),
+    probabilistic: l10n.t('Probabilistic (cross-entropy, KL, Poisson)'),
+    hinge: l10n.t('Hinge'),
+    similarity: l10n.t('Similarity'),
+    segmentation: l10n.t('Segmentation and boxes'),
+    'metric-learning': l10n.t('Metric learning'),
+    sequence: l10n.t('Sequence'),
+  };
+}
 const FAMILY_ORDER: Family[] = ['regression', 'probabilistic', 'hinge', 'similarity', 'segmentation', 'metric-learning', 'sequence'];
 
 export type PickEntry =
@@ -28,7 +32,7 @@ function lossEntry(spec: LossSpec): PickEntry {
   const where = spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses';
   // Other frameworks' names last, so `smooth_l1` or `CrossEntropyLoss` finds the Keras loss too.
   const foreign = [...new Set((spec.foreignNames ?? []).map((f) => f.slice(f.lastIndexOf('.') + 1)))].filter((f) => !names.includes(f) && f !== spec.id);
-  const description = [where, ...names].join(' · ') + (foreign.length ? ` · also ${foreign.join(', ')}` : '');
+  const description = [where, ...names, ...(foreign.length ? [l10n.t('also {0}', foreign.join(', '))] : [])].join(' · ');
   return { kind: 'loss', id: spec.id, label: spec.id, description, detail: spec.doc.summary };
 }
 
@@ -41,13 +45,14 @@ export { paramRepr };
 export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[] = ALL_SPECS): PickEntry[] {
   const out: PickEntry[] = [];
   const rec = recent.map((id) => specs.find((s) => s.id === id)).filter((s): s is LossSpec => !!s);
-  if (rec.length) out.push({ kind: 'separator', label: 'Recently used' }, ...rec.map(lossEntry));
+  if (rec.length) out.push({ kind: 'separator', label: l10n.t('Recently used') }, ...rec.map(lossEntry));
   const families = [...FAMILY_ORDER, ...new Set(specs.map((s) => s.family).filter((f) => !FAMILY_ORDER.includes(f)))];
+  const labels = familyLabels();
   for (const fam of families) {
     const group = specs.filter((s) => s.family === fam);
     if (!group.length) continue;
     group.sort((a, b) => (a.framework === b.framework ? 0 : a.framework === 'keras' ? -1 : 1));
-    out.push({ kind: 'separator', label: FAMILY_LABELS[fam] ?? fam }, ...group.map(lossEntry));
+    out.push({ kind: 'separator', label: labels[fam] ?? fam }, ...group.map(lossEntry));
   }
   return out;
 }
@@ -78,7 +83,7 @@ export function paramRows(spec: LossSpec, config: Config): ParamRow[] {
     const has = Object.prototype.hasOwnProperty.call(config, p.name);
     const value = has ? config[p.name] : def;
     const isDefault = !has || same(value, def);
-    return { name: p.name, value, isDefault, label: `${p.name} = ${paramRepr(p, value)}${isDefault ? '' : ` (default ${paramRepr(p, def)})`}`, detail: p.doc, spec: p };
+    return { name: p.name, value, isDefault, label: isDefault ? `${p.name} = ${paramRepr(p, value)}` : l10n.t('{0} = {1} (default {2})', p.name, paramRepr(p, value), paramRepr(p, def)), detail: p.doc, spec: p };
   });
 }
 
@@ -95,7 +100,7 @@ export function paramChoices(p: ParamSpec): ParamValue[] | null {
  */
 export function parseParamInput(spec: LossSpec, name: string, text: string): ParamValue {
   const p = allParams(spec).find((q) => q.name === name);
-  if (!p) throw new LossInspectorError(`${spec.id} has no parameter \`${name}\`.`, { loss: spec.id, argument: name, code: 'unknown-param' });
+  if (!p) throw new LossInspectorError(l10n.t('{0} has no parameter `{1}`.', spec.id, name), { loss: spec.id, argument: name, code: 'unknown-param' });
   const v = parsePyValue(text.trim());
   return checkParam(spec.id, p, v);
 }

@@ -6,6 +6,7 @@
 import { resolveAnyName } from '../../core/names';
 import { allParams } from '../../core/config';
 import type { LossSpec } from '../../core/spec';
+import { l10n } from './l10n';
 
 export interface TextEdit {
   title: string;
@@ -50,10 +51,10 @@ function setKeyword(lines: string[], site: Site, param: string, value: string): 
   const re = new RegExp(`\\b${param}\\s*=\\s*(True|False|[\\w.]+)`, 'g');
   re.lastIndex = site.open;
   const m = re.exec(text);
-  if (m) return { title: `Set ${param}=${value}`, line: site.line, start: m.index, end: m.index + m[0].length, newText: `${param}=${value}` };
+  if (m) return { title: l10n.t('Set {0}={1}', param, value), line: site.line, start: m.index, end: m.index + m[0].length, newText: `${param}=${value}` };
   const rest = text.slice(site.open + 1);
   const empty = /^\s*\)/.test(rest);
-  return { title: `Set ${param}=${value}`, line: site.line, start: site.open + 1, end: site.open + 1, newText: empty ? `${param}=${value}` : `${param}=${value}, ` };
+  return { title: l10n.t('Set {0}={1}', param, value), line: site.line, start: site.open + 1, end: site.open + 1, newText: empty ? `${param}=${value}` : `${param}=${value}, ` };
 }
 
 const RENAMES: Record<string, [RegExp, string][]> = {
@@ -68,7 +69,7 @@ function rename(lines: string[], line: number, from: string, to: string): TextEd
       if (re.test(site.name)) {
         const last = site.name.slice(site.name.lastIndexOf('.') + 1);
         const at = site.nameEnd - last.length;
-        return { title: `Use ${to}`, line: site.line, start: at, end: site.nameEnd, newText: last.replace(re, rep) };
+        return { title: l10n.t('Use {0}', to), line: site.line, start: at, end: site.nameEnd, newText: last.replace(re, rep) };
       }
     }
   }
@@ -79,7 +80,7 @@ function rename(lines: string[], line: number, from: string, to: string): TextEd
     const r = resolveAnyName(m[2], true);
     if (r?.spec.id !== from) continue;
     const newText = from === 'CategoricalCrossentropy' ? `sparse_${m[2]}` : m[2].replace(/^sparse_/, '');
-    return { title: `Use ${to}`, line: l, start: m.index + 1, end: m.index + 1 + m[2].length, newText };
+    return { title: l10n.t('Use {0}', to), line: l, start: m.index + 1, end: m.index + 1 + m[2].length, newText };
   }
   return null;
 }

@@ -11,6 +11,7 @@ import { ALL_SPECS } from '../../core/registry';
 import { allParams } from '../../core/config';
 import { pyRepr } from '../../core/errors';
 import { paramRepr } from '../../core/explain';
+import { l10n } from './l10n';
 
 /** The precision that means "as Keras prints float32" (shortest round-trip repr). */
 export const KERAS_PRECISION = 7;
@@ -31,8 +32,7 @@ export function inlineTensor(t: Tensor, precision = KERAS_PRECISION, maxItems = 
   const n = t.data.length;
   if (t.shape.length === 1 && n <= maxItems) return `[${Array.from(t.data, (v) => formatNumber(v, precision)).join(', ')}]`;
   const head = Array.from(t.data.slice(0, Math.min(n, maxItems)), (v) => formatNumber(v, precision));
-  if (n <= maxItems) return `[${head.join(', ')}] shape ${shapeStr(t.shape)}`;
-  return `[${head.join(', ')}, …] shape ${shapeStr(t.shape)}`;
+  return l10n.t('{0} shape {1}', n <= maxItems ? `[${head.join(', ')}]` : `[${head.join(', ')}, …]`, shapeStr(t.shape));
 }
 
 /** The text after a result's last line. A ⚠ marks results that carry pitfall warnings. */
@@ -44,6 +44,17 @@ export function decorationText(r: EvalResult, precision = KERAS_PRECISION): stri
 function tensorBlock(t: Tensor, precision: number, max = 64): string {
   if (t.data.length <= max && precision === KERAS_PRECISION) return ['```python', formatKeras(t), '```'].join('\n');
   return ['```text', inlineTensor(t, precision, t.data.length <= max ? max : 12), '```'].join('\n');
+}
+
+/** The core's name for a reduction's divisor ('elements', 'sum of weights', …) in the display language. */
+export function divisorKindText(kind: string | null | undefined): string {
+  switch (kind) {
+    case 'elements': return l10n.t('elements');
+    case 'valid elements': return l10n.t('valid elements');
+    case 'sum of weights': return l10n.t('sum of weights');
+    case null: case undefined: return l10n.t('divisor');
+    default: return kind;
+  }
 }
 
 function esc(s: string): string {
@@ -72,24 +83,26 @@ export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}
   // The actions first: a long hover scrolls, and these are what one hovers for.
   if (opts.links?.length) out.push('', opts.links.map((l) => `[${esc(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
   if (cfg.length) out.push('', cfg.map(([k, v]) => `\`${k}=${repr(k, v)}\``).join(' '));
-  out.push('', `Shapes: y_true ${shapeStr(r.shapes.yTrue)}, y_pred ${shapeStr(r.shapes.yPred)}${r.shapes.sampleWeight ? `, sample_weight ${shapeStr(r.shapes.sampleWeight)}` : ''}`);
+  out.push('', r.shapes.sampleWeight
+    ? l10n.t('Shapes: y_true {0}, y_pred {1}, sample_weight {2}', shapeStr(r.shapes.yTrue), shapeStr(r.shapes.yPred), shapeStr(r.shapes.sampleWeight))
+    : l10n.t('Shapes: y_true {0}, y_pred {1}', shapeStr(r.shapes.yTrue), shapeStr(r.shapes.yPred)));
   if (r.reduction) {
     const red = r.reduction;
-    if (red.unreduced) out.push('', `**Reduction** \`${red.reduction}\`: returned unreduced, shape ${shapeStr(red.weightedShape)}.`);
-    else if (red.divisor === null) out.push('', `**Reduction** \`${red.reduction}\`: Σ weighted values = ${formatNumber(red.numerator, precision)} (no division).`);
-    else out.push('', `**Reduction** \`${red.reduction}\`: ${formatNumber(red.numerator, precision)} / ${formatNumber(red.divisor, precision)} (${red.divisorKind ?? 'divisor'}) = ${inlineTensor(r.value, precision)}.`);
+    if (red.unreduced) out.push('', l10n.t('**Reduction** `{0}`: returned unreduced, shape {1}.', red.reduction, shapeStr(red.weightedShape)));
+    else if (red.divisor === null) out.push('', l10n.t('**Reduction** `{0}`: Σ weighted values = {1} (no division).', red.reduction, formatNumber(red.numerator, precision)));
+    else out.push('', l10n.t('**Reduction** `{0}`: {1} / {2} ({3}) = {4}.', red.reduction, formatNumber(red.numerator, precision), formatNumber(red.divisor, precision), divisorKindText(red.divisorKind), inlineTensor(r.value, precision)));
   }
-  out.push('', '**Per-sample values**', '', tensorBlock(r.perSample, precision));
-  if (r.weighted !== r.perSample && r.reduction?.weights) out.push('', '**Weighted**', '', tensorBlock(r.weighted, precision));
-  out.push('', `**Gradient** d(${r.value.shape.length ? 'Σ result' : 'result'})/d(y_pred)`, '', tensorBlock(r.grad, precision));
+  out.push('', l10n.t('**Per-sample values**'), '', tensorBlock(r.perSample, precision));
+  if (r.weighted !== r.perSample && r.reduction?.weights) out.push('', l10n.t('**Weighted**'), '', tensorBlock(r.weighted, precision));
+  out.push('', r.value.shape.length ? l10n.t('**Gradient** d(Σ result)/d(y_pred)') : l10n.t('**Gradient** d(result)/d(y_pred)'), '', tensorBlock(r.grad, precision));
   const t = r.trace;
   if (t.clipped && t.clipped.count) {
     const idx = t.clipped.indices.slice(0, 12).join(', ');
-    out.push('', `**Clipped:** ${t.clipped.count} element(s) of y_pred clipped to [${formatNumber(t.clipped.lo)}, ${formatNumber(t.clipped.hi)}] (flat indices ${idx}${t.clipped.count > 12 ? ', …' : ''}); their gradient is 0.`);
+    out.push('', l10n.t('**Clipped:** {0} element(s) of y_pred clipped to [{1}, {2}] (flat indices {3}); their gradient is 0.', t.clipped.count, formatNumber(t.clipped.lo), formatNumber(t.clipped.hi), idx + (t.clipped.count > 12 ? ', …' : '')));
   }
-  if (t.renormalizedRows && t.renormalizedRows.count) out.push('', `**Renormalised:** ${t.renormalizedRows.count} row(s) of y_pred did not sum to 1 and were divided by their sum (e.g. row ${t.renormalizedRows.rows[0]}: Σ = ${formatNumber(t.renormalizedRows.sums[0])}).`);
-  if (t.labelConversion) out.push('', `**Labels:** ${esc(t.labelConversion)}`);
-  if (t.smoothedLabels) out.push('', '**Smoothed labels used**', '', tensorBlock(t.smoothedLabels, precision));
+  if (t.renormalizedRows && t.renormalizedRows.count) out.push('', l10n.t('**Renormalised:** {0} row(s) of y_pred did not sum to 1 and were divided by their sum (e.g. row {1}: Σ = {2}).', t.renormalizedRows.count, t.renormalizedRows.rows[0], formatNumber(t.renormalizedRows.sums[0])));
+  if (t.labelConversion) out.push('', l10n.t('**Labels:** {0}', esc(t.labelConversion)));
+  if (t.smoothedLabels) out.push('', l10n.t('**Smoothed labels used**'), '', tensorBlock(t.smoothedLabels, precision));
   if (t.warnings.length) out.push('', ...t.warnings.map((w) => `⚠ ${esc(w.message)}`).flatMap((l) => [l, '']));
   const notes = [...(opts.notes ?? []), ...t.notes];
   if (notes.length) out.push('', ...notes.map((n) => `- ${esc(n)}`));

@@ -8,6 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WEBVIEW_STRINGS, completeStrings, formatString } from '../../../src/shared/strings';
 import { buildHtml } from '../../../src/shared/csp';
+import { l10n, useTranslator } from '../../../src/extension/model/l10n';
+import { quickFixes } from '../../../src/extension/model/quickFix';
+import { lossPickEntries, paramRows } from '../../../src/extension/model/lossPick';
+import { resultHoverMarkdown } from '../../../src/extension/model/resultText';
+import { buildState, emptyState, exampleSession } from '../../../src/extension/panelModel';
+import { getSpec } from '../../../src/core/registry';
+import { evaluate } from '../../../src/core/evaluate';
 
 /** The first-argument string literals of every `l10n.t(` call in a TypeScript source. */
 export function l10nLiterals(src: string): string[] {
@@ -101,6 +108,57 @@ describe('l10n', () => {
     for (const s of [...used, ...Object.values(WEBVIEW_STRINGS)]) {
       const n = [...new Set([...s.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
       assert.deepEqual(n, n.map((_, i) => i), s);
+    }
+  });
+  it('the vscode-free modules translate through model/l10n.ts at call time, and activate() points it at vscode.l10n.t', () => {
+    assert.equal(l10n.t('Set {0}={1}', 'from_logits', 'True'), 'Set from_logits=True', 'English by default, placeholders filled');
+    const pseudo = (m: string, ...a: Array<string | number | boolean>) => `⟦${m.replace(/\{(\d+)\}/g, (x, i: string) => String(a[Number(i)] ?? x))}⟧`;
+    const english = {
+      fix: quickFixes(['loss = keras.losses.BinaryCrossentropy()'], 0, 'Set from_logits=True if y_pred are logits.')[0]?.title,
+      group: lossPickEntries([])[0].label,
+      row: paramRows(getSpec('Huber'), { delta: 2 }).find((r) => r.name === 'delta')!.label,
+      hint: (emptyState() as { hint: string }).hint,
+      example: exampleSession('Huber').title,
+    };
+    assert.deepEqual(english, { fix: 'Set from_logits=True', group: 'Regression', row: 'delta = 2.0 (default 1.0)', hint: english.hint, example: 'Huber (example)' });
+    useTranslator(pseudo);
+    try {
+      assert.equal(quickFixes(['loss = keras.losses.BinaryCrossentropy()'], 0, 'Set from_logits=True if y_pred are logits.')[0]?.title, '⟦Set from_logits=True⟧');
+      assert.equal(lossPickEntries([])[0].label, '⟦Regression⟧');
+      assert.equal(paramRows(getSpec('Huber'), { delta: 2 }).find((r) => r.name === 'delta')!.label, '⟦delta = 2.0 (default 1.0)⟧');
+      assert.equal((emptyState() as { hint: string }).hint, `⟦${english.hint}⟧`);
+      assert.equal(exampleSession('Huber').title, '⟦Huber (example)⟧');
+      const st = buildState(exampleSession('MeanSquaredError'));
+      assert.ok(st.kind === 'result' && /^⟦sum .* \/ \d+ ⟦elements⟧ = .*⟧$/.test(st.reductionText), st.kind === 'result' ? st.reductionText : st.kind);
+      const ex = getSpec('MeanSquaredError').example;
+      const md = resultHoverMarkdown(evaluate({ loss: 'MeanSquaredError', yTrue: ex.yTrue, yPred: ex.yPred, mode: 'class' }));
+      assert.match(md, /⟦\*\*Per-sample values\*\*⟧/);
+      assert.match(md, /⟦Shapes: y_true/);
+    } finally { useTranslator(undefined); }
+    assert.equal(lossPickEntries([])[0].label, 'Regression', 'English again once the translator is reset');
+    const ext = fs.readFileSync('src/extension/extension.ts', 'utf8');
+    assert.match(ext, /useTranslator\(vscode\.l10n\.t\)/, 'activate() routes the shim to vscode.l10n.t');
+  });
+  it('every file that calls l10n.t imports it from vscode or from the shim (what npm run l10n:export reads)', () => {
+    // The very pattern scripts/l10n-export.mjs uses to find the shim's users.
+    const m = /^const SHIM_IMPORT = \/(.+)\/m;$/m.exec(fs.readFileSync('scripts/l10n-export.mjs', 'utf8'));
+    assert.ok(m, 'SHIM_IMPORT in scripts/l10n-export.mjs');
+    const shim = new RegExp(m![1], 'm');
+    assert.ok(shim.test("import { l10n } from './model/l10n';") && shim.test("import { l10n } from './l10n';"));
+    for (const f of sources('src/extension')) {
+      const src = fs.readFileSync(f, 'utf8');
+      if (!/\bl10n\.t\(/.test(src)) continue;
+      const viaVscode = /^import \* as vscode from 'vscode';$/m.test(src) && /\bvscode\.l10n\.t\(/.test(src);
+      assert.ok(viaVscode || shim.test(src), `${f}: l10n.t neither from vscode nor from model/l10n.ts`);
+      if (shim.test(src)) assert.ok(!/from 'vscode'/.test(src), `${f} uses the shim, so it must stay vscode-free (unit tests, the worker)`);
+    }
+  });
+  it('the English texts the e2e suite finds by label are unchanged', () => {
+    // test/e2e/ui-e2e.js: the CodeLens "Compute", the status bar "Loss Inspector: 1 result", the hover link
+    // "Open in panel", the panel tab "Loss: …" (the menu and palette titles are checked in manifest.test.ts).
+    for (const s of ['Compute', '$(graph-line) Loss Inspector: {0}', '1 result', '{0} results', 'Open in panel', 'Loss: {0}']) {
+      assert.ok(used.has(s), `src/extension no longer shows ${JSON.stringify(s)}`);
+      assert.equal(bundle[s], s);
     }
   });
   it('user-facing code in the extension layer does not show hard-coded English in status messages and pickers', () => {

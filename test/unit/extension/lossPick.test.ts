@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { ALL_SPECS, getSpec } from '../../../src/core/registry';
 import { LossInspectorError } from '../../../src/core/errors';
-import { lossPickEntries, paramRows, parseParamInput, paramChoices, changedOnly, editableParams, FAMILY_LABELS, paramRepr } from '../../../src/extension/model/lossPick';
+import { lossPickEntries, paramRows, parseParamInput, paramChoices, changedOnly, editableParams, familyLabels, paramRepr } from '../../../src/extension/model/lossPick';
 
 describe('loss quick pick model', () => {
   const entries = lossPickEntries();
@@ -16,10 +16,10 @@ describe('loss quick pick model', () => {
     const seen: string[] = [];
     for (const e of entries) {
       if (e.kind === 'separator') { fam = e.label; seen.push(fam); continue; }
-      assert.equal(FAMILY_LABELS[getSpec(e.id).family], fam, `${e.id} under ${fam}`);
+      assert.equal(familyLabels()[getSpec(e.id).family], fam, `${e.id} under ${fam}`);
     }
     assert.equal(new Set(seen).size, seen.length, 'each family once');
-    const order = Object.values(FAMILY_LABELS);
+    const order = Object.values(familyLabels());
     assert.deepEqual(seen, [...seen].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
   });
   it('descriptions carry the module, the function name and every alias (searchable)', () => {

@@ -17,6 +17,17 @@ describe('manifest', () => {
     for (const c of contributed) assert.equal(c.category, 'Loss Inspector', c.command);
     assert.equal(contributed.find((c) => c.command === Commands.computeLoss)?.title, 'Compute Loss');
   });
+  it('the English titles are the ones the e2e suite and the README use ("Loss Inspector: Compute Loss" in the menu, the palette)', () => {
+    const full = Object.fromEntries(contributed.map((c) => [c.command, `${c.category}: ${c.title}`]));
+    assert.deepEqual(full, {
+      [Commands.computeLoss]: 'Loss Inspector: Compute Loss',
+      [Commands.openPanel]: 'Loss Inspector: Open Loss Panel',
+      [Commands.copyResult]: 'Loss Inspector: Copy Result as Python Literal',
+      [Commands.clearResults]: 'Loss Inspector: Clear Results',
+      [Commands.explain]: 'Loss Inspector: Explain Loss…',
+    });
+    assert.equal(shown(pkg.displayName), 'Loss Inspector');
+  });
   it('never contributes the test-only state command', () => {
     assert.ok(!JSON.stringify(pkg.contributes).includes(Commands.state));
   });
