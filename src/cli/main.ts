@@ -7,8 +7,7 @@
  *   run FILE [--json]       evaluate a Keras snippet file (see src/core/snippet)
  */
 import * as fs from 'node:fs';
-import * as readline from 'node:readline';
-import { evaluate, formatKeras, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested } from '../core';
+import { evaluate, formatKeras, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep } from '../core';
 import { parseArrayLiteralTensor } from '../core/literal';
 import type { Tensor } from '../core/tensor';
 import { explainMarkdown } from '../core/explain';
@@ -56,15 +55,19 @@ export function resultJson(r: EvalResult): Record<string, unknown> {
   };
 }
 
-/** JSON lines carry NaN/Infinity as "nan"/"inf" strings or as the literals Python's json writes. */
-function fromJsonNumbers(x: unknown): Nested {
+/**
+ * JSON lines carry NaN/Infinity as "nan"/"inf" strings or as the literals Python's json writes. Values nested deeper
+ * than MAX_NESTING are refused naming the argument (JSON.parse reads any depth; this walk recurses per level).
+ */
+function fromJsonNumbers(x: unknown, loss: string, argument: string, depth = 0): Nested {
+  if (depth > MAX_NESTING) throw tooDeep(loss, argument);
   if (typeof x === 'string') {
     const s = x.trim().toLowerCase();
     if (s === 'nan') return NaN;
     if (s === 'inf' || s === 'infinity' || s === '+inf') return Infinity;
     if (s === '-inf' || s === '-infinity') return -Infinity;
   }
-  if (Array.isArray(x)) return x.map(fromJsonNumbers);
+  if (Array.isArray(x)) return x.map((v) => fromJsonNumbers(v, loss, argument, depth + 1));
   return x as Nested;
 }
 
@@ -85,11 +88,13 @@ function evalJsonLine(line: string): Record<string, unknown> {
     if (typeof req.loss !== 'string') return { error: 'missing "loss": expected a loss name string' };
     const config = (req.config ?? {}) as Record<string, unknown>;
     if (typeof config !== 'object' || Array.isArray(config)) return { error: `${req.loss}: "config" must be an object of keyword arguments` };
-    const cfg: Record<string, never> = {};
-    for (const [k, v] of Object.entries(config)) (cfg as Record<string, unknown>)[k] = fromJsonNumbers(v);
+    // No prototype: a "__proto__" key stays an own key (and is refused as an unknown parameter) instead of
+    // replacing the object's prototype and vanishing.
+    const cfg: Record<string, unknown> = Object.create(null);
+    for (const [k, v] of Object.entries(config)) cfg[k] = fromJsonNumbers(v, req.loss, k);
     const r = evaluate({
-      loss: req.loss, yTrue: fromJsonNumbers(req.y_true), yPred: fromJsonNumbers(req.y_pred),
-      sampleWeight: req.sample_weight == null ? null : fromJsonNumbers(req.sample_weight), config: cfg,
+      loss: req.loss, yTrue: fromJsonNumbers(req.y_true, req.loss, 'y_true'), yPred: fromJsonNumbers(req.y_pred, req.loss, 'y_pred'),
+      sampleWeight: req.sample_weight == null ? null : fromJsonNumbers(req.sample_weight, req.loss, 'sample_weight'), config: cfg as Record<string, never>,
       mode: req.mode === 'function' || req.mode === 'class' ? req.mode : undefined,
     });
     const j = resultJson(r);
@@ -99,11 +104,37 @@ function evalJsonLine(line: string): Record<string, unknown> {
   }
 }
 
-async function evalJsonl(): Promise<void> {
-  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (line.trim() === '') continue;
-    process.stdout.write(JSON.stringify(evalJsonLine(line)) + '\n');
+/**
+ * The lines of a JSON-lines stream: split on "\n" only, one "\r" before it dropped. A bare "\r" inside a request is
+ * JSON whitespace, not a line break (readline would split there and put every later answer out of step). The text
+ * after the last "\n", if any, is a line too. A line spread over many chunks is joined once (no quadratic concat).
+ */
+export async function* jsonLines(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let pieces: string[] = [];
+  const line = (last: string) => {
+    const s = pieces.length ? pieces.join('') + last : last;
+    pieces = [];
+    return s.endsWith('\r') ? s.slice(0, -1) : s;
+  };
+  for await (const chunk of input) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      yield line(text.slice(start, nl));
+      start = nl + 1;
+    }
+    if (start < text.length) pieces.push(text.slice(start));
+  }
+  const tail = decoder.decode();
+  if (tail) pieces.push(tail);
+  if (pieces.length) yield line('');
+}
+
+/** `eval --jsonl`: exactly one answer line per input line, in order (a blank line is answered with an error too). */
+export async function evalJsonl(input: AsyncIterable<string | Buffer>, write: (s: string) => void): Promise<void> {
+  for await (const line of jsonLines(input)) {
+    write(JSON.stringify(line.trim() === '' ? { error: 'empty line: expected a JSON object {"loss", "config", "y_true", "y_pred", "sample_weight"}' } : evalJsonLine(line)) + '\n');
   }
 }
 
@@ -150,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   const { pos, opt } = flags(rest);
   switch (cmd) {
     case 'eval':
-      if (opt.jsonl) { await evalJsonl(); return 0; }
+      if (opt.jsonl) { await evalJsonl(process.stdin, (s) => process.stdout.write(s)); return 0; }
       return evalOnce(opt);
     case 'list':
       list(!!opt.json); return 0;

@@ -2,6 +2,7 @@
 import { argError, pyRepr, LossInspectorError } from './errors';
 import type { Config, LossSpec, ParamSpec, ParamValue, Reduction } from './spec';
 import { closest } from './suggest';
+import { MAX_NESTING, nestingDepth, tooDeep } from './tensor';
 
 /** Parameters every loss class accepts besides its own. */
 export const COMMON_PARAMS: ParamSpec[] = [
@@ -21,7 +22,7 @@ const REDUCTION_SPELLINGS: Record<string, Reduction> = {
 /** Maps any reduction spelling users paste (Keras 3 strings, Keras 2 'auto' and the Reduction enum) to Keras 3's meaning. */
 export function normalizeReduction(loss: string, v: ParamValue, base: 'keras3' | 'keras2', notes?: string[]): Reduction {
   if (v === null) return 'none';
-  if (typeof v !== 'string' || !(v in REDUCTION_SPELLINGS)) {
+  if (typeof v !== 'string' || !Object.hasOwn(REDUCTION_SPELLINGS, v)) {
     throw argError(loss, 'reduction', `one of "sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none" or None`, pyRepr(v), 'param');
   }
   const r = REDUCTION_SPELLINGS[v];
@@ -76,7 +77,7 @@ export function checkParam(loss: string, p: ParamSpec, v: ParamValue): ParamValu
       if (v === 0 || v === 1) return v === 1;
       throw bad('True or False');
     case 'enum':
-      if (!p.choices!.includes(v as string | null)) throw bad(`one of ${p.choices!.map(pyRepr).join(', ')}`);
+      if (!p.choices!.includes(v as string | null)) throw bad(`one of ${p.choices!.map((c) => pyRepr(c)).join(', ')}`);
       return v;
     case 'string':
       if (v !== null && typeof v !== 'string') throw bad('a string or None');
@@ -105,13 +106,15 @@ export function resolveConfig(spec: LossSpec, kwargs: Record<string, ParamValue>
   const params = allParams(spec, isClass);
   const cfg: Config = {};
   for (const p of params) cfg[p.name] = p.default;
+  // Own keys only, compared by name: `__proto__`, `constructor` or `toString` are unknown parameters like any other.
   for (const [k, v] of Object.entries(kwargs)) {
     const p = params.find((q) => q.name === k);
     if (!p) {
       const near = closest(k, params.map((q) => q.name), 2);
-      throw new LossInspectorError(`${loss}: unexpected argument \`${k}\`${near.length ? `; did you mean \`${near[0]}\`?` : ''} Accepted: ${params.map((q) => q.name).join(', ')}.`,
+      throw new LossInspectorError(`${loss}: unexpected argument \`${k}\`${near.length ? `; did you mean \`${near[0]}\`?` : '.'} Accepted: ${params.map((q) => q.name).join(', ')}.`,
         { loss, argument: k, expected: `one of ${params.map((q) => q.name).join(', ')}`, received: k, code: 'unknown-param', suggestions: near });
     }
+    if (nestingDepth(v) > MAX_NESTING) throw tooDeep(loss, k);
     if (p.name === 'reduction') cfg.reduction = normalizeReduction(loss, v, spec.base, notes);
     else cfg[k] = checkParam(loss, p, v);
   }

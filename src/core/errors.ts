@@ -39,13 +39,14 @@ export function argError(loss: string, argument: string, expected: string, recei
 }
 
 /** Python-style repr of a JS value for messages. */
-export function pyRepr(v: unknown): string {
+export function pyRepr(v: unknown, depth = 0): string {
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'number') return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
-  if (Array.isArray(v)) return v.length > 8 ? `[${v.slice(0, 8).map(pyRepr).join(', ')}, ...]` : `[${v.map(pyRepr).join(', ')}]`;
+  // Three levels are enough for a message (and the walk stays shallow whatever the input's depth).
+  if (Array.isArray(v)) return depth >= 3 ? '[...]' : `[${v.slice(0, 8).map((x) => pyRepr(x, depth + 1)).join(', ')}${v.length > 8 ? ', ...' : ''}]`;
   if (typeof v === 'object') return '{...}';
   return String(v);
 }

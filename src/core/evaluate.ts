@@ -60,7 +60,9 @@ function toTensor(x: Tensor | Nested, loss: string, argument: string): Tensor {
   try {
     return fromNested(x, argument);
   } catch (e) {
-    throw new LossInspectorError(`${loss}: argument \`${argument}\`: ${(e as Error).message}`, { loss, argument, code: 'input', expected: 'a rectangular nested list of numbers', received: (e as Error).message });
+    const limit = e instanceof LossInspectorError && e.details.code === 'limit';
+    const message = (e as Error).message.replace(new RegExp(`^${argument}: `), '');
+    throw new LossInspectorError(`${loss}: argument \`${argument}\`: ${message}`, { loss, argument, code: limit ? 'limit' : 'input', expected: limit ? (e as LossInspectorError).details.expected : 'a rectangular nested list of numbers', received: message });
   }
 }
 

@@ -45,7 +45,7 @@ function code(s: string): string {
 }
 
 function paramLine(p: ParamSpec): string {
-  const range = p.choices ? ` (one of ${p.choices.map(pyRepr).join(', ')})` : '';
+  const range = p.choices ? ` (one of ${p.choices.map((c) => pyRepr(c)).join(', ')})` : '';
   return `- ${code(`${p.name}=${paramRepr(p, p.default)}`)}${p.required ? ' (required)' : ''} — ${md(p.doc)}${p.type === 'enum' && p.name !== 'reduction' && p.name !== 'dtype' ? md(range) : ''}`;
 }
 

@@ -1,4 +1,5 @@
 /** Dense float64 tensors: a flat row-major Float64Array plus a shape. No object per number. */
+import { LossInspectorError, argError } from './errors';
 
 export type Shape = number[];
 
@@ -148,6 +149,33 @@ export function toNested(t: Tensor): Nested {
   return rec(0);
 }
 
+/**
+ * Deepest nesting accepted in any value a user hands the core (a tensor's rank, a config value): deeper input is
+ * refused with this number named, before any walk over it (so no recursion can overflow the stack).
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * How deeply `x` nests lists and objects (a number is 0, `[1]` is 1), walked iteratively; stops counting once past
+ * `limit` (returns limit + 1), so a 1e5-deep value costs no more than a shallow one.
+ */
+export function nestingDepth(x: unknown, limit = MAX_NESTING): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[x, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
+    if (d + 1 > deepest) { deepest = d + 1; if (deepest > limit) return deepest; }
+    for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return deepest;
+}
+
+/** The refusal of a value nested deeper than MAX_NESTING, naming the argument and the limit. */
+export function tooDeep(loss: string, argument: string): LossInspectorError {
+  return argError(loss, argument, `at most ${MAX_NESTING} levels of nested lists (the nesting limit)`, `a value nested deeper than ${MAX_NESTING} levels`, 'limit');
+}
+
 /** Converts nested arrays to a tensor; throws a RangeError naming the ragged row. */
 export function fromNested(x: unknown, what = 'array'): Tensor {
   if (typeof x === 'number') return scalar(x);
@@ -155,7 +183,11 @@ export function fromNested(x: unknown, what = 'array'): Tensor {
   if (!Array.isArray(x)) throw new TypeError(`${what}: expected a number or a nested list of numbers, received ${x === null ? 'None' : typeof x}`);
   const shape: number[] = [];
   let cur: unknown = x;
-  while (Array.isArray(cur)) { shape.push(cur.length); cur = cur[0]; }
+  while (Array.isArray(cur)) {
+    // The walk below recurses once per level: refuse deep input before it starts.
+    if (shape.length === MAX_NESTING) throw new LossInspectorError(`${what}: nested deeper than ${MAX_NESTING} levels (the nesting limit)`, { argument: what, code: 'limit', expected: `at most ${MAX_NESTING} levels of nested lists`, received: `more than ${MAX_NESTING}` });
+    shape.push(cur.length); cur = cur[0];
+  }
   const data = new Float64Array(sizeOf(shape));
   let pos = 0;
   const rec = (a: unknown, ax: number, path: number[]): void => {

@@ -133,7 +133,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
       if (!keras && g?.kind === 'list') { bindListNode(g, ypV); return g; }
       return tv(yp);
     };
-    const config: Config = {};
+    const config: Config = Object.create(null); // `__proto__=` stays an own key, refused as an unknown parameter
     for (const [k, v] of opts.kwargs ?? []) config[k] = paramOf(v);
 
     let value: Tensor, perSample: Tensor, weighted: Tensor, grad: Float64Array;

@@ -1339,7 +1339,7 @@ function sliceRange(start: number | null, stop: number | null, step: number | nu
 
 /** Keyword arguments of a built-in loss constructor/function as ParamValues. */
 function toConfig(kwargs: Map<string, Value>, interp: Interp, at: SyntaxNode): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = {};
+  const out: Record<string, ParamValue> = Object.create(null); // `__proto__=` stays an own key, refused as unknown
   const conv = (v: Value): ParamValue => {
     switch (v.kind) {
       case 'none': return null;

@@ -802,14 +802,15 @@ export class Interpreter implements EvalContext {
     const spec = ref.spec;
     const params = allParams(spec, true);
     const positional = positionalOrder(params);
-    const config: Record<string, ParamValue> = {};
+    // No prototype: `__proto__=`, `constructor=` or `toString=` are own keys, refused by resolveConfig as unknown.
+    const config: Record<string, ParamValue> = Object.create(null);
     args.forEach((a, i) => {
       const p = positional[i];
       if (!p) throw errAt(sites.pos[i] ?? site, `${spec.id}() takes at most ${positional.length} positional arguments (${positional.join(', ')}), ${args.length} given`, 'param', { loss: spec.id });
       config[p] = toParamValue(a, p, sites.pos[i]);
     });
     for (const [k, v] of kwargs) {
-      if (k in config) throw errAt(sites.kw.get(k) ?? site, `${spec.id}() got multiple values for argument '${k}'`, 'param', { loss: spec.id });
+      if (Object.hasOwn(config, k)) throw errAt(sites.kw.get(k) ?? site, `${spec.id}() got multiple values for argument '${k}'`, 'param', { loss: spec.id });
       config[k] = toParamValue(v, k, sites.kw.get(k));
     }
     try {
@@ -838,7 +839,7 @@ export class Interpreter implements EvalContext {
       if (i >= names.length) throw errAt(sites.pos[i] ?? site, `${callee}() takes ${names.length} positional arguments (${names.join(', ')}) but ${args.length} were given`, 'param', { loss: callee });
       bound.set(names[i], { v: a, s: sites.pos[i] ?? site });
     });
-    const config: Record<string, ParamValue> = isClass ? { ...fn.config } : {};
+    const config: Record<string, ParamValue> = Object.assign(Object.create(null), isClass ? fn.config : {}); // no prototype: see construct()
     for (const [k, v] of kwargs) {
       const s = sites.kw.get(k) ?? site;
       if (bound.has(k)) throw errAt(s, `${callee}() got multiple values for argument '${k}'`, 'param', { loss: callee });

@@ -253,6 +253,8 @@ function prescan(source: string, limits: Limits): Prescan {
   const n = text.length;
   let depth = 0;
   const maxDepth = Math.max(8, limits.maxDepth);
+  /** Offsets of the open brackets, outermost first (at most maxDepth): the refusal of deep input names its argument. */
+  const opens: number[] = [];
   let noCandidateUntil = -1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -302,11 +304,13 @@ function prescan(source: string, limits: Limits): Prescan {
         if (subs.length && subs[subs.length - 1].from === i) { i = subs[subs.length - 1].to - 1; continue; }
       }
       if (++depth > maxDepth) {
-        return { text, literals, notes, error: { offset: i, length: 1, message: `Brackets nested deeper than ${maxDepth} levels (the limit); nothing evaluated.` } };
+        const arg = argumentOf(text, opens);
+        return { text, literals, notes, error: { offset: i, length: 1, message: `${arg ? `\`${arg}\`: b` : 'B'}rackets nested deeper than ${maxDepth} levels (the nesting limit); nothing evaluated.` } };
       }
+      opens.push(i);
       continue;
     }
-    if (c === 41 || c === 93 || c === 125) { if (depth > 0) depth--; }
+    if (c === 41 || c === 93 || c === 125) { if (depth > 0) { depth--; opens.pop(); } }
   }
   // The parser sees `(__litK)` in place of each big literal; `regions` maps its offsets back to the user's text.
   const regions: Region[] = [];
@@ -381,6 +385,15 @@ function numericSegments(text: string, start: number): { segments: [number, numb
     }
   }
   return { segments: done, stop: i };
+}
+
+/** The name a run of open brackets is bound to (`y_true = [[[`, `axis=[[`), innermost binding first; null if none. */
+function argumentOf(text: string, opens: number[]): string | null {
+  for (let k = opens.length - 1; k >= 0; k--) {
+    const m = /([A-Za-z_]\w*)\s*=\s*$/.exec(text.slice(Math.max(0, opens[k] - 64), opens[k]));
+    if (m) return m[1]; // `==`, `<=`, `!=` cannot match: the `=` must follow the name
+  }
+  return null;
 }
 
 /**
