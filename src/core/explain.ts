@@ -6,7 +6,7 @@ import type { LossSpec, ParamSpec } from './spec';
 import { allParams } from './config';
 import { pyRepr, LossInspectorError } from './errors';
 import { resolveLoss } from './registry';
-import { resolveAnyName, type ResolvedName } from './names';
+import { nameAsWritten, resolveAnyName, type ResolvedName } from './names';
 import { curveSvg, svgDataUri } from './hover-image';
 import { hoverCurve } from './hover-curve';
 
@@ -119,8 +119,12 @@ export function curveImageMarkdown(spec: LossSpec): string {
   return `![${alt}](${svgDataUri(svg)})`;
 }
 
-/** `loss-inspector explain NAME`: the documentation as Markdown (no command links; image only if asked). */
-export function explainMarkdown(name: string, opts: ExplainOptions = {}): string {
+/**
+ * `loss-inspector explain NAME`: the documentation as Markdown (no command links; image only if asked). NAME may be
+ * written as in code: `'mse'`, `Huber()`, `keras.losses.Huber(delta=2.0)`, `nn.CrossEntropyLoss()`.
+ */
+export function explainMarkdown(written: string, opts: ExplainOptions = {}): string {
+  const { name } = nameAsWritten(written);
   const r = resolveAnyName(name, true);
   const spec = r ? r.spec : resolveLoss(name).spec; // resolveLoss throws the "did you mean" error
   const out = [nameLine(spec), ''];
@@ -141,7 +145,7 @@ function foreignLines(spec: LossSpec, r: ResolvedName): string[] {
  * it in a trusted MarkdownString whose enabled commands are only our own.
  */
 export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
-  const r = opts.resolved ?? resolveAnyName(name, true);
+  const r = opts.resolved ?? resolveAnyName(nameAsWritten(name).name, true);
   if (!r) throw new LossInspectorError(`Unknown loss '${name}'.`, { code: 'unknown-loss', received: name });
   const spec = r.spec;
   const out: string[] = [];

@@ -106,6 +106,24 @@ export function resolveForeign(name: string): ResolvedName | null {
 }
 
 /**
+ * A loss name as written in code, reduced to the name: a compile string with its quotes (`'mse'`,
+ * `"binary_crossentropy"`), a constructor or function call with its arguments (`Huber()`,
+ * `keras.losses.Huber(delta=2.0)`, `nn.CrossEntropyLoss()(logits, y)`), an assignment or keyword in front
+ * (`loss='mse'`, `criterion = nn.MSELoss()`). `quoted` says it was a string.
+ */
+export function nameAsWritten(text: string): { name: string; quoted: boolean } {
+  let s = text.trim().replace(/;$/, '').trim();
+  // `loss=`, `loss: `, `criterion = ` in front (not `==`)
+  const lhs = /^[A-Za-z_$][\w$.]*\s*[=:](?!=)\s*(?=\S)/.exec(s);
+  if (lhs) s = s.slice(lhs[0].length);
+  const q = /^(['"`])(.*)\1$/s.exec(s);
+  if (q) return { name: q[2].trim(), quoted: true };
+  const call = /^([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(/.exec(s);
+  if (call) return { name: call[1].replace(/\s+/g, ''), quoted: false };
+  return { name: s, quoted: false };
+}
+
+/**
  * Resolves any loss spelling a user may write: Keras/tfa names (any module path), compile strings (only when
  * `quoted`, so a variable called `mse` is not a loss), and foreign names. Null when it is not a loss.
  */

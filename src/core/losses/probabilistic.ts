@@ -287,7 +287,9 @@ const BinaryCrossentropy: LossSpec = {
       { framework: 'PyTorch', name: 'torch.nn.BCELoss()', note: 'probabilities; log clamped at −100 instead of clipping p; no label smoothing; mean over all elements' },
       { framework: 'PyTorch', name: 'torch.nn.BCEWithLogitsLoss(pos_weight=None)', note: 'logits, same exact formula as from_logits=True' },
       { framework: 'Optax', name: 'optax.sigmoid_binary_cross_entropy(logits, labels)', note: 'logits only, elementwise, no mean' },
-      { framework: 'TF.js', name: 'tf.losses.sigmoidCrossEntropy / tf.losses.logLoss', note: 'logits / probabilities (logLoss adds ε = 1e-7 inside the logs); default reduction SUM_BY_NONZERO_WEIGHTS' },
+      { framework: 'TF.js', name: 'tf.losses.sigmoidCrossEntropy', note: 'logits, same formula as from_logits=True; default reduction SUM_BY_NONZERO_WEIGHTS (Σ weighted / number of non-zero weights)' },
+      // tfjs-core src/ops/losses/log_loss.ts: logLoss(labels, predictions, weights?, epsilon = 1e-7, reduction = SUM_BY_NONZERO_WEIGHTS)
+      { framework: 'TF.js', name: 'tf.losses.logLoss', note: 'probabilities; its `epsilon` argument (default 1e-7, the 4th) is added inside both logs, −t·log(p + 1e-7) − (1 − t)·log(1 − p + 1e-7), and p is not clipped, where Keras 3 clips p to [1e-7, 1 − 1e-7] and adds nothing: p = 0.5 costs 0.6931470 there against 0.6931472, p = 1e-7 (t = 1) costs 15.425 against 16.118, and p outside [−1e-7, 1 + 1e-7] gives NaN instead of the clipped value. No mean over the last axis: every element is reduced with SUM_BY_NONZERO_WEIGHTS (the overall mean when there are no weights; with weights Σ weighted / number of non-zero weights, not / element count)' },
     ],
   },
 };

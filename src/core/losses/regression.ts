@@ -174,7 +174,8 @@ const MeanSquaredError: LossSpec = {
     ],
     equivalents: [
       { framework: 'PyTorch', name: 'torch.nn.MSELoss()', note: "reduction='mean' averages all elements, same as Keras's default" },
-      { framework: 'Optax', name: 'optax.squared_error', note: 'elementwise, no mean; optax.l2_loss is half of it' },
+      { framework: 'Optax', name: 'optax.squared_error', note: 'elementwise (y_pred − y_true)², no mean' },
+      { framework: 'Optax', name: 'optax.l2_loss', note: 'elementwise 0.5 · (y_pred − y_true)²: the factor is 0.5, so it is half of optax.squared_error and the mean of l2_loss over the last axis is 0.5 × Keras MSE; no mean' },
       { framework: 'TF.js', name: 'tf.losses.meanSquaredError' },
     ],
   },

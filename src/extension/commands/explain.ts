@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { explainMarkdown } from '../../core/explain';
-import { resolveAnyName } from '../../core/names';
+import { nameAsWritten, resolveAnyName } from '../../core/names';
 import { Commands, DOC_SCHEME } from '../constants';
 import type { Services } from '../services';
 import { pickLoss } from '../pickers';
@@ -24,7 +24,7 @@ export class LossDocProvider implements vscode.TextDocumentContentProvider {
 export async function explain(s: Services, name?: string): Promise<string | undefined> {
   let id: string | undefined;
   if (typeof name === 'string' && name.trim()) {
-    const r = resolveAnyName(name, true);
+    const r = resolveAnyName(nameAsWritten(name).name, true); // as written in code: 'mse', Huber(delta=2.0), ...
     if (!r) {
       vscode.window.setStatusBarMessage(vscode.l10n.t("$(warning) Loss Inspector: '{0}' is not a loss it knows.", name), 5000);
       return undefined;

@@ -168,3 +168,66 @@ describe('hover image: robust y-range', () => {
     assert.deepEqual(robustRange([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), [0, 9]);
   });
 });
+
+describe('explain and hover: names as written in code', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { nameAsWritten, findLossNameAt } = require('../../../src/core/names') as typeof import('../../../src/core/names');
+  const cases: [string, string, string][] = [
+    // written, name, spec
+    ["'mse'", 'mse', 'MeanSquaredError'],
+    ['"binary_crossentropy"', 'binary_crossentropy', 'BinaryCrossentropy'],
+    ['Huber()', 'Huber', 'Huber'],
+    ['keras.losses.Huber(delta=2.0)', 'keras.losses.Huber', 'Huber'],
+    ['tf.keras.losses.Huber(delta=2.0)(y_true, y_pred)', 'tf.keras.losses.Huber', 'Huber'],
+    ['nn.CrossEntropyLoss()', 'nn.CrossEntropyLoss', 'CategoricalCrossentropy'],
+    ["loss='mse'", 'mse', 'MeanSquaredError'],
+    ['criterion = nn.MSELoss();', 'nn.MSELoss', 'MeanSquaredError'],
+    ['  keras.losses . Huber ( delta=1 ) ', 'keras.losses.Huber', 'Huber'],
+  ];
+  it('nameAsWritten strips quotes, call arguments and a keyword or assignment in front', () => {
+    for (const [written, name] of cases) assert.equal(nameAsWritten(written).name, name, written);
+    assert.equal(nameAsWritten("'mse'").quoted, true);
+    assert.equal(nameAsWritten('Huber()').quoted, false);
+  });
+  it('explainMarkdown (the CLI) and hoverMarkdown document the loss of each spelling', () => {
+    for (const [written, , id] of cases) {
+      assert.ok(explainMarkdown(written).startsWith(`**${qualifiedName(ALL_SPECS.find((s) => s.id === id)!)}**`), written);
+      assert.match(hoverMarkdown(written, { images: false }), new RegExp(`keras\\.losses\\.${id}\\*\\*`), written);
+    }
+    // an unknown name is named without its call or quotes, with suggestions
+    assert.throws(() => explainMarkdown('keras.losses.Hubr(delta=2.0)'), /Unknown loss 'keras\.losses\.Hubr'\. Did you mean 'Huber'/);
+  });
+  it('the hover finds the name with the cursor anywhere on it in such lines, quotes included', () => {
+    const lines: [string, number, string][] = [
+      ["model.compile(loss='mse')", "model.compile(loss='".length - 1, 'MeanSquaredError'], // on the opening quote
+      ['model.compile(loss="binary_crossentropy")', 'model.compile(loss="binary_cross'.length, 'BinaryCrossentropy'],
+      ['l = keras.losses.Huber(delta=2.0)', 'l = keras.losses.Hu'.length, 'Huber'],
+      ['l = Huber()', 'l = Huber'.length, 'Huber'], // just after the name, on "("
+      ['criterion = nn.CrossEntropyLoss()', 'criterion = nn.Cross'.length, 'CategoricalCrossentropy'],
+    ];
+    for (const [line, ch, id] of lines) assert.equal(findLossNameAt(line, ch)?.resolved.spec.id, id, line);
+  });
+});
+
+describe('hover content of foreign names states their numbers', () => {
+  it('tf.losses.logLoss names its epsilon 1e-7 and the values where it differs from Keras (computed here from its formula)', () => {
+    const md = plain(hoverMarkdown('tf.losses.logLoss', { images: false }));
+    const what = md.split('\n').find((l) => l.startsWith('What differs'))!;
+    assert.match(what, /`epsilon` argument \(default 1e-7/);
+    // tfjs-core src/ops/losses/log_loss.ts: −t·log(p + ε) − (1 − t)·log(1 − p + ε), ε = 1e-7, no clipping.
+    const tfjs = (t: number, p: number, eps = 1e-7) => -t * Math.log(p + eps) - (1 - t) * Math.log(1 - p + eps);
+    // Keras 3 binary_crossentropy: p clipped to [ε, 1 − ε], nothing added inside the logs.
+    const keras = (t: number, p: number) => { const q = Math.min(Math.max(p, 1e-7), 1 - 1e-7); return -t * Math.log(q) - (1 - t) * Math.log(1 - q); };
+    assert.ok(what.includes(`p = 0.5 costs ${tfjs(1, 0.5).toFixed(7)} there against ${keras(1, 0.5).toFixed(7)}`), what);
+    assert.ok(what.includes(`p = 1e-7 (t = 1) costs ${tfjs(1, 1e-7).toFixed(3)} against ${keras(1, 1e-7).toFixed(3)}`), what);
+    assert.ok(Number.isNaN(tfjs(0, -2e-7)) && Number.isNaN(tfjs(1, 1 + 2e-7)) && what.includes('outside [−1e-7, 1 + 1e-7] gives NaN'));
+    assert.match(what, /SUM_BY_NONZERO_WEIGHTS/);
+  });
+  it('optax.l2_loss states its factor 0.5 as a number', () => {
+    const what = plain(hoverMarkdown('optax.l2_loss', { images: false })).split('\n').find((l) => l.startsWith('What differs'))!;
+    assert.match(what, /0\.5 · \(y_pred − y_true\)²/);
+    assert.match(what, /factor is 0\.5/);
+    const sq = plain(hoverMarkdown('optax.squared_error', { images: false })).split('\n').find((l) => l.startsWith('What differs'))!;
+    assert.doesNotMatch(sq, /0\.5/);
+  });
+});
