@@ -14,6 +14,8 @@ export interface ErrorDetails {
   code?: string;
   /** Suggestions (closest names) for unknown names. */
   suggestions?: string[];
+  /** The exception torch raises on the same call (torch losses): its type and exact message. */
+  torch?: { type: string; message: string };
 }
 
 export class LossInspectorError extends Error {

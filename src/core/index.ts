@@ -11,3 +11,4 @@ export { parseArrayLiteral, parseArrayLiteralTensor, scanArrayLiteral, DEFAULT_L
 export type { LiteralLimits } from './literal';
 export { evaluateSnippet, parseTwoArrays, classifySelection, DEFAULT_LIMITS } from './snippet';
 export type { SnippetResult, SnippetDiagnostic, SnippetPlugin, SnippetOptions } from './snippet';
+export * from './torch';

@@ -1,0 +1,136 @@
+/**
+ * Public entry point of the torch core: `evaluateTorch` computes a torch.nn loss (module or functional form) as
+ * torch 1.13 does on CPU — value, the 'none' output, the gradient of every differentiable floating argument, the
+ * reduction's numerator and divisor, torch's warnings — or throws a LossInspectorError carrying torch's exception.
+ */
+import { LossInspectorError, pyRepr } from '../errors';
+import { checkParam } from '../config';
+import { closest } from '../suggest';
+import type { Config, ParamSpec, ParamValue } from '../spec';
+import type { TorchRequest, TorchResult, TorchSpec, TorchTensor, TorchDtype, TorchReduction, TorchContext, TorchArgs } from './types';
+import { tryResolveTorch, torchNames } from './registry';
+import { toTorchTensor, castTo, legacyReduction, reductionParam, LEGACY_PARAMS, isFloat, torchError } from './base';
+
+/** Every keyword the module's constructor (and the functional) accepts, in torch's order. */
+export function torchParams(spec: TorchSpec): ParamSpec[] {
+  return [...spec.params, reductionParam(spec), ...(spec.legacy ? LEGACY_PARAMS : [])];
+}
+
+function resolveSpec(req: TorchRequest): { spec: TorchSpec; mode: 'module' | 'functional' } {
+  if (typeof req.loss !== 'string') return { spec: req.loss, mode: req.mode ?? 'module' };
+  const r = tryResolveTorch(req.loss);
+  if (!r) {
+    const sugg = closest(req.loss.replace(/^torch\.nn\.functional\.|^torch\./, ''), torchNames(), 3);
+    throw new LossInspectorError(`Unknown torch loss '${req.loss}'.${sugg.length ? ` Did you mean ${sugg.map((s) => `'${s}'`).join(', ')}?` : ''}`,
+      { code: 'unknown-loss', argument: 'loss', received: req.loss, expected: 'a torch.nn loss (nn.CrossEntropyLoss, F.cross_entropy, …)', suggestions: sugg });
+  }
+  return { spec: r.spec, mode: req.mode ?? r.mode };
+}
+
+function resolveConfig(spec: TorchSpec, callee: string, mode: 'module' | 'functional', given: Record<string, ParamValue>, warnings: string[]): { cfg: Config; reduction: TorchReduction } {
+  const params = torchParams(spec);
+  const cfg: Config = {};
+  for (const [k, v] of Object.entries(given)) {
+    const p = params.find((q) => q.name === k);
+    if (!p) {
+      const where = mode === 'module' ? `${spec.id}.__init__()` : `${spec.functionName}()`;
+      const sugg = closest(k, params.map((q) => q.name), 2);
+      throw new LossInspectorError(`${callee}: unexpected keyword argument \`${k}\`: ${where} got an unexpected keyword argument '${k}'${sugg.length ? ` (did you mean ${sugg.join(', ')}?)` : ''}. It takes ${params.map((q) => q.name).join(', ')}.`,
+        { loss: callee, argument: k, code: 'unknown-param', expected: params.map((q) => q.name).join(', '), received: k, suggestions: sugg, torch: { type: 'TypeError', message: `${where} got an unexpected keyword argument '${k}'` } });
+    }
+    if (p.name === 'reduction') { cfg.reduction = v; continue; }
+    if (p.type === 'arrayOrNone' || (p.type === 'bool' && v === null) || p.type === 'string') { cfg[k] = v; continue; }
+    cfg[k] = checkParam(callee, p, v);
+  }
+  for (const p of params) if (!(p.name in cfg)) cfg[p.name] = p.default;
+  let reduction = cfg.reduction as string;
+  const legacy = spec.legacy ? legacyReduction(given.size_average, given.reduce) : null;
+  if (legacy) { reduction = legacy.reduction; warnings.push(legacy.warning); cfg.reduction = reduction; }
+  if (typeof reduction !== 'string' || !spec.reductions.includes(reduction as TorchReduction)) {
+    const msg = spec.id === 'GaussianNLLLoss' ? `${pyRepr(reduction).replace(/^'|'$/g, '')} is not valid` : `${pyRepr(reduction).replace(/^'|'$/g, '')} is not a valid value for reduction`;
+    throw torchError(callee, 'reduction', 'ValueError', msg, { expected: spec.reductions.map((r) => `'${r}'`).join(', '), received: pyRepr(reduction), code: 'param' });
+  }
+  return { cfg, reduction: reduction as TorchReduction };
+}
+
+function gradFnOf(spec: TorchSpec, r: TorchReduction, args: TorchArgs, cfg: Config): string {
+  const g = spec.gradFn;
+  if (typeof g === 'string') return g;
+  if (typeof g === 'function') return g(r, args, cfg);
+  return g[r] ?? g.mean ?? 'Backward0';
+}
+
+/** Evaluates one torch loss call. Throws LossInspectorError (with details.torch) where torch raises. */
+export function evaluateTorch(req: TorchRequest): TorchResult {
+  const { spec, mode } = resolveSpec(req);
+  const callee = mode === 'module' ? `nn.${spec.id}` : `F.${spec.functionName}`;
+  const warnings: string[] = [];
+  const { cfg, reduction } = resolveConfig(spec, callee, mode, req.config ?? {}, warnings);
+  // Arguments: converted with their given (or inferred) dtypes, then floats promoted to the computation dtype.
+  const raw: Record<string, TorchTensor> = {};
+  const argDtypes: Record<string, TorchDtype> = {};
+  const missing = spec.args.filter((a) => req.args[a.name] === undefined && !(a.kind === 'lengths' && false));
+  if (missing.length) {
+    const names = missing.map((a) => `'${a.name}'`);
+    const msg = `forward() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${names.length > 1 ? names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1] : names[0]}`;
+    throw torchError(callee, missing[0].name, 'TypeError', msg, { expected: spec.args.map((a) => a.name).join(', '), received: Object.keys(req.args).join(', ') || 'nothing', code: 'missing-argument' });
+  }
+  for (const k of Object.keys(req.args)) {
+    if (!spec.args.some((a) => a.name === k)) {
+      throw new LossInspectorError(`${callee}: unexpected argument \`${k}\`: ${spec.id} is called with ${spec.args.map((a) => a.name).join(', ')}.`, { loss: callee, argument: k, code: 'unknown-argument', expected: spec.args.map((a) => a.name).join(', '), received: k });
+    }
+  }
+  for (const a of spec.args) {
+    const t = toTorchTensor(req.args[a.name] as never, req.dtypes?.[a.name], callee, a.name);
+    raw[a.name] = t; argDtypes[a.name] = t.dtype;
+  }
+  const dtype: 'float32' | 'float64' = spec.args.some((a) => raw[a.name].dtype === 'float64') ? 'float64' : 'float32';
+  const args: TorchArgs = {};
+  for (const a of spec.args) {
+    const t = raw[a.name];
+    args[a.name] = a.kind === 'float' || (a.kind === 'index-or-prob' && isFloat(t)) ? (t.dtype === dtype ? t : castTo(t, dtype)) : t;
+  }
+  const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const trace = { warnings: warnings.map((message) => ({ code: 'deprecated', message })), notes: [] as string[] };
+  const ctx: TorchContext = { loss: callee, dtype, round, reduction, trace, argDtypes };
+  const out = spec.compute(args, cfg, ctx);
+
+  const none = out.none;
+  const n = none.data.length;
+  const up = new Float64Array(n);
+  let value: TorchTensor;
+  let mean: TorchResult['mean'] = null;
+  if (reduction === 'none') {
+    up.fill(1);
+    value = castTo(none, dtype);
+  } else if (reduction === 'sum') {
+    up.fill(1);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += none.data[i];
+    value = { data: Float64Array.of(round(s)), shape: [], dtype };
+  } else {
+    const m = out.mean ?? { divisor: n, text: 'elements' };
+    let s = 0, v = 0;
+    for (let i = 0; i < n; i++) s += none.data[i];
+    if (m.scale) {
+      for (let i = 0; i < n; i++) { up[i] = m.scale[i]; v += m.scale[i] * none.data[i]; }
+    } else {
+      up.fill(1 / m.divisor);
+      v = s / m.divisor;
+    }
+    value = { data: Float64Array.of(round(v)), shape: [], dtype };
+    mean = { numerator: round(s), divisor: m.divisor, text: m.text };
+  }
+  const g = out.backward(up);
+  const grads: Record<string, TorchTensor> = {};
+  for (const a of spec.args) {
+    if (!a.differentiable || !isFloat(args[a.name]) || !g[a.name]) continue;
+    grads[a.name] = castTo({ data: g[a.name], shape: raw[a.name].shape }, dtype);
+  }
+  const shapes: Record<string, number[]> = {};
+  for (const a of spec.args) shapes[a.name] = raw[a.name].shape.slice();
+  return {
+    loss: spec.id, callee, mode, reduction, config: cfg, dtype, value, perSample: castTo(none, dtype), grads, mean,
+    gradFn: gradFnOf(spec, reduction, args, cfg), trace, shapes,
+  };
+}

@@ -1,0 +1,77 @@
+/** Helpers shared by the torch kernels: elementwise losses over broadcast input/target, and small math. */
+import type { TorchArgs, TorchContext, TorchKernelOut } from '../types';
+import { torchBroadcast, bIndex, unbroadcast, sizeWarning, numel, torchError, cSize } from '../base';
+
+/** Per-element value and its partial derivatives (dx: w.r.t. input, dt: w.r.t. target). */
+export type Elem = (x: number, t: number) => number;
+
+export interface ElementwiseOpts {
+  /** torch's "Using a target size ..." UserWarning before broadcasting (l1/mse/huber/smooth_l1). */
+  warnSize?: boolean;
+  /** The broadcast result must keep the input's shape (SoftMarginLoss writes into an input-shaped output). */
+  outputLikeInput?: boolean;
+  /** d value / d target; absent when torch does not differentiate the target. */
+  dt?: Elem;
+}
+
+/**
+ * An elementwise loss of (input, target) under torch broadcasting: the 'none' output has the broadcast shape and
+ * 'mean' divides by its element count. Values are computed in float64 from the dtype-rounded inputs and rounded by
+ * the caller; kernels that need float32 intermediates (overflow) round inside `f`.
+ */
+export function elementwise(a: TorchArgs, ctx: TorchContext, f: Elem, dx: Elem, opts: ElementwiseOpts = {}): TorchKernelOut {
+  const x = a.input, t = a.target;
+  if (opts.warnSize) {
+    const w = sizeWarning(x.shape, t.shape);
+    if (w) ctx.trace.warnings.push({ code: 'size-mismatch', message: w });
+  }
+  const shape = torchBroadcast(ctx.loss, 'target', x.shape, t.shape);
+  if (opts.outputLikeInput && (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i]))) {
+    throw torchError(ctx.loss, 'target', 'RuntimeError', `output with shape ${cSize(x.shape)} doesn't match the broadcast shape ${cSize(shape)}`,
+      { expected: `a target that broadcasts to the input's shape ${cSize(x.shape)}`, received: cSize(t.shape), code: 'shape' });
+  }
+  const n = numel(shape);
+  const ix = bIndex(x.shape, shape), it = bIndex(t.shape, shape);
+  const none = new Float64Array(n);
+  for (let k = 0; k < n; k++) none[k] = f(x.data[ix ? ix[k] : k], t.data[it ? it[k] : k]);
+  return {
+    none: { data: none, shape },
+    mean: { divisor: n, text: 'elements' },
+    backward(up) {
+      const gx = new Float64Array(n), gt = opts.dt ? new Float64Array(n) : null;
+      for (let k = 0; k < n; k++) {
+        const xv = x.data[ix ? ix[k] : k], tv = t.data[it ? it[k] : k];
+        gx[k] = up[k] * dx(xv, tv);
+        if (gt) gt[k] = up[k] * opts.dt!(xv, tv);
+      }
+      const out: Record<string, Float64Array> = { input: unbroadcast(gx, ix, x.data.length) };
+      if (gt) out.target = unbroadcast(gt, it, t.data.length);
+      return out;
+    },
+  };
+}
+
+/** sign as torch's kernels compute it, (0 < v) − (v < 0): sign(0) = 0 and sign(NaN) = 0. */
+export function sign(v: number): number {
+  return v > 0 ? 1 : v < 0 ? -1 : 0;
+}
+
+/** log(1 + exp(v)) without overflow (the softplus inside the stable logits losses). */
+export function softplus(v: number): number {
+  return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+}
+
+export function sigmoid(v: number): number {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+}
+
+/** log-softmax of `n` values read at data[base + c·stride]. */
+export function logSoftmaxAt(data: Float64Array, base: number, stride: number, n: number, out: Float64Array): void {
+  let m = -Infinity;
+  for (let c = 0; c < n; c++) { const v = data[base + c * stride]; if (v > m) m = v; }
+  if (m === -Infinity || Number.isNaN(m)) m = 0;
+  let s = 0;
+  for (let c = 0; c < n; c++) s += Math.exp(data[base + c * stride] - m);
+  const lse = m + Math.log(s);
+  for (let c = 0; c < n; c++) out[c] = data[base + c * stride] - lse;
+}

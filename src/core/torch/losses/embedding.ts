@@ -1,0 +1,3 @@
+import type { TorchSpec } from '../types';
+
+export const TORCH_EMBEDDING: TorchSpec[] = [];
