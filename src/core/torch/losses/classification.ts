@@ -1,3 +1,423 @@
-import type { TorchSpec } from '../types';
+/**
+ * torch.nn classification losses: CrossEntropyLoss, NLLLoss (LossNLL.cpp, LossNLL2d.cpp), MultiMarginLoss,
+ * MultiLabelMarginLoss (LossMultiMargin.cpp, LossMultiLabelMargin.cpp) and MultiLabelSoftMarginLoss
+ * (torch/nn/functional.py), with torch 1.13's class axis (dim 1), weight-normalised means and ignore_index.
+ */
+import type { TorchSpec, TorchArgs, TorchContext, TorchKernelOut, TorchTensor, TorchArgSpec } from '../types';
+import type { Config } from '../../spec';
+import { torchError, cSize, configTensor, requireLong, num, torchBroadcast, bIndex } from '../base';
+import { logSoftmaxAt, softplus, sigmoid } from './common';
 
-export const TORCH_CLASSIFICATION: TorchSpec[] = [];
+/** Geometry of a (N, C, d1, …) input with class axis 1, or an unbatched (C,) input. */
+interface ClassLayout { N: number; C: number; S: number; batched: boolean; spatial: number[] }
+
+function layout(x: TorchTensor): ClassLayout {
+  if (x.shape.length === 1) return { N: 1, C: x.shape[0], S: 1, batched: false, spatial: [] };
+  const spatial = x.shape.slice(2);
+  return { N: x.shape[0], C: x.shape[1], S: spatial.reduce((a, b) => a * b, 1), batched: true, spatial };
+}
+
+function checkWeight(loss: string, w: TorchTensor | null, C: number): void {
+  if (w && (w.shape.length !== 1 || w.shape[0] !== C)) {
+    throw torchError(loss, 'weight', 'RuntimeError', `weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${cSize(w.shape)}`,
+      { expected: `a 1-D tensor of ${C} class weights`, received: `shape ${cSize(w.shape)}`, code: 'shape' });
+  }
+}
+
+/** nll_loss's shape checks (input (N,C,…) or (C,), target (N,…) or ()). */
+function checkIndexTarget(loss: string, x: TorchTensor, t: TorchTensor, L: ClassLayout): void {
+  if (x.shape.length === 0) throw torchError(loss, 'input', 'ValueError', 'Expected 1 or more dimensions (got 0)', { expected: 'an input of shape (N, C, …) or (C,)', received: 'a 0-d tensor', code: 'shape' });
+  if (x.shape.length <= 2) {
+    if (t.shape.length > 1) throw torchError(loss, 'target', 'RuntimeError', '0D or 1D target tensor expected, multi-target not supported', { expected: 'class indices of shape (N,) (or class probabilities of the input\'s shape)', received: `shape ${cSize(t.shape)}`, code: 'shape' });
+    const tn = t.shape.length === 0 ? 1 : t.shape[0];
+    const xn = x.shape.length === 1 ? 1 : x.shape[0];
+    const batchOk = x.shape.length === 1 ? t.shape.length === 0 : tn === xn && t.shape.length === 1;
+    if (!batchOk) {
+      if (x.shape.length === 1) throw torchError(loss, 'target', 'RuntimeError', `Expected input batch_size (1) to match target batch_size (${tn}).`, { code: 'shape' });
+      throw torchError(loss, 'target', 'ValueError', `Expected input batch_size (${xn}) to match target batch_size (${tn}).`, { expected: `${xn} class indices`, received: String(tn), code: 'shape' });
+    }
+    return;
+  }
+  const want = [x.shape[0], ...x.shape.slice(2)];
+  if (x.shape[0] !== (t.shape[0] ?? -1) && t.shape.length >= 1) {
+    throw torchError(loss, 'target', 'ValueError', `Expected input batch_size (${x.shape[0]}) to match target batch_size (${t.shape[0]}).`, { code: 'shape' });
+  }
+  if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
+    throw torchError(loss, 'target', 'RuntimeError', `Expected target size ${cSize(want)}, got ${cSize(t.shape)}`, { expected: `shape ${cSize(want)}`, received: cSize(t.shape), code: 'shape' });
+  }
+}
+
+/** Index of class c of sample (n, s) in a (N, C, S) layout. */
+const at = (L: ClassLayout, n: number, c: number, s: number) => (n * L.C + c) * L.S + s;
+
+/** Class indices, validated (ignore_index skipped; others must be in [0, C)). */
+function readTargets(loss: string, t: TorchTensor, C: number, ignore: number): Int32Array {
+  const y = new Int32Array(t.data.length);
+  for (let i = 0; i < y.length; i++) {
+    const v = t.data[i];
+    if (v !== ignore && (v < 0 || v >= C)) throw torchError(loss, 'target', 'IndexError', `Target ${v} is out of bounds.`, { expected: `class indices in [0, ${C - 1}]${ignore >= 0 || ignore === -100 ? ` or ignore_index ${ignore}` : ''}`, received: String(v), code: 'index' });
+    y[i] = v;
+  }
+  return y;
+}
+
+/**
+ * NLL with optional label smoothing over log-probabilities `lp` (already log_softmax-ed for CE): per sample
+ * (1−ls)·w[y]·(−lp[y]) + ls/C·Σ_c w[c]·(−lp[c]); 'mean' divides by Σ w[y_i] over non-ignored samples.
+ * `dlp` receives d/d lp; the CE wrapper chains it through log_softmax.
+ */
+function nllCore(lp: Float64Array, L: ClassLayout, y: Int32Array, w: TorchTensor | null, ignore: number, ls: number) {
+  const M = L.N * L.S;
+  const none = new Float64Array(M);
+  let wsum = 0;
+  let W = 0;
+  if (ls > 0) for (let c = 0; c < L.C; c++) W += w ? w.data[c] : 1;
+  for (let n = 0; n < L.N; n++) for (let s = 0; s < L.S; s++) {
+    const i = n * L.S + s, yi = y[i];
+    if (yi === ignore) continue;
+    const wy = w ? w.data[yi] : 1;
+    wsum += wy;
+    let v = -wy * lp[at(L, n, yi, s)];
+    if (ls > 0) {
+      let sm = 0;
+      for (let c = 0; c < L.C; c++) sm -= (w ? w.data[c] : 1) * lp[at(L, n, c, s)];
+      v = (1 - ls) * v + ls / L.C * sm;
+    }
+    none[i] = v;
+  }
+  const backward = (up: Float64Array): Float64Array => {
+    const g = new Float64Array(lp.length);
+    for (let n = 0; n < L.N; n++) for (let s = 0; s < L.S; s++) {
+      const i = n * L.S + s, yi = y[i];
+      if (yi === ignore) continue;
+      const wy = w ? w.data[yi] : 1;
+      g[at(L, n, yi, s)] -= (1 - ls) * wy * up[i];
+      if (ls > 0) for (let c = 0; c < L.C; c++) g[at(L, n, c, s)] -= ls / L.C * (w ? w.data[c] : 1) * up[i];
+    }
+    return g;
+  };
+  return { none, wsum, backward, W };
+}
+
+function noneShape(L: ClassLayout): number[] {
+  return L.batched ? [L.N, ...L.spatial] : [];
+}
+
+function logSoftmaxAll(x: TorchTensor, L: ClassLayout, ctx: TorchContext): Float64Array {
+  const lp = new Float64Array(x.data.length);
+  const row = new Float64Array(L.C);
+  for (let n = 0; n < L.N; n++) for (let s = 0; s < L.S; s++) {
+    logSoftmaxAt(x.data, at(L, n, 0, s), L.S, L.C, row);
+    for (let c = 0; c < L.C; c++) lp[at(L, n, c, s)] = ctx.round(row[c]);
+  }
+  return lp;
+}
+
+/** d/dx of log_softmax given d/d lp (per row: g − softmax·Σg). */
+function logSoftmaxBackward(lp: Float64Array, glp: Float64Array, L: ClassLayout): Float64Array {
+  const gx = new Float64Array(lp.length);
+  for (let n = 0; n < L.N; n++) for (let s = 0; s < L.S; s++) {
+    let sg = 0;
+    for (let c = 0; c < L.C; c++) sg += glp[at(L, n, c, s)];
+    for (let c = 0; c < L.C; c++) { const k = at(L, n, c, s); gx[k] = glp[k] - Math.exp(lp[k]) * sg; }
+  }
+  return gx;
+}
+
+function indexPath(a: TorchArgs, cfg: Config, ctx: TorchContext, logits: boolean): TorchKernelOut {
+  const x = a.input, t = a.target;
+  const L = layout(x);
+  const w = configTensor(cfg, 'weight', ctx.loss, ctx);
+  checkWeight(ctx.loss, w, L.C);
+  checkIndexTarget(ctx.loss, x, t, L);
+  requireLong(ctx.loss, 'target', t);
+  const ignore = num(cfg, 'ignore_index');
+  const y = readTargets(ctx.loss, t, L.C, ignore);
+  const ls = logits ? num(cfg, 'label_smoothing') : 0;
+  const lp = logits ? logSoftmaxAll(x, L, ctx) : x.data;
+  const core = nllCore(lp, L, y, w, ignore, ls);
+  return {
+    none: { data: core.none, shape: noneShape(L) },
+    mean: { divisor: core.wsum, text: w ? 'Σ w[y_i] over the non-ignored targets' : 'non-ignored targets' },
+    backward(up) {
+      const glp = core.backward(up);
+      return { input: logits ? logSoftmaxBackward(lp, glp, L) : glp };
+    },
+  };
+}
+
+function probPath(a: TorchArgs, cfg: Config, ctx: TorchContext): TorchKernelOut {
+  const x = a.input, t = a.target;
+  const L = layout(x);
+  const w = configTensor(cfg, 'weight', ctx.loss, ctx);
+  checkWeight(ctx.loss, w, L.C);
+  if (num(cfg, 'ignore_index') >= 0) throw torchError(ctx.loss, 'ignore_index', 'RuntimeError', 'ignore_index is not supported for floating point target', { expected: 'no ignore_index with class-probability targets (or index targets of shape (N,))', received: String(cfg.ignore_index), code: 'param' });
+  const ls = num(cfg, 'label_smoothing');
+  const lp = logSoftmaxAll(x, L, ctx);
+  const M = L.N * L.S;
+  const none = new Float64Array(M);
+  const tt = (k: number) => t.data[k] * (1 - ls) + ls / L.C;
+  for (let n = 0; n < L.N; n++) for (let s = 0; s < L.S; s++) {
+    let v = 0;
+    for (let c = 0; c < L.C; c++) { const k = at(L, n, c, s); v -= (w ? w.data[c] : 1) * tt(k) * lp[k]; }
+    none[n * L.S + s] = v;
+  }
+  return {
+    none: { data: none, shape: noneShape(L) },
+    mean: { divisor: M, text: L.S > 1 ? 'N·d1·…·dk positions' : 'samples' },
+    backward(up) {
+      const glp = new Float64Array(lp.length), gt = new Float64Array(lp.length);
+      for (let n = 0; n < L.N; n++) for (let s = 0; s < L.S; s++) {
+        const u = up[n * L.S + s];
+        for (let c = 0; c < L.C; c++) {
+          const k = at(L, n, c, s), wc = w ? w.data[c] : 1;
+          glp[k] = -wc * tt(k) * u;
+          gt[k] = -wc * lp[k] * (1 - ls) * u;
+        }
+      }
+      return { input: logSoftmaxBackward(lp, glp, L), target: gt };
+    },
+  };
+}
+
+const isProb = (a: TorchArgs) => a.input.shape.length === a.target.shape.length && a.input.shape.every((d, i) => d === a.target.shape[i]);
+
+const WEIGHT = { name: 'weight', type: 'arrayOrNone' as const, default: null, doc: 'A manual rescaling weight per class, a 1-D tensor of size C.' };
+const IGNORE = { name: 'ignore_index', type: 'int' as const, default: -100, doc: 'A target value that is ignored and does not contribute to the loss or to the mean\'s divisor.' };
+const CLASS_ARGS = (target: TorchArgSpec['kind']): TorchArgSpec[] => [
+  { name: 'input', kind: 'float', differentiable: true, doc: target === 'index' ? 'Log-probabilities, shape (N, C), (C,) or (N, C, d1, …).' : 'Unnormalised logits, shape (N, C), (C,) or (N, C, d1, …): the class axis is dim 1.' },
+  { name: 'target', kind: target, differentiable: target !== 'index', doc: target === 'index' ? 'Class indices (int64), shape (N,), () or (N, d1, …).' : 'Class indices (int64), shape (N,) / () / (N, d1, …), or class probabilities of the input\'s shape (float).' },
+];
+
+export const CROSS_ENTROPY: TorchSpec = {
+  id: 'CrossEntropyLoss', framework: 'torch', family: 'probabilistic', functionName: 'cross_entropy', args: CLASS_ARGS('index-or-prob'), legacy: true,
+  params: [WEIGHT, IGNORE, { name: 'label_smoothing', type: 'float', default: 0.0, doc: 'Mixes the target with the uniform distribution: (1 − ls)·target + ls/C.', ui: { min: 0, max: 1, step: 0.01 } }],
+  reductions: ['mean', 'sum', 'none'],
+  gradFn(r, a, cfg) {
+    const prob = isProb(a);
+    const ls = (cfg.label_smoothing as number) > 0;
+    if (prob) return r === 'mean' ? 'DivBackward1' : 'NegBackward0';
+    if (ls) return 'AddBackward0';
+    return a.input.shape.length >= 3 ? 'NllLoss2DBackward0' : 'NllLossBackward0';
+  },
+  compute(a, cfg, ctx) {
+    const ls = num(cfg, 'label_smoothing');
+    if (!(ls >= 0 && ls <= 1)) throw torchError(ctx.loss, 'label_smoothing', 'RuntimeError', `label_smoothing must be between 0.0 and 1.0. Got: ${ls}`, { expected: 'a number in [0, 1]', received: String(ls), code: 'param' });
+    if (isProb(a) && a.input.shape.length > 0) {
+      if (ctx.argDtypes.target === 'int64') throw torchError(ctx.loss, 'target', 'RuntimeError', 'Expected floating point type for target with class probabilities, got Long', { code: 'dtype' });
+      return probPath(a, cfg, ctx);
+    }
+    return indexPath(a, cfg, ctx, true);
+  },
+  example: { args: { input: [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], target: [0, 1] }, dtypes: { target: 'int64' } },
+  kerasMatch: { name: 'SparseCategoricalCrossentropy', note: 'with from_logits=True and the class axis last (torch: dim 1); no class weights or ignore_index in Keras.' },
+  doc: {
+    summary: 'Cross-entropy of logits against class indices or class probabilities: log_softmax over dim 1, then NLL.',
+    formula: 'index targets: ℓ_i = −w[y_i]·log softmax(x_i)[y_i]   (label_smoothing: (1−ls)·that + ls/C·Σ_c −w[c]·log softmax(x_i)[c])\n'
+      + "mean = Σ_i ℓ_i / Σ_i w[y_i] over non-ignored i   (not / N)\n"
+      + 'probability targets: ℓ_i = −Σ_c w[c]·t_ic·log softmax(x_i)[c];  mean = Σ ℓ_i / N',
+    domain: 'input: raw logits (N, C) / (C,) / (N, C, d1, …), class axis 1. target: int64 indices, or floats of the input\'s shape (probabilities).',
+    output: "'none': (N,) / () / (N, d1, …); default 'mean' → a 0-d tensor.",
+    pitfalls: [
+      'With `weight`, \'mean\' divides by Σ w[y_i], not N: a weighted mean. Ignored targets leave both sums; if every target is ignored the mean is 0/0 = nan.',
+      'Always applies log_softmax: passing softmax outputs softmaxes twice (the gradient shrinks), and log-probabilities belong in NLLLoss.',
+      'A float target of the input\'s shape is read as probabilities (one-hot floats work, as probabilities); ignore_index then raises.',
+      'The class axis is dim 1: an (N, T, C) sequence output must be permuted to (N, C, T).',
+    ],
+    equivalents: [
+      { framework: 'Keras', name: 'keras.losses.SparseCategoricalCrossentropy(from_logits=True)', note: 'class axis last; no class weights (sample_weight divides by N)' },
+      { framework: 'Keras', name: 'keras.losses.CategoricalCrossentropy(from_logits=True)', note: 'for probability targets' },
+      { framework: 'Optax', name: 'optax.softmax_cross_entropy_with_integer_labels', note: 'no reduction' },
+    ],
+  },
+};
+
+export const NLL: TorchSpec = {
+  id: 'NLLLoss', framework: 'torch', family: 'probabilistic', functionName: 'nll_loss', args: CLASS_ARGS('index'), legacy: true,
+  params: [WEIGHT, IGNORE], reductions: ['mean', 'sum', 'none'],
+  gradFn: (_r, a) => (a.input.shape.length >= 3 ? 'NllLoss2DBackward0' : 'NllLossBackward0'),
+  compute: (a, cfg, ctx) => indexPath(a, cfg, ctx, false),
+  example: { args: { input: [[-0.42, -1.42, -2.32], [-2.2, -0.2, -2.4]], target: [0, 1] }, dtypes: { target: 'int64' } },
+  kerasMatch: { name: 'SparseCategoricalCrossentropy', note: 'on probabilities p with input = log(p) (Keras clips p to [1e-7, 1 − 1e-7]).' },
+  doc: {
+    summary: 'Negative log-likelihood: picks −input[y] per sample; the input must already be log-probabilities.',
+    formula: 'ℓ_i = −w[y_i]·x_i[y_i];  mean = Σ ℓ_i / Σ w[y_i] over non-ignored i',
+    domain: 'input: log-probabilities (log_softmax output) (N, C) / (C,) / (N, C, d1, …). target: int64 class indices.',
+    output: "'none': (N,) / () / (N, d1, …); default 'mean'.",
+    pitfalls: ['Does not normalise: any numbers are accepted, and raw scores give negative "losses".', 'Weighted \'mean\' divides by Σ w[y_i], not N.', 'Targets must be int64 (.long()); floats raise "expected scalar type Long".'],
+    equivalents: [{ framework: 'Keras', name: 'keras.losses.SparseCategoricalCrossentropy', note: 'on probabilities (takes the log itself, clipped)' }],
+  },
+};
+
+export const MULTI_MARGIN: TorchSpec = {
+  id: 'MultiMarginLoss', framework: 'torch', family: 'hinge', functionName: 'multi_margin_loss', legacy: true,
+  args: [
+    { name: 'input', kind: 'float', differentiable: true, doc: 'Scores (N, C) or (C,).' },
+    { name: 'target', kind: 'index', differentiable: false, doc: 'Class indices (int64), (N,) or ().' },
+  ],
+  params: [
+    { name: 'p', type: 'int', default: 1, doc: '1 or 2: the hinge is raised to this power.' },
+    { name: 'margin', type: 'float', default: 1.0, doc: 'The margin by which the true class must win.', ui: { min: 0, max: 5, step: 0.05 } },
+    WEIGHT,
+  ],
+  reductions: ['mean', 'sum', 'none'], gradFn: 'MultiMarginLossBackward0',
+  compute(a, cfg, ctx) {
+    const p = num(cfg, 'p');
+    if (p !== 1 && p !== 2) throw torchError(ctx.loss, 'p', 'ValueError', 'only p == 1 and p == 2 supported', { expected: '1 or 2', received: String(p), code: 'param' });
+    const x = a.input, t = a.target;
+    requireLong(ctx.loss, 'target', t);
+    const batched = x.shape.length === 2;
+    const N = batched ? x.shape[0] : 1, C = x.shape[x.shape.length - 1];
+    if (x.shape.length > 2 || x.shape.length === 0 || (batched ? t.shape.length !== 1 || t.shape[0] !== N : t.shape.length > 1 || t.data.length !== 1)) {
+      throw torchError(ctx.loss, 'target', 'RuntimeError', `inconsistent target size, expected ${N} but got ${cSize(t.shape)}`, { expected: `(N,) class indices for input ${cSize(x.shape)}`, received: cSize(t.shape), code: 'shape' });
+    }
+    const w = configTensor(cfg, 'weight', ctx.loss, ctx);
+    const margin = num(cfg, 'margin');
+    const none = new Float64Array(N);
+    for (let n = 0; n < N; n++) {
+      const y = t.data[n];
+      if (y < 0 || y >= C) throw torchError(ctx.loss, 'target', 'RuntimeError', 'target out of range', { expected: `class indices in [0, ${C - 1}]`, received: String(y), code: 'index' });
+      let s = 0;
+      for (let i = 0; i < C; i++) {
+        if (i === y) continue;
+        const z = margin - x.data[n * C + y] + x.data[n * C + i];
+        if (z > 0) s += (p === 1 ? z : z * z) * (w ? w.data[y] : 1);
+      }
+      none[n] = s / C;
+    }
+    return {
+      none: { data: none, shape: batched ? [N] : [] },
+      mean: { divisor: N, text: 'samples (weights are not normalised)' },
+      backward(up) {
+        const g = new Float64Array(x.data.length);
+        for (let n = 0; n < N; n++) {
+          const y = t.data[n], wy = w ? w.data[y] : 1;
+          for (let i = 0; i < C; i++) {
+            if (i === y) continue;
+            const z = margin - x.data[n * C + y] + x.data[n * C + i];
+            if (z > 0) { const d = (p === 1 ? 1 : 2 * z) * wy * up[n] / C; g[n * C + i] += d; g[n * C + y] -= d; }
+          }
+        }
+        return { input: g };
+      },
+    };
+  },
+  example: { args: { input: [[0.1, 0.2, 0.4, 0.8], [0.9, 0.3, 0.2, 0.1]], target: [3, 1] }, dtypes: { target: 'int64' } },
+  kerasMatch: { name: 'CategoricalHinge', note: 'not equal: Keras takes the single worst wrong class, MultiMarginLoss sums over all wrong classes and divides by C.' },
+  doc: {
+    summary: 'Multi-class hinge: every wrong class whose score comes within `margin` of the true class adds to the loss.',
+    formula: 'ℓ_n = Σ_{i≠y} w[y]·max(0, margin − x[y] + x[i])^p / C',
+    domain: 'input: scores (N, C) or (C,); target: int64 indices; p ∈ {1, 2}.',
+    output: "'none': (N,); default 'mean' divides by N (weights are not normalised).",
+    pitfalls: ['The weight multiplies after the power (the documented formula puts it inside).', 'Divides by C, the number of classes, inside each sample.', 'A tie (margin − x[y] + x[i] = 0) contributes no gradient.'],
+    equivalents: [{ framework: 'Keras', name: 'keras.losses.CategoricalHinge', note: 'the worst wrong class only; one-hot targets' }, { framework: 'Optax', name: 'optax.multiclass_hinge_loss' }],
+  },
+};
+
+export const MULTI_LABEL_MARGIN: TorchSpec = {
+  id: 'MultiLabelMarginLoss', framework: 'torch', family: 'hinge', functionName: 'multilabel_margin_loss', legacy: true,
+  args: [
+    { name: 'input', kind: 'float', differentiable: true, doc: 'Scores (N, C) or (C,).' },
+    { name: 'target', kind: 'index', differentiable: false, doc: 'Class indices (int64) of the input\'s shape, read up to the first −1.' },
+  ],
+  params: [], reductions: ['mean', 'sum', 'none'], gradFn: 'MultilabelMarginLossBackward0',
+  compute(a, _cfg, ctx) {
+    const x = a.input, t = a.target;
+    requireLong(ctx.loss, 'target', t);
+    const batched = x.shape.length === 2;
+    const N = batched ? x.shape[0] : 1, C = x.shape[x.shape.length - 1];
+    if (t.shape.length !== x.shape.length || t.shape.some((d, i) => d !== x.shape[i])) {
+      throw torchError(ctx.loss, 'target', 'RuntimeError', `inconsistent size ${cSize(t.shape)} for argument #2 'target'`, { expected: `shape ${cSize(x.shape)} (class indices, −1 terminated)`, received: cSize(t.shape), code: 'shape' });
+    }
+    for (const v of t.data) if (v < -1 || v >= C) throw torchError(ctx.loss, 'target', 'RuntimeError', "argument #2 'target' is out of range", { expected: `indices in [−1, ${C - 1}]`, received: String(v), code: 'index' });
+    const sets: { list: number[]; isT: Uint8Array }[] = [];
+    for (let n = 0; n < N; n++) {
+      const list: number[] = [];
+      const isT = new Uint8Array(C);
+      for (let j = 0; j < C; j++) { const v = t.data[n * C + j]; if (v < 0) break; list.push(v); isT[v] = 1; }
+      sets.push({ list, isT });
+    }
+    const none = new Float64Array(N);
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (const j of sets[n].list) for (let i = 0; i < C; i++) {
+        if (sets[n].isT[i]) continue;
+        const z = 1 - (x.data[n * C + j] - x.data[n * C + i]);
+        if (z > 0) s += z;
+      }
+      none[n] = s / C;
+    }
+    return {
+      none: { data: none, shape: batched ? [N] : [] },
+      mean: { divisor: N, text: 'samples' },
+      backward(up) {
+        const g = new Float64Array(x.data.length);
+        for (let n = 0; n < N; n++) for (const j of sets[n].list) for (let i = 0; i < C; i++) {
+          if (sets[n].isT[i]) continue;
+          const z = 1 - (x.data[n * C + j] - x.data[n * C + i]);
+          if (z > 0) { g[n * C + j] -= up[n] / C; g[n * C + i] += up[n] / C; }
+        }
+        return { input: g };
+      },
+    };
+  },
+  example: { args: { input: [[0.1, 0.2, 0.4, 0.8]], target: [[3, 0, -1, 1]] }, dtypes: { target: 'int64' } },
+  doc: {
+    summary: 'Multi-label hinge: every target class should beat every non-target class by 1.',
+    formula: 'ℓ_n = Σ_{j ∈ targets} Σ_{i ∉ targets} max(0, 1 − (x[j] − x[i])) / C',
+    domain: 'input: scores (N, C) or (C,); target: int64 of the same shape, class indices padded with −1.',
+    output: "'none': (N,); default 'mean'.",
+    pitfalls: ['Targets are indices, not a 0/1 mask: [3, 0, −1, 1] means classes {3, 0}; everything after the first −1 is ignored.', 'A leading −1 is an empty target set: loss 0.', 'A repeated index counts once per occurrence.'],
+    equivalents: [{ framework: 'torch', name: 'nn.MultiLabelSoftMarginLoss', note: 'takes a 0/1 mask' }],
+  },
+};
+
+export const MULTI_LABEL_SOFT_MARGIN: TorchSpec = {
+  id: 'MultiLabelSoftMarginLoss', framework: 'torch', family: 'probabilistic', functionName: 'multilabel_soft_margin_loss', legacy: true,
+  args: [
+    { name: 'input', kind: 'float', differentiable: true, doc: 'Logits (N, C); the class axis is the last.' },
+    { name: 'target', kind: 'float', differentiable: true, doc: '0/1 labels (or probabilities) of the input\'s shape.' },
+  ],
+  params: [WEIGHT], reductions: ['mean', 'sum', 'none'], gradFn: { none: 'DivBackward0', mean: 'MeanBackward0', sum: 'SumBackward0' },
+  compute(a, cfg, ctx) {
+    const x = a.input, t = a.target;
+    const shape = torchBroadcast(ctx.loss, 'target', t.shape, x.shape);
+    const w = configTensor(cfg, 'weight', ctx.loss, ctx);
+    const full = w ? torchBroadcast(ctx.loss, 'weight', shape, w.shape) : shape;
+    const C = full[full.length - 1] ?? 1;
+    const M = full.reduce((p, d) => p * d, 1) / C;
+    const ix = bIndex(x.shape, full), it = bIndex(t.shape, full), iw = w ? bIndex(w.shape, full) : null;
+    const X = (k: number) => x.data[ix ? ix[k] : k], T = (k: number) => t.data[it ? it[k] : k], Wt = (k: number) => (w ? w.data[iw ? iw[k] : k] : 1);
+    const none = new Float64Array(M);
+    for (let m = 0; m < M; m++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) { const k = m * C + c, xv = X(k), tv = T(k); s += Wt(k) * (tv * softplus(-xv) + (1 - tv) * softplus(xv)); }
+      none[m] = s / C;
+    }
+    return {
+      none: { data: none, shape: full.slice(0, -1) },
+      mean: { divisor: M, text: 'samples (each already the mean over the last dim)' },
+      backward(up) {
+        const gx = new Float64Array(x.data.length), gt = new Float64Array(t.data.length);
+        for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) {
+          const k = m * C + c, xv = X(k), tv = T(k), u = up[m] * Wt(k) / C;
+          gx[ix ? ix[k] : k] += u * (sigmoid(xv) - tv);
+          gt[it ? it[k] : k] += -u * xv;
+        }
+        return { input: gx, target: gt };
+      },
+    };
+  },
+  example: { args: { input: [[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]], target: [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]] } },
+  kerasMatch: { name: 'BinaryCrossentropy', note: "with from_logits=True under 'mean' (and torch's BCEWithLogitsLoss); 'none' differs: Keras averages the last axis too, torch gives (N,)." },
+  doc: {
+    summary: 'Multi-label one-vs-all logistic loss: binary cross-entropy from logits, averaged over the last dim per sample.',
+    formula: 'ℓ_n = −Σ_c w[c]·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c)) / C',
+    domain: 'input: logits (N, C) or (C,) — the class dim is the LAST; target: 0/1 floats of the same shape.',
+    output: "'none': input.shape[:-1]; default 'mean' → equals BCEWithLogitsLoss's mean.",
+    pitfalls: ['Averages over the last dim, unlike CrossEntropyLoss\'s dim 1.', 'Under \'mean\' it equals BCEWithLogitsLoss (without pos_weight).'],
+    equivalents: [{ framework: 'Keras', name: 'keras.losses.BinaryCrossentropy(from_logits=True)' }, { framework: 'torch', name: 'nn.BCEWithLogitsLoss' }],
+  },
+};
+
+export const TORCH_CLASSIFICATION: TorchSpec[] = [CROSS_ENTROPY, NLL, MULTI_MARGIN, MULTI_LABEL_MARGIN, MULTI_LABEL_SOFT_MARGIN];
