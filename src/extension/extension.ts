@@ -1,57 +1,11 @@
-/**
- * Loss Inspector's extension host entry: wires the commands, the inline results, the hover docs, the CodeLens
- * and the panel. Activated by Python/JS/TS editors, Jupyter notebooks, our commands and a restored panel.
- */
-import * as path from 'node:path';
-import * as vscode from 'vscode';
-import { CONFIG_SECTION, OUTPUT_CHANNEL, Settings } from './constants';
-import { ResultStore } from './store';
-import { readSettings } from './settings';
-import { decorationText } from './model/resultText';
-import { useTranslator } from './model/l10n';
-import { registerPanel } from './panel';
-import type { Services } from './services';
-import { registerComputeLoss } from './commands/computeLoss';
-import { registerOpenPanel } from './commands/openPanel';
-import { registerCopyResult } from './commands/copyResult';
-import { registerClearResults } from './commands/clearResults';
-import { registerExplain } from './commands/explain';
-import { registerState } from './commands/state';
-import { registerHover } from './hover';
-import { registerResultHover } from './resultHover';
-import { registerCodeLens } from './codelens';
-import { registerCodeActions } from './codeActions';
+/** The `main` entry (Node extension host: VS Code desktop, code-server): worker_threads for large inputs. */
+import type * as vscode from 'vscode';
+import { activateWith, deactivateHost } from './activate';
+import { nodePlatform } from './platform.node';
 
-export function activate(context: vscode.ExtensionContext): { services: Services; panel: Services['panel'] } {
-  const t0 = performance.now();
-  // The vscode-free modules (pickers' rows, quick fixes, the result hover, the panel model) translate through this.
-  useTranslator(vscode.l10n.t);
-  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
-  const store = new ResultStore(log);
-  const panel = registerPanel(context, log);
-  const s: Services = {
-    context, log, store, panel,
-    settings: (scope) => readSettings(scope),
-    workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
-    activationMs: 0,
-  };
-  const lens = registerCodeLens(s);
-  context.subscriptions.push(
-    log, store, panel,
-    registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s),
-    registerHover(s), registerResultHover(s), lens.disposable, registerCodeActions(),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.precision}`)) store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision));
-      if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');
-    }),
-  );
-  s.activationMs = performance.now() - t0;
-  log.info(`activated in ${s.activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { services: s, panel };
+/** `t0`: when the entry began loading (the CommonJS stub passes its own start), for the activation time. */
+export function activate(context: vscode.ExtensionContext, t0?: number): ReturnType<typeof activateWith> {
+  return activateWith(context, nodePlatform(context.extensionPath), t0);
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
-  useTranslator(undefined);
-}
+export const deactivate = deactivateHost;

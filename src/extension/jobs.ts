@@ -2,7 +2,6 @@
  * One evaluation job, runnable on the extension host or in the worker (no vscode here): a snippet (every call
  * evaluated) or two array literals with a chosen loss. The output is structured-clone safe.
  */
-import { customRequestOf } from '../core/custom/evaluate';
 import type { EvalResult } from '../core/evaluate';
 import type { Config } from '../core/spec';
 import type { Nested, Tensor } from '../core/tensor';
@@ -10,7 +9,9 @@ import { evaluate } from '../core/evaluate';
 import { LossInspectorError } from '../core/errors';
 import { formatKeras } from '../core/format';
 import { toNested } from '../core/tensor';
-import { evaluateSnippet, parseTwoArrays, type SnippetResult } from '../core/snippet';
+import { parseTwoArrays } from '../core/arrays';
+import type { SnippetResult } from '../core/snippet';
+import { loadSnippetCore } from './lazyCore';
 import type { SerializableRequest } from '../shared/protocol';
 import { l10n } from './model/l10n';
 
@@ -84,11 +85,12 @@ function arraysErrorRange(e: LossInspectorError, text: string, ranges: [number, 
   return [lead, Math.max(1, text.trim().length)];
 }
 
-/** Runs a job. Bad input becomes diagnostics; only bugs throw. */
-export function runJob(job: EvalJob): JobOutput {
+/** Runs a job (a snippet loads the snippet evaluator first). Bad input becomes diagnostics; only bugs throw. */
+export async function runJob(job: EvalJob): Promise<JobOutput> {
   const refused = refusedJob(job);
   if (refused) return refused;
   if (job.kind === 'snippet') {
+    const { evaluateSnippet, customRequestOf } = await loadSnippetCore();
     const out = evaluateSnippet(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth }, semantics: job.limits.semantics ?? 'auto' });
     return {
       kind: 'snippet',

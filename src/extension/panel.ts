@@ -12,6 +12,8 @@ import {
 } from '../shared/protocol';
 import { applyIntent, buildCsv, buildPython, buildState, emptyState, ModelOptions, sessionFromArgs, TensorCache } from './panelModel';
 import { WEBVIEW_STRINGS, type WebviewStringId } from '../shared/strings';
+import { base64Bytes } from './platform';
+import { loadSnippetCore, snippetCoreIfLoaded } from './lazyCore';
 
 /** The panel's words in the display language: each English text is its own l10n bundle key. */
 function panelStrings(): Record<WebviewStringId, string> {
@@ -47,6 +49,8 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
 
   const render = (): void => {
     if (!panel) return;
+    // A user-defined loss needs the custom-loss interpreter, loaded on first use.
+    if (session?.customSource && !snippetCoreIfLoaded()) { void loadSnippetCore().then(render, (e) => log.error(`panel: ${(e as Error).message}`)); return; }
     const t0 = performance.now();
     last = buildState(session, cache, opts);
     const title = last.kind === 'empty' ? 'Loss Inspector' : vscode.l10n.t('Loss: {0}', last.title);
@@ -93,7 +97,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
         const chart = String(m.chart).replace(/[^a-z]/g, '') || 'chart';
         const uri = await saveTarget(`${baseName()}-${chart}.png`, { PNG: ['png'] });
         if (!uri) return 'cancelled';
-        await vscode.workspace.fs.writeFile(uri, Buffer.from(m.dataUrl.slice(prefix.length), 'base64'));
+        await vscode.workspace.fs.writeFile(uri, base64Bytes(m.dataUrl.slice(prefix.length)));
         log.info(`panel: exported ${chart} plot to ${uri.toString()}`);
         return vscode.l10n.t('Saved {0}', uri.fsPath || uri.toString());
       }

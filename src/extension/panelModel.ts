@@ -9,7 +9,7 @@ import { allParams } from '../core/config';
 import { formatKeras, float32Digits } from '../core/format';
 import { sweepCurve, SweepDetails } from '../core/curves';
 import { fromNested, shapeStr, stridesOf, Tensor } from '../core/tensor';
-import { evaluateCustomSource, sweepCustomSource } from '../core/custom';
+import { snippetCoreIfLoaded, type SnippetCore } from './lazyCore';
 import { LossInspectorError } from '../core/errors';
 import type { Config, LossSpec, ParamSpec, ParamValue } from '../core/spec';
 import {
@@ -23,7 +23,14 @@ import { divisorKindText } from './model/resultText';
 export type CustomEvaluator = (source: string, request: SerializableRequest) => EvalResult;
 
 /** The default custom evaluator: the custom-loss plugin reads the definitions in `source` and evaluates `request.loss`. */
-export const sourceCustomEvaluator: CustomEvaluator = (source, request) => evaluateCustomSource(source, request);
+export const sourceCustomEvaluator: CustomEvaluator = (source, request) => customCore().evaluateCustomSource(source, request);
+
+/** The custom-loss interpreter; the panel host loads it (loadSnippetCore) before it renders a custom session. */
+function customCore(): SnippetCore {
+  const c = snippetCoreIfLoaded();
+  if (!c) throw new Error('internal: the custom-loss interpreter is not loaded yet');
+  return c;
+}
 
 export interface ModelOptions {
   custom?: CustomEvaluator;
@@ -290,7 +297,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
     } else if (session.customSource && !opts.custom) {
       // User losses may couple the batch: every point is an exact evaluation (the plugin caps the points for big inputs).
       try {
-        curve = sweepCustomSource(session.customSource, req, { element: element >= 0 ? element : undefined, result: r, points });
+        curve = customCore().sweepCustomSource(session.customSource, req, { element: element >= 0 ? element : undefined, result: r, points });
       } catch (e) { curveError = (e as Error).message; }
     } else curveError = l10n.t('No loss curve for this loss.');
     const sweepEl = curve ? curve.element : Math.max(0, element);

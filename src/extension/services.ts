@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { ResultStore } from './store';
 import type { PanelHandle, PanelDebug } from './panel';
 import type { LossInspectorSettings } from './settings';
+import type { Platform } from './platform';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -10,8 +11,8 @@ export interface Services {
   store: ResultStore;
   panel: PanelHandle & PanelDebug;
   settings(scope?: vscode.ConfigurationScope): LossInspectorSettings;
-  /** Absolute path of dist/worker.js. */
-  workerPath: string;
+  /** What differs between the Node and the web extension host (the evaluation worker). */
+  platform: Platform;
   /** How long activate() took, in ms (reported by the test-only state command). */
   activationMs: number;
 }

@@ -1,11 +1,5 @@
-/** Evaluates large inputs off the extension host's thread: one job per message, one reply per job. */
+/** Evaluates large inputs off the extension host's thread (worker_threads): one job per message, one reply per job. */
 import { parentPort } from 'node:worker_threads';
-import { runJob, type EvalJob } from './jobs';
+import { answer, type WorkerRequest } from './workerLoop';
 
-parentPort?.on('message', (msg: { id: number; job: EvalJob }) => {
-  try {
-    parentPort!.postMessage({ id: msg.id, ok: true, out: runJob(msg.job) });
-  } catch (e) {
-    parentPort!.postMessage({ id: msg.id, ok: false, error: (e as Error).message ?? String(e) });
-  }
-});
+parentPort?.on('message', async (msg: WorkerRequest) => parentPort!.postMessage(await answer(msg)));

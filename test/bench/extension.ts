@@ -1,8 +1,9 @@
 /**
- * Extension startup cost and sizes: `require('dist/extension.js')` and `activate()` timed in fresh Node
- * processes with a stand-in `vscode` module (every API call returns a callable stand-in), plus the sizes of the
- * bundles and of dist/loss-inspector.vsix. The real activation inside VS Code (code-server) is printed by
- * test/e2e/run-all.sh; this one isolates our own code from the editor's.
+ * Extension startup cost and sizes: `require('dist/extension.js')` and `await activate()` timed in fresh Node
+ * processes with a stand-in `vscode` module (every API call returns a callable stand-in), side by side with the
+ * baseline layout (the same entry bundled into one CommonJS file, as before the core was split into shared and
+ * lazily loaded chunks), plus the sizes of the bundles and of dist/loss-inspector.vsix. The real activation inside
+ * VS Code (code-server) is printed by test/e2e/run-all.sh; this one isolates our own code from the editor's.
  * Run: node esbuild.mjs [--production] && node esbuild.mjs --bench && node out/bench/extension.js [runs]
  */
 import * as fs from 'node:fs';
@@ -12,6 +13,8 @@ import { spawnSync } from 'node:child_process';
 
 const repo = path.resolve(__dirname, '../..');
 const bundle = path.join(repo, 'dist/extension.js');
+/** The baseline: src/extension/extension.ts as one CommonJS bundle, built by main() with dist's minification. */
+const baseline = path.join(repo, 'out/bench/baseline/extension.js');
 
 /** A stand-in for any vscode API value: callable, constructible, every property another stand-in. */
 function standIn(name: string): unknown {
@@ -48,8 +51,8 @@ function vscodeModule(): unknown {
   });
 }
 
-/** One measurement, in this (fresh) process. */
-function child(): void {
+/** One measurement of `file`, in this (fresh) process. */
+async function child(file: string): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };
   const load = Module._load;
@@ -65,9 +68,9 @@ function child(): void {
   };
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ext = require(bundle) as { activate(c: unknown): unknown };
+  const ext = require(file) as { activate(c: unknown): unknown };
   const t1 = performance.now();
-  ext.activate(context);
+  await ext.activate(context);
   const t2 = performance.now();
   process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, subscriptions: context.subscriptions.length, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 }));
 }
@@ -79,22 +82,60 @@ function kib(p: string): string {
   return `${(b.length / 1024).toFixed(1)} KiB (gzip ${(zlib.gzipSync(b).length / 1024).toFixed(1)} KiB)`;
 }
 
-function main(): void {
-  if (!fs.existsSync(bundle)) { console.log(`${bundle} not found: run node esbuild.mjs first`); process.exitCode = 1; return; }
-  const runs = Number(process.argv[2] ?? 7);
-  const samples: { requireMs: number; activateMs: number; subscriptions: number; heapMiB: number }[] = [];
+type Sample = { requireMs: number; activateMs: number; subscriptions: number; heapMiB: number };
+
+function measure(file: string, runs: number): Sample[] | null {
+  const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, [__filename, '--child'], { encoding: 'utf8', timeout: 60000 });
-    if (r.status !== 0) { console.log(`child failed: ${r.stderr.slice(0, 2000)}`); process.exitCode = 1; return; }
+    const r = spawnSync(process.execPath, [__filename, '--child', file], { encoding: 'utf8', timeout: 60000 });
+    if (r.status !== 0) { console.log(`child failed: ${r.stderr.slice(0, 2000)}`); process.exitCode = 1; return null; }
     samples.push(JSON.parse(r.stdout));
   }
-  const minified = !/sourceMappingURL/.test(fs.readFileSync(bundle, 'utf8').slice(-300));
-  console.log(`dist/extension.js (${minified ? 'production, minified' : 'development build'}), ${runs} fresh processes, node ${process.version}, stand-in vscode:`);
-  console.log(`  require  median ${median(samples.map((s) => s.requireMs)).toFixed(1)} ms  (min ${Math.min(...samples.map((s) => s.requireMs)).toFixed(1)})`);
-  console.log(`  activate median ${median(samples.map((s) => s.activateMs)).toFixed(1)} ms  (min ${Math.min(...samples.map((s) => s.activateMs)).toFixed(1)}), ${samples[0].subscriptions} disposables registered`);
-  console.log(`  heap after activate ${median(samples.map((s) => s.heapMiB)).toFixed(1)} MiB`);
-  console.log('sizes:');
-  for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/loss-inspector.vsix']) console.log(`  ${f.padEnd(26)} ${kib(path.join(repo, f))}`);
+  return samples;
 }
 
-if (process.argv.includes('--child')) child(); else main();
+/** The ES-module files a module loads before it runs: its static imports, transitively (dynamic import() excluded). */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const src = fs.readFileSync(file, 'utf8');
+  for (const m of src.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]*?from\s*)?["'](\.\/[^"']+)["']/g)) staticClosure(path.join(path.dirname(file), m[1]), seen);
+  return seen;
+}
+
+function totalKib(files: string[]): string {
+  const b = Buffer.concat(files.map((f) => fs.readFileSync(f)));
+  return `${(b.length / 1024).toFixed(1)} KiB (gzip ${(zlib.gzipSync(b).length / 1024).toFixed(1)} KiB)`;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(bundle)) { console.log(`${bundle} not found: run node esbuild.mjs first`); process.exitCode = 1; return; }
+  const runs = Number(process.argv[2] ?? 9);
+  const minified = !fs.existsSync(path.join(repo, 'dist/node/extension.mjs.map'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  await esbuild.build({ entryPoints: [path.join(repo, 'src/extension/extension.ts')], outfile: baseline, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: minified, logLevel: 'error' });
+  const ours = measure(bundle, runs);
+  const base = measure(baseline, runs);
+  if (!ours || !base) return;
+  const total = (s: Sample) => s.requireMs + s.activateMs;
+  console.log(`activation (require + await activate), ${minified ? 'production, minified' : 'development build'}, ${runs} fresh processes each, node ${process.version}, stand-in vscode:`);
+  console.log('layout                               require ms  activate ms  total ms (min)   heap MiB');
+  for (const [name, xs] of [['dist/extension.js (shared chunks)', ours], ['baseline: one CommonJS bundle', base]] as const) {
+    console.log(`${name.padEnd(36)} ${median(xs.map((x) => x.requireMs)).toFixed(1).padStart(10)} ${median(xs.map((x) => x.activateMs)).toFixed(1).padStart(12)} ${median(xs.map(total)).toFixed(1).padStart(9)} (${Math.min(...xs.map(total)).toFixed(1)}) ${median(xs.map((x) => x.heapMiB)).toFixed(1).padStart(9)}`);
+  }
+  console.log(`  ratio baseline/ours (total, median): ${(median(base.map(total)) / median(ours.map(total))).toFixed(2)}×; ${ours[0].subscriptions} disposables registered`);
+  const nodeDir = path.join(repo, 'dist/node');
+  const atActivation = [bundle, ...staticClosure(path.join(nodeDir, 'extension.mjs'))];
+  const all = fs.readdirSync(nodeDir).filter((f) => f.endsWith('.mjs')).map((f) => path.join(nodeDir, f));
+  const workerFiles = [...staticClosure(path.join(nodeDir, 'worker.mjs'))];
+  const lazy = all.filter((f) => !atActivation.includes(f) && !workerFiles.includes(f));
+  console.log('sizes:');
+  console.log(`  extension, loaded at activation    ${totalKib(atActivation)}  (${atActivation.length} files; baseline ${kib(baseline)})`);
+  console.log(`  loaded on first snippet (lazy)     ${totalKib(all.filter((f) => !atActivation.includes(f)))}`);
+  console.log(`  worker's own files (rest shared)   ${totalKib(workerFiles.filter((f) => !atActivation.includes(f)))}`);
+  console.log(`  every Node file (dist/node + stub) ${totalKib([bundle, ...all])}  (lazy-only chunks: ${lazy.length})`);
+  for (const f of ['dist/web/extension.js', 'dist/web/worker.js', 'dist/webview.js', 'dist/cli.js', 'dist/loss-inspector.vsix']) console.log(`  ${f.padEnd(34)} ${kib(path.join(repo, f))}`);
+}
+
+if (process.argv.includes('--child')) void child(process.argv[process.argv.indexOf('--child') + 1]); else void main();

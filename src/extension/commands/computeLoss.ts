@@ -10,7 +10,7 @@ import { tryResolveLoss } from '../../core/registry';
 import { toJsonValue } from '../../core/format';
 import { sizeOf } from '../../core/tensor';
 import { Commands, TRUSTED_COMMANDS, LAST_CHOICE_KEY } from '../constants';
-import { classifySelection, parseTwoArrays } from '../../core/snippet';
+import { classifySelection, parseTwoArrays } from '../../core/arrays';
 import { run } from '../runner';
 import { runJob, type EvalJob, type JobOutput } from '../jobs';
 import type { Services } from '../services';
@@ -133,7 +133,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
   if (kind === 'arrays') {
     // Small inputs: parse first, so a typo is reported before any question is asked.
     if (target.text.length <= cfg.workerThresholdChars) {
-      try { parseTwoArrays(target.text); } catch { return finish(s, target, runJob({ kind: 'arrays', text: target.text, loss: 'MeanSquaredError', config: {}, limits })); }
+      try { parseTwoArrays(target.text); } catch { return finish(s, target, await runJob({ kind: 'arrays', text: target.text, loss: 'MeanSquaredError', config: {}, limits })); }
     }
     const choice = await chooseLoss(s, args, cfg.defaultLoss);
     if (!choice) return undefined;
@@ -142,7 +142,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
     job = { kind: 'snippet', text: target.text, limits };
   }
   const t0 = Date.now();
-  const out = await run(job, { workerThresholdChars: cfg.workerThresholdChars, timeoutMs: cfg.timeoutSeconds * 1000, workerPath: s.workerPath });
+  const out = await run(job, { workerThresholdChars: cfg.workerThresholdChars, timeoutMs: cfg.timeoutSeconds * 1000, startWorker: () => s.platform.startWorker() });
   s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) in ${Date.now() - t0} ms${out.usedWorker ? ' (worker)' : ''} — ${target.doc.uri.toString()}`);
   if (target.doc.version !== version) {
     // Edited while the quick pick was open or the worker ran: the offsets no longer match the text, so show nothing rather than misplace it.

@@ -4,54 +4,56 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runJob, type EvalJob } from '../../../src/extension/jobs';
 import { runInWorker, run } from '../../../src/extension/runner';
+import { nodeWorker } from '../../../src/extension/platform.node';
 
 const limits = { maxInputChars: 1_000_000, maxDepth: 32 };
-const workerPath = path.resolve('dist/worker.js');
+const workerPath = path.resolve('dist/node/worker.mjs');
+const startWorker = () => nodeWorker(workerPath);
 
 describe('jobs: two arrays', () => {
   const text = '[[0., 1.], [0., 0.]],\n[[0.6, 0.4], [0.4, 0.6]]';
-  it('evaluates with the chosen loss and config', () => {
-    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits });
+  it('evaluates with the chosen loss and config', async () => {
+    const out = await runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits });
     assert.equal(out.diagnostics.length, 0, JSON.stringify(out.diagnostics));
     assert.equal(out.results.length, 1);
     assert.equal(out.results[0].printed, '0.31');
     assert.deepEqual(out.results[0].request?.yTrue, [[0, 1], [0, 0]]);
     assert.equal(out.results[0].offset, 0);
     assert.equal(out.results[0].end, text.length);
-    const sum = runJob({ kind: 'arrays', text, loss: 'mse', config: { reduction: 'sum' }, limits });
+    const sum = await runJob({ kind: 'arrays', text, loss: 'mse', config: { reduction: 'sum' }, limits });
     assert.equal(sum.results[0].printed, '0.62');
   });
-  it('a function spelling is reduced like a compile string (the loss object)', () => {
-    const out = runJob({ kind: 'arrays', text, loss: 'mean_squared_error', config: {}, limits });
+  it('a function spelling is reduced like a compile string (the loss object)', async () => {
+    const out = await runJob({ kind: 'arrays', text, loss: 'mean_squared_error', config: {}, limits });
     assert.equal(out.results[0].printed, '0.31');
     assert.equal(out.results[0].request?.mode, 'class');
   });
-  it('a bad literal is an error diagnostic inside the text', () => {
+  it('a bad literal is an error diagnostic inside the text', async () => {
     const bad = '[[0., 1.], [0., 0.]], [[0.6, 0.4], [0.4, oops]]';
-    const out = runJob({ kind: 'arrays', text: bad, loss: 'mse', config: {}, limits });
+    const out = await runJob({ kind: 'arrays', text: bad, loss: 'mse', config: {}, limits });
     assert.equal(out.results.length, 0);
     assert.equal(out.diagnostics.length, 1);
     const d = out.diagnostics[0];
     assert.equal(d.severity, 'error');
     assert.ok(d.offset >= 0 && d.offset + d.length <= bad.length, JSON.stringify(d));
   });
-  it('an unknown parameter names the argument', () => {
-    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: { delta: 1 }, limits });
+  it('an unknown parameter names the argument', async () => {
+    const out = await runJob({ kind: 'arrays', text, loss: 'mse', config: { delta: 1 }, limits });
     assert.match(out.diagnostics[0].message, /unexpected argument `delta`/);
   });
-  it('shape errors point at y_pred', () => {
+  it('shape errors point at y_pred', async () => {
     const t = '[[1., 2.]], [[1., 2., 3.]]';
-    const out = runJob({ kind: 'arrays', text: t, loss: 'mse', config: {}, limits });
+    const out = await runJob({ kind: 'arrays', text: t, loss: 'mse', config: {}, limits });
     assert.equal(out.diagnostics.length, 1);
     const d = out.diagnostics[0];
     assert.equal(t.slice(d.offset, d.offset + d.length), '[[1., 2., 3.]]');
   });
-  it('inputs over maxInputChars are refused with the setting named', () => {
-    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits: { maxInputChars: 10, maxDepth: 32 } });
+  it('inputs over maxInputChars are refused with the setting named', async () => {
+    const out = await runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits: { maxInputChars: 10, maxDepth: 32 } });
     assert.match(out.diagnostics[0].message, /lossInspector\.maxInputChars/);
   });
-  it('results are structured-clone safe', () => {
-    const out = runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits });
+  it('results are structured-clone safe', async () => {
+    const out = await runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits });
     assert.doesNotThrow(() => structuredClone(out));
   });
 });
@@ -61,16 +63,16 @@ describe('jobs: worker thread', function () {
   before(function () { if (!fs.existsSync(workerPath)) this.skip(); });
   const job: EvalJob = { kind: 'arrays', text: '[1., 2., 3.], [1., 2., 5.]', loss: 'mse', config: {}, limits };
   it('gives the same output as inline', async () => {
-    const w = await runInWorker(job, workerPath, 15000);
-    const i = runJob(job);
+    const w = await runInWorker(job, startWorker, 15000);
+    const i = await runJob(job);
     assert.equal(w.results[0].printed, i.results[0].printed);
     assert.equal(w.results[0].printed, '1.3333334');
     assert.ok(w.results[0].result.grad.data instanceof Float64Array);
   });
   it('run() picks the worker above the threshold', async () => {
-    const out = await run(job, { workerThresholdChars: 5, timeoutMs: 15000, workerPath });
+    const out = await run(job, { workerThresholdChars: 5, timeoutMs: 15000, startWorker });
     assert.equal(out.usedWorker, true);
-    assert.equal((await run(job, { workerThresholdChars: 1e6, timeoutMs: 15000, workerPath })).usedWorker, false);
+    assert.equal((await run(job, { workerThresholdChars: 1e6, timeoutMs: 15000, startWorker })).usedWorker, false);
   });
   it('a 300 kB snippet evaluates in the worker with the right value', async () => {
     const n = 30000;
@@ -78,7 +80,7 @@ describe('jobs: worker thread', function () {
     const yp = Array.from({ length: n }, (_, i) => ((i + 3) % 7) / 7);
     const text = `import keras\ny_true = [${yt.map((v) => v.toFixed(6)).join(', ')}]\ny_pred = [${yp.map((v) => v.toFixed(6)).join(', ')}]\nprint(keras.losses.MeanSquaredError()(y_true, y_pred).numpy())\n`;
     assert.ok(text.length > 300_000);
-    const out = await run({ kind: 'snippet', text, limits }, { workerThresholdChars: 200_000, timeoutMs: 15000, workerPath });
+    const out = await run({ kind: 'snippet', text, limits }, { workerThresholdChars: 200_000, timeoutMs: 15000, startWorker });
     assert.equal(out.usedWorker, true);
     assert.equal(out.results.length, 1, JSON.stringify(out.diagnostics));
     let s = 0;
@@ -87,7 +89,7 @@ describe('jobs: worker thread', function () {
     assert.equal(out.results[0].line, 4);
   });
   it('a timeout terminates the worker and says what to do', async () => {
-    const out = await runInWorker(job, workerPath, 1);
+    const out = await runInWorker(job, startWorker, 1);
     assert.equal(out.results.length, 0);
     assert.match(out.diagnostics[0].message, /stopped after .*lossInspector\.worker\.timeoutSeconds/);
   });
@@ -102,7 +104,7 @@ describe('jobs: user-defined losses open in the panel', () => {
       '   return tf.reduce_mean(squared_difference, axis=-1)',
       'cl = custom_loss_function(tf.constant([[12., 20.], [29., 60.]]), tf.constant([[14., 18.], [27., 55.]]))',
     ].join('\n');
-    const out = runJob({ kind: 'snippet', text, loss: '', config: {}, limits } as EvalJob);
+    const out = await runJob({ kind: 'snippet', text, loss: '', config: {}, limits } as EvalJob);
     assert.equal(out.results.length, 1, JSON.stringify(out.diagnostics));
     const r = out.results[0];
     assert.equal(r.request?.loss, 'custom_loss_function');

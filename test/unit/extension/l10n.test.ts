@@ -136,7 +136,7 @@ describe('l10n', () => {
       assert.match(md, /⟦Shapes: y_true/);
     } finally { useTranslator(undefined); }
     assert.equal(lossPickEntries([])[0].label, 'Regression', 'English again once the translator is reset');
-    const ext = fs.readFileSync('src/extension/extension.ts', 'utf8');
+    const ext = fs.readFileSync('src/extension/activate.ts', 'utf8');
     assert.match(ext, /useTranslator\(vscode\.l10n\.t\)/, 'activate() routes the shim to vscode.l10n.t');
   });
   it('every file that calls l10n.t imports it from vscode or from the shim (what npm run l10n:export reads)', () => {

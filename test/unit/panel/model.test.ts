@@ -9,6 +9,10 @@ import { evaluate } from '../../../src/core/evaluate';
 import { formatKeras } from '../../../src/core/format';
 import { getSpec } from '../../../src/core/registry';
 import { LossInspectorError } from '../../../src/core/errors';
+import { loadSnippetCore } from '../../../src/extension/lazyCore';
+
+// The panel host loads the custom-loss interpreter before it renders a user-defined loss; so do these tests.
+before(() => loadSnippetCore());
 
 function session(loss: string, yTrue: unknown, yPred: unknown, extra: Partial<PanelSession> & { config?: Record<string, unknown>; sampleWeight?: unknown } = {}): PanelSession {
   return {
