@@ -10,6 +10,9 @@ import { formatKeras, float32Digits } from '../core/format';
 import { sweepCurve, SweepDetails } from '../core/curves';
 import { fromNested, shapeStr, stridesOf, Tensor } from '../core/tensor';
 import { snippetCoreIfLoaded, type SnippetCore } from './lazyCore';
+
+/** For hosts of this model outside the extension (the webview tests): load the custom-loss interpreter first. */
+export { loadSnippetCore } from './lazyCore';
 import { LossInspectorError } from '../core/errors';
 import type { Config, LossSpec, ParamSpec, ParamValue } from '../core/spec';
 import {

@@ -127,6 +127,7 @@ async function main() {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get update && apt-get install -y chromium`);
   const { buildCsp, buildHtml, makeNonce } = loadTs('src/shared/csp.ts');
   const model = loadTs('src/extension/panelModel.ts');
+  await model.loadSnippetCore(); // the panel host loads the custom-loss interpreter before a user-defined loss
   const protocol = loadTs('src/shared/protocol.ts');
   fs.mkdirSync(SHOTS, { recursive: true });
 

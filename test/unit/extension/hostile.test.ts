@@ -11,10 +11,11 @@ import { evaluate, LossInspectorError, MAX_NESTING, nestingDepth, evaluateSnippe
 import { evalJsonl, jsonLines } from '../../../src/cli/main';
 import { runJob } from '../../../src/extension/jobs';
 import { runInWorker } from '../../../src/extension/runner';
+import { nodeWorker } from '../../../src/extension/platform.node';
 
 const DEEP = 100_000;
 const cli = path.resolve('dist/cli.js');
-const workerPath = path.resolve('dist/worker.js');
+const workerPath = path.resolve('dist/node/worker.mjs');
 const limits = { maxInputChars: 5_000_000, maxDepth: 32 };
 
 /** `[[[...x...]]]` `n` levels deep, built without recursion. */
@@ -120,29 +121,29 @@ describe(`hostile input: ${DEEP}-deep nesting is refused naming the argument and
     assert.equal(t.status, 1);
     assert.match(t.stderr, /y_true: nested deeper than 64 levels/);
   });
-  it('the extension, inline: snippets name the binding of the deep brackets; two-array selections name the role', () => {
+  it('the extension, inline: snippets name the binding of the deep brackets; two-array selections name the role', async () => {
     const snippets: [string, string][] = [
       ['y_true', `import keras\ny_true = ${deepText(DEEP)}\nprint(keras.losses.MeanSquaredError()(y_true, [1.]))\n`],
       ['axis', `import keras\nl = keras.losses.CategoricalCrossentropy(axis=${deepText(DEEP, '1')})\n`],
       ['sample_weight', `import keras\nkeras.losses.MeanSquaredError()([1.], [1.], sample_weight=${'('.repeat(DEEP)}1.${')'.repeat(DEEP)})\n`],
     ];
     for (const [arg, text] of snippets) {
-      const out = runJob({ kind: 'snippet', text, limits });
+      const out = await runJob({ kind: 'snippet', text, limits });
       assert.equal(out.results.length, 0);
       const d = out.diagnostics.find((x) => x.severity === 'error')!;
       assert.match(d.message, new RegExp(`^\`${arg}\`: brackets nested deeper than 32 levels \\(the nesting limit\\)`), d.message);
       assert.ok(d.offset > text.indexOf(arg) && d.offset < text.indexOf(arg) + 100, `points into the brackets after ${arg}: ${d.offset}`);
     }
-    const arrays = runJob({ kind: 'arrays', text: `[1., 2.], ${deepText(DEEP)}`, loss: 'mse', config: {}, limits });
+    const arrays = await runJob({ kind: 'arrays', text: `[1., 2.], ${deepText(DEEP)}`, loss: 'mse', config: {}, limits });
     assert.match(arrays.diagnostics[0].message, /^y_pred: nested deeper than 32 levels/);
-    const cfg = runJob({ kind: 'arrays', text: '[[1., 0.]], [[0.5, 0.5]]', loss: 'CategoricalCrossentropy', config: { axis: deepList(DEEP) as never }, limits });
+    const cfg = await runJob({ kind: 'arrays', text: '[[1., 0.]], [[0.5, 0.5]]', loss: 'CategoricalCrossentropy', config: { axis: deepList(DEEP) as never }, limits });
     assert.match(cfg.diagnostics[0].message, limitMessage('axis'));
   });
   it('the extension, in the worker thread: the same refusal, no crash of the worker', async function () {
     this.timeout(20000);
     if (!fs.existsSync(workerPath)) this.skip();
     const text = `import keras\ny_pred = ${deepText(DEEP)}\nprint(keras.losses.MeanSquaredError()([1.], y_pred))\n`;
-    const out = await runInWorker({ kind: 'snippet', text, limits }, workerPath, 15000);
+    const out = await runInWorker({ kind: 'snippet', text, limits }, () => nodeWorker(workerPath), 15000);
     assert.match(out.diagnostics[0].message, /^`y_pred`: brackets nested deeper than 32 levels/);
   });
   it('a deep expression in a user-defined loss stops at the bracket limit too', () => {
