@@ -7,7 +7,7 @@
  *   run FILE [--json]       evaluate a Keras snippet file (see src/core/snippet)
  */
 import * as fs from 'node:fs';
-import { evaluate, formatKeras, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep } from '../core';
+import { evaluate, formatFor, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep } from '../core';
 import { parseArrayLiteralTensor } from '../core/literal';
 import type { Tensor } from '../core/tensor';
 import { explainMarkdown } from '../core/explain';
@@ -51,7 +51,7 @@ export function resultJson(r: EvalResult): Record<string, unknown> {
     warnings: r.trace.warnings.map((w) => w.message),
     notes: r.trace.notes,
     clipped: r.trace.clipped ? r.trace.clipped.count : 0,
-    printed: formatKeras(r.value),
+    printed: formatFor(r.value, r.framework ?? 'keras'),
   };
 }
 
@@ -153,7 +153,7 @@ function evalOnce(opt: Record<string, string | true>): number {
     });
     if (opt.json) process.stdout.write(JSON.stringify(resultJson(r)) + '\n');
     else {
-      process.stdout.write(formatKeras(r.value) + '\n');
+      process.stdout.write(formatFor(r.value, r.framework ?? 'keras') + '\n');
       for (const w of r.trace.warnings) process.stderr.write(`warning: ${w.message}\n`);
     }
     return 0;

@@ -11,6 +11,12 @@ export const COMMON_PARAMS: ParamSpec[] = [
   { name: 'dtype', type: 'enum', default: null, doc: 'Loss dtype; None means keras.config.floatx() = "float32". Inputs are cast to it.', choices: [null, 'float32', 'float64'] },
 ];
 
+/**
+ * For function-only frameworks (optax), the dtype is not an argument but the arrays' own: JAX computes float32 unless
+ * jax_enable_x64 is on and the arrays are float64. Accepted as `dtype` so a request can say which.
+ */
+export const ARRAY_DTYPE: ParamSpec = { name: 'dtype', type: 'enum', default: null, doc: 'Not an argument of the function: the dtype of the input arrays. None = float32 (JAX\'s default); "float64" needs jax_enable_x64.', choices: [null, 'float32', 'float64'] };
+
 const REDUCTION_SPELLINGS: Record<string, Reduction> = {
   sum_over_batch_size: 'sum_over_batch_size', sum: 'sum', mean: 'mean', mean_with_sample_weight: 'mean_with_sample_weight',
   none: 'none', auto: 'sum_over_batch_size',
@@ -39,14 +45,15 @@ function isNum(v: unknown): v is number { return typeof v === 'number'; }
 
 /** Checks one parameter value against its spec; returns the normalised value. */
 /** A number, or a non-empty nested list of numbers whose rows at each depth have equal lengths. */
-function isRectangular(v: ParamValue): boolean {
-  if (isNum(v)) return true;
+function isRectangular(v: ParamValue, leaf: (x: unknown) => boolean = isNum): boolean {
+  if (leaf(v)) return true;
   if (!Array.isArray(v) || v.length === 0) return false;
   const first = v[0];
-  if (isNum(first)) return v.every(isNum);
+  if (leaf(first)) return v.every(leaf);
   if (!Array.isArray(first)) return false;
-  return v.every((row) => Array.isArray(row) && row.length === first.length && isRectangular(row as ParamValue));
+  return v.every((row) => Array.isArray(row) && row.length === first.length && isRectangular(row as ParamValue, leaf));
 }
+const isBoolOrNum = (x: unknown): boolean => typeof x === 'boolean' || isNum(x);
 
 export function checkParam(loss: string, p: ParamSpec, v: ParamValue): ParamValue {
   const bad = (expected: string) => argError(loss, p.name, expected, pyRepr(v), 'param');
@@ -89,6 +96,9 @@ export function checkParam(loss: string, p: ParamSpec, v: ParamValue): ParamValu
     case 'arrayOrNone':
       if (v === null || isRectangular(v)) return v;
       throw bad('an array of numbers (a rectangular nested list) or None');
+    case 'maskOrNone':
+      if (v === null || isRectangular(v, isBoolOrNum)) return v;
+      throw bad('a boolean mask (a rectangular nested list of True/False) or None');
     case 'axis':
       if (v === null) return null;
       if (isNum(v) && Number.isInteger(v)) return v;
@@ -128,6 +138,7 @@ export function resolveConfig(spec: LossSpec, kwargs: Record<string, ParamValue>
 
 /** The full parameter list of the class (own params + reduction/name/dtype) or the function (own params). */
 export function allParams(spec: LossSpec, isClass = true): ParamSpec[] {
+  if (spec.functionOnly) return [...(spec.functionParams ?? spec.params), ARRAY_DTYPE];
   if (!isClass) return spec.functionParams ?? spec.params;
   const common = COMMON_PARAMS.map((p) => p.name === 'reduction' ? { ...p, default: spec.defaultReduction } : p.name === 'name' ? { ...p, default: spec.defaultName } : p);
   return [...spec.params, ...common.filter((p) => !(spec.fixedReduction && p.name === 'reduction'))];

@@ -35,6 +35,8 @@ export interface EvalRequest {
 export interface EvalResult {
   /** Spec id (class name). */
   loss: string;
+  /** The framework whose semantics produced the numbers ('keras', 'tfa', 'optax'); absent for user-defined losses. */
+  framework?: import('./spec').Framework;
   /** What was called: class name or function name. */
   callee: string;
   mode: 'class' | 'function';
@@ -87,11 +89,15 @@ export function evaluate(req: EvalRequest): EvalResult {
       spec = r.spec; kind = r.kind;
     }
   } else spec = req.loss;
-  const mode = req.mode ?? (kind === 'function' ? 'function' : 'class');
+  const mode = spec.functionOnly ? 'function' : req.mode ?? (kind === 'function' ? 'function' : 'class');
   const isClass = mode === 'class';
   const callee = isClass ? spec.id : (spec.functionName ?? spec.id);
   if (!isClass && !spec.functionName) {
     throw new LossInspectorError(`${spec.id} has no function form; construct the class and call it.`, { loss: spec.id, code: 'no-function' });
+  }
+  if (spec.functionOnly && req.sampleWeight != null) {
+    throw new LossInspectorError(`${callee}: unexpected argument \`sample_weight\`: ${spec.framework} losses take no weights and do not reduce; multiply the per-example losses by your weights, then take the mean.`,
+      { loss: callee, argument: 'sample_weight', code: 'unknown-param', expected: 'no sample_weight', received: 'sample_weight' });
   }
   if (!isClass && req.sampleWeight != null) {
     throw new LossInspectorError(`${callee}: unexpected argument \`sample_weight\`: the function form takes only y_true, y_pred and its own parameters; use the class ${spec.id} to weight samples.`,
@@ -138,7 +144,7 @@ export function evaluate(req: EvalRequest): EvalResult {
   let planMask: Uint8Array | null = null;
   const semantics = req.semantics ?? 'keras3';
   const base = semantics === 'keras2' ? 'keras2' : spec.base;
-  if (semantics === 'keras2' && spec.base === 'keras3') trace.notes.push('Evaluated with Keras 2 semantics (tf.keras in TF ≤ 2.15): the Keras 2 base class and Keras 2 numerics where they differ.');
+  if (semantics === 'keras2' && spec.base === 'keras3' && !spec.functionOnly) trace.notes.push('Evaluated with Keras 2 semantics (tf.keras in TF ≤ 2.15): the Keras 2 base class and Keras 2 numerics where they differ.');
   const reduction = (isClass ? cfg.reduction : 'none') as Reduction;
   let uniformAsked = false;
   const makePlan = (valuesShape: number[], mask: Uint8Array | null | undefined): ReductionPlan => {
@@ -181,7 +187,7 @@ export function evaluate(req: EvalRequest): EvalResult {
   if (trace.smoothedLabels) trace.smoothedLabels = own(trace.smoothedLabels);
   if (isScratch(g)) g = g.slice();
   return {
-    loss: spec.id, callee, mode, config: cfg,
+    loss: spec.id, framework: spec.framework, callee, mode, config: cfg,
     value, perSample: out.values, weighted: fin.weighted,
     grad: { data: g, shape: origPredShape },
     reduction: isClass ? fin.info : null,

@@ -22,8 +22,9 @@ export interface HoverOptions extends ExplainOptions {
   links?: { label: string; uri: string; title?: string }[];
 }
 
-/** Module path users write for the spec: keras.losses.X or tfa.losses.X. */
+/** Module path users write for the spec: keras.losses.X, tfa.losses.X, or optax.X (the optax ids carry it). */
 export function qualifiedName(spec: LossSpec): string {
+  if (spec.framework === 'optax') return spec.id;
   return `${spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses'}.${spec.id}`;
 }
 
@@ -54,7 +55,7 @@ const COMMON = new Set(['reduction', 'name', 'dtype']);
 function nameLine(spec: LossSpec): string {
   const bits = [`**${qualifiedName(spec)}**`];
   if (spec.functionName) bits.push(`function ${code(spec.functionName)}`);
-  const strings = spec.notCompileString ? [] : [...new Set([spec.functionName, ...spec.aliases].filter((s): s is string => !!s))];
+  const strings = spec.notCompileString || spec.functionOnly ? [] : [...new Set([spec.functionName, ...spec.aliases].filter((s): s is string => !!s))];
   if (spec.framework === 'tfa') strings.push(`Addons>${spec.id}`);
   if (strings.length) bits.push(`compile ${strings.map((s) => code(`'${s}'`)).join(', ')}`);
   return bits.join(' · ');

@@ -44,7 +44,7 @@ export function formatScalar(x: number): string {
 }
 
 /** NumPy array repr of a float32 tensor (`array([...], dtype=float32)`), columns padded like NumPy. */
-export function formatArray(t: Tensor, maxElems = 1000): string {
+export function formatArray(t: Tensor, maxElems = 1000, prefixName = 'array'): string {
   if (t.shape.length === 0) return formatScalar(t.data[0]);
   // In arrays NumPy writes 1.0 as '1.' (trailing zeros dropped, then padded).
   // NumPy's array print uses at most 8 fractional digits (floatmode 'maxprec', precision 8): 0.000109709006 → 0.00010971.
@@ -61,7 +61,7 @@ export function formatArray(t: Tensor, maxElems = 1000): string {
   });
   const width = Math.max(...cells.map((c) => c.length));
   const padded = cells.map((c) => c.padStart(width));
-  const prefix = 'array(';
+  const prefix = `${prefixName}(`;
   let pos = 0;
   const rec = (ax: number, indent: string): string => {
     const n = t.shape[ax];
@@ -90,6 +90,15 @@ function maxPrec8(s: string): string {
 /** Keras-style print of a result value: scalar repr or array repr. */
 export function formatKeras(t: Tensor): string {
   return t.shape.length === 0 ? formatScalar(t.data[0]) : formatArray(t);
+}
+
+/**
+ * A result as its framework prints it: Keras's `.numpy()` repr, or for JAX (optax) the `Array([...], dtype=float32)`
+ * repr of a jax.Array (a scalar prints as its float32 value, as `print(loss.mean())` shows it).
+ */
+export function formatFor(t: Tensor, framework: string): string {
+  if (framework === 'optax' && t.shape.length > 0) return formatArray(t, 1000, 'Array');
+  return formatKeras(t);
 }
 
 /** A plain nested-list / number JSON value of a float32-rounded tensor (for --json outputs, full float64 kept). */

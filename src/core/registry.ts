@@ -13,9 +13,10 @@ import { SIMILARITY } from './losses/similarity';
 import { SEGMENTATION } from './losses/segmentation';
 import { METRIC_LEARNING } from './losses/metric-learning';
 import { SEQUENCE } from './losses/sequence';
+import { OPTAX } from './optax';
 
 export const ALL_SPECS: readonly LossSpec[] = [
-  ...REGRESSION, ...PROBABILISTIC, ...HINGE, ...SIMILARITY, ...SEGMENTATION, ...METRIC_LEARNING, ...SEQUENCE,
+  ...REGRESSION, ...PROBABILISTIC, ...HINGE, ...SIMILARITY, ...SEGMENTATION, ...METRIC_LEARNING, ...SEQUENCE, ...OPTAX,
 ];
 
 /** How a name refers to a loss: the class (construct, then call), the function (call directly), or a compile string. */
@@ -43,9 +44,9 @@ function add(name: string, e: Entry): void {
 for (const spec of ALL_SPECS) {
   if (!byFramework.has(spec.framework)) byFramework.set(spec.framework, []);
   byFramework.get(spec.framework)!.push(spec);
-  add(spec.id, { spec, kind: 'class' });
+  add(spec.id, { spec, kind: spec.functionOnly ? 'function' : 'class' });
   if (spec.functionName) add(spec.functionName, { spec, kind: 'function' });
-  for (const a of spec.aliases) add(a, { spec, kind: 'string' });
+  for (const a of spec.aliases) add(a, { spec, kind: spec.functionOnly ? 'function' : 'string' });
   if (spec.framework === 'tfa') add(`Addons>${spec.id}`, { spec, kind: 'string' });
 }
 

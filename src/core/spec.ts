@@ -2,7 +2,7 @@
 import type { Tensor, Shape } from './tensor';
 
 export type Family = 'regression' | 'probabilistic' | 'hinge' | 'similarity' | 'segmentation' | 'metric-learning' | 'sequence';
-export type Framework = 'keras' | 'tfa';
+export type Framework = 'keras' | 'tfa' | 'optax';
 /** Which base-class semantics reduce the per-sample values (sample weights, masks, reductions). */
 export type BaseKind = 'keras3' | 'keras2';
 
@@ -16,9 +16,10 @@ export interface ParamSpec {
   /**
    * float/int: a number; bool; enum: one of `choices`; floatOrList: number or list of numbers;
    * axis: int, list of ints, or None; intOrNone; floatOrNone (tfa's Optional floats, where None/0 switch a factor off); string;
-   * arrayOrNone: a rectangular nested list of numbers (an array argument such as Circle's ref_embeddings), or None.
+   * arrayOrNone: a rectangular nested list of numbers (an array argument such as Circle's ref_embeddings), or None;
+   * maskOrNone: a rectangular nested list of booleans (or 0/1), such as optax's `where=`, or None.
    */
-  type: 'float' | 'int' | 'bool' | 'enum' | 'floatOrList' | 'axis' | 'intOrNone' | 'floatOrNone' | 'string' | 'arrayOrNone';
+  type: 'float' | 'int' | 'bool' | 'enum' | 'floatOrList' | 'axis' | 'intOrNone' | 'floatOrNone' | 'string' | 'arrayOrNone' | 'maskOrNone';
   default: ParamValue;
   doc: string;
   /** Inclusive bounds unless exclusive* is set. */
@@ -154,6 +155,12 @@ export interface LossSpec {
   roundsInputs?: boolean;
   /** Skip the LossFunctionWrapper's squeeze_or_expand_to_same_rank (labels of another rank, e.g. SCCE). */
   noSqueeze?: boolean;
+  /**
+   * The framework has no loss class, only this function, which never reduces (optax: one value per example; users
+   * call `.mean()` themselves). Every spelling resolves to the function form; y_true is its targets/labels and
+   * y_pred its predictions/logits, whatever order the framework's signature puts them in.
+   */
+  functionOnly?: boolean;
   /** Not accepted as a compile string (Keras: CategoricalGeneralizedCrossEntropy). */
   notCompileString?: boolean;
   /** Extra checks of the resolved config (ranges that depend on several params). */

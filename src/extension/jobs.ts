@@ -7,7 +7,7 @@ import type { Config } from '../core/spec';
 import type { Nested, Tensor } from '../core/tensor';
 import { evaluate } from '../core/evaluate';
 import { LossInspectorError } from '../core/errors';
-import { formatKeras } from '../core/format';
+import { formatFor } from '../core/format';
 import { toNested } from '../core/tensor';
 import { parseTwoArrays } from '../core/arrays';
 import type { SnippetResult } from '../core/snippet';
@@ -118,7 +118,7 @@ export async function runJob(job: EvalJob): Promise<JobOutput> {
     return {
       kind: 'arrays',
       results: [{
-        offset: lead, end: endOff, line: lineAt(lead), lineEnd: lineAt(Math.max(lead, endOff - 1)), text: job.text.trim().slice(0, 200), printed: formatKeras(result.value), result,
+        offset: lead, end: endOff, line: lineAt(lead), lineEnd: lineAt(Math.max(lead, endOff - 1)), text: job.text.trim().slice(0, 200), printed: formatFor(result.value, result.framework ?? 'keras'), result,
         request: { loss: job.loss, yTrue: toNested(parsed.yTrue), yPred: toNested(parsed.yPred), ...(parsed.sampleWeight ? { sampleWeight: toNested(parsed.sampleWeight) } : {}), config: job.config, mode: 'class' },
         notes: [],
       }],

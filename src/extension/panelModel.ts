@@ -6,7 +6,7 @@
 import { evaluate, EvalResult } from '../core/evaluate';
 import { ALL_SPECS, getSpec, resolveLoss } from '../core/registry';
 import { allParams } from '../core/config';
-import { formatKeras, float32Digits } from '../core/format';
+import { formatFor, float32Digits } from '../core/format';
 import { sweepCurve, SweepDetails } from '../core/curves';
 import { fromNested, shapeStr, stridesOf, Tensor } from '../core/tensor';
 import { snippetCoreIfLoaded, type SnippetCore } from './lazyCore';
@@ -144,7 +144,7 @@ export function pyValue(v: ParamValue, p?: ParamSpec): string {
 
 /** Module path users write for a spec. */
 export function modulePath(spec: LossSpec): string {
-  return spec.framework === 'tfa' ? 'tfa.losses' : 'tf.keras.losses';
+  return spec.framework === 'tfa' ? 'tfa.losses' : spec.framework === 'optax' ? 'optax' : 'tf.keras.losses';
 }
 
 /** The one-line call that reproduces the configuration: `tf.keras.losses.Huber(delta=0.5)(y_true, y_pred)`. */
@@ -160,6 +160,8 @@ export function pythonCall(spec: LossSpec, mode: 'class' | 'function', config: R
   }
   const w = hasWeights && isClass ? ', sample_weight=sample_weight' : '';
   if (isClass) return `${modulePath(spec)}.${spec.id}(${kwargs.join(', ')})(y_true, y_pred${w})`;
+  // optax: (predictions, targets) order, one value per example; the ids already carry the module path.
+  if (spec.functionOnly) return `${spec.id}(y_pred, y_true${kwargs.length ? ', ' + kwargs.join(', ') : ''})`;
   return `${modulePath(spec)}.${spec.functionName}(y_true, y_pred${kwargs.length ? ', ' + kwargs.join(', ') : ''})`;
 }
 
@@ -181,6 +183,11 @@ function pyNum(x: number): string {
 
 /** A runnable script: imports, the arrays, the call, the print. */
 export function pythonScript(spec: LossSpec, mode: 'class' | 'function', config: Record<string, ParamValue>, t: { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null }): string {
+  if (spec.framework === 'optax') {
+    const dt = config.dtype === 'float64' ? 'jnp.float64' : 'jnp.float32';
+    return ['import jax.numpy as jnp', 'import optax', '', `y_true = jnp.array(${pyArray(t.yTrue)}, dtype=${dt})`, `y_pred = jnp.array(${pyArray(t.yPred)}, dtype=${dt})`,
+      '', `loss = ${pythonCall(spec, 'function', config, false)}`, 'print(loss)  # optax does not reduce: loss.mean() for the batch value', ''].join('\n');
+  }
   const lines = ['import numpy as np', 'import tensorflow as tf'];
   if (spec.framework === 'tfa') lines.push('import tensorflow_addons as tfa');
   lines.push('', `y_true = np.array(${pyArray(t.yTrue)}, dtype=np.float32)`, `y_pred = np.array(${pyArray(t.yPred)}, dtype=np.float32)`);
@@ -316,7 +323,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       reduction: spec && isClass && !spec.fixedReduction && !session.customSource
         ? { value: String(r.config.reduction ?? 'none'), choices: spec.base === 'keras2' ? ['sum_over_batch_size', 'sum', 'none'] : ['sum_over_batch_size', 'sum', 'mean_with_sample_weight', 'none'] }
         : null,
-      valueText: formatKeras(r.value),
+      valueText: formatFor(r.value, r.framework ?? 'keras'),
       valueShape: r.value.shape.slice(),
       reductionText: reductionText(r),
       reductionInfo: r.reduction ? { reduction: r.reduction.reduction, numerator: fin(r.reduction.numerator), divisor: r.reduction.divisor, divisorKind: r.reduction.divisorKind, unreduced: r.reduction.unreduced } : null,

@@ -29,7 +29,7 @@ export type PickEntry =
 
 function lossEntry(spec: LossSpec): PickEntry {
   const names = [spec.functionName, ...spec.aliases].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
-  const where = spec.framework === 'tfa' ? 'tfa.losses' : 'keras.losses';
+  const where = spec.framework === 'tfa' ? 'tfa.losses' : spec.framework === 'optax' ? 'optax' : 'keras.losses';
   // Other frameworks' names last, so `smooth_l1` or `CrossEntropyLoss` finds the Keras loss too.
   const foreign = [...new Set((spec.foreignNames ?? []).map((f) => f.slice(f.lastIndexOf('.') + 1)))].filter((f) => !names.includes(f) && f !== spec.id);
   const description = [where, ...names, ...(foreign.length ? [l10n.t('also {0}', foreign.join(', '))] : [])].join(' · ');

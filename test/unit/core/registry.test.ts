@@ -6,16 +6,29 @@ describe('registry', () => {
   it('every class name, function name and alias resolves to its spec', () => {
     for (const s of ALL_SPECS) {
       assert.equal(resolveLoss(s.id).spec, s);
-      assert.equal(resolveLoss(s.id).kind, 'class');
+      assert.equal(resolveLoss(s.id).kind, s.functionOnly ? 'function' : 'class');
       if (s.functionName) assert.equal(resolveLoss(s.functionName).spec, s, s.functionName);
       for (const a of s.aliases) assert.equal(resolveLoss(a).spec.id, s.id, a);
     }
   });
   it('module paths are stripped', () => {
     for (const s of ALL_SPECS) {
+      if (s.functionOnly) continue; // optax ids carry their module (optax.l2_loss / optax.losses.l2_loss): checked below
       const prefixes = s.framework === 'tfa' ? ['tfa.losses.', 'tensorflow_addons.losses.'] : ['keras.losses.', 'tf.keras.losses.', 'tensorflow.keras.losses.', 'losses.'];
       for (const p of prefixes) assert.equal(resolveLoss(p + s.id).spec, s, p + s.id);
     }
+  });
+  it('optax losses resolve by optax.X and optax.losses.X only, as functions (bare names stay Keras\'s)', () => {
+    const optax = ALL_SPECS.filter((s) => s.framework === 'optax');
+    assert.ok(optax.length >= 15);
+    for (const s of optax) {
+      const bare = s.id.slice('optax.'.length);
+      assert.equal(resolveLoss(`optax.${bare}`).spec, s);
+      assert.equal(resolveLoss(`optax.losses.${bare}`).spec, s);
+      assert.equal(resolveLoss(`optax.${bare}`).kind, 'function');
+    }
+    assert.equal(resolveLoss('log_cosh').spec.id, 'LogCosh');
+    assert.equal(resolveLoss('kl_divergence').spec.id, 'KLDivergence');
   });
   it('ids are unique and every spelling maps to one loss', () => {
     const ids = ALL_SPECS.map((s) => s.id);

@@ -1,6 +1,6 @@
 /** Hover and explain Markdown: formula, defaults, pitfalls, equivalents, the loss/gradient image, links. */
 import * as assert from 'node:assert/strict';
-import { ALL_SPECS } from '../../../src/core/registry';
+import { ALL_SPECS, tryResolveLoss } from '../../../src/core/registry';
 import { allParams } from '../../../src/core/config';
 import { LossInspectorError } from '../../../src/core/errors';
 import { hoverMarkdown, explainMarkdown, curveImageMarkdown, qualifiedName, paramRepr } from '../../../src/core/explain';
@@ -47,7 +47,7 @@ describe('explain: hover Markdown for every loss', () => {
         if (['reduction', 'name', 'dtype'].includes(prm.name)) continue;
         assert.ok(md.includes(`\`${prm.name}=${paramRepr(prm, prm.default)}\``), `param ${prm.name}=${paramRepr(prm, prm.default)}`);
       }
-      assert.ok(md.includes(`\`name='${spec.defaultName}'\``), 'default name');
+      if (!spec.functionOnly) assert.ok(md.includes(`\`name='${spec.defaultName}'\``), 'default name');
       assert.ok(md.includes('[Open in panel](command:lossInspector.openPanel?%5B%5D)'), 'links');
       const imgs = images(md);
       assert.equal(imgs.length, 1, 'one image');
@@ -63,10 +63,15 @@ describe('explain: foreign names say which Keras loss and what differs', () => {
     assert.match(md, /`nn\.MSELoss` \(PyTorch\) → Keras equivalent: \*\*keras\.losses\.MeanSquaredError\*\*/);
     assert.match(md, /What differs: /);
   });
-  it('optax.l2_loss names Optax and the halving note', () => {
+  it('optax.l2_loss is optax\'s own spec now, with the halving note and the Keras equivalent', () => {
     const md = plain(hoverMarkdown('optax.l2_loss', { images: false }));
-    assert.match(md, /\(Optax\) → Keras equivalent/);
-    assert.match(md, /What differs: .*half/);
+    assert.match(md, /\*\*optax\.l2_loss\*\*/);
+    assert.match(md, /half of Keras MeanSquaredError/);
+    assert.match(md, /keras\.losses\.MeanSquaredError\(\).*twice/);
+    assert.match(md, /optax does not reduce/);
+  });
+  it('an optax name without an optax spec still documents its Keras equivalent', () => {
+    assert.match(plain(hoverMarkdown('optax.ctc_loss', { images: false })), /\(Optax\) → Keras equivalent/);
   });
   it('tf.losses.meanSquaredError is TensorFlow.js', () => {
     assert.match(hoverMarkdown('tf.losses.meanSquaredError', { images: false }), /\(TensorFlow\.js\) → Keras equivalent/);
@@ -76,7 +81,7 @@ describe('explain: foreign names say which Keras loss and what differs', () => {
     for (const spec of ALL_SPECS) {
       for (const f of spec.foreignNames ?? []) {
         const r = resolveForeign(f);
-        if (!r || r.spec !== spec || !f.includes('.')) continue;
+        if (!r || r.spec !== spec || !f.includes('.') || tryResolveLoss(f)) continue; // a registered spec (optax.*) has its own hover
         const bare = f.split('.').pop()!;
         const fw = (r.framework ?? '').toLowerCase().replace('tensorflow.js', 'tf.js');
         const own = spec.doc.equivalents.filter((e) => e.note && new RegExp(`(^|[^\\w])${bare}(?![\\w])`).test(e.name) && e.framework.toLowerCase().includes(fw === 'pytorch' ? 'torch' : fw));

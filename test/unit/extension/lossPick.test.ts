@@ -26,7 +26,7 @@ describe('loss quick pick model', () => {
     for (const e of entries) {
       if (e.kind !== 'loss') continue;
       const s = getSpec(e.id);
-      assert.ok(e.description.startsWith(s.framework === 'tfa' ? 'tfa.losses' : 'keras.losses'));
+      assert.ok(e.description.startsWith(s.framework === 'tfa' ? 'tfa.losses' : s.framework === 'optax' ? 'optax' : 'keras.losses'));
       for (const a of [s.functionName, ...s.aliases]) if (a) assert.ok(e.description.includes(a), `${e.id}: ${a}`);
       assert.equal(e.detail, s.doc.summary);
     }
@@ -52,7 +52,8 @@ describe('parameter rows', () => {
     for (const s of ALL_SPECS) {
       const names = editableParams(s).map((p) => p.name);
       assert.ok(!names.includes('name'), s.id);
-      if (!s.fixedReduction) assert.ok(names.includes('reduction'), s.id);
+      if (s.functionOnly) assert.ok(!names.includes('reduction') && names.includes('dtype'), s.id); // optax never reduces
+      else if (!s.fixedReduction) assert.ok(names.includes('reduction'), s.id);
       else assert.ok(!names.includes('reduction'), s.id);
     }
   });
@@ -68,7 +69,7 @@ describe('parameter rows', () => {
   });
   it('the reduction default follows the spec (tfa losses that default to none)', () => {
     for (const s of ALL_SPECS) {
-      if (s.fixedReduction) continue;
+      if (s.fixedReduction || s.functionOnly) continue;
       const red = paramRows(s, {}).find((r) => r.name === 'reduction')!;
       assert.deepEqual(red.value, s.defaultReduction === 'none' ? null : s.defaultReduction, s.id);
     }
