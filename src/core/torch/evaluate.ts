@@ -93,16 +93,20 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   const round = dtype === 'float32' ? Math.fround : (x: number) => x;
   const trace = { warnings: warnings.map((message) => ({ code: 'deprecated', message })), notes: [] as string[] };
   const ctx: TorchContext = { loss: callee, dtype, round, reduction, trace, argDtypes };
-  const out = spec.compute(args, cfg, ctx);
+  // A Python float meets float32 tensors as a float32 scalar (margin, delta, eps, label_smoothing are rounded).
+  const kcfg: Config = { ...cfg };
+  if (dtype === 'float32') for (const p of spec.params) if (p.type === 'float' && typeof kcfg[p.name] === 'number') kcfg[p.name] = Math.fround(kcfg[p.name] as number);
+  const out = spec.compute(args, kcfg, ctx);
 
-  const none = out.none;
+  // torch materialises the per-element losses in the loss dtype before reducing them
+  const none = castTo(out.none, dtype);
   const n = none.data.length;
   const up = new Float64Array(n);
   let value: TorchTensor;
   let mean: TorchResult['mean'] = null;
   if (reduction === 'none') {
     up.fill(1);
-    value = castTo(none, dtype);
+    value = none;
   } else if (reduction === 'sum') {
     up.fill(1);
     let s = 0;
@@ -130,7 +134,7 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   const shapes: Record<string, number[]> = {};
   for (const a of spec.args) shapes[a.name] = raw[a.name].shape.slice();
   return {
-    loss: spec.id, callee, mode, reduction, config: cfg, dtype, value, perSample: castTo(none, dtype), grads, mean,
+    loss: spec.id, callee, mode, reduction, config: cfg, dtype, value, perSample: none, grads, mean,
     gradFn: gradFnOf(spec, reduction, args, cfg), trace, shapes,
   };
 }

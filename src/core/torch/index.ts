@@ -3,3 +3,5 @@ export * from './types';
 export { evaluateTorch, torchParams } from './evaluate';
 export { TORCH_SPECS, tryResolveTorch, torchSpec, torchNames } from './registry';
 export { inferDtype, toTorchTensor } from './base';
+export { formatTorch, pyFloatRepr, pyFixed, pyExp } from './print';
+export type { TorchPrintOptions } from './print';

@@ -14,7 +14,7 @@ const PER_ELEMENT = "Torch reduces per element: 'sum' is Σ over every element a
 export const L1: TorchSpec = {
   id: 'L1Loss', framework: 'torch', family: 'regression', functionName: 'l1_loss', args: PAIR, params: [], legacy: true,
   reductions: ['mean', 'sum', 'none'], gradFn: { none: 'AbsBackward0', mean: 'MeanBackward0', sum: 'SumBackward0' },
-  compute: (a, _cfg, ctx) => elementwise(a, ctx, (x, t) => Math.abs(x - t), (x, t) => sign(x - t), { warnSize: true, dt: (x, t) => -sign(x - t) }),
+  compute: (a, _cfg, ctx) => elementwise(a, ctx, (x, t) => Math.abs(x - t), (x, t) => sign(x - t), { warnSize: true, dt: (x, t) => sign(t - x) }),
   example: { args: { input: [[0.5, -1.2, 2.0], [0.1, 0.7, -0.3]], target: [[0.0, -1.0, 1.0], [0.5, 0.5, 0.5]] } },
   kerasMatch: { name: 'MeanAbsoluteError', note: "equal under 'mean' (Keras's mean of per-sample means is the mean of all elements for equal-length rows); 'sum' differs by the last dim." },
   doc: {
@@ -30,7 +30,7 @@ export const L1: TorchSpec = {
 export const MSE: TorchSpec = {
   id: 'MSELoss', framework: 'torch', family: 'regression', functionName: 'mse_loss', args: PAIR, params: [], legacy: true,
   reductions: ['mean', 'sum', 'none'], gradFn: 'MseLossBackward0',
-  compute: (a, _cfg, ctx) => elementwise(a, ctx, (x, t) => (x - t) * (x - t), (x, t) => 2 * (x - t), { warnSize: true, dt: (x, t) => -2 * (x - t) }),
+  compute: (a, _cfg, ctx) => elementwise(a, ctx, (x, t) => (x - t) * (x - t), (x, t) => 2 * (x - t), { warnSize: true, dt: (x, t) => 2 * (t - x) }),
   example: { args: { input: [[0.5, -1.2, 2.0], [0.1, 0.7, -0.3]], target: [[0.0, -1.0, 1.0], [0.5, 0.5, 0.5]] } },
   kerasMatch: { name: 'MeanSquaredError', note: "equal under 'mean'; 'sum' differs by a factor of the last dim." },
   doc: {
@@ -56,7 +56,7 @@ export const HUBER: TorchSpec = {
     checkDelta(ctx.loss, d);
     const v = (x: number, t: number) => { const e = Math.abs(x - t); return e < d ? 0.5 * e * e : d * (e - 0.5 * d); };
     const g = (x: number, t: number) => { const e = x - t; return e < -d ? -d : e > d ? d : e; };
-    return elementwise(a, ctx, v, g, { warnSize: true, dt: (x, t) => -g(x, t) });
+    return elementwise(a, ctx, v, g, { warnSize: true, dt: (x, t) => g(t, x) });
   },
   example: { args: { input: [[0.5, -1.2, 2.5], [0.1, 0.7, -0.3]], target: [[0.0, -1.0, 1.0], [0.5, 0.5, 0.5]] } },
   kerasMatch: { name: 'Huber', note: "equal under 'mean' with the same delta; 'sum' differs by the last dim." },
@@ -80,7 +80,7 @@ export const SMOOTH_L1: TorchSpec = {
     const v = (x: number, t: number) => { const e = Math.abs(x - t); return e < b ? 0.5 * e * e / b : e - 0.5 * b; };
     // torch 1.13's kernel tests x <= -beta first: at beta = 0 a zero residual gets gradient -1 (newer torch routes beta=0 to l1_loss: 0).
     const g = (x: number, t: number) => { const e = x - t; return e <= -b ? -1 : e >= b ? 1 : e / b; };
-    return elementwise(a, ctx, v, g, { warnSize: true, dt: (x, t) => -g(x, t) });
+    return elementwise(a, ctx, v, g, { warnSize: true, dt: (x, t) => g(t, x) });
   },
   example: { args: { input: [[0.5, -1.2, 2.5], [0.1, 0.7, -0.3]], target: [[0.0, -1.0, 1.0], [0.5, 0.5, 0.5]] } },
   kerasMatch: { name: 'Huber', note: 'equal only at beta = 1 (Keras Huber(delta) = delta · SmoothL1(beta=delta)).' },

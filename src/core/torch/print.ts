@@ -1,0 +1,175 @@
+/**
+ * Prints tensors exactly as torch 1.13's `str(tensor)` does (torch/_tensor_str.py with the default print options:
+ * precision 4, linewidth 80, threshold 1000, edgeitems 3): the fixed / integer-valued / scientific modes chosen from
+ * the finite non-zero magnitudes, the common element width, line wrapping, summarisation with `...`, and the
+ * suffixes `dtype=torch.float64`, `grad_fn=<…Backward0>`, `requires_grad=True`. Also Python's float repr for
+ * `.item()`.
+ */
+import type { TorchDtype } from './types';
+import type { Tensor } from '../tensor';
+
+const PRECISION = 4, LINEWIDTH = 80, THRESHOLD = 1000, EDGE = 3;
+
+/**
+ * Python's `format(x, '.{d}f')`: the exact binary value rounded to d decimals, ties to even (JS's toFixed rounds
+ * ties up, and only exact ties differ).
+ */
+export function pyFixed(x: number, d: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  let s = Math.abs(x) < 1e21 ? x.toFixed(d) : bigFixed(x, d);
+  const exact = Math.abs(x) < 1e21 ? x.toFixed(Math.min(100, d + 60)) : '';
+  const m = new RegExp(`^(-?\\d+)\\.(\\d{${d}})5(0*)$`).exec(exact);
+  if (m) {
+    // an exact tie: keep the even neighbour
+    const down = d ? `${m[1]}.${m[2]}` : m[1];
+    const last = Number((d ? m[2] : m[1]).slice(-1));
+    if (last % 2 === 0) s = down;
+  }
+  if (Object.is(x, -0) || (x < 0 && /^0\.?0*$/.test(s.replace('-', '')))) s = s.startsWith('-') ? s : '-' + s;
+  return s;
+}
+
+function bigFixed(x: number, d: number): string {
+  const i = BigInt(x);
+  return `${i}${d ? '.' + '0'.repeat(d) : ''}`;
+}
+
+/** Python's `format(x, '.{d}e')`: mantissa with d decimals (ties to even), exponent with a sign and ≥ 2 digits. */
+export function pyExp(x: number, d: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  let s = x.toExponential(d);
+  const exact = x.toExponential(Math.min(100, d + 60));
+  const m = new RegExp(`^(-?\\d)\\.(\\d{${d}})5(0*)e([-+]\\d+)$`).exec(exact);
+  if (m && Number((d ? m[2] : m[1]).slice(-1)) % 2 === 0) s = `${m[1]}${d ? '.' + m[2] : ''}e${m[4]}`;
+  const [mant, e] = s.split('e');
+  const n = Number(e);
+  const out = `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  return Object.is(x, -0) ? '-' + out : out;
+}
+
+/** Python's repr of a float (shortest round-trip; scientific below 1e-4 and from 1e16). */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const a = Math.abs(x);
+  if (a >= 1e16 || a < 1e-4) {
+    const [mant, e] = x.toExponential().split('e');
+    const n = Number(e);
+    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  const s = String(x);
+  return s.includes('.') || s.includes('e') ? s : s + '.0';
+}
+
+interface Formatter { width: number; format(v: number): string }
+
+function makeFormatter(values: number[], floating: boolean): Formatter {
+  if (!floating) {
+    const strs = values.map((v) => String(v));
+    const width = Math.max(1, ...strs.map((s) => s.length));
+    return { width, format: (v) => String(v).padStart(width) };
+  }
+  const nz = values.filter((v) => Number.isFinite(v) && v !== 0);
+  let intMode = true, sci = false, width = 1;
+  if (nz.length) {
+    const abs = nz.map(Math.abs);
+    const mn = Math.min(...abs), mx = Math.max(...abs);
+    intMode = nz.every((v) => v === Math.ceil(v));
+    if (intMode) {
+      if (mx / mn > 1000 || mx > 1e8) { sci = true; for (const v of nz) width = Math.max(width, pyExp(v, PRECISION).length); }
+      else for (const v of nz) width = Math.max(width, pyFixed(v, 0).length + 1);
+    } else if (mx / mn > 1000 || mx > 1e8 || mn < 1e-4) {
+      sci = true; for (const v of nz) width = Math.max(width, pyExp(v, PRECISION).length);
+    } else for (const v of nz) width = Math.max(width, pyFixed(v, PRECISION).length);
+  }
+  const w = width;
+  return {
+    width: w,
+    format(v) {
+      let r: string;
+      if (sci) r = pyExp(v, PRECISION);
+      else if (intMode) { r = pyFixed(v, 0); if (Number.isFinite(v)) r += '.'; }
+      else r = pyFixed(v, PRECISION);
+      return r.padStart(w);
+    },
+  };
+}
+
+/** A view of a tensor: shape, and an accessor of its flat data from an offset. */
+interface View { shape: number[]; data: Float64Array; off: number }
+
+const strides = (shape: number[]) => { const s: number[] = []; let a = 1; for (let i = shape.length - 1; i >= 0; i--) { s[i] = a; a *= shape[i]; } return s; };
+const sub = (v: View, i: number): View => ({ shape: v.shape.slice(1), data: v.data, off: v.off + i * strides(v.shape)[0] });
+
+/** The values the formatter looks at when summarising (get_summarized_data): edge rows/elements only. */
+function summarized(v: View, summarize: boolean, out: number[]): void {
+  if (v.shape.length === 0) { out.push(v.data[v.off]); return; }
+  const n = v.shape[0];
+  const idx = summarize && n > 2 * EDGE ? [0, 1, 2, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i);
+  for (const i of idx) summarized(sub(v, i), summarize, out);
+}
+
+function vectorStr(v: View, indent: number, summarize: boolean, f: Formatter): string {
+  const elementLength = f.width + 2;
+  const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / elementLength));
+  const n = v.shape[0];
+  const get = (i: number) => f.format(v.data[v.off + i]);
+  const data: string[] = summarize && n > 2 * EDGE
+    ? [...[0, 1, 2].map(get), ' ...', ...[n - 3, n - 2, n - 1].map(get)]
+    : Array.from({ length: n }, (_, i) => get(i));
+  const lines: string[] = [];
+  for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(', '));
+  return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
+}
+
+function tensorStr(v: View, indent: number, summarize: boolean, f: Formatter): string {
+  const dim = v.shape.length;
+  if (dim === 0) return f.format(v.data[v.off]);
+  if (dim === 1) return vectorStr(v, indent, summarize, f);
+  const n = v.shape[0];
+  const rows = summarize && n > 2 * EDGE
+    ? [...[0, 1, 2].map((i) => tensorStr(sub(v, i), indent + 1, summarize, f)), '...', ...[n - 3, n - 2, n - 1].map((i) => tensorStr(sub(v, i), indent + 1, summarize, f))]
+    : Array.from({ length: n }, (_, i) => tensorStr(sub(v, i), indent + 1, summarize, f));
+  return '[' + rows.join(',' + '\n'.repeat(dim - 1) + ' '.repeat(indent + 1)) + ']';
+}
+
+export interface TorchPrintOptions {
+  /** The grad_fn name shown as `grad_fn=<Name>` (a result of an operation on tensors that require grad). */
+  gradFn?: string | null;
+  /** A leaf that requires grad (shown only when there is no grad_fn). */
+  requiresGrad?: boolean;
+}
+
+/** `str(t)` / `print(t)` of a torch tensor. */
+export function formatTorch(t: Tensor, dtype: TorchDtype, opts: TorchPrintOptions = {}): string {
+  const prefix = 'tensor(';
+  const indent = prefix.length;
+  const suffixes: string[] = [];
+  const numel = t.data.length;
+  let body: string;
+  if (numel === 0) {
+    if (t.shape.length !== 1) suffixes.push(`size=(${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`);
+    if (dtype !== 'float32') suffixes.push(`dtype=torch.${dtype}`);
+    body = '[]';
+  } else {
+    if (dtype === 'float64') suffixes.push('dtype=torch.float64');
+    const summarize = numel > THRESHOLD;
+    const view: View = { shape: t.shape.slice(), data: t.data, off: 0 };
+    const vals: number[] = [];
+    if (summarize) summarized(view, true, vals); else vals.push(...t.data);
+    const f = makeFormatter(vals, dtype === 'float32' || dtype === 'float64');
+    body = tensorStr(view, indent, summarize, f);
+  }
+  if (opts.gradFn) suffixes.push(`grad_fn=<${opts.gradFn}>`);
+  else if (opts.requiresGrad) suffixes.push('requires_grad=True');
+  let s = prefix + body;
+  let lastLen = s.length - s.lastIndexOf('\n') + 1;
+  for (const suf of suffixes) {
+    if (lastLen + suf.length + 2 > LINEWIDTH) { s += ',\n' + ' '.repeat(indent) + suf; lastLen = indent + suf.length; }
+    else { s += ', ' + suf; lastLen += suf.length + 2; }
+  }
+  return s + ')';
+}
