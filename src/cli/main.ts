@@ -4,7 +4,7 @@
  *   eval --jsonl            (JSON lines on stdin → one JSON line out per input, in order)
  *   list [--json]           every loss with its aliases and parameters
  *   explain NAME            the hover documentation of a loss, as Markdown
- *   run FILE [--json]       evaluate a Keras snippet file (see src/core/snippet)
+ *   run FILE [--json]       evaluate a Keras snippet file (see src/core/python)
  */
 import * as fs from 'node:fs';
 import { evaluate, formatFor, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep } from '../core';

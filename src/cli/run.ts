@@ -1,10 +1,10 @@
 /** `loss-inspector run FILE [--json]`: evaluates a Keras snippet file and prints each result with its line. */
 import type * as fsT from 'node:fs';
-import { evaluateSnippet, SnippetPlugin } from '../core/snippet';
+import { evaluateSnippet } from '../core/python';
 import { toJsonValue } from '../core/format';
 
 /** Prints results (stdout) and diagnostics (stderr); --json prints one object. Exit 0 unless the file cannot be read or an error diagnostic came out. */
-export function runCommand(file: string, json: boolean, fs: typeof fsT, plugin?: SnippetPlugin): number {
+export function runCommand(file: string, json: boolean, fs: typeof fsT): number {
   let source: string;
   try {
     source = fs.readFileSync(file, 'utf8');
@@ -12,7 +12,7 @@ export function runCommand(file: string, json: boolean, fs: typeof fsT, plugin?:
     process.stderr.write(`error: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
   }
-  const { results, diagnostics } = evaluateSnippet(source, plugin ? { plugin } : {});
+  const { results, diagnostics } = evaluateSnippet(source);
   if (json) {
     process.stdout.write(JSON.stringify({
       results: results.map((r) => ({ line: r.line, value: toJsonValue(r.result.value) })),

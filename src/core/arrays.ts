@@ -1,20 +1,35 @@
 /**
  * Selections of plain array literals: telling them from a snippet, reading two or three of them, and the default
- * limits. Kept apart from the snippet evaluator (snippet/, on @lezer/python) so that the extension reaches these
+ * limits. Kept apart from the Python interpreter (python/, on @lezer/python) so that the extension reaches these
  * without loading the Python parser, which it loads on the first snippet only.
  */
 import { LossInspectorError } from './errors';
 import { DEFAULT_LITERAL_LIMITS, scanArrayLiteral } from './literal';
 import type { Tensor } from './tensor';
-import type { Limits } from './snippet/values';
+import type { LiteralLimits } from './literal';
 
-/** Default evaluation limits (the extension exposes them as settings). */
+/** Evaluation limits of a selection (literals and snippets). The extension exposes them as settings. */
+export interface Limits extends LiteralLimits {
+  /** Statements (and loop iterations) executed per top-level statement. */
+  maxSteps: number;
+  /** Nesting depth of expressions. */
+  maxExprDepth: number;
+  /** Wall-clock budget for one evaluation, in milliseconds. */
+  maxMillis: number;
+  /** Elements of any one tensor the evaluator creates (np.zeros((1e6, 1e6)) is refused). */
+  maxTensorElements: number;
+  /** Tensor elements allocated in total by one evaluation. */
+  maxTotalElements: number;
+}
+
+/** Default evaluation limits. */
 export const DEFAULT_LIMITS: Limits = {
   ...DEFAULT_LITERAL_LIMITS,
   maxSteps: 200_000,
   maxExprDepth: 100,
   maxMillis: 3000,
   maxTensorElements: 20_000_000,
+  maxTotalElements: 160_000_000,
 };
 
 /**

@@ -2,8 +2,9 @@
  * Public entry point of the core: evaluate a loss on arrays exactly as Keras would, with the gradient of the
  * result w.r.t. y_pred and everything a user needs to trust the number.
  */
-import { Tensor, Nested, fromNested, castFloat32, castFloat32Scratch, isScratch, sameShape, broadcastShapes, broadcastTo, sumToShape, shapeStr, sizeOf, reshape, uninitF64 } from './tensor';
+import { Tensor, Nested, fromNested, castFloat32, castFloat32Scratch, isScratch, sameShape, broadcastShapes, broadcastTo, broadcastIndex, sumToShape, shapeStr, sizeOf, reshape, uninitF64 } from './tensor';
 import { LossInspectorError } from './errors';
+import type { CustomRequest } from './python/custom';
 import type { Config, KernelContext, LossSpec, ParamValue, Trace, Reduction } from './spec';
 import { resolveLoss, getSpec, resolveAutoCrossentropy, NameKind } from './registry';
 import { resolveConfig } from './config';
@@ -25,11 +26,23 @@ export interface EvalRequest {
    */
   semantics?: 'keras3' | 'keras2';
   /**
+   * Function forms: the dtype of the inputs as the caller holds them. Keras's loss functions compute in their
+   * inputs' dtype (ops.convert_to_tensor keeps a float64 NumPy array float64, with the float64 ε and clip bounds);
+   * classes cast to their own dtype (float32 unless `dtype=` says otherwise) and ignore this.
+   */
+  inputDtype?: 'float32' | 'float64';
+  /**
    * Opt-in output buffers for hot paths (sweeps, benchmarks): `grad`, when its length is y_pred's size, receives the
    * gradient (zeroed first) instead of a fresh array, and the result's grad then aliases it. A fresh multi-megabyte
    * array costs as much as the arithmetic (page faults on first touch). Kernels that do not support it ignore it.
    */
   out?: { grad?: Float64Array };
+  /**
+   * The gradient of a later computation with respect to this call's result (as many elements as the result):
+   * `grad` is then the vector-Jacobian product upstreamᵀ·∂result/∂y_pred instead of ∂(Σ result)/∂y_pred. This is
+   * how a loss called inside a user's expression enters reverse-mode autodiff as one node.
+   */
+  upstream?: Float64Array;
 }
 
 export interface EvalResult {
@@ -55,6 +68,8 @@ export interface EvalResult {
   mask: Uint8Array | null;
   trace: Trace;
   shapes: { yTrue: number[]; yPred: number[]; sampleWeight: number[] | null };
+  /** User-defined losses: what the result was computed from, for the panel to evaluate it again (see customRequestOf). */
+  customRequest?: CustomRequest;
 }
 
 function toTensor(x: Tensor | Nested, loss: string, argument: string): Tensor {
@@ -111,7 +126,7 @@ export function evaluate(req: EvalRequest): EvalResult {
   if (yTrue.data.length === 0) throw new LossInspectorError(`${callee}: argument \`y_true\`: expected a non-empty array, received shape ${shapeStr(yTrue.shape)}.`, { loss: callee, argument: 'y_true', code: 'empty', expected: 'a non-empty array', received: shapeStr(yTrue.shape) });
   if (yPred.data.length === 0) throw new LossInspectorError(`${callee}: argument \`y_pred\`: expected a non-empty array, received shape ${shapeStr(yPred.shape)}.`, { loss: callee, argument: 'y_pred', code: 'empty', expected: 'a non-empty array', received: shapeStr(yPred.shape) });
 
-  const f64 = cfg.dtype === 'float64';
+  const f64 = cfg.dtype === 'float64' || (!isClass && req.inputDtype === 'float64');
   const round = f64 ? (x: number) => x : Math.fround;
   // Kernels that round what they read themselves get the inputs as given (no float32 copy); broadcasting copies them.
   const rawInputs = !f64 && !!spec.roundsInputs;
@@ -159,13 +174,13 @@ export function evaluate(req: EvalRequest): EvalResult {
       if (plan && !uniformAsked) throw new Error(`${callee}: kernel asked for the upstream gradient twice`);
       uniformAsked = false;
       plan ??= makePlan(valuesShape, mask);
-      return plan.upstream;
+      return req.upstream ? vjpUpstream(plan, valuesShape, req.upstream) : plan.upstream;
     },
     uniformUpstream(valuesShape, mask) {
       if (plan) throw new Error(`${callee}: kernel asked for the upstream gradient twice`);
       plan = makePlan(valuesShape, mask);
       uniformAsked = true;
-      return plan.uniform;
+      return req.upstream ? null : plan.uniform;
     },
     gradBuffer(n, overwritesAll) {
       if (outGrad && outGrad.length === n && n === yPred.data.length) { if (!overwritesAll) outGrad.fill(0); return outGrad; }
@@ -193,4 +208,31 @@ export function evaluate(req: EvalRequest): EvalResult {
     reduction: isClass ? fin.info : null,
     mask: planMask, trace, shapes,
   };
+}
+
+/** The upstream on the per-sample values given the upstream `g` on the loss's result (see EvalRequest.upstream). */
+function vjpUpstream(plan: ReductionPlan, valuesShape: number[], g: Float64Array): Float64Array {
+  const nV = sizeOf(valuesShape);
+  // Probe the plan's result shape: unreduced results are the weighted values, reduced ones a scalar.
+  const info = plan.finish({ data: new Float64Array(nV), shape: valuesShape }).info;
+  const up = new Float64Array(nV);
+  if (!info.unreduced) {
+    for (let i = 0; i < nV; i++) up[i] = plan.upstream[i] * g[0];
+    return up;
+  }
+  const w = info.weights;
+  if (!w) { up.set(g.subarray(0, nV)); return up; }
+  const wShape = info.weightedShape;
+  const iw = broadcastIndex(w.shape, wShape);
+  const full = new Float64Array(sizeOf(wShape));
+  for (let k = 0; k < full.length; k++) full[k] = g[k] * w.data[iw[k]];
+  // Weights that did not expand the values keep their element order (only size-1 axes differ); otherwise sum back.
+  return full.length === nV ? full : sumToShape(full, wShape, alignedTo(valuesShape, wShape));
+}
+
+/** The values' shape as the plan sees it (rank aligned to the weighted shape). */
+function alignedTo(valuesShape: number[], wShape: number[]): number[] {
+  if (valuesShape.length === wShape.length) return valuesShape;
+  if (valuesShape.length === wShape.length + 1 && valuesShape[valuesShape.length - 1] === 1) return valuesShape.slice(0, -1);
+  return [...new Array(Math.max(0, wShape.length - valuesShape.length)).fill(1), ...valuesShape];
 }

@@ -9,6 +9,6 @@ export * from './evaluate';
 export * from './format';
 export { parseArrayLiteral, parseArrayLiteralTensor, scanArrayLiteral, DEFAULT_LITERAL_LIMITS } from './literal';
 export type { LiteralLimits } from './literal';
-export { evaluateSnippet, parseTwoArrays, classifySelection, DEFAULT_LIMITS } from './snippet';
-export type { SnippetResult, SnippetDiagnostic, SnippetPlugin, SnippetOptions } from './snippet';
+export { evaluateSnippet, parseTwoArrays, classifySelection, DEFAULT_LIMITS } from './python';
+export type { SnippetResult, SnippetDiagnostic, SnippetOptions } from './python';
 export * from './torch';

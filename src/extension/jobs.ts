@@ -10,7 +10,7 @@ import { LossInspectorError } from '../core/errors';
 import { formatFor } from '../core/format';
 import { toNested } from '../core/tensor';
 import { parseTwoArrays } from '../core/arrays';
-import type { SnippetResult } from '../core/snippet';
+import type { SnippetResult } from '../core/python';
 import { loadSnippetCore } from './lazyCore';
 import type { SerializableRequest } from '../shared/protocol';
 import { l10n } from './model/l10n';

@@ -6,7 +6,7 @@
  */
 import { parseArrayLiteralTensor } from '../../src/core/literal';
 import { float32Digits } from '../../src/core/format';
-import { evaluateSnippet } from '../../src/core/snippet';
+import { evaluateSnippet } from '../../src/core/python';
 import { parser } from '@lezer/python';
 
 const N = Number(process.argv[2] ?? 1e6);

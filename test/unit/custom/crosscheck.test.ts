@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { fnOf, run, fdGrad, closeArr } from './util';
 import { evaluate } from '../../../src/core/evaluate';
-import { evaluateCustom } from '../../../src/core/custom/evaluate';
+import { evaluateCustom } from '../../../src/core/python';
 import type { Tensor } from '../../../src/core/tensor';
 
 const DEFS = `
@@ -106,7 +106,7 @@ import keras
 
 def combo(y_true, y_pred):
     a = keras.losses.mean_squared_error(y_true, y_pred)
-    b = tf.keras.losses.Huber(delta=0.5)(y_true, y_pred)
+    b = tf.keras.losses.Huber(delta=0.5, dtype='float64')(y_true, y_pred)
     c = keras.losses.categorical_crossentropy(y_true, tf.nn.softmax(y_pred), label_smoothing=0.1)
     return tf.square(a) * 3.0 + b * a + tf.exp(-c)
 `;
@@ -116,6 +116,7 @@ def combo(y_true, y_pred):
     const r = run(fn, yt, yp);
     const f64 = { dtype: 'float64' as const, reduction: 'none' };
     const a = evaluate({ loss: 'MeanSquaredError', yTrue: yt, yPred: yp, config: f64 }).value.data;
+    // the class computes in its own dtype (float64 here, so finite differences are meaningful); the function forms in their inputs' float64
     const b = evaluate({ loss: 'Huber', yTrue: yt, yPred: yp, config: { delta: 0.5, dtype: 'float64' } }).value.data[0];
     const sm = yp.map((row) => { const e = row.map(Math.exp); const z = e.reduce((x, y) => x + y, 0); return e.map((v) => v / z); });
     const c = evaluate({ loss: 'CategoricalCrossentropy', yTrue: yt, yPred: sm, config: { ...f64, label_smoothing: 0.1 } }).value.data;

@@ -1,7 +1,7 @@
 /** Loss curves of user-defined losses (the panel's plots): every point is an exact evaluation. */
 import * as assert from 'node:assert/strict';
 import { fnOf, closeArr } from './util';
-import { sweepCustom, sweepCustomSource } from '../../../src/core/custom/curves';
+import { sweepCustom, sweepCustomSource } from '../../../src/core/python';
 
 const SRC = 'import tensorflow as tf\ndef custom_loss_function(y_true, y_pred):\n   squared_difference = tf.square(y_true - y_pred)\n   return tf.reduce_mean(squared_difference, axis=-1)\n';
 

@@ -1,10 +1,9 @@
 /** Whatever Python text a user loss contains, evaluating it returns or throws a LossInspectorError, nothing else. */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Scope } from '../../../src/core/snippet/values';
-import { Interp, standaloneHost } from '../../../src/core/custom/interp';
-import { evaluateCustom } from '../../../src/core/custom/evaluate';
-import { evaluateSnippet } from '../../../src/core/snippet';
+import { loadModule } from '../../../src/core/python';
+import { evaluateCustom } from '../../../src/core/python';
+import { evaluateSnippet } from '../../../src/core/python';
 import { LossInspectorError } from '../../../src/core/errors';
 
 const TOKENS = [
@@ -38,8 +37,7 @@ describe('custom losses: fuzzing', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), (toks) => {
       const src = `import tensorflow as tf\nimport numpy as np\nimport torch\nimport keras.backend as K\ndef f(y_true, y_pred):\n    ${body(toks)}\n    return ${body(toks.slice(0, 12))}\n`;
       check(() => {
-        const scope = new Scope();
-        new Interp(src, standaloneHost(20_000)).runModule(scope);
+        const scope = loadModule(src, { maxSteps: 20_000 });
         const fn = scope.get('f');
         if (fn) evaluateCustom(fn, [[1, 0, 1], [0, 1, 0]], [[0.2, 0.7, 0.4], [0.9, 0.1, 0.3]], { mode: 'direct', limits: { maxMillis: 2000 } });
       });
@@ -57,8 +55,7 @@ describe('custom losses: fuzzing', () => {
       const yt = Array.from({ length: B }, (_, i) => Array.from({ length: C }, (_, j) => (i + j) % 2));
       const yp = Array.from({ length: B }, (_, i) => Array.from({ length: C }, (_, j) => 0.1 + 0.2 * ((i * 3 + j) % 4)));
       check(() => {
-        const scope = new Scope();
-        new Interp(src, standaloneHost()).runModule(scope);
+        const scope = loadModule(src, { maxSteps: 100_000 });
         evaluateCustom(scope.get('f')!, B ? yt : [], B ? yp : [], { mode: Math.random() < 0.5 ? 'direct' : 'keras' });
       });
     }), { numRuns: 2000, seed: 43 });
@@ -90,8 +87,7 @@ describe('custom losses: fuzzing', () => {
     fc.assert(fc.property(fc.array(stmt, { minLength: 1, maxLength: 5 }), (stmts) => {
       const src = `import tensorflow as tf\nimport numpy as np\nimport torch\nimport keras\nimport keras.backend as K\ndef f(y_true, y_pred):\n    a = y_pred\n    b = 1.0\n    ${stmts.join('\n    ')}\n    return a\n`;
       check(() => {
-        const scope = new Scope();
-        new Interp(src, standaloneHost(20_000)).runModule(scope);
+        const scope = loadModule(src, { maxSteps: 20_000 });
         evaluateCustom(scope.get('f')!, [[1, 0, 1], [0, 1, 0]], [[0.2, 0.7, 0.4], [0.9, 0.1, 0.3]], { mode: 'direct', limits: { maxMillis: 2000, maxTensorElements: 100_000 } });
       });
     }), { numRuns: 3000, seed: 45 });

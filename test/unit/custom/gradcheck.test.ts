@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { fnOf, run, closeArr } from './util';
-import type { Value } from '../../../src/core/snippet/values';
+import type { Value } from '../../../src/core/python';
 import type { Tensor } from '../../../src/core/tensor';
 
 type Sh = 'M' | 'R' | 'C' | 'S';

@@ -1,8 +1,8 @@
 /** The Python subset: parameters, assignments, control flow, Python number semantics, indexing, classes, library semantics per framework. */
 import * as assert from 'node:assert/strict';
 import { fnOf, run, load, closeArr, fdGrad } from './util';
-import { evaluateCustom } from '../../../src/core/custom/evaluate';
-import type { Value } from '../../../src/core/snippet/values';
+import { evaluateCustom } from '../../../src/core/python';
+import type { Value } from '../../../src/core/python';
 
 const H = 'import tensorflow as tf\nimport numpy as np\nimport torch\nimport keras\nimport keras.backend as K\n';
 /** Evaluates `body` (the statements of `def f(y_true, y_pred)`) on the given arrays; returns [value data, shape]. */
@@ -88,7 +88,7 @@ def f(y_true, y_pred, beta=1):
     // gradient of a slice scatters back
     const r = g('tf.reduce_sum(y_pred[1:, ::3] * 2.0)');
     assert.deepEqual(r.g, [0, 0, 0, 0, 2, 0, 0, 2, 2, 0, 0, 2]);
-    assert.throws(() => g('y_pred[0, 0, 0]'), /Too many indices/);
+    assert.throws(() => g('y_pred[0, 0, 0]'), /too many indices/);
     assert.throws(() => g('y_pred[3]'), /out of bounds for axis 0 with size 3/);
   });
 

@@ -1,7 +1,7 @@
 /** The three custom losses of the seeds, evaluated through the interpreter, with hand-derived expected values. */
 import * as assert from 'node:assert/strict';
 import { fnOf, run, fdGrad, closeArr } from './util';
-import { evaluateCustom } from '../../../src/core/custom/evaluate';
+import { evaluateCustom } from '../../../src/core/python';
 
 const CUSTOM_MSE = `
 import tensorflow as tf

@@ -1,17 +1,14 @@
 /** Helpers for the user-defined loss tests: load Python source, evaluate, finite differences. */
-import { Scope } from '../../../src/core/snippet/values';
-import type { Value } from '../../../src/core/snippet/values';
-import { Interp, standaloneHost } from '../../../src/core/custom/interp';
-import { evaluateCustom, CustomOptions } from '../../../src/core/custom/evaluate';
+import type { Scope, Value } from '../../../src/core/python';
+import { loadModule } from '../../../src/core/python';
+import { evaluateCustom, CustomOptions } from '../../../src/core/python';
 import type { EvalResult } from '../../../src/core/evaluate';
 import type { Tensor, Nested } from '../../../src/core/tensor';
 import { fromNested } from '../../../src/core/tensor';
 
 /** Runs the top level of `source` (imports, defs, classes, assignments) and returns its scope. */
 export function load(source: string): Scope {
-  const scope = new Scope();
-  new Interp(source, standaloneHost()).runModule(scope);
-  return scope;
+  return loadModule(source);
 }
 
 /** The value bound to `name` in `source`. */

@@ -110,7 +110,7 @@ describe('jobs: user-defined losses open in the panel', () => {
     assert.equal(r.request?.loss, 'custom_loss_function');
     assert.deepEqual(r.request?.yPred, [[14, 18], [27, 55]]);
     assert.equal(r.customSource, text);
-    const { evaluateCustomSource } = await import('../../../src/core/custom/evaluate');
+    const { evaluateCustomSource } = await import('../../../src/core/python');
     // With Keras's wrapping (the panel's default): per-sample means [4, 14.5] then their mean = 9.25.
     const again = evaluateCustomSource(r.customSource!, { ...r.request!, yTrue: r.request!.yTrue });
     assert.ok(Math.abs(again.value.data[0] - 9.25) < 1e-6, String(again.value.data[0]));

@@ -1,7 +1,7 @@
 /** JS/TS selections of two named arrays read as array literals, offsets unchanged. */
 import * as assert from 'node:assert/strict';
 import { blankDeclarations } from '../../../src/extension/model/jsText';
-import { classifySelection, parseTwoArrays } from '../../../src/core/snippet';
+import { classifySelection, parseTwoArrays } from '../../../src/core/python';
 
 describe('JS/TS array selections', () => {
   const cases = [

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { evaluateSnippet, parseTwoArrays, classifySelection } from '../../../src/core/snippet';
+import { evaluateSnippet, parseTwoArrays, classifySelection } from '../../../src/core/python';
 import { parseArrayLiteralTensor } from '../../../src/core/literal';
 import { LossInspectorError } from '../../../src/core/errors';
 import { ALL_SPECS, allParams } from '../../../src/core';

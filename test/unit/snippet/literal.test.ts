@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { parseArrayLiteral, parseArrayLiteralTensor, scanArrayLiteral } from '../../../src/core/literal';
 import { LossInspectorError } from '../../../src/core/errors';
-import { parseTwoArrays, classifySelection } from '../../../src/core/snippet';
+import { parseTwoArrays, classifySelection } from '../../../src/core/python';
 
 function t(text: string): { shape: number[]; data: number[] } {
   const r = parseArrayLiteralTensor(text, 'x');

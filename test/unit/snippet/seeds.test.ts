@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { evaluateSnippet, SnippetResult } from '../../../src/core/snippet';
+import { evaluateSnippet, SnippetResult } from '../../../src/core/python';
 import { toNested } from '../../../src/core/tensor';
 import { assertClose } from '../helpers';
 
@@ -234,16 +234,7 @@ describe('seed 001 (Keras loss functions: everything you need to know)', () => {
     assert.deepEqual(r.errors, []);
   });
 
-  it('custom_loss_function without the custom-loss plugin: the def and its call are noted, nothing fails', () => {
-    const r = run('001-custom.py', undefined, { plugin: undefined });
-    assert.equal(r.results.length, 0);
-    assert.ok(r.diagnostics.some((d) => d.line === 1 && d.severity === 'info' && /def/.test(d.message)));
-    assert.ok(r.diagnostics.some((d) => d.line === 13 && d.severity === 'info' && /custom_loss_function/.test(d.message)));
-    // the prose line with a curly apostrophe is the only error
-    assert.deepEqual(r.errors.map((d) => d.line), [7]);
-  });
-
-  it('custom_loss_function with the default custom-loss plugin: cl = custom_loss_function(np.array(y_true), np.array(y_pred)) is a result', () => {
+  it('custom_loss_function: cl = custom_loss_function(np.array(y_true), np.array(y_pred)) is a result', () => {
     const r = run('001-custom.py');
     assert.deepEqual(lines(r.results), [13]);
     // tf.reduce_mean(tf.square(y_true - y_pred), axis=-1) on [12, 20, 29, 60] vs [14, 18, 27, 55]: (4 + 4 + 4 + 25) / 4

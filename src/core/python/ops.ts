@@ -6,7 +6,7 @@
  */
 import { Shape, sizeOf, sameShape, broadcastShapes, broadcastIndex, sumToShape, stridesOf, shapeStr } from '../tensor';
 import { LossInspectorError } from '../errors';
-import { Node, DType, makeNode, scalarNode, alloc, budget } from './autodiff';
+import { Node, DType, Budget, makeNode, scalarNode, alloc, budgetOf } from './autodiff';
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 
@@ -27,7 +27,7 @@ export function opError(op: string, message: string, extra: Record<string, strin
 export function unary(op: string, x: Node, f: (v: number) => number, df: ((v: number, y: number) => number) | null, dtype?: DType): Node {
   const n = x.size;
   const xd = x.data;
-  const out = alloc(n, op);
+  const out = alloc(n, op, x.budget);
   for (let i = 0; i < n; i++) out[i] = f(xd[i]);
   return makeNode(op, out, x.shape, dtype ?? floatOf(x.dtype), [x], df ? (g) => {
     const gx = new Float64Array(n);
@@ -98,7 +98,7 @@ export function binary(op: string, a: Node, b: Node, f: (x: number, y: number) =
   const shape = bshape(op, a.shape, b.shape);
   const n = sizeOf(shape);
   const ad = a.data, bd = b.data;
-  const out = alloc(n, op);
+  const out = alloc(n, op, budgetOf([a, b]));
   let ia: Int32Array | null = null, ib: Int32Array | null = null;
   if (sameShape(a.shape, shape) && sameShape(b.shape, shape)) {
     for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
@@ -170,7 +170,7 @@ export function where(cond: Node, x: Node, y: Node): Node {
   const s1 = bshape('where', cond.shape, x.shape);
   const shape = bshape('where', s1, y.shape);
   const n = sizeOf(shape);
-  budget.precheck(n, 'where');
+  budgetOf([cond, x, y])?.precheck(n, 'where');
   const ic = broadcastIndex(cond.shape, shape), ix = broadcastIndex(x.shape, shape), iy = broadcastIndex(y.shape, shape);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = cond.data[ic[i]] ? x.data[ix[i]] : y.data[iy[i]];
@@ -185,7 +185,7 @@ export function where(cond: Node, x: Node, y: Node): Node {
 export function clip(x: Node, lo: Node, hi: Node): Node {
   const shape = bshape('clip_by_value', bshape('clip_by_value', x.shape, lo.shape), hi.shape);
   const n = sizeOf(shape);
-  budget.precheck(n, 'clip_by_value');
+  budgetOf([x, lo, hi])?.precheck(n, 'clip_by_value');
   const ix = broadcastIndex(x.shape, shape), il = broadcastIndex(lo.shape, shape), ih = broadcastIndex(hi.shape, shape);
   const out = new Float64Array(n);
   const which = new Int8Array(n); // 0: x, 1: lo, 2: hi
@@ -269,7 +269,7 @@ export function transpose(x: Node, perm?: number[] | null): Node {
 
 /** out[k] = x[idx[k]]; the gradient scatters back (adds at repeated indices). */
 export function gather(op: string, x: Node, idx: Int32Array, outShape: Shape, dtype?: DType): Node {
-  const out = alloc(idx.length, op);
+  const out = alloc(idx.length, op, x.budget);
   for (let k = 0; k < idx.length; k++) out[k] = x.data[idx[k]];
   const n = x.size;
   return makeNode(op, out, outShape, dtype ?? x.dtype, [x], (g) => {
@@ -487,12 +487,13 @@ export function matmul(a: Node, b: Node, opName = 'matmul'): Node {
   const nb = sizeOf(batch);
   const ia = broadcastIndex(batchA, batch), ib = broadcastIndex(batchB, batch);
   const outShape = [...batch, m, p];
-  const out = alloc(nb * m * p, opName);
+  const budget = budgetOf([a, b]);
+  const out = alloc(nb * m * p, opName, budget);
   const ad = a2.data, bd = b2.data;
   for (let t = 0; t < nb; t++) {
     const ao = ia[t] * m * k, bo = ib[t] * k * p, oo = t * m * p;
     for (let i = 0; i < m; i++) for (let j = 0; j < p; j++) {
-      if (j === 0 && (i & 15) === 0) budget.time(opName);
+      if (j === 0 && (i & 15) === 0) budget?.time(opName);
       let s = 0;
       for (let q = 0; q < k; q++) s += ad[ao + i * k + q] * bd[bo + q * p + j];
       out[oo + i * p + j] = s;
@@ -567,7 +568,7 @@ function reduceShape(shape: Shape, axis: number | number[] | null): Shape {
 
 /** A copy of x's value that gradients do not flow through (tf.stop_gradient). */
 export function constantOf(x: Node): Node {
-  return makeNode('stop_gradient', x.data, x.shape, x.dtype, [], null);
+  return makeNode('stop_gradient', x.data, x.shape, x.dtype, [], null, x.budget);
 }
 
 /** one_hot(indices, depth): a float tensor with a new last axis; out-of-range indices give a zero row (TF). */
@@ -582,9 +583,9 @@ export function oneHot(indices: Node, depth: number, on = 1, off = 0): Node {
   return makeNode('one_hot', out, [...indices.shape, depth], 'float32', [indices], null);
 }
 
-export function fill(shape: Shape, v: number, dtype: DType): Node {
-  const out = alloc(sizeOf(shape), 'fill').fill(v);
-  return makeNode('fill', out, shape, dtype, [], null);
+export function fill(shape: Shape, v: number, dtype: DType, budget: Budget | null): Node {
+  const out = alloc(sizeOf(shape), 'fill', budget).fill(v);
+  return makeNode('fill', out, shape, dtype, [], null, budget);
 }
 
 /** A Python number as a node, taking a float dtype from the other operand (Python scalars are weakly typed). */

@@ -1,8 +1,11 @@
 /**
- * The interpreter of the Python subset loss snippets are written in. Structure comes from @lezer/python; this
- * file gives it meaning: names and imports, built-in loss objects and functions, literals, arithmetic, calls.
- * Everything it cannot evaluate (models, layers, plots, datasets) is skipped with an info note; every failure
- * is a LossInspectorError turned into a diagnostic on its statement, so one bad statement hides nothing else.
+ * The one interpreter of the Python subset users select: top-level code, `def` and `lambda` bodies, Loss
+ * subclasses and loops are all run by this class, on @lezer/python syntax trees. Nothing is ever run by Python.
+ * Values are Python values and tensors whose autodiff node is kept (operators.ts), so anything the user computes
+ * can be differentiated; a built-in loss is evaluated Keras-exactly by the core and enters the tape as one node.
+ * Names resolve through the namespace table (namespace.ts), then the tensor library (library.ts), then the losses.
+ * Everything we cannot evaluate (models, layers, plots, datasets) is skipped with an info note; every failure is
+ * a LossInspectorError turned into a diagnostic on its statement, so one bad statement hides nothing else.
  */
 import type { SyntaxNode } from '@lezer/common';
 import { LossInspectorError } from '../errors';
@@ -11,81 +14,87 @@ import { tryResolveLoss, resolveLoss } from '../registry';
 import { allParams, resolveConfig } from '../config';
 import { formatKeras } from '../format';
 import type { LossSpec, ParamValue } from '../spec';
-import { Tensor, sizeOf, toNested, shapeStr } from '../tensor';
+import { Tensor, toNested } from '../tensor';
 import { closest } from '../suggest';
-import type { SnippetPlugin } from './plugin';
 import type { SnippetResult, SnippetDiagnostic } from './types';
 import {
-  Value, Site, Scope, EvalContext, Limits, LossObjectValue, LossRefValue, TensorValue, ModuleValue,
-  NONE, num, str, bool, list, tensorValue, opaque, callable, typeName, truthy, canonicalPath,
+  Value, Site, Scope, LossObjectValue, LossRefValue, TensorValue, ModuleValue, ObjectValue, Callable,
+  NONE, num, str, bool, list, opaque, callable, typeName, truthy, canonicalPath,
 } from './values';
-import { errAt, skip, repr, asNumber, valueToTensor, toParamValue, binaryOp, unaryOp, indexValue, SliceSpec } from './ops';
+import { errAt, skip, repr, asNumber, valueToTensor, toParamValue } from './pyops';
+import { binop, unaryValue, indexValue, opaqueSkip, Index, COMPARISONS } from './operators';
+import type { EvalSession } from './session';
+import { Node, constant } from './autodiff';
+import * as O from './ops';
+import { tv, toNode, nodeOf, hasTensor, describe, dtypeName } from './convert';
+import { callOp, callMethod } from './library';
+import { lossNode } from './lossnode';
+import { builtinAt, constantAt, isPythonBuiltin, BuiltinCall } from './namespace';
+import { kids, PUNCT, parsePyNumber, parsePyString, isTrailingDotFloat, firstLineLength } from './syntax';
+import {
+  UserFunction, UserClass, UserEntity, UserInstance, Param, userEntityOf, functionValue, isLossBase, findMethod, bindArgs, construct as constructUser,
+  baseInit, callInstance, findUnsupported, callFunctional, FUNCTION_REFUSED,
+} from './user';
+import { topLevelCall } from './custom';
 
 type Control = undefined | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
 
-/** Children of a node, without punctuation-free filtering (comments dropped). */
-export function kids(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
-  return out;
-}
+/** Where each argument of a call stands (errors about an argument point at it). */
+export interface ArgSites { pos: Site[]; kw: Map<string, Site> }
 
-const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';']);
-
-/** Names Python code commonly uses for models/data that we never evaluate: using them is a skip, not an error. */
-const ARRAY_CTORS = new Set([
-  'np.array', 'np.asarray', 'np.asanyarray', 'tf.constant', 'tf.convert_to_tensor', 'tf.Variable', 'torch.tensor', 'torch.as_tensor', 'torch.Tensor',
-  'torch.FloatTensor', 'jnp.array', 'jnp.asarray', 'K.constant', 'K.variable', 'keras.ops.array', 'keras.ops.convert_to_tensor', 'tf.cast', 'K.cast',
-  'np.float32', 'np.float64', 'tf.identity',
-]);
-
-const CONSTANTS: Record<string, Value> = {
-  'np.nan': num(NaN), 'np.NaN': num(NaN), 'np.NAN': num(NaN), 'math.nan': num(NaN), 'np.inf': num(Infinity), 'np.Inf': num(Infinity), 'np.infty': num(Infinity),
-  'math.inf': num(Infinity), 'np.pi': num(Math.PI), 'math.pi': num(Math.PI), 'np.e': num(Math.E), 'math.e': num(Math.E), 'np.newaxis': NONE,
-  'jnp.nan': num(NaN), 'jnp.inf': num(Infinity), 'torch.nan': num(NaN), 'torch.inf': num(Infinity), 'tf.newaxis': NONE,
-};
-
-/** Conventional import names blog snippets use without importing them: name → [canonical path, the import it stands for]. */
+/** Conventional import names snippets use without importing them: name → [canonical path, the import it stands for]. */
 const IMPLICIT_MODULES: Record<string, [string, string]> = {
   tf: ['tf', 'import tensorflow as tf'], tensorflow: ['tf', 'import tensorflow'], np: ['np', 'import numpy as np'], numpy: ['np', 'import numpy'],
   keras: ['keras', 'from tensorflow import keras'], tfa: ['tfa', 'import tensorflow_addons as tfa'], K: ['K', 'from keras import backend as K'],
   losses: ['keras.losses', 'from keras import losses'], jnp: ['jnp', 'import jax.numpy as jnp'], math: ['math', 'import math'],
+  torch: ['torch', 'import torch'], F: ['torch.nn.functional', 'import torch.nn.functional as F'],
   // NumPy's and torch's printed forms pasted back: array([...], dtype=float32), tensor([...])
   array: ['np.array', 'from numpy import array'], tensor: ['torch.tensor', 'from torch import tensor'],
 };
 
 const LOSS_MODULES = /^(keras\.losses|tfa\.losses|tf\.losses|keras\.metrics|tf\.metrics)\.(\w+)$/;
+/** Calls that would draw random numbers: not reproduced. */
+const RANDOM = /^(np\.random|tf\.random|torch\.(rand|randn|randint|normal|randn_like|rand_like)$|jax\.random|random\.)/;
+const IO_PATHS = /^tf\.(io|gfile)\b|^(os|sys|subprocess|shutil|pathlib|open|input|breakpoint)(\.|$)/;
+const UNSAFE = new Set(['exec', 'eval', '__import__', 'compile', 'globals', 'locals', 'vars', 'getattr', 'setattr', 'delattr', 'exit', 'quit', 'help', 'dir', 'iter', 'next']);
 
-interface ArgSites { pos: Site[]; kw: Map<string, Site> }
+export interface InterpreterOptions {
+  /** Parsed-text offset → user-text offset (big literals are compacted before parsing). */
+  toOrig?: (offset: number) => number;
+  /** Big numeric literals replaced by names before parsing (`__lit0`). */
+  literals?: Map<string, Tensor>;
+  /** Top-level loss calls become results (false when only the definitions are wanted, as the panel does). */
+  collectResults?: boolean;
+}
 
-export class Interpreter implements EvalContext {
+export class Interpreter {
   readonly globals = new Scope();
   readonly diagnostics: SnippetDiagnostic[] = [];
   readonly results: SnippetResult[] = [];
   private readonly reported = new Set<EvalResult>();
-  private steps = 0;
-  readonly startedAt = Date.now();
   private exprDepth = 0;
-  private userDepth = 0;
   private curStmt: SyntaxNode | null = null;
   private stmtNotes: string[] = [];
-  private argSites: ArgSites | null = null;
-  private lineStarts: number[] = [0];
-  /** Keras 3 or Keras 2 numerics for the built-in losses (see snippetSemantics). */
-  semantics: 'keras3' | 'keras2' = 'keras3';
+  private readonly lineStarts: number[] = [0];
+  private readonly toOrig: (offset: number) => number;
+  private readonly literals: Map<string, Tensor>;
+  readonly collectResults: boolean;
+  /** Why Keras 2 semantics were chosen, when they were (a note on built-in results). */
   semanticsReason: string | null = null;
+  private starImports: string[] = [];
+  private readonly implicit = new Set<string>();
 
   constructor(
     /** Text the tree was parsed from (curly quotes normalised, big literals replaced by names). */
     public source: string,
-    /** The user's text (same length), for result text. */
+    /** The user's text (same length unless big literals were compacted), for result text. */
     private readonly original: string,
-    readonly limits: Limits,
-    private readonly plugin: SnippetPlugin | undefined,
-    private readonly literals: Map<string, Tensor>,
-    /** Parsed-text offset → user-text offset (big literals are compacted before parsing). */
-    private readonly toOrig: (offset: number) => number = (c) => c,
+    readonly session: EvalSession,
+    opts: InterpreterOptions = {},
   ) {
+    this.toOrig = opts.toOrig ?? ((c) => c);
+    this.literals = opts.literals ?? new Map();
+    this.collectResults = opts.collectResults ?? true;
     for (let i = 0; i < original.length; i++) if (original.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
 
@@ -99,13 +108,11 @@ export class Interpreter implements EvalContext {
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
     return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
   }
-
-  site(node: SyntaxNode): Site {
-    return { offset: node.from, length: node.to - node.from, node };
-  }
-
+  site(node: SyntaxNode): Site { return { offset: node.from, length: node.to - node.from, node }; }
   /** 1-based line in the user's text of an offset in the parsed text. */
   lineOf(offset: number): number { return this.lineCol(this.toOrig(offset)).line; }
+  text(node: SyntaxNode): string { return this.source.slice(node.from, node.to); }
+  private get inFunction(): boolean { return this.session.userDepth > 0; }
 
   /** Adds a diagnostic; `site` is in the parsed text unless `original` (then already in the user's text). */
   report(site: Site, message: string, severity: 'error' | 'warning' | 'info', original = false): void {
@@ -120,29 +127,19 @@ export class Interpreter implements EvalContext {
     this.diagnostics.push({ offset: site.offset, length: site.length, line, column, message, severity });
   }
 
-  tick(site?: Site): void {
-    if (++this.steps > this.limits.maxSteps) throw errAt(site, `stopped after ${this.limits.maxSteps} steps (the limit): an endless loop?`, 'limit');
-    if ((this.steps & 63) === 0 && Date.now() - this.startedAt > this.limits.maxMillis) throw errAt(site, `stopped after ${this.limits.maxMillis} ms (the time limit)`, 'limit');
+  /** A construct outside the subset: names it and its line (code 'unsupported': an info note, not a failure). */
+  unsupported(n: SyntaxNode | Site, construct: string, why = 'a loss function is evaluated without running Python, on the subset of Python losses are written in'): LossInspectorError {
+    const from = 'from' in n ? n.from : n.offset;
+    const len = 'from' in n ? firstLineLength(this.source, n.from, n.to - n.from) : n.length;
+    return new LossInspectorError(`${construct} (line ${this.lineOf(from)}) is not supported: ${why}.`, { code: 'unsupported', offset: from, length: len });
   }
-
-  enter(site: Site): void {
-    if (++this.userDepth > 64) { this.userDepth--; throw errAt(site, 'RecursionError: user functions nested more than 64 calls deep', 'limit'); }
-  }
-  leave(): void { this.userDepth--; }
-  newScope(parent: Scope): Scope { return new Scope(parent); }
-
-  toTensor(v: Value, what: string, site?: Site): Tensor {
-    return valueToTensor(v, what, site, this.limits.maxTensorElements);
-  }
-
-  text(node: SyntaxNode): string { return this.source.slice(node.from, node.to); }
 
   // ---- statements ----
 
   /** Runs one top-level statement; never throws. */
   runTop(stmt: SyntaxNode): void {
     // the step budget is per top-level statement (an endless loop does not starve the rest); time is global
-    this.steps = 0;
+    this.session.steps = 0;
     this.curStmt = stmt;
     this.stmtNotes = [];
     try {
@@ -162,13 +159,22 @@ export class Interpreter implements EvalContext {
     }
   }
 
+  /** Runs one top-level statement and lets its error through (definitions read by the panel and the tests). */
+  runStrict(stmt: SyntaxNode): void {
+    this.session.steps = 0;
+    this.curStmt = stmt;
+    this.stmtNotes = [];
+    this.checkSyntax(stmt);
+    this.exec(stmt, this.globals);
+  }
+
   /** Turns anything thrown while running `stmt` into a diagnostic. */
   fail(e: unknown, stmt: SyntaxNode): void {
     const s = this.site(stmt);
     if (e instanceof LossInspectorError) {
       const off = e.details.offset ?? s.offset;
       const len = e.details.offset !== undefined ? e.details.length ?? 0 : firstLineLength(this.source, s.offset, s.length);
-      // 'skip' (ours) and 'unsupported' (the plugin's): not evaluated, which is a note, not a failure
+      // 'skip' and 'unsupported': not evaluated, which is a note, not a failure
       this.report({ offset: off, length: len }, e.message, e.details.code === 'skip' || e.details.code === 'unsupported' ? 'info' : 'error');
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
       this.report({ offset: s.offset, length: firstLineLength(this.source, s.offset, s.length) }, 'too deeply nested to evaluate', 'error');
@@ -177,12 +183,30 @@ export class Interpreter implements EvalContext {
     }
   }
 
+  /** Refuses a subtree with a syntax error (lezer's error nodes), pointing at the first one. */
+  checkSyntax(n: SyntaxNode): void {
+    const cur = n.cursor();
+    do {
+      if (cur.type.isError) {
+        if (cur.node.parent && isTrailingDotFloat(cur.node.parent)) continue;
+        const near = this.source.slice(cur.from, Math.min(cur.from + 20, this.source.length)).split('\n')[0];
+        throw new LossInspectorError(`SyntaxError: invalid syntax${near ? ` near '${near}'` : ' (unexpected end)'} (line ${this.lineOf(cur.from)})`, { code: 'syntax', offset: cur.from, length: Math.max(1, cur.to - cur.from) });
+      }
+    } while (cur.next() && cur.from <= n.to);
+  }
+
   exec(stmt: SyntaxNode, scope: Scope): Control {
-    this.tick(this.site(stmt));
-    if (this.userDepth === 0 && stmt.name !== 'Body') this.curStmtIfSimple(stmt);
+    this.session.tick(this.site(stmt));
+    if (!this.inFunction && stmt.name !== 'Body') this.curStmtIfSimple(stmt);
+    if (this.inFunction) {
+      const refused = FUNCTION_REFUSED[stmt.name];
+      if (refused) throw this.unsupported(stmt, refused[0], refused[1]);
+      if (stmt.name === 'ScopeStatement') throw this.unsupported(stmt, `A \`${this.text(stmt).split(/\s/)[0]}\` declaration`);
+    }
     const ch = kids(stmt);
     switch (stmt.name) {
       case 'ExpressionStatement': {
+        if (this.inFunction && (ch[0]?.name === 'String' || ch[0]?.name === 'ContinuedString')) return; // docstring
         const v = this.evalExpr(ch[0], scope);
         this.maybeResult(v, stmt);
         return;
@@ -192,12 +216,11 @@ export class Interpreter implements EvalContext {
         const [target, opNode, valueNode] = [ch[0], ch[1], ch[ch.length - 1]];
         const op = this.text(opNode).slice(0, -1);
         const cur = this.evalExpr(target, scope);
-        const v = binaryOp(op, cur, this.evalExpr(valueNode, scope), this.site(stmt), this.limits.maxTensorElements);
-        this.bindTarget(target, v, scope);
+        this.bindTarget(target, binop(op, cur, this.evalExpr(valueNode, scope), this.site(stmt), this.session.budget), scope);
         return;
       }
       case 'ImportStatement': this.importStatement(stmt, ch, scope); return;
-      case 'PassStatement': case 'GlobalStatement': case 'NonlocalStatement': return;
+      case 'PassStatement': case 'ScopeStatement': case 'DeleteStatement': return;
       case 'BreakStatement': return { kind: 'break' };
       case 'ContinueStatement': return { kind: 'continue' };
       case 'ReturnStatement': return { kind: 'return', value: ch.length > 1 ? this.evalSequence(ch.slice(1), scope) : NONE };
@@ -206,8 +229,7 @@ export class Interpreter implements EvalContext {
         while (i < ch.length) {
           const kw = ch[i].name;
           if (kw === 'if' || kw === 'elif') {
-            const cond = this.cond(this.evalExpr(ch[i + 1], scope), ch[i + 1]);
-            if (cond) return this.execBlock(ch[i + 2], scope);
+            if (this.cond(this.evalExpr(ch[i + 1], scope), ch[i + 1])) return this.execBlock(ch[i + 2], scope);
             i += 3;
           } else if (kw === 'else') return this.execBlock(ch[i + 1], scope);
           else i++;
@@ -216,7 +238,7 @@ export class Interpreter implements EvalContext {
       }
       case 'WhileStatement': {
         for (;;) {
-          this.tick(this.site(stmt));
+          this.session.tick(this.site(stmt));
           if (!this.cond(this.evalExpr(ch[1], scope), ch[1])) break;
           const c = this.execBlock(ch[2], scope);
           if (c?.kind === 'break') break;
@@ -229,9 +251,8 @@ export class Interpreter implements EvalContext {
         const targets = ch.slice(1, inIdx);
         const body = ch.find((c) => c.name === 'Body')!;
         const iterNodes = ch.slice(inIdx + 1, ch.indexOf(body));
-        const it = this.iterate(this.evalSequence(iterNodes, scope), this.site(stmt));
-        for (const item of it) {
-          this.tick(this.site(stmt));
+        for (const item of this.iterate(this.evalSequence(iterNodes, scope), this.site(stmt))) {
+          this.session.tick(this.site(stmt));
           this.bindTargets(targets, item, scope, this.site(stmt));
           const c = this.execBlock(body, scope);
           if (c?.kind === 'break') break;
@@ -257,18 +278,18 @@ export class Interpreter implements EvalContext {
       }
       case 'RaiseStatement':
         throw errAt(this.site(stmt), `${this.text(stmt).replace(/^raise\s*/, '') || 'raise'} (raised by the snippet)`, 'raise');
-      case 'DeleteStatement': return;
       case 'FunctionDefinition': case 'ClassDefinition': {
         const nameNode = ch.find((c) => c.name === 'VariableName');
         const name = nameNode ? this.text(nameNode) : '?';
-        const v = this.define(stmt, scope);
-        scope.set(name, v ?? opaque(`${stmt.name === 'ClassDefinition' ? 'class' : 'function'} ${name} (user-defined, not evaluated)`));
+        scope.set(name, this.define(stmt, scope));
         return;
       }
       case 'DecoratedStatement': {
-        const inner = ch[ch.length - 1];
-        this.report(this.site(ch[0]), `decorator ${this.text(ch[0]).trim()} ignored`, 'info');
-        return this.exec(inner, scope);
+        for (const d of ch.filter((c) => c.name === 'Decorator')) {
+          const t = this.text(d).replace(/^@\s*/, '').replace(/\(.*$/s, '').trim();
+          if (!/(^|\.)function$|register_keras_serializable$|^(tf\.)?autograph/.test(t)) this.report(this.site(d), `decorator @${t} ignored`, 'info');
+        }
+        return this.exec(ch[ch.length - 1], scope);
       }
       case 'Body': return this.execBlock(stmt, scope);
       case 'StatementGroup': {
@@ -292,9 +313,9 @@ export class Interpreter implements EvalContext {
   }
 
   private cond(v: Value, node: SyntaxNode): boolean {
+    if (v.kind === 'opaque') throw opaqueSkip(v, this.site(node));
     const t = truthy(v);
-    if (t === undefined) throw errAt(this.site(node), 'ValueError: the truth value of an array with more than one element is ambiguous', 'type');
-    if (v.kind === 'opaque') throw skip(this.site(node), v.undefinedName ? `name '${v.undefinedName}' is not defined in the evaluated text; statement skipped` : `${v.what} is not evaluated; statement skipped`);
+    if (t === undefined) throw errAt(this.site(node), `ValueError: the truth value of ${describe(v)} is ambiguous (use reduce_any/reduce_all or where)`, 'type');
     return t;
   }
 
@@ -309,22 +330,145 @@ export class Interpreter implements EvalContext {
     return undefined;
   }
 
-  execBody(node: SyntaxNode, scope: Scope): Value | null {
-    const c = this.execBlock(node, scope);
-    if (!c) return null;
-    if (c.kind === 'return') return c.value;
-    throw errAt(this.site(node), `SyntaxError: '${c.kind}' outside loop`, 'syntax');
+  // ---- definitions ----
+
+  private define(node: SyntaxNode, scope: Scope): Value {
+    const v = node.name === 'ClassDefinition' ? this.defineClass(node, scope) : this.defineFunction(node, scope);
+    if (!this.inFunction) {
+      const bad = findUnsupported(node, this.source);
+      if (bad) this.report({ offset: bad.offset, length: bad.length }, `${v.kind === 'callable' ? v.name : 'this loss'}: ${bad.construct} (line ${this.lineOf(bad.offset)}) is outside the Python subset Loss Inspector evaluates, so calls of it will not be evaluated.`, 'info');
+    }
+    return v;
   }
 
-  private define(node: SyntaxNode, scope: Scope): Value | null {
-    const what = node.name === 'ClassDefinition' ? 'class' : node.name === 'LambdaExpression' ? 'lambda' : 'def';
-    if (!this.plugin) {
-      this.report({ offset: node.from, length: firstLineLength(this.source, node.from, node.to - node.from) }, `${what}: user-defined losses are not evaluated (the custom-loss plugin is not loaded); calls of it are skipped`, 'info');
-      return null;
+  /** A user function from a FunctionDefinition (bound to its name by the caller) or a LambdaExpression. */
+  defineFunction(n: SyntaxNode, scope: Scope): Callable {
+    this.checkSyntax(n);
+    const isLambda = n.name === 'LambdaExpression';
+    const cs = kids(n);
+    const nameNode = isLambda ? null : cs.find((c) => c.name === 'VariableName');
+    const plist = cs.find((c) => c.name === 'ParamList');
+    const body = isLambda ? cs[cs.length - 1] : cs.find((c) => c.name === 'Body');
+    if (!body) throw errAt(this.site(n), 'SyntaxError: a function without a body', 'syntax');
+    return functionValue({
+      kind: 'function', name: nameNode ? this.text(nameNode) : '<lambda>', params: plist ? this.params(plist, scope) : [],
+      body, isLambda, closure: scope, interp: this, node: n,
+    });
+  }
+
+  private params(plist: SyntaxNode, scope: Scope): Param[] {
+    const out: Param[] = [];
+    let mode: Param['kind'] = 'pos';
+    const cs = kids(plist);
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i];
+      if (c.name === '*') {
+        if (cs[i + 1]?.name === 'VariableName') { out.push({ name: this.text(cs[i + 1]), kind: 'varargs' }); i++; }
+        mode = 'kwonly';
+      } else if (c.name === '**') {
+        out.push({ name: this.text(cs[i + 1]), kind: 'varkw' }); i++;
+      } else if (c.name === 'VariableName') {
+        const p: Param = { name: this.text(c), kind: mode };
+        if (cs[i + 1]?.name === 'TypeDef') i++;
+        if (cs[i + 1]?.name === 'AssignOp') { p.default = this.evalExpr(cs[i + 2], scope); i += 2; }
+        out.push(p);
+      }
     }
-    const v = this.plugin.define(node, this.source, scope, this);
-    if (!v) this.report({ offset: node.from, length: firstLineLength(this.source, node.from, node.to - node.from) }, `${what}: not supported by the custom-loss evaluator; calls of it are skipped`, 'info');
-    return v;
+    return out;
+  }
+
+  /** A Loss subclass from a ClassDefinition. */
+  defineClass(n: SyntaxNode, scope: Scope): Callable {
+    this.checkSyntax(n);
+    const cs = kids(n);
+    const name = this.text(cs.find((c) => c.name === 'VariableName')!);
+    const argl = cs.find((c) => c.name === 'ArgList');
+    let base: UserClass | null = null;
+    let isLoss = false;
+    for (const b of argl ? kids(argl).filter((c) => !PUNCT.has(c.name)) : []) {
+      const dotted = this.dottedName(b);
+      const bv = b.name === 'VariableName' && dotted ? scope.get(dotted) : undefined;
+      const be = userEntityOf(bv);
+      if (be?.kind === 'class') { base = be; isLoss = true; continue; }
+      const path = bv?.kind === 'module' ? bv.path : dotted ? this.canonicalDotted(dotted, scope) : '';
+      if (isLossBase(path)) { isLoss = true; continue; }
+      if (dotted === 'object') continue;
+      throw this.unsupported(b, `A class deriving from \`${this.text(b)}\``, 'only subclasses of keras.losses.Loss are evaluated');
+    }
+    if (!isLoss) throw this.unsupported(n, `The class \`${name}\``, 'only subclasses of keras.losses.Loss (with a `call(self, y_true, y_pred)` method) are evaluated');
+    const cls: UserClass = { kind: 'class', name, methods: new Map(), classAttrs: new Map(), base, interp: this, node: n };
+    const body = cs.find((c) => c.name === 'Body');
+    for (const st of body ? kids(body) : []) {
+      if (st.name === 'FunctionDefinition') {
+        const fn = this.defineFunction(st, scope).entity as UserFunction;
+        cls.methods.set(fn.name, fn);
+      } else if (st.name === 'DecoratedStatement') throw this.unsupported(st, 'A decorated method');
+      else if (st.name === 'AssignStatement') {
+        const parts = kids(st);
+        if (parts.length === 3 && parts[0].name === 'VariableName') cls.classAttrs.set(this.text(parts[0]), this.evalExpr(parts[2], scope));
+        else throw this.unsupported(st, 'This class attribute assignment');
+      } else if (st.name === 'ExpressionStatement' && (kids(st)[0]?.name === 'String' || kids(st)[0]?.name === 'ContinuedString')) continue;
+      else if (st.name === 'PassStatement' || PUNCT.has(st.name)) continue;
+      else throw this.unsupported(st, `\`${this.text(st).split('\n')[0].trim()}\` in a class body`);
+    }
+    if (!findMethod(cls, 'call')) throw this.unsupported(n, `The Loss subclass ${name} defines no \`call(self, y_true, y_pred)\` method; it`, 'a Loss subclass computes its per-sample values in `call`');
+    return { kind: 'callable', name, userDefined: true, entity: cls, call: (args, kwargs, site) => this.callEntity(cls, args, kwargs, site) };
+  }
+
+  private dottedName(e: SyntaxNode): string | null {
+    if (e.name === 'VariableName') return this.text(e);
+    if (e.name === 'MemberExpression') {
+      const cs = kids(e);
+      if (cs.some((c) => c.name === '[')) return null;
+      const left = this.dottedName(cs[0]);
+      return left === null ? null : `${left}.${this.text(cs[cs.length - 1])}`;
+    }
+    return null;
+  }
+
+  private canonicalDotted(dotted: string, scope: Scope): string {
+    const [first, ...rest] = dotted.split('.');
+    const v = scope.get(first);
+    const head = v?.kind === 'module' ? v.path : first;
+    return canonicalPath([head, ...rest].join('.'));
+  }
+
+  /** Calls a user function with Python argument binding; `cls` is set for methods (enables super()). */
+  callFunction(fn: UserFunction, args: Value[], kwargs: Map<string, Value>, site: Site, cls?: UserClass): Value {
+    this.session.enter(site);
+    try {
+      const scope = new Scope(fn.closure, cls ?? null);
+      bindArgs(fn, args, kwargs, scope, site);
+      if (fn.isLambda) return this.evalExpr(fn.body, scope);
+      const r = this.execBlock(fn.body, scope);
+      if (r && r.kind !== 'return') throw errAt(this.site(fn.body), `SyntaxError: '${r.kind}' outside loop`, 'syntax');
+      return r ? r.value : NONE;
+    } catch (e) {
+      // errors inside a function body name their line (the call's statement is elsewhere)
+      if (e instanceof LossInspectorError && !/\(line \d+\)/.test(e.message) && e.details.offset !== undefined && e.details.offset >= fn.node.from && e.details.offset <= fn.node.to) {
+        throw new LossInspectorError(`${e.message.replace(/\.$/, '')} (line ${this.lineOf(e.details.offset)})`, e.details);
+      }
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw errAt(site, 'RecursionError: too deeply nested to evaluate', 'limit');
+      throw e;
+    } finally {
+      this.session.leave();
+    }
+  }
+
+  /**
+   * A call of a user-defined function, class or Loss instance. At top level a call on arrays is a result (see
+   * topLevelCall: the value with its gradient); anywhere else it is simply run.
+   */
+  callEntity(e: UserEntity, args: Value[], kwargs: Map<string, Value>, site: Site): Value {
+    if (!this.inFunction && this.collectResults && e.kind !== 'class') return topLevelCall(e, args, kwargs, site);
+    return this.runEntity(e, args, kwargs, site);
+  }
+
+  /** Runs a user function, constructs a user class, or calls a Loss instance (Loss.__call__). */
+  runEntity(e: UserEntity, args: Value[], kwargs: Map<string, Value>, site: Site): Value {
+    if (e.kind === 'function') return this.callFunction(e, args, kwargs, site);
+    if (e.kind === 'class') return constructUser(e, args, kwargs, site);
+    return callInstance(e as UserInstance, args, kwargs, site);
   }
 
   private assign(stmt: SyntaxNode, ch: SyntaxNode[], scope: Scope): Control {
@@ -335,9 +479,9 @@ export class Interpreter implements EvalContext {
       else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
     }
     const valueNodes = groups.pop()!;
-    if (!groups.length) { this.evalSequence(valueNodes, scope); return; }
+    if (!groups.length) return; // annotation only: `x: int`
     const v = this.evalSequence(valueNodes, scope);
-    for (const g of groups) this.bindTargets(g.filter((n) => n.name !== ','), v, scope, this.site(stmt));
+    for (const g of groups) this.bindTargets(g, v, scope, this.site(stmt));
     this.maybeResult(v, stmt);
     return;
   }
@@ -345,12 +489,14 @@ export class Interpreter implements EvalContext {
   /** `a, b = v` (several target nodes) or `a = v`. */
   private bindTargets(targets: SyntaxNode[], v: Value, scope: Scope, site: Site): void {
     const ts = targets.filter((n) => !PUNCT.has(n.name));
-    if (ts.length === 1) { this.bindTarget(ts[0], v, scope); return; }
+    if (ts.length === 1 && !targets.some((n) => n.name === ',')) { this.bindTarget(ts[0], v, scope); return; }
     this.unpack(ts, v, scope, site);
   }
 
   private unpack(ts: SyntaxNode[], v: Value, scope: Scope, site: Site): void {
     if (v.kind === 'opaque') { for (const t of ts) this.bindTarget(t, v, scope); return; }
+    const star = ts.findIndex((t) => t.name === 'StarExpression');
+    if (star >= 0) throw this.unsupported(ts[star], 'Starred assignment');
     const items = this.iterate(v, site);
     if (items.length !== ts.length) throw errAt(site, `ValueError: ${items.length > ts.length ? 'too many' : 'not enough'} values to unpack (expected ${ts.length}, got ${items.length})`, 'unpack');
     ts.forEach((t, i) => this.bindTarget(t, items[i], scope));
@@ -361,7 +507,7 @@ export class Interpreter implements EvalContext {
       case 'VariableName': scope.set(this.text(t), v); return;
       case 'TupleExpression': case 'ArrayExpression': case 'ParenthesizedExpression': {
         const inner = kids(t).filter((n) => !PUNCT.has(n.name));
-        if (t.name === 'ParenthesizedExpression' && inner.length === 1) { this.bindTarget(inner[0], v, scope); return; }
+        if (t.name === 'ParenthesizedExpression' && inner.length === 1 && !kids(t).some((c) => c.name === ',')) { this.bindTarget(inner[0], v, scope); return; }
         this.unpack(inner, v, scope, this.site(t));
         return;
       }
@@ -374,7 +520,7 @@ export class Interpreter implements EvalContext {
           if (i !== undefined && Number.isInteger(i)) {
             const k = i < 0 ? i + obj.items.length : i;
             if (k < 0 || k >= obj.items.length) throw errAt(this.site(t), 'IndexError: list assignment index out of range', 'index');
-            obj.items[k] = v; return;
+            obj.items[k] = v; obj.node = undefined; return;
           }
         }
         if (obj.kind === 'dict' && ch[1]?.name === '[') {
@@ -383,6 +529,7 @@ export class Interpreter implements EvalContext {
           if (e) e[1] = v; else obj.entries.push([key, v]);
           return;
         }
+        if (obj.kind === 'tensor' && ch[1]?.name === '[') throw this.unsupported(t, 'Item assignment (`x[...] = ...`)', 'tensors are immutable; build the value with where/concat instead');
         throw skip(this.site(t), `assignment to ${this.text(t)} is not evaluated; skipped`);
       }
       default:
@@ -391,8 +538,7 @@ export class Interpreter implements EvalContext {
   }
 
   private importStatement(stmt: SyntaxNode, ch: SyntaxNode[], scope: Scope): void {
-    const from = ch[0].name === 'from';
-    if (from) {
+    if (ch[0].name === 'from') {
       const impIdx = ch.findIndex((c) => c.name === 'import');
       const mod = ch.slice(1, impIdx).map((c) => this.text(c)).join('');
       if (mod.startsWith('.')) throw skip(this.site(stmt), 'relative imports are not evaluated; skipped');
@@ -407,7 +553,7 @@ export class Interpreter implements EvalContext {
         const name = this.text(n);
         let bindAs = name;
         if (names[i + 1]?.name === 'as') { bindAs = this.text(names[i + 2]); i += 2; }
-        scope.set(bindAs, this.resolvePath(canonicalPath(`${mod}.${name}`), this.site(n)));
+        scope.set(bindAs, this.resolvePath(canonicalPath(`${mod}.${name}`)));
       }
       return;
     }
@@ -417,15 +563,12 @@ export class Interpreter implements EvalContext {
     while (i < parts.length) {
       const path: string[] = [];
       while (i < parts.length && (parts[i].name === 'VariableName' || parts[i].name === '.')) { if (parts[i].name === 'VariableName') path.push(this.text(parts[i])); i++; }
-      if (parts[i]?.name === 'as') { scope.set(this.text(parts[i + 1]), this.resolvePath(canonicalPath(path.join('.')), this.site(stmt))); i += 2; }
+      if (parts[i]?.name === 'as') { scope.set(this.text(parts[i + 1]), this.resolvePath(canonicalPath(path.join('.')))); i += 2; }
       else if (path.length) scope.set(path[0], { kind: 'module', path: canonicalPath(path[0]) });
       if (parts[i]?.name === ',') i++;
       else if (i < parts.length && parts[i].name !== 'VariableName') i++;
     }
   }
-
-  private starImports: string[] = [];
-  private readonly implicit = new Set<string>();
 
   private implicitNote(name: string, site: Site, message: string): void {
     if (this.implicit.has(name)) return;
@@ -442,9 +585,9 @@ export class Interpreter implements EvalContext {
   }
 
   evalExpr(node: SyntaxNode, scope: Scope): Value {
-    if (++this.exprDepth > this.limits.maxExprDepth) {
+    if (++this.exprDepth > this.session.limits.maxExprDepth) {
       this.exprDepth--;
-      throw errAt(this.site(node), `expression nested deeper than ${this.limits.maxExprDepth} levels (the limit)`, 'limit');
+      throw errAt(this.site(node), `expression nested deeper than ${this.session.limits.maxExprDepth} levels (the limit)`, 'limit');
     }
     try {
       return this.evalInner(node, scope);
@@ -472,64 +615,43 @@ export class Interpreter implements EvalContext {
       case 'VariableName': return this.lookup(this.text(node), scope, site);
       case 'ParenthesizedExpression': {
         const inner = kids(node).filter((n) => !PUNCT.has(n.name));
-        return inner.length === 1 ? this.evalExpr(inner[0], scope) : list(inner.map((n) => this.evalExpr(n, scope)), true);
+        return inner.length === 1 && !kids(node).some((n) => n.name === ',') ? this.evalExpr(inner[0], scope) : list(inner.map((n) => this.evalExpr(n, scope)), true);
       }
       case 'TupleExpression': return { ...list(kids(node).filter((n) => !PUNCT.has(n.name)).map((n) => this.evalExpr(n, scope)), true), site };
       case 'ArrayExpression': case 'SetExpression': {
         const items: Value[] = [];
         for (const n of kids(node)) {
           if (PUNCT.has(n.name)) continue;
-          if (items.length % 4096 === 0) this.tick(site);
-          items.push(this.evalExpr(n, scope));
+          if (items.length % 4096 === 0) this.session.tick(site);
+          const v = this.evalExpr(n, scope);
+          // `[1, 2, x]` with x never bound: Python's NameError, at x
+          if (v.kind === 'opaque' && v.undefinedName) throw errAt(this.site(n), `NameError: name '${v.undefinedName}' is not defined`, 'name');
+          items.push(v);
         }
         return { ...list(items, false), site };
       }
       case 'DictionaryExpression': {
-        const ch = kids(node).filter((n) => n.name !== '{' && n.name !== '}' && n.name !== ',');
+        const ch = kids(node).filter((n) => !PUNCT.has(n.name));
         const entries: [Value, Value][] = [];
-        for (let i = 0; i + 2 < ch.length + 1; i += 3) {
-          if (!ch[i + 2]) break;
-          entries.push([this.evalExpr(ch[i], scope), this.evalExpr(ch[i + 2], scope)]);
-        }
+        for (let i = 0; i + 1 < ch.length; i += 2) entries.push([this.evalExpr(ch[i], scope), this.evalExpr(ch[i + 1], scope)]);
         return { kind: 'dict', entries };
       }
       case 'UnaryExpression': {
         const ch = kids(node);
-        return unaryOp(this.text(ch[0]), this.evalExpr(ch[1], scope), site);
+        return unaryValue(this.text(ch[0]), this.evalExpr(ch[1], scope), site, this.session.budget);
       }
-      case 'BinaryExpression': {
-        const ch = kids(node);
-        const op = ch.slice(1, -1).map((c) => this.text(c)).join(' ');
-        const a = this.evalExpr(ch[0], scope);
-        if (op === 'and') { const t = truthy(a); if (a.kind !== 'opaque' && t === false) return a; if (t === undefined) throw errAt(site, 'ValueError: the truth value of an array with more than one element is ambiguous', 'type'); }
-        if (op === 'or') { const t = truthy(a); if (a.kind !== 'opaque' && t === true) return a; if (t === undefined) throw errAt(site, 'ValueError: the truth value of an array with more than one element is ambiguous', 'type'); }
-        const b = this.evalExpr(ch[ch.length - 1], scope);
-        if (op === 'and' || op === 'or') {
-          if (a.kind === 'opaque') return binaryOp('+', a, b, site);
-          return b;
-        }
-        if (op === '@') {
-          const r = this.plugin?.callFunction?.('operator.matmul', [a, b], new Map(), site, this);
-          if (r) return r;
-          throw skip(site, "the '@' operator is not evaluated; skipped");
-        }
-        return binaryOp(op, a, b, site, this.limits.maxTensorElements);
-      }
+      case 'BinaryExpression': return this.binary(node, scope);
       case 'ConditionalExpression': {
         const ch = kids(node);
-        const c = this.cond(this.evalExpr(ch[2], scope), ch[2]);
-        return this.evalExpr(c ? ch[0] : ch[4], scope);
+        return this.evalExpr(this.cond(this.evalExpr(ch[2], scope), ch[2]) ? ch[0] : ch[4], scope);
       }
-      case 'LambdaExpression': {
-        const v = this.define(node, scope);
-        return v ?? opaque('a lambda (user-defined, not evaluated)');
-      }
+      case 'LambdaExpression': return this.defineFunction(node, scope);
       case 'MemberExpression': {
         const ch = kids(node);
         if (isTrailingDotFloat(node)) return parsePyNumber(this.text(ch[0]) + '.', site);
         const obj = this.evalExpr(ch[0], scope);
-        if (ch[1]?.name === '.') return this.getAttr(obj, this.text(ch[2]), this.site(ch[2]), node);
-        return indexValue(obj, this.subscript(ch.slice(2, -1), scope), site);
+        if (ch[1]?.name === '.') return this.getAttr(obj, this.text(ch[2]), this.site(ch[2]));
+        return indexValue(obj, this.indices(ch.slice(2, -1), scope), site, this.session.budget);
       }
       case 'CallExpression': return this.evalCall(node, scope);
       case 'ArrayComprehensionExpression': case 'ComprehensionExpression': case 'SetComprehensionExpression':
@@ -540,6 +662,55 @@ export class Interpreter implements EvalContext {
     }
   }
 
+  private binary(node: SyntaxNode, scope: Scope): Value {
+    const site = this.site(node);
+    const ch = kids(node);
+    const op = this.opText(node);
+    if (op === 'and' || op === 'or') {
+      const a = this.evalExpr(ch[0], scope);
+      if (a.kind === 'opaque') { this.evalExpr(ch[ch.length - 1], scope); throw opaqueSkip(a, site); }
+      const t = truthy(a);
+      if (t === undefined) throw errAt(site, `ValueError: the truth value of ${describe(a)} is ambiguous (use tf.logical_${op})`, 'type');
+      if (op === 'and') return t ? this.evalExpr(ch[ch.length - 1], scope) : a;
+      return t ? a : this.evalExpr(ch[ch.length - 1], scope);
+    }
+    const left = ch[0];
+    if (COMPARISONS.has(op) && left.name === 'BinaryExpression' && COMPARISONS.has(this.opText(left))) {
+      // A chain `a < b < c` (lezer nests it to the left) means `a < b and b < c`, b evaluated once.
+      const operands: SyntaxNode[] = [ch[ch.length - 1]];
+      const ops: string[] = [op];
+      let cur = left;
+      while (cur.name === 'BinaryExpression' && COMPARISONS.has(this.opText(cur))) {
+        const k = kids(cur);
+        ops.unshift(this.opText(cur));
+        operands.unshift(k[k.length - 1]);
+        cur = k[0];
+      }
+      operands.unshift(cur);
+      let prev = this.evalExpr(operands[0], scope);
+      let result: Value = bool(true);
+      for (let i = 0; i < ops.length; i++) {
+        const next = this.evalExpr(operands[i + 1], scope);
+        result = binop(ops[i], prev, next, site, this.session.budget);
+        if (i < ops.length - 1) {
+          const t = truthy(result);
+          if (t === undefined) throw errAt(site, `ValueError: the truth value of ${describe(result)} is ambiguous (a chained comparison on tensors; use tf.logical_and)`, 'type');
+          if (!t) return result;
+        }
+        prev = next;
+      }
+      return result;
+    }
+    const a = this.evalExpr(left, scope);
+    const b = this.evalExpr(ch[ch.length - 1], scope);
+    return binop(op, a, b, site, this.session.budget);
+  }
+
+  private opText(b: SyntaxNode): string {
+    const cs = kids(b);
+    return cs.slice(1, cs.length - 1).map((c) => this.text(c)).join(' ');
+  }
+
   private comprehension(node: SyntaxNode, scope: Scope): Value {
     const ch = kids(node).filter((n) => !['[', ']', '(', ')', '{', '}'].includes(n.name));
     const forIdx = ch.findIndex((c) => c.name === 'for');
@@ -548,18 +719,15 @@ export class Interpreter implements EvalContext {
     const out: Value[] = [];
     const clauses = ch.slice(forIdx);
     const run = (k: number): void => {
-      if (k >= clauses.length) { out.push(this.evalSequence(elem, inner)); this.tick(this.site(node)); return; }
+      if (k >= clauses.length) { out.push(this.evalSequence(elem, inner)); this.session.tick(this.site(node)); return; }
       const c = clauses[k];
       if (c.name === 'for') {
         const inIdx = clauses.findIndex((x, j) => j > k && x.name === 'in');
         const targets = clauses.slice(k + 1, inIdx);
-        let end = inIdx + 2;
-        const iterV = this.evalExpr(clauses[inIdx + 1], inner);
-        for (const item of this.iterate(iterV, this.site(node))) {
+        for (const item of this.iterate(this.evalExpr(clauses[inIdx + 1], inner), this.site(node))) {
           this.bindTargets(targets, item, inner, this.site(node));
-          run(end);
+          run(inIdx + 2);
         }
-        end++;
         return;
       }
       if (c.name === 'if') {
@@ -572,11 +740,20 @@ export class Interpreter implements EvalContext {
     return list(out, false);
   }
 
-  private subscript(nodes: SyntaxNode[], scope: Scope): (number | SliceSpec | null | Value)[] {
-    // split by ',' into parts; a part with ':' is a slice
+  /** The items of a subscript `[...]`: ints, slices, None, `...`, array or key indices (a tuple value spreads). */
+  private indices(nodes: SyntaxNode[], scope: Scope): Index[] {
     const parts: SyntaxNode[][] = [[]];
     for (const n of nodes) { if (n.name === ',') parts.push([]); else parts[parts.length - 1].push(n); }
-    const out: (number | SliceSpec | null | Value)[] = [];
+    const out: Index[] = [];
+    const one = (v: Value, at: SyntaxNode): void => {
+      if (v.kind === 'none') out.push({ k: 'new' });
+      else if (v.kind === 'bool') out.push({ k: 'int', v: v.value ? 1 : 0 });
+      else if (v.kind === 'number') {
+        if (!v.int) throw errAt(this.site(at), 'IndexError: only integers, slices (:), ellipsis (...), None and integer or boolean arrays are valid indices', 'index');
+        out.push({ k: 'int', v: v.value });
+      } else if (v.kind === 'opaque' && v.what === 'Ellipsis') out.push({ k: 'ell' });
+      else out.push({ k: 'key', v });
+    };
     for (const p of parts) {
       if (!p.length) continue;
       if (p.some((n) => n.name === ':')) {
@@ -586,19 +763,15 @@ export class Interpreter implements EvalContext {
           if (n.name === ':') { k++; continue; }
           const v = this.evalExpr(n, scope);
           const x = asNumber(v);
-          if (v.kind !== 'none' && (x === undefined || !Number.isInteger(x))) throw errAt(this.site(n), 'slice indices must be integers or None', 'index');
+          if (v.kind !== 'none' && (x === undefined || !Number.isInteger(x))) throw errAt(this.site(n), 'TypeError: slice indices must be integers or None', 'index');
           b[Math.min(k, 2)] = v.kind === 'none' ? null : x!;
         }
-        out.push({ start: b[0], stop: b[1], step: b[2] });
-      } else {
-        const v = this.evalExpr(p[0], scope);
-        if (v.kind === 'none') out.push(null);
-        else if (v.kind === 'number' || v.kind === 'bool') {
-          if (!Number.isInteger(asNumber(v))) throw errAt(this.site(p[0]), 'IndexError: only integers, slices (:), None are valid indices', 'index');
-          out.push(asNumber(v)!);
-        } else if (v.kind === 'list' && v.tuple) out.push(...v.items.map((x) => (x.kind === 'none' ? null : asNumber(x) ?? x)));
-        else out.push(v);
+        out.push({ k: 'slice', start: b[0], stop: b[1], step: b[2] });
+        continue;
       }
+      const v = this.evalExpr(p[0], scope);
+      if (v.kind === 'list' && v.tuple && parts.length === 1) v.items.forEach((x) => one(x, p[0]));
+      else one(v, p[0]);
     }
     return out;
   }
@@ -606,57 +779,49 @@ export class Interpreter implements EvalContext {
   private lookup(name: string, scope: Scope, site: Site): Value {
     const v = scope.get(name);
     if (v !== undefined) return v;
-    if (this.literals.has(name)) return tensorValue(this.literals.get(name)!);
-    const b = this.builtin(name);
-    if (b) return b;
+    const lit = this.literals.get(name);
+    if (lit) return { kind: 'tensor', tensor: lit };
+    if (isPythonBuiltin(name) || UNSAFE.has(name) || name === 'open' || name === 'input') return { kind: 'module', path: name };
     for (const m of this.starImports) {
-      const r = this.resolvePath(`${m}.${name}`, site);
+      const r = this.resolvePath(`${m}.${name}`);
       if (r.kind !== 'module') return r;
     }
-    // Blog snippets assume the usual imports: read `tf`, `np`, `tfa`, ... as them, and bare loss names as imported.
+    // Snippets assume the usual imports: read `tf`, `np`, `tfa`, ... as them, and bare loss names as imported.
     const mod = IMPLICIT_MODULES[name];
     if (mod) {
-      this.implicitNote(name, site, `'${name}' is not imported in the evaluated text: read as \`${mod[1]}\``);
-      const v: ModuleValue = { kind: 'module', path: mod[0] };
-      this.globals.set(name, v);
-      return v;
+      if (!this.inFunction) this.implicitNote(name, site, `'${name}' is not imported in the evaluated text: read as \`${mod[1]}\``);
+      const m: ModuleValue = { kind: 'module', path: mod[0] };
+      if (!this.inFunction) this.globals.set(name, m);
+      return m;
     }
     const loss = tryResolveLoss(name);
     if (loss && loss.kind !== 'string' && /^[A-Za-z]\w*$/.test(name)) {
       this.implicitNote(name, site, `'${name}' is not imported in the evaluated text: read as \`from keras.losses import ${name}\``);
-      const v: LossRefValue = { kind: 'lossref', spec: loss.spec, form: loss.kind === 'class' ? 'class' : 'function', name };
-      this.globals.set(name, v);
-      return v;
+      const r: LossRefValue = { kind: 'lossref', spec: loss.spec, form: loss.kind === 'class' ? 'class' : 'function', name };
+      this.globals.set(name, r);
+      return r;
     }
+    if (this.inFunction) throw errAt(site, `NameError: the name \`${name}\` is not defined`, 'name');
     return { kind: 'opaque', what: `'${name}'`, undefinedName: name };
   }
 
-  /** The value a canonical dotted path stands for: a loss class/function, a constant, a builtin, or a module. */
-  resolvePath(path: string, site: Site): Value {
+  /** The value a canonical dotted path stands for: a loss class/function, a constant, or a module (callable later). */
+  resolvePath(path: string): Value {
     const red = /(^|\.)Reduction(V2)?\.(\w+)$/.exec(path);
     if (red) return str(`Reduction.${red[3]}`);
-    if (path in CONSTANTS) return CONSTANTS[path];
-    const dt = /^(tf|np|torch|jnp|keras)\.(float16|float32|float64|bfloat16|int8|int16|int32|int64|uint8|bool_?|double|half)$/.exec(path);
-    if (dt) return str(dt[2] === 'double' ? 'float64' : dt[2] === 'half' ? 'float16' : dt[2].replace(/_$/, ''));
+    const c = constantAt(path);
+    if (c) return c;
     const lm = LOSS_MODULES.exec(path);
     if (lm) {
       const r = tryResolveLoss(lm[2]);
       if (r) return { kind: 'lossref', spec: r.spec, form: r.kind === 'class' ? 'class' : 'function', name: path };
     }
-    const viaPlugin = this.plugin?.getAttribute?.(path, site, this);
-    if (viaPlugin) return viaPlugin;
     return { kind: 'module', path };
   }
 
-  private builtin(name: string): Value | undefined {
-    if (name === 'print' || name in BUILTIN_NAMES) return { kind: 'module', path: name };
-    if (name === 'nan') return undefined;
-    return undefined;
-  }
-
-  getAttr(obj: Value, name: string, site: Site, node?: SyntaxNode): Value {
+  getAttr(obj: Value, name: string, site: Site): Value {
     switch (obj.kind) {
-      case 'module': return this.resolvePath(canonicalPath(`${obj.path}.${name}`), site);
+      case 'module': return this.resolvePath(canonicalPath(`${obj.path}.${name}`));
       case 'tensor': return this.tensorAttr(obj, name, site);
       case 'loss':
         if (name === 'reduction') return str(String(obj.config.reduction ?? obj.spec.defaultReduction));
@@ -664,14 +829,21 @@ export class Interpreter implements EvalContext {
         if (name === '__call__' || name === 'call') return callable(`${obj.spec.id}.__call__`, (a, k, s) => this.callValue(obj, a, k, s));
         if (name === 'get_config') return callable('get_config', () => ({ kind: 'dict', entries: Object.entries(obj.config).map(([k, v]) => [str(k), paramToValue(v)] as [Value, Value]) }));
         throw skip(site, `${obj.spec.id}.${name} is not evaluated; skipped`);
-      case 'opaque': return obj;
+      case 'opaque':
+        if (obj.superOf) return this.superAttr(obj.superOf, name, site);
+        return obj;
       case 'object': {
         const v = obj.attrs.get(name);
         if (v) return v;
+        if (obj.entity?.kind === 'instance') {
+          const m = findMethod(obj.entity.cls, name);
+          if (m) return this.boundMethod(m, obj, obj.entity.cls);
+          if (name === '__call__' && obj.call) return obj.call;
+        }
         throw errAt(site, `AttributeError: '${obj.className}' object has no attribute '${name}'`, 'attribute');
       }
       case 'list':
-        if (name === 'append' && !obj.tuple) return callable('list.append', (a) => { obj.items.push(a[0] ?? NONE); return NONE; });
+        if (name === 'append' && !obj.tuple) return callable('list.append', (a) => { obj.items.push(a[0] ?? NONE); obj.node = undefined; return NONE; });
         if (name === 'index') return callable('list.index', (a) => num(obj.items.findIndex((x) => repr(x, 1) === repr(a[0], 1)), true));
         break;
       case 'dict':
@@ -688,8 +860,20 @@ export class Interpreter implements EvalContext {
         break;
       default: break;
     }
-    void node;
     throw errAt(site, `AttributeError: '${typeName(obj)}' object has no attribute '${name}'`, 'attribute');
+  }
+
+  private boundMethod(m: UserFunction, self: ObjectValue, cls: UserClass): Callable {
+    return callable(`${cls.name}.${m.name}`, (args, kwargs, site) => this.callFunction(m, [self, ...args], kwargs, site, cls));
+  }
+
+  /** super().__init__(...) and super().method(...) inside a Loss subclass. */
+  private superAttr(ctx: { cls: UserClass; self: ObjectValue }, prop: string, site: Site): Value {
+    const base = ctx.cls.base;
+    const m = base ? findMethod(base, prop) : undefined;
+    if (m && base) return this.boundMethod(m, ctx.self, base);
+    if (prop === '__init__') return callable('Loss.__init__', (args, kwargs, s) => { baseInit(ctx.self, args, kwargs, s); return NONE; });
+    throw this.unsupported(site, `\`super().${prop}\``, 'the Loss base class is modelled for __init__ only');
   }
 
   private tensorAttr(t: TensorValue, name: string, site: Site): Value {
@@ -702,17 +886,14 @@ export class Interpreter implements EvalContext {
     }
     if (name === 'shape') return list(t.tensor.shape.map((d) => num(d, true)), true);
     if (name === 'ndim') return num(t.tensor.shape.length, true);
-    if (name === 'size') return num(t.tensor.data.length, true);
+    if (name === 'size' && !/\bimport torch\b|\btorch\./.test(this.source)) return num(t.tensor.data.length, true);
     if (name === 'dtype') return str(t.dtype ?? 'float32');
+    if (name === 'T' || name === 'mT') return tv(O.transpose(nodeOf(t, this.session.budget)));
     if (name === 'tolist') return callable('tolist', () => nestedToValue(toNested(t.tensor)));
-    if (name === 'item') return callable('item', () => {
-      if (t.tensor.data.length !== 1) throw errAt(site, 'ValueError: can only convert an array of size 1 to a Python scalar', 'type');
-      return num(t.tensor.data[0]);
-    });
-    return callable(`<tensor>.${name}`, (args, kwargs, s) => {
-      const r = this.plugin?.callFunction?.(`<tensor>.${name}`, [t, ...args], kwargs, s, this);
-      if (r) return r;
-      throw skip(s, `.${name}() on an array is not evaluated; skipped`);
+    return callable(`.${name}`, (args, kwargs, s) => {
+      const r = callMethod(name, t, args, kwargs, s, this.session.budget);
+      if (r === undefined) throw this.unsupported(s, `The tensor method \`.${name}()\``);
+      return r;
     });
   }
 
@@ -720,6 +901,8 @@ export class Interpreter implements EvalContext {
     const ch = kids(node);
     const calleeNode = ch[0];
     const argList = ch[ch.length - 1];
+    const site: Site = { offset: node.from, length: node.to - node.from, node };
+    if (calleeNode.name === 'VariableName' && this.text(calleeNode) === 'super' && !scope.has('super')) return this.makeSuper(scope, site);
     const fn = this.evalExpr(calleeNode, scope);
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
@@ -744,24 +927,35 @@ export class Interpreter implements EvalContext {
         const vNode = items[++i];
         const v = this.evalExpr(vNode, scope);
         if (star === '*') { for (const x of this.iterate(v, this.site(vNode))) { args.push(x); sites.pos.push(this.site(vNode)); } }
-        else if (v.kind === 'dict') { for (const [k, x] of v.entries) { if (k.kind !== 'string') throw errAt(this.site(vNode), 'keywords must be strings', 'type'); kwargs.set(k.value, x); sites.kw.set(k.value, this.site(vNode)); } }
+        else if (v.kind === 'dict') { for (const [k, x] of v.entries) { if (k.kind !== 'string') throw errAt(this.site(vNode), 'TypeError: keywords must be strings', 'type'); kwargs.set(k.value, x); sites.kw.set(k.value, this.site(vNode)); } }
         else if (v.kind === 'opaque') throw skip(this.site(vNode), `**${this.text(vNode)} is not evaluated; skipped`);
-        else throw errAt(this.site(vNode), `argument after ** must be a mapping, not ${typeName(v)}`, 'type');
+        else throw errAt(this.site(vNode), `TypeError: argument after ** must be a mapping, not ${typeName(v)}`, 'type');
         continue;
       }
-      if (items[i + 1] && ['for'].includes(items[i + 1].name)) throw skip(this.site(argList), 'generator arguments are not evaluated; skipped');
+      if (items[i + 1]?.name === 'for') throw skip(this.site(argList), 'generator arguments are not evaluated; skipped');
       args.push(this.evalExpr(n, scope));
       sites.pos.push(this.site(n));
     }
-    this.argSites = sites;
-    const site: Site = { offset: node.from, length: node.to - node.from, node };
-    const v = this.callValue(fn, args, kwargs, site, sites);
-    return v;
+    return this.callValue(fn, args, kwargs, site, sites);
   }
 
+  private makeSuper(scope: Scope, site: Site): Value {
+    for (let s: Scope | null = scope; s; s = s.parent) {
+      if (s.cls) {
+        const self = s.get('self');
+        if (self?.kind === 'object') return { kind: 'opaque', what: 'super()', superOf: { cls: s.cls, self } };
+        break;
+      }
+    }
+    throw this.unsupported(site, '`super()` outside a method of a Loss subclass');
+  }
+
+  /** Calls any value the way Python would. */
   callValue(fn: Value, args: Value[], kwargs: Map<string, Value>, site: Site, sites?: ArgSites): Value {
-    this.tick(site);
+    this.session.tick(site);
     const argSites = sites ?? { pos: args.map(() => site), kw: new Map([...kwargs.keys()].map((k) => [k, site])) };
+    const ent = userEntityOf(fn);
+    if (ent) return this.callEntity(ent, args, kwargs, site);
     switch (fn.kind) {
       case 'lossref':
         if (fn.form === 'class') return this.construct(fn, args, kwargs, site, argSites);
@@ -769,20 +963,20 @@ export class Interpreter implements EvalContext {
       case 'loss': return this.callLoss(fn, args, kwargs, site, argSites);
       case 'callable': {
         const v = fn.call(args, kwargs, site);
-        // a user-defined loss (plugin) returns a value carrying its EvalResult: at top level it is a result
-        if (this.userDepth === 0 && v.kind === 'tensor' && v.evalResult) this.addResult(v.evalResult, v.request, site);
+        if (!this.inFunction && v.kind === 'tensor' && v.evalResult) this.addResult(v.evalResult, v.request, site);
         return v;
       }
       case 'object':
         if (fn.call) return fn.call.call(args, kwargs, site);
         throw errAt(site, `TypeError: '${fn.className}' object is not callable`, 'type');
-      case 'module': return this.callModule(fn, args, kwargs, site, argSites);
+      case 'module': return this.callModule(fn.path, args, kwargs, site, argSites);
       case 'string': {
         // np.float32(x) where np.float32 resolved to the dtype name
-        if (/^(float|int|bool)/.test(fn.value)) return this.convertArray(args[0] ?? num(0), fn.value, site, argSites.pos[0]);
+        if (/^(float|int|bool)/.test(fn.value)) return this.convertArray(args[0] ?? num(0), fn.value, site, argSites.pos[0], fn.value);
         throw errAt(site, `TypeError: 'str' object is not callable`, 'type');
       }
       case 'opaque': {
+        if (fn.random) return fn;
         const callee = site.node?.firstChild ? this.text(site.node.firstChild).replace(/\s+/g, '') : 'call';
         if (fn.undefinedName) {
           const known = fn.undefinedName.length >= 3 ? closest(fn.undefinedName, this.globals.names(), 1) : [];
@@ -798,10 +992,10 @@ export class Interpreter implements EvalContext {
     }
   }
 
+  /** A built-in loss class constructed with Keras's positional order and keywords. */
   private construct(ref: LossRefValue, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): LossObjectValue {
     const spec = ref.spec;
-    const params = allParams(spec, true);
-    const positional = positionalOrder(params);
+    const positional = positionalOrder(allParams(spec, true));
     // No prototype: `__proto__=`, `constructor=` or `toString=` are own keys, refused by resolveConfig as unknown.
     const config: Record<string, ParamValue> = Object.create(null);
     args.forEach((a, i) => {
@@ -816,19 +1010,20 @@ export class Interpreter implements EvalContext {
     try {
       resolveConfig(spec, config, true, []);
     } catch (e) {
-      throw this.locate(e, site, sites);
+      throw locate(e, site, sites);
     }
     return { kind: 'loss', spec, config, ctorName: ref.name };
   }
 
-  /** Points an error at the argument it names, else at the call. */
-  private locate(e: unknown, site: Site, sites: ArgSites): unknown {
-    if (!(e instanceof LossInspectorError) || e.details.offset !== undefined) return e;
-    const arg = e.details.argument;
-    const s = (arg && sites.kw.get(arg)) || (arg === 'y_true' ? sites.pos[0] : arg === 'y_pred' ? sites.pos[1] : arg === 'sample_weight' ? sites.pos[2] : undefined) || site;
-    return e.at(s.offset, s.length);
+  /** y_true / y_pred / sample_weight of a built-in loss as nodes (lists checked with the snippet's messages). */
+  private arrayNode(v: Value, what: string, site: Site): Node {
+    if (v.kind === 'tensor') return nodeOf(v, this.session.budget);
+    if (v.kind === 'list' && (v.node || hasTensor(v))) return toNode(v, what, null, site, this.session.budget);
+    // Python lists and numbers: tf.convert_to_tensor makes float32 of Python floats
+    return constant(valueToTensor(v, what, site, this.session.limits.maxTensorElements), 'float32', this.session.budget, true);
   }
 
+  /** A built-in loss called (class instance or function form): Keras-exact, one node on the tape, a result at top level. */
   private callLoss(fn: LossObjectValue | LossRefValue, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): Value {
     const spec: LossSpec = fn.spec;
     const isClass = fn.kind === 'loss';
@@ -851,38 +1046,43 @@ export class Interpreter implements EvalContext {
     const yt = bound.get('y_true');
     const yp = bound.get('y_pred');
     if (!yt || !yp) throw errAt(site, `${callee}() missing required argument${!yt && !yp ? 's' : ''}: ${[!yt && "'y_true'", !yp && "'y_pred'"].filter(Boolean).join(' and ')}`, 'param', { loss: callee });
-    const yTrue = this.toTensor(yt.v, 'y_true', yt.s);
-    const yPred = this.toTensor(yp.v, 'y_pred', yp.s);
+    const ytN = this.arrayNode(yt.v, 'y_true', yt.s);
+    const ypN = this.arrayNode(yp.v, 'y_pred', yp.s);
     const swb = bound.get('sample_weight');
-    const sampleWeight = swb && swb.v.kind !== 'none' ? this.toTensor(swb.v, 'sample_weight', swb.s) : null;
-    const request: EvalRequest = { loss: spec.id, yTrue, yPred, sampleWeight, config, mode: isClass ? 'class' : 'function', semantics: this.semantics };
+    const swN = swb && swb.v.kind !== 'none' ? this.arrayNode(swb.v, 'sample_weight', swb.s) : null;
+    const request: EvalRequest = { loss: spec.id, yTrue: ytN.value, yPred: ypN.value, sampleWeight: swN?.value ?? null, config, mode: isClass ? 'class' : 'function', semantics: this.session.semantics };
+    // function forms compute in y_pred's dtype (a float64 NumPy array stays float64); classes in their own
+    if (!isClass && ypN.dtype === 'float64') request.inputDtype = 'float64';
     let r: EvalResult;
+    let node: Node;
+    const dtype = isClass ? (dtypeName(String(config.dtype ?? 'float32')) ?? 'float32') : request.inputDtype ?? 'float32';
     try {
       r = evaluate(request);
+      node = lossNode(request, r, ytN, ypN, swN, dtype);
     } catch (e) {
       const s2: ArgSites = { pos: [yt.s, yp.s, swb?.s ?? site], kw: new Map([...bound].map(([k, b]) => [k, b.s])) };
-      throw this.locate(e instanceof LossInspectorError ? e : errAt(undefined, `${callee}: ${(e as Error)?.message ?? e}`, 'internal'), site, s2);
+      throw locate(e instanceof LossInspectorError ? e : errAt(undefined, `${callee}: ${(e as Error)?.message ?? e}`, 'internal'), site, s2);
     }
-    const v: TensorValue = { kind: 'tensor', tensor: r.value, dtype: String(r.config.dtype ?? 'float32'), evalResult: r, request };
+    if (this.inFunction) {
+      for (const n of r.trace.notes) this.session.inner.notes.push(`${callee}: ${n}`);
+      for (const w of r.trace.warnings) this.session.inner.warnings.push({ code: w.code, message: `${callee}: ${w.message}` });
+    }
+    const v: TensorValue = { kind: 'tensor', tensor: r.value, dtype, evalResult: r, request, node };
     if (this.semanticsReason && spec.base === 'keras3' && !r.trace.notes.some((n) => n.includes(this.semanticsReason!))) r.trace.notes.unshift(`Snippet ${this.semanticsReason}.`);
-    if (this.userDepth === 0) this.addResult(r, request, site);
+    if (!this.inFunction) this.addResult(r, request, site);
     return v;
   }
 
-  private callModule(fn: ModuleValue, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): Value {
-    const path = fn.path;
-    const b = BUILTINS[path];
+  /** A call of a dotted path: the namespace table, then loss lookups, the tensor library, and what we refuse or skip. */
+  private callModule(path: string, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): Value {
+    const b = builtinAt(path);
     if (b) {
-      const r = b.call(this, args, kwargs, site, sites);
+      const call: BuiltinCall = { interp: this, path, args, kwargs, site, sites };
+      const r = b(call);
       if (r !== undefined) return r;
     }
-    if (ARRAY_CTORS.has(path)) {
-      if (!args.length) throw errAt(site, `${path}() needs an array argument`, 'param');
-      const dtype = kwargs.get('dtype') ?? (path === 'tf.cast' || path === 'K.cast' ? args[1] : undefined);
-      const dt = path === 'np.float32' ? 'float32' : path === 'np.float64' ? 'float64' : dtype?.kind === 'string' ? dtype.value : undefined;
-      return this.convertArray(args[0], dt, site, sites.pos[0]);
-    }
-    if (path === 'keras.losses.get' || path === 'tf.losses.get') {
+    if (UNSAFE.has(path)) throw this.unsupported(site, `\`${path}()\``, 'dynamic code and reflection are never evaluated');
+    if (path === 'keras.losses.get' || path === 'tf.losses.get' || path === 'keras.losses.deserialize') {
       const id = args[0];
       if (id?.kind === 'string') {
         const r = tryResolveLoss(id.value);
@@ -892,22 +1092,44 @@ export class Interpreter implements EvalContext {
       }
       if (id && (id.kind === 'loss' || id.kind === 'lossref' || id.kind === 'callable')) return id;
     }
-    const viaPlugin = this.plugin?.callFunction?.(path, args, kwargs, site, this);
-    if (viaPlugin) return viaPlugin;
+    const functional = callFunctional(path, args, kwargs);
+    if (functional) return functional;
+    if (RANDOM.test(path)) return { kind: 'opaque', what: `${path}(...)`, random: true };
+    let lib: Value | undefined;
+    try {
+      lib = callOp(path, args, kwargs, site, this.session.budget);
+    } catch (e) {
+      if (e instanceof LossInspectorError && e.details.offset === undefined) throw e.at(site.offset, site.length);
+      throw e;
+    }
+    if (lib) return lib;
     const lm = LOSS_MODULES.exec(path);
     if (lm) throw errAt(site, `Unknown loss '${path}'.${closestLoss(lm[2])}`, 'unknown-loss');
-    throw skip(site, `${path}(...) is not evaluated (Loss Inspector evaluates losses and the arrays they take); skipped`);
+    if (IO_PATHS.test(path)) throw this.unsupported(site, `I/O (\`${/\./.test(path) ? path : path + '()'}\`)`, 'a loss function is evaluated as a pure computation; remove printing and file access');
+    if (/^tf\.(debugging|assert)/.test(path) && this.inFunction) throw this.unsupported(site, `\`${path}\``, 'assertions are not evaluated');
+    throw skip(site, `\`${path}(...)\` is not evaluated (Loss Inspector evaluates losses, the arrays they take and the tensor operations it knows); skipped`);
   }
 
-  convertArray(v: Value, dtype: string | undefined, site: Site, argSite?: Site): Value {
-    if (v.kind === 'tensor' && !dtype) return v;
-    const t = this.toTensor(v, 'array', argSite ?? site);
+  /** np.array(x, dtype=...), tf.constant(x), np.float32(x): a tensor of x in that dtype (gradients flow through float casts). */
+  convertArray(v: Value, dtype: string | undefined, site: Site, argSite: Site | undefined, path: string): Value {
+    const dt = dtype ? dtypeName(dtype) : undefined;
+    if (v.kind === 'tensor' && (!dt || dt === dtypeName(v.dtype ?? 'float32'))) return v;
+    if (v.kind === 'opaque' && v.random) return v;
+    if (v.kind === 'tensor' || (v.kind === 'list' && (v.node || hasTensor(v)))) {
+      const n = toNode(v, 'array', null, argSite ?? site, this.session.budget);
+      const out = tv(dt ? O.cast(n, dt) : n);
+      if (v.kind === 'tensor' && v.evalResult) { out.evalResult = v.evalResult; out.request = v.request; }
+      return out;
+    }
+    const t = valueToTensor(v, 'array', argSite ?? site, this.session.limits.maxTensorElements);
+    // NumPy infers int64/float64 from Python numbers; TensorFlow and torch make int32/float32
+    const isInt = inferIsInt(v);
+    const d = dt ?? (/^(tf|K|keras|torch)\./.test(path) ? (isInt ? 'int32' : 'float32') : (isInt ? 'int64' : 'float64'));
     let data = t.data;
     if (dtype && /^u?int|^bool/.test(dtype)) data = data.map((x) => (dtype.startsWith('bool') ? (x ? 1 : 0) : Math.trunc(x)));
     else if (dtype === 'float32' || dtype === 'float16') data = data.map(Math.fround);
-    const out: TensorValue = { kind: 'tensor', tensor: data === t.data ? t : { data, shape: t.shape.slice() }, dtype: dtype ?? inferDtype(v) };
-    if (v.kind === 'tensor' && v.evalResult) { out.evalResult = v.evalResult; out.request = v.request; }
-    return out;
+    const tensor = data === t.data ? t : { data, shape: t.shape.slice() };
+    return { kind: 'tensor', tensor, dtype: d, node: constant(tensor, d, this.session.budget, true) };
   }
 
   iterate(v: Value, site: Site): Value[] {
@@ -915,29 +1137,23 @@ export class Interpreter implements EvalContext {
     if (v.kind === 'string') return [...v.value].map(str);
     if (v.kind === 'dict') return v.entries.map(([k]) => k);
     if (v.kind === 'tensor') {
-      const t = v.tensor;
-      if (!t.shape.length) throw errAt(site, 'TypeError: iteration over a 0-d array', 'type');
-      const rows = t.shape[0];
-      const inner = t.shape.slice(1);
-      const n = sizeOf(inner);
-      const out: Value[] = [];
-      for (let i = 0; i < rows; i++) out.push(tensorValue({ data: t.data.slice(i * n, (i + 1) * n), shape: inner.slice() }, { dtype: v.dtype }));
-      return out;
+      const n = nodeOf(v, this.session.budget);
+      if (!n.shape.length) throw errAt(site, 'TypeError: iteration over a 0-d array', 'type');
+      return O.split(n, n.shape[0], 0).map((p) => tv(O.squeeze(p, 0)));
     }
-    if (v.kind === 'opaque') throw skip(site, v.undefinedName ? `name '${v.undefinedName}' is not defined in the evaluated text; statement skipped` : `${v.what} is not evaluated; statement skipped`);
+    if (v.kind === 'opaque') throw opaqueSkip(v, site);
     throw errAt(site, `TypeError: '${typeName(v)}' object is not iterable`, 'type');
   }
 
   // ---- results ----
 
   private maybeResult(v: Value, stmt: SyntaxNode): void {
-    if (this.userDepth !== 0) return;
+    if (this.inFunction) return;
     if (v.kind === 'tensor' && v.evalResult && !this.reported.has(v.evalResult)) this.addResult(v.evalResult, v.request, { offset: stmt.from, length: 0 });
-    void stmt;
   }
 
   private addResult(r: EvalResult, request: EvalRequest | undefined, callSite: Site): void {
-    if (this.reported.has(r)) return;
+    if (!this.collectResults || this.reported.has(r)) return;
     this.reported.add(r);
     const stmt = this.curStmt;
     const from = this.toOrig(stmt ? stmt.from : callSite.offset);
@@ -951,176 +1167,21 @@ export class Interpreter implements EvalContext {
   }
 }
 
-// ---- builtins ----
+// ---- helpers ----
 
-type Builtin = (this: Interpreter, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites) => Value | undefined;
-
-const BUILTIN_NAMES: Record<string, true> = {
-  len: true, range: true, float: true, int: true, abs: true, min: true, max: true, sum: true, round: true, bool: true, str: true, list: true, tuple: true,
-  zip: true, enumerate: true, isinstance: true, type: true, dict: true,
-};
-
-function need(args: Value[], n: number, name: string, site: Site): void {
-  if (args.length < n) throw errAt(site, `${name}() takes at least ${n} argument${n > 1 ? 's' : ''}`, 'param');
+/** Points an error at the argument it names, else at the call. */
+function locate(e: unknown, site: Site, sites: ArgSites): unknown {
+  if (!(e instanceof LossInspectorError) || e.details.offset !== undefined) return e;
+  const arg = e.details.argument;
+  const s = (arg && sites.kw.get(arg)) || (arg === 'y_true' ? sites.pos[0] : arg === 'y_pred' ? sites.pos[1] : arg === 'sample_weight' ? sites.pos[2] : undefined) || site;
+  return e.at(s.offset, s.length);
 }
 
-function shapeArg(this: Interpreter, v: Value, site: Site): number[] {
-  const items = v.kind === 'list' ? v.items : [v];
-  const shape = items.map((x) => asNumber(x));
-  if (shape.some((d) => d === undefined || !Number.isInteger(d) || d < 0)) throw errAt(site, 'shape must be a tuple of non-negative integers', 'param');
-  const n = sizeOf(shape as number[]);
-  if (n > this.limits.maxTensorElements) throw errAt(site, `shape ${shapeStr(shape as number[])} has ${n} elements, over the limit`, 'limit');
-  return shape as number[];
-}
-
-function filled(this: Interpreter, args: Value[], site: Site, value: number): Value {
-  need(args, 1, 'zeros/ones', site);
-  const shape = shapeArg.call(this, args[0], site);
-  return tensorValue({ data: new Float64Array(sizeOf(shape)).fill(value), shape });
-}
-
-const BUILTINS: Record<string, Builtin> = {
-  print(args) { void args; return NONE; },
-  len(args, _k, site) {
-    need(args, 1, 'len', site);
-    const v = args[0];
-    if (v.kind === 'list') return num(v.items.length, true);
-    if (v.kind === 'string') return num(v.value.length, true);
-    if (v.kind === 'dict') return num(v.entries.length, true);
-    if (v.kind === 'tensor' && v.tensor.shape.length) return num(v.tensor.shape[0], true);
-    if (v.kind === 'opaque') throw skip(site, `len(${v.what}) is not evaluated; skipped`);
-    throw errAt(site, `TypeError: object of type '${typeName(v)}' has no len()`, 'type');
-  },
-  range(args, _k, site) {
-    const ns = args.map((a) => asNumber(a));
-    if (!ns.length || ns.some((x) => x === undefined || !Number.isInteger(x))) throw errAt(site, 'range() takes integers', 'type');
-    const [start, stop, step] = ns.length === 1 ? [0, ns[0]!, 1] : [ns[0]!, ns[1]!, ns[2] ?? 1];
-    if (step === 0) throw errAt(site, 'ValueError: range() arg 3 must not be zero', 'param');
-    const n = Math.max(0, Math.ceil((stop - start) / step));
-    if (n > this.limits.maxSteps) throw errAt(site, `range of ${n} items is over the step limit`, 'limit');
-    const out: Value[] = [];
-    for (let i = 0; i < n; i++) out.push(num(start + i * step, true));
-    return list(out);
-  },
-  float(args, _k, site) {
-    if (!args.length) return num(0);
-    const v = args[0];
-    if (v.kind === 'string') {
-      const s = v.value.trim().toLowerCase();
-      const x = /^[+-]?nan$/.test(s) ? NaN : /^[+-]?inf(inity)?$/.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : s === '' ? NaN : Number(s.replace(/_/g, ''));
-      if (Number.isNaN(x) && !/nan/.test(s)) throw errAt(site, `ValueError: could not convert string to float: '${v.value}'`, 'type');
-      return num(x);
-    }
-    const x = asNumber(v);
-    if (x === undefined) {
-      if (v.kind === 'opaque') throw skip(site, `float(${v.what}) is not evaluated; skipped`);
-      throw errAt(site, `TypeError: float() argument must be a string or a number, not '${typeName(v)}'`, 'type');
-    }
-    if (v.kind === 'tensor' && v.tensor.data.length !== 1) throw errAt(site, 'TypeError: only length-1 arrays can be converted to Python scalars', 'type');
-    return num(x);
-  },
-  int(args, _k, site) {
-    if (!args.length) return num(0, true);
-    const v = args[0];
-    const x = v.kind === 'string' ? Number(v.value.trim()) : asNumber(v);
-    if (x === undefined || Number.isNaN(x)) throw errAt(site, `ValueError: invalid literal for int(): ${repr(v, 1)}`, 'type');
-    if (!Number.isFinite(x)) throw errAt(site, 'OverflowError: cannot convert float infinity to integer', 'type');
-    return num(Math.trunc(x), true);
-  },
-  bool(args) { return bool(args.length ? truthy(args[0]) ?? true : false); },
-  str(args) { return str(args.length ? repr(args[0]) : ''); },
-  abs(args, _k, site) {
-    need(args, 1, 'abs', site);
-    const v = args[0];
-    if (v.kind === 'tensor') return tensorValue({ data: v.tensor.data.map(Math.abs), shape: v.tensor.shape.slice() }, { dtype: v.dtype });
-    const x = asNumber(v);
-    if (x === undefined) return undefined;
-    return num(Math.abs(x), v.kind === 'number' ? v.int : true);
-  },
-  round(args, _k, site) {
-    need(args, 1, 'round', site);
-    const x = asNumber(args[0]);
-    if (x === undefined) return undefined;
-    const d = args[1] ? asNumber(args[1]) ?? 0 : 0;
-    const f = 10 ** d;
-    // Python rounds half to even
-    const y = x * f;
-    const r = Math.abs(y % 1) === 0.5 ? 2 * Math.round(y / 2) : Math.round(y);
-    return num(r / f, args.length < 2);
-  },
-  min(args, _k, site) { return minmax.call(this, args, site, -1); },
-  max(args, _k, site) { return minmax.call(this, args, site, 1); },
-  sum(args, _k, site) {
-    need(args, 1, 'sum', site);
-    if (args[0].kind !== 'list') return undefined;
-    let acc: Value = args[1] ?? num(0, true);
-    for (const x of args[0].items) acc = binaryOp('+', acc, x, site, this.limits.maxTensorElements);
-    return acc;
-  },
-  list(args, _k, site) { return list(args.length ? [...this.iterate(args[0], site)] : []); },
-  tuple(args, _k, site) { return list(args.length ? [...this.iterate(args[0], site)] : [], true); },
-  zip(args, _k, site) {
-    const its = args.map((a) => this.iterate(a, site));
-    const n = Math.min(...its.map((x) => x.length));
-    const out: Value[] = [];
-    for (let i = 0; i < n; i++) out.push(list(its.map((x) => x[i]), true));
-    return list(out);
-  },
-  enumerate(args, _k, site) { return list(this.iterate(args[0] ?? list([]), site).map((x, i) => list([num(i, true), x], true))); },
-  dict(_a, kwargs) { return { kind: 'dict', entries: [...kwargs].map(([k, v]) => [str(k), v] as [Value, Value]) }; },
-  isinstance(_a, _k, site) { throw skip(site, 'isinstance() is not evaluated; skipped'); },
-  type(_a, _k, site) { throw skip(site, 'type() is not evaluated; skipped'); },
-  'np.zeros'(args, _k, site) { return filled.call(this, args, site, 0); },
-  'np.ones'(args, _k, site) { return filled.call(this, args, site, 1); },
-  'tf.zeros'(args, _k, site) { return filled.call(this, args, site, 0); },
-  'tf.ones'(args, _k, site) { return filled.call(this, args, site, 1); },
-  'np.full'(args, _k, site) { need(args, 2, 'np.full', site); return filled.call(this, args, site, asNumber(args[1]) ?? NaN); },
-  'np.zeros_like'(args, _k, site) { need(args, 1, 'np.zeros_like', site); const t = this.toTensor(args[0], 'a', site); return tensorValue({ data: new Float64Array(t.data.length), shape: t.shape.slice() }); },
-  'np.ones_like'(args, _k, site) { need(args, 1, 'np.ones_like', site); const t = this.toTensor(args[0], 'a', site); return tensorValue({ data: new Float64Array(t.data.length).fill(1), shape: t.shape.slice() }); },
-  'np.arange'(args, _k, site) {
-    const ns = args.map((a) => asNumber(a));
-    if (!ns.length || ns.some((x) => x === undefined)) throw errAt(site, 'np.arange() takes numbers', 'type');
-    const [start, stop, step] = ns.length === 1 ? [0, ns[0]!, 1] : [ns[0]!, ns[1]!, ns[2] ?? 1];
-    if (step === 0) throw errAt(site, 'ZeroDivisionError: arange step is zero', 'param');
-    const n = Math.max(0, Math.ceil((stop - start) / step));
-    if (n > this.limits.maxTensorElements) throw errAt(site, `np.arange of ${n} elements is over the limit`, 'limit');
-    const data = new Float64Array(n);
-    for (let i = 0; i < n; i++) data[i] = start + i * step;
-    return tensorValue({ data, shape: [n] }, { dtype: args.every((a) => a.kind === 'number' && a.int) ? 'int64' : 'float64' });
-  },
-  'np.linspace'(args, kwargs, site) {
-    need(args, 2, 'np.linspace', site);
-    const a = asNumber(args[0]); const b = asNumber(args[1]);
-    const n = asNumber(args[2] ?? kwargs.get('num') ?? num(50, true));
-    if (a === undefined || b === undefined || n === undefined || !Number.isInteger(n) || n < 0) throw errAt(site, 'np.linspace(start, stop, num) takes numbers', 'type');
-    if (n > this.limits.maxTensorElements) throw errAt(site, `np.linspace of ${n} elements is over the limit`, 'limit');
-    const data = new Float64Array(n);
-    for (let i = 0; i < n; i++) data[i] = n === 1 ? a : a + ((b - a) * i) / (n - 1);
-    if (n > 1) data[n - 1] = b;
-    return tensorValue({ data, shape: [n] }, { dtype: 'float64' });
-  },
-};
-// numpy and tf spellings of the same constructors
-BUILTINS['jnp.zeros'] = BUILTINS['np.zeros'];
-BUILTINS['jnp.ones'] = BUILTINS['np.ones'];
-BUILTINS['torch.zeros'] = BUILTINS['np.zeros'];
-BUILTINS['torch.ones'] = BUILTINS['np.ones'];
-BUILTINS['tf.fill'] = function (args, k, site) { need(args, 2, 'tf.fill', site); return BUILTINS['np.full'].call(this, args, k, site, { pos: [], kw: new Map() }); };
-
-function minmax(this: Interpreter, args: Value[], site: Site, sign: number): Value | undefined {
-  const items = args.length === 1 && args[0].kind === 'list' ? args[0].items : args;
-  if (!items.length) throw errAt(site, `ValueError: ${sign > 0 ? 'max' : 'min'}() arg is an empty sequence`, 'param');
-  if (!items.every((x) => asNumber(x) !== undefined && x.kind !== 'tensor')) return undefined;
-  let best = items[0];
-  for (const x of items) if ((asNumber(x)! - asNumber(best)!) * sign > 0) best = x;
-  return best;
-}
-
-function inferDtype(v: Value): string {
+function inferIsInt(v: Value): boolean {
   let allInt = true;
   const walk = (x: Value): void => { if (x.kind === 'number' && !x.int) allInt = false; else if (x.kind === 'list') x.items.forEach(walk); else if (x.kind === 'tensor') allInt = false; };
   walk(v);
-  return allInt ? 'int64' : 'float64';
+  return allInt;
 }
 
 /** Names of positional parameters in order: ParamSpec.position when any param has one, else declaration order. */
@@ -1150,56 +1211,4 @@ function paramToValue(v: ParamValue): Value {
 function nestedToValue(n: unknown): Value {
   if (typeof n === 'number') return num(n);
   return list((n as unknown[]).map(nestedToValue));
-}
-
-/**
- * `1.` (a float with a trailing dot, everywhere in Keras docs) is not a number token for @lezer/python 1.1: it
- * parses as the member access `1 .<missing>`. Such a node is read as the float it is.
- */
-export function isTrailingDotFloat(node: SyntaxNode): boolean {
-  if (node.name !== 'MemberExpression') return false;
-  const a = node.firstChild;
-  const dot = a?.nextSibling;
-  const rest = dot?.nextSibling;
-  return a?.name === 'Number' && dot?.name === '.' && dot.from === a.to && (!rest || (rest.type.isError && rest.from === rest.to)) && !/[.eExXjJ]/.test(node.firstChild!.type.name === 'Number' ? '' : 'x');
-}
-
-/** Length of the first line of a range (diagnostics on multi-line statements underline their first line). */
-export function firstLineLength(src: string, offset: number, length: number): number {
-  const nl = src.indexOf('\n', offset);
-  const end = nl < 0 ? offset + length : Math.min(offset + length, nl);
-  return Math.max(0, end - offset);
-}
-
-/** Python number literals: 1, 1., .5, 1e-7, 1_000, 0x1F, 0o17, 0b101. Complex numbers are refused. */
-export function parsePyNumber(text: string, site: Site): Value {
-  const t = text.replace(/_/g, '');
-  if (/[jJ]$/.test(t)) throw errAt(site, `complex number ${text} is not supported`, 'type');
-  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return num(parseInt(t.slice(2), 16), true);
-  if (/^0[oO][0-7]+$/.test(t)) return num(parseInt(t.slice(2), 8), true);
-  if (/^0[bB][01]+$/.test(t)) return num(parseInt(t.slice(2), 2), true);
-  if (/^\d+[lL]?$/.test(t)) return num(Number(t.replace(/[lL]$/, '')), true);
-  const x = Number(t);
-  if (Number.isNaN(x)) throw errAt(site, `'${text}' is not a number`, 'syntax');
-  return num(x, false);
-}
-
-/** Python string literals with prefixes (r, b, u, f) and the common escapes. */
-export function parsePyString(text: string, site: Site): string {
-  const m = /^([rRbBuUfF]{0,2})('''|"""|'|")/.exec(text);
-  if (!m) throw errAt(site, 'malformed string literal', 'syntax');
-  const q = m[2];
-  const raw = /[rR]/.test(m[1]);
-  if (!text.endsWith(q) || text.length < m[0].length + q.length) throw errAt(site, 'SyntaxError: unterminated string literal', 'syntax');
-  const body = text.slice(m[0].length, text.length - q.length);
-  if (raw) return body;
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|N\{[^}]*\}|[0-7]{1,3}|\n|.)/g, (_s, e: string) => {
-    switch (e[0]) {
-      case 'n': return '\n'; case 't': return '\t'; case 'r': return '\r'; case '\\': return '\\'; case "'": return "'"; case '"': return '"';
-      case '\n': return '';
-      case 'a': return '\x07'; case 'b': return '\b'; case 'f': return '\f'; case 'v': return '\v';
-      case 'x': case 'u': return String.fromCharCode(parseInt(e.slice(1), 16));
-      default: if (/[0-7]/.test(e[0])) return String.fromCharCode(parseInt(e, 8)); return '\\' + e;
-    }
-  });
 }

@@ -1,8 +1,11 @@
 /**
- * The value model of the snippet evaluator: what a Python name can be bound to while we evaluate a loss snippet.
- * Kept small and explicit so a plugin (user-defined losses, tensor ops) can be written against it.
+ * The value model of the Python interpreter: what a Python name can be bound to while we evaluate the user's code
+ * (top level, defs, lambdas, Loss subclasses alike). Tensors carry their autodiff node, so any value can be
+ * differentiated.
  */
 import type { SyntaxNode } from '@lezer/common';
+import type { Node } from './autodiff';
+import type { UserEntity, UserClass } from './user';
 import type { Tensor } from '../tensor';
 import type { EvalResult, EvalRequest } from '../evaluate';
 import type { LossSpec, ParamValue } from '../spec';
@@ -21,9 +24,11 @@ export interface BoolValue { kind: 'bool'; value: boolean }
 /** A Python int or float (`int` tells them apart: 2 vs 2.0). */
 export interface NumberValue { kind: 'number'; value: number; int: boolean }
 export interface StringValue { kind: 'string'; value: string }
-/** A Python list or tuple. */
-/** A list or tuple; `site` is where its literal stands, so errors about it (ragged rows) point there. */
-export interface ListValue { kind: 'list'; items: Value[]; tuple: boolean; site?: Site }
+/**
+ * A list or tuple; `site` is where its literal stands, so errors about it (ragged rows) point there. `node`: the
+ * differentiable tensor this very list converts to (a list passed as y_pred keeps its gradient).
+ */
+export interface ListValue { kind: 'list'; items: Value[]; tuple: boolean; site?: Site; node?: Node }
 /** A Python dict (keys compared by their Python repr). */
 export interface DictValue { kind: 'dict'; entries: [Value, Value][] }
 /**
@@ -38,6 +43,8 @@ export interface TensorValue {
   evalResult?: EvalResult;
   /** Built-in losses: what to re-evaluate when the user changes a parameter (arrays as Tensors). */
   request?: EvalRequest;
+  /** The autodiff node of this value (absent: a constant, made on first use). */
+  node?: Node;
 }
 /** A module or a dotted attribute path we resolve lazily: `tf`, `tf.keras.losses`, `np`, `K`. `path` is canonical (see canonicalPath). */
 export interface ModuleValue { kind: 'module'; path: string }
@@ -57,11 +64,13 @@ export interface Callable {
   kind: 'callable';
   name: string;
   call(args: Value[], kwargs: Map<string, Value>, site: Site): Value;
-  /** Set by the plugin on user-defined losses (def/lambda/Loss subclass); informational. */
+  /** Set on user-defined losses (def/lambda/Loss subclass); informational. */
   userDefined?: boolean;
+  /** The user-defined function, class or Loss instance behind it. */
+  entity?: UserEntity;
 }
-/** A user-defined class instance or other object with attributes (plugin use: Loss subclasses). */
-export interface ObjectValue { kind: 'object'; className: string; attrs: Map<string, Value>; call?: Callable }
+/** A user-defined class instance (Loss subclasses) or another object with attributes. */
+export interface ObjectValue { kind: 'object'; className: string; attrs: Map<string, Value>; call?: Callable; entity?: UserEntity }
 /**
  * Something we cannot evaluate (a model, a layer, a dataset, a plot): using it is not an error, the statement
  * is skipped with an info note. `what` says what it is, for that note.
@@ -71,6 +80,10 @@ export interface OpaqueValue {
   what: string;
   /** Set when the name was never bound in the evaluated text (a NameError if it is used as data). */
   undefinedName?: string;
+  /** Set when the value comes from a random draw (np.random.rand, tf.random.normal): not reproduced. */
+  random?: boolean;
+  /** `super()` inside a method of a Loss subclass. */
+  superOf?: { cls: UserClass; self: ObjectValue };
 }
 
 export type Value =
@@ -92,7 +105,11 @@ export interface Limits extends LiteralLimits {
 /** Variables of one Python scope (module, function call), chained to the enclosing scope. */
 export class Scope {
   private readonly vars = new Map<string, Value>();
-  constructor(readonly parent: Scope | null = null) {}
+  constructor(
+    readonly parent: Scope | null = null,
+    /** Set on the scope of a method call: the class it belongs to (super() looks for it). */
+    readonly cls: UserClass | null = null,
+  ) {}
   get(name: string): Value | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
       const v = s.vars.get(name);
@@ -107,37 +124,7 @@ export class Scope {
   names(): string[] { return [...this.vars.keys()]; }
 }
 
-/** What the evaluator offers a plugin: evaluate expressions and bodies, report, convert, call. */
-export interface EvalContext {
-  /** The full source text the offsets refer to. */
-  readonly source: string;
-  readonly limits: Limits;
-  /** Evaluates an expression node in `scope`. Throws LossInspectorError (with offset/length) on failure. */
-  evalExpr(node: SyntaxNode, scope: Scope): Value;
-  /**
-   * Executes the statements of a Body node (or a single statement) in `scope`. Returns the value of the first
-   * `return` reached, or null when the body ends without one. Supports assignment, augmented assignment,
-   * if/elif/else, for over lists/range, return, pass, docstrings, nested def/lambda (through the plugin).
-   */
-  execBody(node: SyntaxNode, scope: Scope): Value | null;
-  /** Calls any callable value (loss object, loss function, builtin, user function) the way Python would. */
-  callValue(fn: Value, args: Value[], kwargs: Map<string, Value>, site: Site): Value;
-  /** Converts a value to a dense tensor (numbers, nested lists, tensors, bools). Throws LossInspectorError naming `what`. */
-  toTensor(v: Value, what: string, site?: Site): Tensor;
-  /** Adds a diagnostic (info notes for skipped things, warnings for Python-would-fail cases). */
-  report(site: Site, message: string, severity: 'error' | 'warning' | 'info'): void;
-  /** Counts one step against maxSteps/maxMillis; throws a 'limit' LossInspectorError when exhausted. */
-  tick(site?: Site): void;
-  /** Tracks user-function call depth (recursion guard). Call enter() before a user call and leave() after it. */
-  enter(site: Site): void;
-  leave(): void;
-  /** Creates a scope for a function call, enclosed by `parent`. */
-  newScope(parent: Scope): Scope;
-  /** The module scope (globals). */
-  readonly globals: Scope;
-}
-
-// ---- constructors and small helpers shared by the evaluator and plugins ----
+// ---- constructors and small helpers ----
 
 export const NONE: NoneValue = { kind: 'none' };
 export const TRUE: BoolValue = { kind: 'bool', value: true };
@@ -188,7 +175,7 @@ export function truthy(v: Value): boolean | undefined {
 /**
  * Canonical dotted names, so one table serves every import spelling: `tensorflow` → `tf`, `numpy` → `np`,
  * `tf.keras`/`tensorflow.keras` → `keras`, `keras.backend` → `K`, `tensorflow_addons` → `tfa`, `jax.numpy` → `jnp`,
- * `keras.src.losses` → `keras.losses`, `tf.compat.v1.keras` → `keras`. Plugins receive names in this form
+ * `keras.src.losses` → `keras.losses`, `tf.compat.v1.keras` → `keras`. Namespace entries are keyed in this form
  * (`tf.square`, `tf.math.reduce_mean`, `np.mean`, `K.sum`, `keras.ops.mean`; builtins bare: `abs`, `max`).
  */
 export function canonicalPath(path: string): string {

@@ -1,20 +1,16 @@
 /**
- * Between the snippet evaluator's values (values.ts) and autodiff nodes. A tensor value keeps its node through a
- * WeakMap keyed by its Tensor object, so values flow through the snippet value model without losing the graph.
+ * Between the interpreter's values (values.ts) and autodiff nodes. A tensor value carries its node (`node`), so
+ * values flow through the value model without losing the graph; a value without one is a constant.
  */
-import type { Value, TensorValue, Site } from '../snippet/values';
+import type { Value, TensorValue, ListValue, Site } from './values';
 import { LossInspectorError } from '../errors';
 import { Tensor, fromNested, Nested, shapeStr } from '../tensor';
-import { Node, DType, constant } from './autodiff';
+import { Node, DType, Budget, constant } from './autodiff';
 import { stack, scalarLike, cast } from './ops';
 
-const nodes = new WeakMap<Tensor, Node>();
-/** Python lists passed as y_true/y_pred: converting one to a tensor yields this node (so gradients reach it). */
-const listNodes = new WeakMap<object, Node>();
-
-/** Makes `toNode(list)` return `n` for this very list object. */
-export function bindListNode(list: Value, n: Node): void {
-  listNodes.set(list, n);
+/** Makes `toNode(list)` return `n` for this very list object (Python lists passed as y_true/y_pred: gradients reach them). */
+export function bindListNode(list: ListValue, n: Node): void {
+  list.node = n;
 }
 
 const DTYPES: Record<string, DType> = {
@@ -30,18 +26,15 @@ export function dtypeName(s: string | undefined): DType | undefined {
 }
 
 /** The autodiff node of a tensor value (a constant when it was not produced by an op). */
-export function nodeOf(v: TensorValue): Node {
-  const n = nodes.get(v.tensor);
-  if (n) return n;
-  const c = constant(v.tensor, dtypeName(v.dtype) ?? 'float32', true);
-  nodes.set(v.tensor, c);
-  return c;
+export function nodeOf(v: TensorValue, budget: Budget | null = null): Node {
+  if (v.node) return v.node;
+  v.node = constant(v.tensor, dtypeName(v.dtype) ?? 'float32', budget, true);
+  return v.node;
 }
 
 /** Wraps a node as a tensor value. */
 export function tv(n: Node): TensorValue {
-  nodes.set(n.value, n);
-  return { kind: 'tensor', tensor: n.value, dtype: n.dtype };
+  return { kind: 'tensor', tensor: n.value, dtype: n.dtype, node: n };
 }
 
 export function convError(what: string, expected: string, v: Value, site?: Site): LossInspectorError {
@@ -86,23 +79,22 @@ function listDtype(v: Value): DType {
  * Any array-like value as a node: tensors keep their graph, numbers become scalars weakly typed after `like`,
  * lists of tensors are stacked (tf.convert_to_tensor semantics), nested number lists become constants.
  */
-export function toNode(v: Value, what: string, like: DType | null = null, site?: Site): Node {
+export function toNode(v: Value, what: string, like: DType | null = null, site?: Site, budget: Budget | null = null): Node {
   switch (v.kind) {
-    case 'tensor': return nodeOf(v);
+    case 'tensor': return nodeOf(v, budget);
     case 'number': return scalarLike(v.value, v.int, like);
     case 'bool': return scalarLike(v.value ? 1 : 0, true, 'bool');
     case 'list': {
-      const bound = listNodes.get(v);
-      if (bound) return bound;
+      if (v.node) return v.node;
       if (v.items.some(hasTensor)) {
-        const parts = v.items.map((x) => toNode(x, what, like, site));
+        const parts = v.items.map((x) => toNode(x, what, like, site, budget));
         let dt: DType = parts[0]?.dtype ?? 'float64';
         for (const p of parts) if (p.dtype === 'float64') dt = 'float64';
         return stack(parts.map((p) => (p.dtype === dt ? p : cast(p, dt))), 0);
       }
       const nested = toNestedNumbers(v, what, site);
       try {
-        return constant(fromNested(nested, what), listDtype(v));
+        return constant(fromNested(nested, what), listDtype(v), budget);
       } catch (e) {
         throw new LossInspectorError(`${what}: ${(e as Error).message}`, { code: 'input', offset: site?.offset, length: site?.length });
       }

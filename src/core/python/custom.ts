@@ -9,19 +9,21 @@
  *    squeeze_or_expand_to_same_rank, then f), then the base-class reduction sum_over_batch_size
  *    with sample weights (planReduction). A Loss subclass instance always goes through its own __call__.
  */
-import type { Value, Site, TensorValue } from '../snippet/values';
+import type { Value, Site, TensorValue } from './values';
 import { Tensor, Nested, fromNested, toNested, shapeStr, castFloat32, sizeOf } from '../tensor';
 import { LossInspectorError } from '../errors';
 import type { EvalResult } from '../evaluate';
 import { newTrace } from '../evaluate';
 import type { Config, ParamValue } from '../spec';
 import { planReduction, squeezeOrExpand } from '../reduce';
-import { Node, variable, constant, backward, withBudget, BudgetLimits, DType } from './autodiff';
+import { Node, variable, constant, backward, BudgetLimits, DType } from './autodiff';
 import { tv, toNode, dtypeName, describe, bindListNode } from './convert';
-import { UserEntity, userEntityOf, Host, standaloneHost, entryHooks, reductionOf, Interp } from './interp';
+import { UserEntity, userEntityOf, reductionOf, findMethod } from './user';
 import { parser } from '@lezer/python';
-import { Scope } from '../snippet/values';
-import { innerTrace } from './builtin';
+import { Interpreter } from './interp';
+import { EvalSession, Limits } from './session';
+import type { Scope } from './values';
+import { kids } from './syntax';
 import * as O from './ops';
 
 export interface CustomOptions {
@@ -41,9 +43,8 @@ export interface CustomOptions {
    */
   asGiven?: { yTrue?: Value; yPred?: Value };
   limits?: Partial<BudgetLimits>;
-  /** 'keras3' (default) or 'keras2' (tf.keras in TF ≤ 2.15): the base class that reduces and weights, and built-ins called inside. */
+  /** 'keras3' or 'keras2' (tf.keras in TF ≤ 2.15): the base class that reduces and weights, and built-ins called inside. Default: the session's. */
   semantics?: 'keras3' | 'keras2';
-  host?: Host;
   site?: Site;
 }
 
@@ -87,20 +88,25 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
   const yt0 = yTrue === null ? { t: { data: new Float64Array(0), shape: [0] } as Tensor, dtype: undefined } : asTensor(yTrue, 'y_true');
   const noTrue = yTrue === null;
   const yp0 = asTensor(yPred, 'y_pred');
-  const host = opts.host ?? standaloneHost();
   const site = opts.site ?? { offset: 0, length: 0 };
   const keras = opts.mode === 'keras' || ent.kind === 'instance';
-  const saved = { notes: innerTrace.notes, warnings: innerTrace.warnings, semantics: innerTrace.semantics };
-  const semantics = opts.semantics ?? 'keras3';
-  innerTrace.notes = []; innerTrace.warnings = []; innerTrace.semantics = semantics;
+  const interp = ent.kind === 'instance' ? ent.cls.interp : ent.interp;
+  const session = interp.session;
+  // this evaluation's own budget (inputs are checked against it) and its own collection of inner notes
+  const budget = session.childBudget(opts.limits ?? {});
+  const saved = { inner: session.inner, semantics: session.semantics, budget: session.budget };
+  const semantics = opts.semantics ?? session.semantics;
+  session.inner = { notes: [], warnings: [] };
+  session.semantics = semantics;
+  session.budget = budget;
   try {
-    return withBudget(opts.limits ?? host.limits ?? {}, () => run());
+    return run();
   } catch (e) {
     if (e instanceof LossInspectorError) throw e;
     if (e instanceof RangeError) throw new LossInspectorError(`${name}: ${e.message}`, { code: 'limit', loss: name });
     throw new LossInspectorError(`${name}: internal error: ${(e as Error).message}`, { code: 'internal', loss: name });
   } finally {
-    innerTrace.notes = saved.notes; innerTrace.warnings = saved.warnings; innerTrace.semantics = saved.semantics;
+    session.inner = saved.inner; session.semantics = saved.semantics; session.budget = saved.budget;
   }
 
   function run(): EvalResult {
@@ -119,8 +125,8 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
       dtT = dtypeName(opts.yTrueDtype ?? yt0.dtype) ?? 'float64';
       dtP = dtypeName(opts.yPredDtype ?? yp0.dtype) ?? 'float64';
     }
-    const ypV = variable(ypT, dtP);
-    const ytC = constant(ytT, dtT, true);
+    const ypV = variable(ypT, dtP, budget);
+    const ytC = constant(ytT, dtT, budget, true);
     let yt: Node = ytC, yp: Node = ypV;
     const ytArg = (): Value => {
       if (noTrue) return { kind: 'none' };
@@ -151,9 +157,9 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
       let red: ReturnType<typeof reductionOf> = 'sum_over_batch_size';
       if (ent.kind === 'instance') {
         red = reductionOf(ent.obj, name);
-        const call = ent.cls.interp.findMethod(ent.cls, 'call')!;
-        const r = ent.cls.interp.callFunction(call, [ent.obj, ytArg(), tv(yp)], new Map(), site, ent.cls);
-        values = toNode(r, `${name}.call: its result`, null, site);
+        const call = findMethod(ent.cls, 'call')!;
+        const r = interp.callFunction(call, [ent.obj, ytArg(), tv(yp)], new Map(), site, ent.cls);
+        values = toNode(r, `${name}.call: its result`, null, site, budget);
         trace.notes.push(`Keras wrapping: ${name}.__call__ (keras.losses.Loss) casts y_true and y_pred to ${lossDtype}, calls ${name}.call(y_true, y_pred) for the per-sample values, then reduces them with reduction="${red}"${opts.sampleWeight != null ? ' and the sample weights' : ''}.`);
       } else {
         const [ts, ps] = noTrue ? [ytT.shape, ypT.shape] : squeezeOrExpand(ytT.shape, ypT.shape);
@@ -182,8 +188,8 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
       }
     }
     trace.notes.push(`Computed in float64 by Loss Inspector's autodiff; inputs were ${describeDtypes(dtT, dtP)}${dtP === 'float32' || resultDtype === 'float32' ? ' (TensorFlow computes float32 tensors in float32: expect differences in the 7th significant digit)' : ''}.`);
-    trace.notes.push(...innerTrace.notes);
-    trace.warnings.push(...innerTrace.warnings);
+    trace.notes.push(...session.inner.notes);
+    trace.warnings.push(...session.inner.warnings);
     if (!ypV.requiresGrad || grad.every((g) => g === 0)) {
       if (!dependsOn(value, grad)) trace.warnings.push({ code: 'no-gradient', message: `The result of ${name} does not depend on y_pred (the gradient is zero): check the argument order (y_true, y_pred) and operations without gradients (comparisons, argmax, round, cast to int).` });
     }
@@ -195,7 +201,7 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
       grad: { data: grad.length === sizeOf(yp0.t.shape) ? grad : new Float64Array(sizeOf(yp0.t.shape)), shape: yp0.t.shape.slice() },
       reduction, mask: null, trace, shapes,
     };
-    inputsOf.set(result, {
+    result.customRequest = ({
       loss: name, yTrue: noTrue ? null : toNested(yt0.t), yPred: toNested(yp0.t),
       sampleWeight: opts.sampleWeight == null ? null : toNested(asTensor(opts.sampleWeight as Arr, 'sample_weight').t),
       // a Loss subclass is re-constructed from its constructor arguments; a function gets its call's keywords
@@ -207,10 +213,10 @@ export function evaluateCustom(fn: Value | UserEntity, yTrue: Arr | null, yPred:
   }
 
   function callEntity(e: UserEntity & { kind: 'function' }, args: Value[], kwargs: Map<string, Value>): Node {
-    const r = e.interp.callFunction(e, args, kwargs, site);
+    const r = interp.callFunction(e, args, kwargs, site);
     if (r.kind === 'list' && r.tuple) throw new LossInspectorError(`${name} returned a tuple of ${r.items.length} values; a loss must return a tensor (or a number).`, { code: 'type', loss: name });
     if (r.kind === 'none') throw new LossInspectorError(`${name} returned None; a loss must return a tensor (missing \`return\`?).`, { code: 'type', loss: name });
-    return toNode(r, `${name}: its result`, null, site);
+    return toNode(r, `${name}: its result`, null, site, budget);
   }
 }
 
@@ -249,16 +255,17 @@ function paramOf(v: Value): ParamValue {
  * A call of a user loss from outside the interpreter (the snippet evaluator at top level): when it is called on
  * two arrays, the result carries an EvalResult (direct mode for functions; __call__ semantics for Loss instances).
  */
-export function topLevelCall(e: UserEntity, args: Value[], kwargs: Map<string, Value>, site: Site, host: Host): Value {
-  if (e.kind === 'class') return e.interp.construct(e, args, kwargs, site);
+export function topLevelCall(e: UserEntity, args: Value[], kwargs: Map<string, Value>, site: Site): Value {
+  const interp = e.kind === 'instance' ? e.cls.interp : e.interp;
+  if (e.kind === 'class') return interp.runEntity(e, args, kwargs, site);
   const kw = new Map(kwargs);
   let yt: Value | undefined, yp: Value | undefined;
   let rest: Value[] = [];
   if (e.kind === 'instance') {
     yt = kw.get('y_true') ?? args[0]; yp = kw.get('y_pred') ?? args[1];
     const sw = kw.get('sample_weight') ?? args[2];
-    if (!isArray(yp) || !(isArray(yt) || yt?.kind === 'none')) return e.cls.interp.callInstance(e.cls, e.obj, args, kwargs, site);
-    const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'keras', host, site, sampleWeight: sw && sw.kind !== 'none' ? asTensor(arrayOf(sw), 'sample_weight').t : null });
+    if (!isArray(yp) || !(isArray(yt) || yt?.kind === 'none')) return interp.runEntity(e, args, kwargs, site);
+    const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'keras', site, sampleWeight: sw && sw.kind !== 'none' ? asTensor(arrayOf(sw), 'sample_weight').t : null });
     return { kind: 'tensor', tensor: r.value, dtype: 'float32', evalResult: r };
   }
   const pos = e.params.filter((p) => p.kind === 'pos').map((p) => p.name);
@@ -266,8 +273,8 @@ export function topLevelCall(e: UserEntity, args: Value[], kwargs: Map<string, V
   yt = kw.get(n0) ?? args[0]; yp = kw.get(n1) ?? args[1];
   kw.delete(n0); kw.delete(n1);
   rest = args.slice(2);
-  if (!isArray(yp) || !(isArray(yt) || yt?.kind === 'none')) return e.interp.callFunction(e, args, kwargs, site);
-  const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'direct', host, site, kwargs: kw, extraArgs: rest, yTrueDtype: dtypeOfArg(yt), yPredDtype: dtypeOfArg(yp), asGiven: { yTrue: yt, yPred: yp } });
+  if (!isArray(yp) || !(isArray(yt) || yt?.kind === 'none')) return interp.runEntity(e, args, kwargs, site);
+  const r = evaluateCustom(e, yt!.kind === 'none' ? null : arrayOf(yt!), arrayOf(yp!), { mode: 'direct', site, kwargs: kw, extraArgs: rest, yTrueDtype: dtypeOfArg(yt), yPredDtype: dtypeOfArg(yp), asGiven: { yTrue: yt, yPred: yp } });
   if (yp!.kind === 'list' || yt!.kind === 'list') r.trace.notes.push('y_true/y_pred were passed as Python lists: they stay lists inside the function (Python arithmetic on them would raise TypeError); tensor functions convert them (float32 for TensorFlow) and the gradient follows them.');
   return { kind: 'tensor', tensor: r.value, dtype: r.value.shape.length === 0 ? dtypeOfArg(yp) : dtypeOfArg(yp), evalResult: r };
 }
@@ -284,8 +291,6 @@ function dtypeOfArg(v: Value): string {
   return 'float32';
 }
 
-entryHooks.call = topLevelCall;
-
 /** What a user-loss result was computed from, in the panel's request form (arrays as nested lists). */
 export interface CustomRequest {
   /** The user loss's name: def name, lambda variable, Loss subclass name. */
@@ -299,14 +304,12 @@ export interface CustomRequest {
   mode?: 'class' | 'function';
 }
 
-const inputsOf = new WeakMap<EvalResult, CustomRequest>();
-
 /**
- * The inputs of a result evaluateCustom produced (null for any other result). Call it where the result object
- * was made (in the worker, before it is posted): the panel needs the arrays to re-evaluate the user loss.
+ * The inputs of a result evaluateCustom produced (null for any other result): the panel needs the arrays to
+ * re-evaluate the user loss.
  */
 export function customRequestOf(result: EvalResult): CustomRequest | null {
-  return inputsOf.get(result) ?? null;
+  return (result.customRequest as CustomRequest | undefined) ?? null;
 }
 
 /**
@@ -315,7 +318,7 @@ export function customRequestOf(result: EvalResult): CustomRequest | null {
  * `request.loss` by name and evaluates it on the request's arrays, with Keras's wrapping unless mode is 'function'.
  */
 export function evaluateCustomSource(source: string, request: CustomRequest, opts: { limits?: Partial<BudgetLimits>; semantics?: 'keras3' | 'keras2' } = {}): EvalResult {
-  const { ent, options } = loadCustomLoss(source, request);
+  const { ent, options } = loadCustomLoss(source, request, { semantics: opts.semantics });
   return evaluateCustom(ent, request.yTrue, request.yPred, { ...options, limits: opts.limits, semantics: opts.semantics });
 }
 
@@ -324,31 +327,28 @@ export function evaluateCustomSource(source: string, request: CustomRequest, opt
  * top level is ignored, as are statements that fail) and returns the user loss named `request.loss` with the
  * evaluateCustom options the request implies (kwargs from config; a Loss subclass is constructed with them).
  */
-export function loadCustomLoss(source: string, request: Pick<CustomRequest, 'loss' | 'config' | 'mode' | 'sampleWeight'>): { ent: UserEntity; options: CustomOptions } {
-  const scope = new Scope();
+export function loadCustomLoss(source: string, request: Pick<CustomRequest, 'loss' | 'config' | 'mode' | 'sampleWeight'>, opts: { semantics?: 'keras3' | 'keras2' } = {}): { ent: UserEntity; options: CustomOptions } {
   source = blogToPython(source);
-  const interp = new Interp(source, standaloneHost());
+  const session = new EvalSession({ maxMillis: 1000 });
+  if (opts.semantics) session.semantics = opts.semantics;
+  // definitions only: calls found at top level are not results here
+  const interp = new Interpreter(source, source, session, { collectResults: false });
+  const scope = interp.globals;
   const tree = parser.parse(source);
-  const saved = entryHooks.call;
-  entryHooks.call = null; // definitions only: calls found at top level are not results here
-  try {
-    for (let st = tree.topNode.firstChild; st; st = st.nextSibling) {
-      if (!/^(ImportStatement|FunctionDefinition|ClassDefinition|DecoratedStatement|AssignStatement)$/.test(st.name)) continue;
-      try {
-        withBudget({ maxMillis: 1000 }, () => interp.runTopStatement(st!, scope));
-      } catch (e) {
-        if (!(e instanceof LossInspectorError)) throw e;
-      }
+  for (let st = tree.topNode.firstChild; st; st = st.nextSibling) {
+    if (!/^(ImportStatement|FunctionDefinition|ClassDefinition|DecoratedStatement|AssignStatement)$/.test(st.name)) continue;
+    try {
+      interp.runStrict(st);
+    } catch (e) {
+      if (!(e instanceof LossInspectorError)) throw e;
     }
-  } finally {
-    entryHooks.call = saved;
   }
   const v = scope.get(request.loss);
   let ent = customLossOf(v);
   if (!ent) throw new LossInspectorError(`No user-defined loss named \`${request.loss}\` in the source (a def, a lambda assigned to a name, or a keras.losses.Loss subclass).`, { code: 'custom', loss: request.loss });
   const kwargs = new Map<string, Value>(Object.entries(request.config ?? {}).map(([k, x]) => [k, valueOf(x)]));
   if (ent.kind === 'class') {
-    const obj = ent.interp.construct(ent, [], kwargs, { offset: 0, length: 0 });
+    const obj = ent.interp.runEntity(ent, [], kwargs, { offset: 0, length: 0 });
     ent = customLossOf(obj)!;
   }
   return {
@@ -368,4 +368,14 @@ function valueOf(x: ParamValue): Value {
 /** What blogs do to code, undone with same-length replacements (offsets hold): non-breaking spaces, curly quotes, en dashes. */
 function blogToPython(s: string): string {
   return s.replace(/[\u00a0\u200b\ufeff]/g, ' ').replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'").replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"').replace(/[\u2013\u2212]/g, '-');
+}
+
+/**
+ * Runs every top-level statement of `source` (imports, defs, classes, assignments, calls) without collecting
+ * results, stopping at the first error (thrown), and returns the module scope: user losses by name.
+ */
+export function loadModule(source: string, limits: Partial<Limits> = {}): Scope {
+  const interp = new Interpreter(source, source, new EvalSession(limits), { collectResults: false });
+  for (const st of kids(parser.parse(source).topNode)) interp.runStrict(st);
+  return interp.globals;
 }

@@ -3,8 +3,9 @@
  *
  * A `Node` is an immutable tensor value plus, when it depends on a tensor we differentiate with respect to, the
  * closure that maps the gradient of its value to the gradients of its inputs (a vector-Jacobian product).
- * `backward(out, [x])` returns d(Σ out)/dx (or d(Σ upstream·out)/dx). Every node is created through `budget`,
- * which refuses tensors above the element limit and stops an evaluation past its deadline.
+ * `backward(out, [x])` returns d(Σ out)/dx (or d(Σ upstream·out)/dx). Every node carries the `Budget` of the evaluation
+ * session that made it (inherited from its parents), which refuses tensors above the element limit and stops an
+ * evaluation past its deadline; there is no global state, so two evaluations can run interleaved.
  */
 import { Tensor, Shape, sizeOf, shapeStr } from '../tensor';
 import { LossInspectorError } from '../errors';
@@ -15,10 +16,7 @@ export type DType = 'float64' | 'float32' | 'int64' | 'int32' | 'bool';
 /** Maps the gradient of a node's value to the gradients of its parents (null: no gradient flows to that parent). */
 export type Backward = (g: Float64Array) => (Float64Array | null)[];
 
-let nextId = 1;
-
 export class Node {
-  readonly id = nextId++;
   constructor(
     readonly value: Tensor,
     readonly dtype: DType,
@@ -26,6 +24,8 @@ export class Node {
     readonly vjp: Backward | null,
     /** True when the value depends on a differentiated input (a gradient can flow back through it). */
     readonly requiresGrad: boolean,
+    /** The limits of the evaluation this node belongs to (null: a small constant outside any evaluation). */
+    readonly budget: Budget | null = null,
   ) {}
   get shape(): Shape { return this.value.shape; }
   get data(): Float64Array { return this.value.data; }
@@ -41,12 +41,17 @@ export interface BudgetLimits {
 
 export const DEFAULT_BUDGET: BudgetLimits = { maxTensorElements: 4_000_000, maxTotalElements: 64_000_000, maxMillis: 10_000 };
 
-class Budget {
-  limits: BudgetLimits = DEFAULT_BUDGET;
+/** The element and time limits of one evaluation session (see session.ts); nodes refer to it. */
+export class Budget {
   allocated = 0;
-  deadline = Infinity;
-  /** Optional hook (the snippet evaluator's ctx.tick) called on every op. */
-  tick: (() => void) | null = null;
+  readonly deadline: number;
+  constructor(
+    readonly limits: BudgetLimits = DEFAULT_BUDGET,
+    /** Called on every op (the session's step counter). */
+    readonly tick: (() => void) | null = null,
+  ) {
+    this.deadline = Date.now() + limits.maxMillis;
+  }
   check(n: number, what: string): void {
     if (n > this.limits.maxTensorElements) {
       throw new LossInspectorError(`${what}: a tensor of ${n} elements is above the limit of ${this.limits.maxTensorElements} elements.`,
@@ -75,52 +80,43 @@ class Budget {
   }
 }
 
-/** A zeroed buffer of n elements, refused above the per-tensor limit or past the deadline. */
-export function alloc(n: number, what: string): Float64Array {
-  budget.precheck(n, what);
+/** A zeroed buffer of n elements, refused above the per-tensor limit or past the deadline of `budget`. */
+export function alloc(n: number, what: string, budget: Budget | null): Float64Array {
+  budget?.precheck(n, what);
   return new Float64Array(n);
 }
 
-/** The budget of the evaluation under way (set by `withBudget`). */
-export const budget = new Budget();
-
-/** Runs `f` with fresh limits (nested calls keep the outer deadline and counters). */
-export function withBudget<T>(limits: Partial<BudgetLimits>, f: () => T, tick: (() => void) | null = null): T {
-  const saved = { limits: budget.limits, allocated: budget.allocated, deadline: budget.deadline, tick: budget.tick };
-  const outer = budget.deadline !== Infinity;
-  budget.limits = { ...DEFAULT_BUDGET, ...limits };
-  if (!outer) { budget.allocated = 0; budget.deadline = Date.now() + budget.limits.maxMillis; }
-  budget.tick = tick ?? saved.tick;
-  try {
-    return f();
-  } finally {
-    budget.limits = saved.limits; budget.tick = saved.tick;
-    if (!outer) { budget.allocated = saved.allocated; budget.deadline = saved.deadline; }
-  }
-}
-
 /** A constant (no gradient). `input`: an array the caller already holds (checked, not counted in the total). */
-export function constant(t: Tensor, dtype: DType = 'float64', input = false): Node {
-  if (input) budget.precheck(t.data.length, 'input'); else budget.check(t.data.length, 'tensor');
-  return new Node(t, dtype, [], null, false);
+export function constant(t: Tensor, dtype: DType, budget: Budget | null, input = false): Node {
+  if (input) budget?.precheck(t.data.length, 'input'); else budget?.check(t.data.length, 'tensor');
+  return new Node(t, dtype, [], null, false, budget);
 }
 
 /** An input we differentiate with respect to (checked against the per-tensor limit, not counted in the total). */
-export function variable(t: Tensor, dtype: DType = 'float64'): Node {
-  budget.precheck(t.data.length, 'y_pred');
-  return new Node(t, dtype, [], null, true);
+export function variable(t: Tensor, dtype: DType, budget: Budget | null): Node {
+  budget?.precheck(t.data.length, 'y_pred');
+  return new Node(t, dtype, [], null, true, budget);
 }
 
 export function scalarNode(x: number, dtype: DType = 'float64'): Node {
   return new Node({ data: Float64Array.of(x), shape: [] }, dtype, [], null, false);
 }
 
-/** Creates an op's output node; the backward closure is kept only when a gradient can flow. */
-export function makeNode(what: string, data: Float64Array, shape: Shape, dtype: DType, parents: Node[], vjp: Backward | null): Node {
-  budget.check(data.length, what);
+/** The budget a new node inherits: the first of its parents' that has one. */
+export function budgetOf(parents: readonly Node[]): Budget | null {
+  for (const p of parents) if (p.budget) return p.budget;
+  return null;
+}
+
+/**
+ * Creates an op's output node; the backward closure is kept only when a gradient can flow. The node belongs to
+ * `budget`, by default its parents' (a node without parents must be given one to be limited).
+ */
+export function makeNode(what: string, data: Float64Array, shape: Shape, dtype: DType, parents: Node[], vjp: Backward | null, budget: Budget | null = budgetOf(parents)): Node {
+  budget?.check(data.length, what);
   if (data.length !== sizeOf(shape)) throw new Error(`${what}: internal shape mismatch ${data.length} vs ${shapeStr(shape)}`);
   const rg = vjp !== null && parents.some((p) => p.requiresGrad);
-  return new Node({ data, shape: shape.slice() }, dtype, rg ? parents : [], rg ? vjp : null, rg);
+  return new Node({ data, shape: shape.slice() }, dtype, rg ? parents : [], rg ? vjp : null, rg, budget);
 }
 
 /**
@@ -133,16 +129,16 @@ export function backward(out: Node, wrt: readonly Node[], upstream?: Float64Arra
   if (!out.requiresGrad) return results;
   // Topological order by iterative DFS (deep graphs must not overflow the JS stack).
   const order: Node[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<Node>();
   const stack: [Node, number][] = [[out, 0]];
-  seen.add(out.id);
+  seen.add(out);
   while (stack.length) {
     const top = stack[stack.length - 1];
     const [n, i] = top;
     if (i < n.parents.length) {
       top[1]++;
       const p = n.parents[i];
-      if (p.requiresGrad && !seen.has(p.id)) { seen.add(p.id); stack.push([p, 0]); }
+      if (p.requiresGrad && !seen.has(p)) { seen.add(p); stack.push([p, 0]); }
     } else {
       stack.pop();
       order.push(n);

@@ -1,6 +1,6 @@
 /**
  * Keras snippets as users select them: a few array literals, or Python that builds losses and calls them.
- * `evaluateSnippet` runs the Python subset (see evaluator.ts) and returns one result per evaluated loss call,
+ * `evaluateSnippet` runs the Python subset (see interp.ts) and returns one result per evaluated loss call,
  * attached to its source line, plus diagnostics (syntax errors with line/column, skipped statements, failures).
  */
 import { parser } from '@lezer/python';
@@ -8,27 +8,16 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { LossInspectorError } from '../errors';
 import { scanArrayLiteral } from '../literal';
 import type { Tensor } from '../tensor';
-import type { SnippetPlugin } from './plugin';
 import type { SnippetResult, SnippetDiagnostic } from './types';
-import type { Limits } from './values';
-import { DEFAULT_LIMITS } from '../arrays';
-import { Interpreter, kids, firstLineLength, isTrailingDotFloat } from './evaluator';
-import { customLossPlugin } from '../custom/plugin';
-
-export type { SnippetResult, SnippetDiagnostic } from './types';
-export type { SnippetPlugin } from './plugin';
-export * from './values';
-export { binaryOp, unaryOp, valueToTensor, toParamValue, errAt, skip, repr } from './ops';
-export { parsePyNumber, parsePyString } from './evaluator';
-export { DEFAULT_LIMITS, parseTwoArrays, classifySelection } from '../arrays';
+import { Limits, DEFAULT_LIMITS, EvalSession } from './session';
+import { Interpreter } from './interp';
+import { kids, isTrailingDotFloat } from './syntax';
 
 /** Big numeric literals (at least this many characters) skip the Python parser: the fast scanner reads them. */
 const BIG_LITERAL = 4096;
 
 export interface SnippetOptions {
   limits?: Partial<Limits>;
-  /** Default (key absent): the custom-loss plugin (src/core/custom). Pass `plugin: undefined` to evaluate without one. */
-  plugin?: SnippetPlugin;
   /**
    * 'keras3' (default behaviour of 'auto'), 'keras2' (tf.keras in TF ≤ 2.15), or 'auto': Keras 2 when the text can
    * only have run on Keras 2 (it imports tensorflow_addons, or spells tf.keras.losses.Reduction.* or
@@ -60,7 +49,8 @@ export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { re
 }
 
 function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[] } {
-  const limits: Limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  const session = new EvalSession(opts.limits ?? {});
+  const limits = session.limits;
   const diagnostics: SnippetDiagnostic[] = [];
   if (typeof source !== 'string') source = String(source);
   if (source.length > limits.maxChars) {
@@ -68,9 +58,9 @@ function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { resul
     return { results: [], diagnostics };
   }
   const pre = prescan(source, limits);
-  const interp = new Interpreter(pre.text, source, limits, 'plugin' in opts ? opts.plugin : customLossPlugin, pre.literals, offsetMapper(pre.regions ?? []));
   const sem = snippetSemantics(source, opts.semantics);
-  interp.semantics = sem.semantics;
+  session.semantics = sem.semantics;
+  const interp = new Interpreter(pre.text, source, session, { literals: pre.literals, toOrig: offsetMapper(pre.regions ?? []) });
   interp.semanticsReason = sem.reason;
   for (const d of pre.notes) interp.report({ offset: d.offset, length: d.length }, d.message, d.severity, true);
   if (pre.error) {
@@ -93,7 +83,7 @@ function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { resul
     for (const stmt of kids(tree.topNode)) {
       if (stmt.from < resumeAt) continue;
       if (stmt.type.isError && prevError) continue;
-      if (Date.now() - interp.startedAt > limits.maxMillis) {
+      if (Date.now() - session.startedAt > limits.maxMillis) {
         interp.report({ offset: stmt.from, length: 0 }, `Stopped after ${limits.maxMillis} ms (the time limit); the rest is not evaluated.`, 'error');
         break;
       }
@@ -315,7 +305,7 @@ function prescan(source: string, limits: Limits): Prescan {
       const before = text.slice(last, s.from);
       parts.push(before);
       c += before.length;
-      // keep the literal's line breaks so line numbers in the parsed text stay the user's (the plugin reports lines)
+      // keep the literal's line breaks so line numbers in the parsed text stay the user's (user functions report lines)
       let nl = 0;
       for (let k = text.indexOf('\n', s.from); k >= 0 && k < s.to; k = text.indexOf('\n', k + 1)) nl++;
       const ph = `(${s.name}${'\n'.repeat(nl)})`;
@@ -390,4 +380,3 @@ function argumentOf(text: string, opens: number[]): string | null {
 }
 
 
-export { firstLineLength };

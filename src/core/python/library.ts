@@ -6,10 +6,10 @@
  * frameworks disagree on meaning (split sizes vs indices vs chunk size, concat's default axis, torch.max with a
  * dim returning (values, indices)) the family decides.
  */
-import type { Value, Site } from '../snippet/values';
+import type { Value, Site } from './values';
 import { LossInspectorError } from '../errors';
 import { shapeStr } from '../tensor';
-import { Node, DType, scalarNode, makeNode } from './autodiff';
+import { Node, DType, Budget, scalarNode, makeNode } from './autodiff';
 import * as O from './ops';
 import { toNode, tv, toInt, toNumber, toAxis, toShape, toBool, toDtype, describe, hasTensor } from './convert';
 
@@ -22,6 +22,8 @@ export interface OpCall {
   args: Value[];
   kwargs: Map<string, Value>;
   site: Site;
+  /** The evaluation session's limits (constants and new tensors are counted against them). */
+  budget: Budget | null;
 }
 
 type OpImpl = (c: OpCall) => Value;
@@ -56,13 +58,13 @@ export function isOp(dotted: string): boolean {
 }
 
 /** Calls a library function; undefined when the name is not one of ours. */
-export function callOp(dotted: string, args: Value[], kwargs: Map<string, Value>, site: Site): Value | undefined {
+export function callOp(dotted: string, args: Value[], kwargs: Map<string, Value>, site: Site, budget: Budget | null): Value | undefined {
   const s = splitOpName(dotted);
   if (!s) return undefined;
   const impl = OPS.get(s.bare);
   if (!impl) return undefined;
   try {
-    return impl({ name: dotted, fam: s.fam, args, kwargs, site });
+    return impl({ name: dotted, fam: s.fam, args, kwargs, site, budget });
   } catch (e) {
     if (e instanceof LossInspectorError) {
       // Name the function as the user wrote it (ops name themselves by their bare name).
@@ -111,7 +113,7 @@ function need(c: OpCall, v: Value | undefined, what: string): Value {
 }
 
 const X = 'x|input|input_tensor|a|tensor|t|features|logits|value|arr|array|self';
-const node = (c: OpCall, v: Value | undefined, what = 'x', like: DType | null = null): Node => toNode(need(c, v, what), `${c.name}: argument \`${what}\``, like, c.site);
+const node = (c: OpCall, v: Value | undefined, what = 'x', like: DType | null = null): Node => toNode(need(c, v, what), `${c.name}: argument \`${what}\``, like, c.site, c.budget);
 const out = (c: OpCall, n: Node): Value => (c.fam === 'math' && n.shape.length === 0 ? { kind: 'number', value: n.data[0], int: false } : tv(n));
 
 /** Two operands, Python numbers typed after the tensor. */
@@ -119,11 +121,11 @@ function pair(c: OpCall, a: Value | undefined, b: Value | undefined, an = 'x', b
   const av = need(c, a, an), bv = need(c, b, bn);
   const aIsT = hasTensor(av), bIsT = hasTensor(bv);
   if (aIsT || !bIsT) {
-    const na = toNode(av, `${c.name}: argument \`${an}\``, null, c.site);
-    return [na, toNode(bv, `${c.name}: argument \`${bn}\``, na.dtype, c.site)];
+    const na = toNode(av, `${c.name}: argument \`${an}\``, null, c.site, c.budget);
+    return [na, toNode(bv, `${c.name}: argument \`${bn}\``, na.dtype, c.site, c.budget)];
   }
-  const nb = toNode(bv, `${c.name}: argument \`${bn}\``, null, c.site);
-  return [toNode(av, `${c.name}: argument \`${an}\``, nb.dtype, c.site), nb];
+  const nb = toNode(bv, `${c.name}: argument \`${bn}\``, null, c.site, c.budget);
+  return [toNode(av, `${c.name}: argument \`${an}\``, nb.dtype, c.site, c.budget), nb];
 }
 
 // ---------------------------------------------------------------- elementwise
@@ -157,14 +159,14 @@ def(['divide_no_nan'], (c) => {
   const [a, b] = bind(c, ['x|x1', 'y|x2']);
   const [x, y] = pair(c, a, b);
   const zero = O.compare('eq', y, scalarNode(0));
-  const safe = O.where(zero, O.fill([], 1, y.dtype), y);
-  return tv(O.where(zero, O.fill([], 0, x.dtype), O.div(x, safe)));
+  const safe = O.where(zero, O.fill([], 1, y.dtype, c.budget), y);
+  return tv(O.where(zero, O.fill([], 0, x.dtype, c.budget), O.div(x, safe)));
 });
 
 def(['clip_by_value', 'clip', 'clamp'], (c) => {
   const [xv, lo, hi] = bind(c, [X, 'clip_value_min|a_min|min_value|x_min|min|lo', 'clip_value_max|a_max|max_value|x_max|max|hi']);
   const x = node(c, xv);
-  const bound = (v: Value | undefined, inf: number) => (v === undefined || v.kind === 'none' ? scalarNode(inf, x.dtype) : toNode(v, `${c.name}: bound`, x.dtype, c.site));
+  const bound = (v: Value | undefined, inf: number) => (v === undefined || v.kind === 'none' ? scalarNode(inf, x.dtype) : toNode(v, `${c.name}: bound`, x.dtype, c.site, c.budget));
   if ((lo === undefined || lo.kind === 'none') && (hi === undefined || hi.kind === 'none')) {
     throw new LossInspectorError(`${c.name}: at least one of the bounds must be given.`, { code: 'argument' });
   }
@@ -190,7 +192,7 @@ function construct(c: OpCall, defaultFloat: DType, defaultInt: DType): Value {
   const [v, d] = bind(c, ['value|object|data|x|a|obj|array|tensor', 'dtype']);
   const val = need(c, v, 'value');
   const dt = d && d.kind !== 'none' ? toDtype(d, `${c.name}: dtype`, c.site) : undefined;
-  const n = toNode(val, `${c.name}: argument \`value\``, null, c.site);
+  const n = toNode(val, `${c.name}: argument \`value\``, null, c.site, c.budget);
   if (val.kind === 'tensor') return dt ? tv(O.cast(n, dt)) : val;
   const target = dt ?? (n.dtype === 'int64' || n.dtype === 'int32' ? defaultInt : n.dtype === 'bool' ? 'bool' : defaultFloat);
   return tv(O.cast(n, target));
@@ -204,7 +206,7 @@ function likeOp(v: number) {
     const [x, d] = bind(c, [X, 'dtype']);
     const n = node(c, x);
     const dt = d && d.kind !== 'none' ? toDtype(d, `${c.name}: dtype`, c.site) : n.dtype;
-    return tv(O.fill(n.shape, v, dt));
+    return tv(O.fill(n.shape, v, dt, c.budget));
   };
 }
 def(['ones_like'], likeOp(1));
@@ -212,13 +214,13 @@ def(['zeros_like'], likeOp(0));
 def(['full_like', 'fill_like'], (c) => {
   const [x, f, d] = bind(c, [X, 'fill_value|value', 'dtype']);
   const n = node(c, x);
-  return tv(O.fill(n.shape, toNumber(need(c, f, 'fill_value'), `${c.name}: fill_value`), d && d.kind !== 'none' ? toDtype(d, 'dtype') : n.dtype));
+  return tv(O.fill(n.shape, toNumber(need(c, f, 'fill_value'), `${c.name}: fill_value`), d && d.kind !== 'none' ? toDtype(d, 'dtype') : n.dtype, c.budget));
 });
 function shapeOp(v: number) {
   return (c: OpCall): Value => {
     const [s, d] = bind(c, ['shape|size|dims', 'dtype']);
     const dt = d && d.kind !== 'none' ? toDtype(d, `${c.name}: dtype`, c.site) : c.fam === 'np' ? 'float64' : 'float32';
-    return tv(O.fill(toShape(need(c, s, 'shape'), `${c.name}: shape`, c.site), v, dt));
+    return tv(O.fill(toShape(need(c, s, 'shape'), `${c.name}: shape`, c.site), v, dt, c.budget));
   };
 }
 def(['ones'], shapeOp(1));
@@ -226,7 +228,7 @@ def(['zeros'], shapeOp(0));
 def(['fill', 'full'], (c) => {
   const [s, v] = bind(c, ['dims|shape|size', 'value|fill_value']);
   const x = toNumber(need(c, v, 'value'), `${c.name}: value`);
-  return tv(O.fill(toShape(need(c, s, 'dims'), `${c.name}: shape`, c.site), x, Number.isInteger(x) && need(c, v, 'value').kind === 'number' && (need(c, v, 'value') as { int: boolean }).int ? 'int32' : 'float32'));
+  return tv(O.fill(toShape(need(c, s, 'dims'), `${c.name}: shape`, c.site), x, Number.isInteger(x) && need(c, v, 'value').kind === 'number' && (need(c, v, 'value') as { int: boolean }).int ? 'int32' : 'float32', c.budget));
 });
 def(['epsilon'], (c) => { bind(c, []); return { kind: 'number', value: 1e-7, int: false }; });
 
@@ -371,7 +373,7 @@ def(['eye', 'identity_matrix'], (c) => {
   const cols = mv && mv.kind !== 'none' ? toInt(mv, 'num_columns') : rows;
   const data = new Float64Array(rows * cols);
   for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
-  return tv(makeNode('eye', data, [rows, cols], d && d.kind !== 'none' ? toDtype(d, 'dtype') : c.fam === 'np' ? 'float64' : 'float32', [], null));
+  return tv(makeNode('eye', data, [rows, cols], d && d.kind !== 'none' ? toDtype(d, 'dtype') : c.fam === 'np' ? 'float64' : 'float32', [], null, c.budget));
 });
 def(['range', 'arange'], (c) => {
   const [a, b, st, d] = bind(c, ['start', 'limit|stop|end', 'delta|step', 'dtype']);
@@ -382,7 +384,7 @@ def(['range', 'arange'], (c) => {
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = Float64Array.from({ length: n }, (_, i) => start + i * step);
   const ints = [a, b, st].every((v) => v === undefined || v.kind === 'none' || (v.kind === 'number' && v.int));
-  return tv(makeNode('range', data, [n], d && d.kind !== 'none' ? toDtype(d, 'dtype') : ints ? (c.fam === 'tf' ? 'int32' : 'int64') : c.fam === 'np' ? 'float64' : 'float32', [], null));
+  return tv(makeNode('range', data, [n], d && d.kind !== 'none' ? toDtype(d, 'dtype') : ints ? (c.fam === 'tf' ? 'int32' : 'int64') : c.fam === 'np' ? 'float64' : 'float32', [], null, c.budget));
 });
 def(['diag_part', 'tensor_diag_part', 'diagonal'], (c) => {
   const [x] = bind(c, [X]);
@@ -455,8 +457,8 @@ def(['broadcast_to', 'expand'], (c) => {
 
 function tensorList(c: OpCall, v: Value | undefined, what: string): Node[] {
   const val = need(c, v, what);
-  if (val.kind === 'list') return val.items.map((it, i) => toNode(it, `${c.name}: ${what}[${i}]`, null, c.site));
-  if (val.kind === 'tensor') return O.split(toNode(val, what), val.tensor.shape[0] ?? 1, 0).map((p) => O.squeeze(p, 0));
+  if (val.kind === 'list') return val.items.map((it, i) => toNode(it, `${c.name}: ${what}[${i}]`, null, c.site, c.budget));
+  if (val.kind === 'tensor') return O.split(toNode(val, what, null, c.site, c.budget), val.tensor.shape[0] ?? 1, 0).map((p) => O.squeeze(p, 0));
   throw new LossInspectorError(`${c.name}: argument \`${what}\`: expected a list of tensors, received ${describe(val)}.`, { code: 'type' });
 }
 function unifyDtypes(xs: Node[]): Node[] {
@@ -514,7 +516,7 @@ def(['unstack', 'unbind'], (c) => {
 def(['shape'], (c) => {
   const [x] = bind(c, [X]);
   const n = node(c, x);
-  if (c.fam === 'tf' || c.fam === 'K') return tv(makeNode('shape', Float64Array.from(n.shape), [n.shape.length], 'int32', [], null));
+  if (c.fam === 'tf' || c.fam === 'K') return tv(makeNode('shape', Float64Array.from(n.shape), [n.shape.length], 'int32', [], null, c.budget));
   return { kind: 'list', tuple: true, items: n.shape.map((d) => ({ kind: 'number', value: d, int: true }) as Value) };
 });
 def(['int_shape'], (c) => {
@@ -680,9 +682,9 @@ def(['cross_entropy', 'nll_loss'], (c) => {
 const METHOD_ALIASES: Record<string, string> = { numpy: 'identity', cpu: 'identity', detach: 'identity', clone: 'identity', contiguous: 'identity', item: 'item', float: 'float', double: 'double' };
 
 /** Calls `x.name(...)` on a tensor; undefined when the method is unknown. */
-export function callMethod(name: string, self: Value, args: Value[], kwargs: Map<string, Value>, site: Site): Value | undefined {
+export function callMethod(name: string, self: Value, args: Value[], kwargs: Map<string, Value>, site: Site, budget: Budget | null): Value | undefined {
   const fam: Family = 'np';
-  const c: OpCall = { name: `.${name}`, fam, args: [self, ...args], kwargs, site };
+  const c: OpCall = { name: `.${name}`, fam, args: [self, ...args], kwargs, site, budget };
   const m = METHOD_ALIASES[name] ?? name;
   if (m === 'item') {
     const n = node(c, self);

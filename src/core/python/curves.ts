@@ -7,9 +7,9 @@ import type { SweepDetails, SweepKind } from '../curves';
 import type { EvalResult } from '../evaluate';
 import { Tensor, Nested, fromNested, stridesOf, sizeOf } from '../tensor';
 import { LossInspectorError } from '../errors';
-import type { Value } from '../snippet/values';
-import { evaluateCustom, loadCustomLoss, CustomOptions, CustomRequest } from './evaluate';
-import type { UserEntity } from './interp';
+import type { Value } from './values';
+import { evaluateCustom, loadCustomLoss, CustomOptions, CustomRequest } from './custom';
+import type { UserEntity } from './user';
 
 export interface CustomSweepOptions {
   /** Flat index into y_pred of the swept element (default 0). */

@@ -1,0 +1,288 @@
+/**
+ * The namespace table: every builtin the interpreter knows by an exact canonical dotted path (see canonicalPath
+ * in values.ts): Python builtins (`len`, `round`, `isinstance`), constructors (`np.zeros`, `tf.fill`), constants
+ * (`np.pi`, `tf.float32`) and framework entries (`tf.GradientTape`). This is where a new builtin or a framework's
+ * namespace goes: `defineBuiltin(['torch.nn.CrossEntropyLoss'], (c) => ...)` / `defineConstant(path, value)`.
+ * A path not found here falls back to the tensor library (library.ts: the element-wise, reduction and shape ops
+ * under every framework prefix, by bare name) and then to the built-in losses (registry.ts).
+ */
+import { sizeOf, shapeStr } from '../tensor';
+import { Value, Site, NONE, num, str, bool, list, truthy, typeName } from './values';
+import { errAt, skip, repr, asNumber } from './pyops';
+import { binop } from './operators';
+import { tv, toNode } from './convert';
+import { makeNode } from './autodiff';
+import * as O from './ops';
+import type { Interpreter, ArgSites } from './interp';
+
+/** One call of a builtin: the interpreter (its session, conversions, iteration), the arguments and where they stand. */
+export interface BuiltinCall {
+  interp: Interpreter;
+  /** The canonical dotted path called. */
+  path: string;
+  args: Value[];
+  kwargs: Map<string, Value>;
+  site: Site;
+  sites: ArgSites;
+}
+
+/** A builtin: a Value, or undefined to let the next layer (tensor library, losses) try. */
+export type Builtin = (c: BuiltinCall) => Value | undefined;
+
+const BUILTINS = new Map<string, Builtin>();
+const CONSTANTS = new Map<string, Value>();
+
+/** Registers a builtin under one or more canonical dotted paths (a later registration replaces an earlier one). */
+export function defineBuiltin(paths: string[], impl: Builtin): void {
+  for (const p of paths) BUILTINS.set(p, impl);
+}
+
+/** Registers a constant (an attribute that is a value, not a call). */
+export function defineConstant(paths: string[], v: Value): void {
+  for (const p of paths) CONSTANTS.set(p, v);
+}
+
+export function builtinAt(path: string): Builtin | undefined { return BUILTINS.get(path); }
+export function constantAt(path: string): Value | undefined { return CONSTANTS.get(path); }
+
+/** Bare names that are Python builtins (resolved before implicit modules and loss names). */
+export function isPythonBuiltin(name: string): boolean {
+  return BUILTINS.has(name) && !name.includes('.');
+}
+
+// ---------------------------------------------------------------- constants
+
+defineConstant(['np.nan', 'np.NaN', 'np.NAN', 'math.nan', 'jnp.nan', 'torch.nan'], num(NaN));
+defineConstant(['np.inf', 'np.Inf', 'np.infty', 'math.inf', 'jnp.inf', 'torch.inf'], num(Infinity));
+defineConstant(['np.pi', 'math.pi', 'torch.pi', 'jnp.pi'], num(Math.PI));
+defineConstant(['np.e', 'math.e'], num(Math.E));
+defineConstant(['np.newaxis', 'tf.newaxis', 'jnp.newaxis'], NONE);
+for (const fw of ['tf', 'np', 'torch', 'jnp', 'keras']) {
+  for (const d of ['float16', 'float32', 'float64', 'bfloat16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'bool_']) defineConstant([`${fw}.${d}`], str(d.replace(/_$/, '')));
+}
+defineConstant(['tf.double', 'torch.double', 'np.double'], str('float64'));
+defineConstant(['tf.half', 'torch.half'], str('float16'));
+defineConstant(['torch.float'], str('float32'));
+defineConstant(['torch.long'], str('int64'));
+defineConstant(['torch.int'], str('int32'));
+
+// ---------------------------------------------------------------- Python builtins
+
+function need(args: Value[], n: number, name: string, site: Site): void {
+  if (args.length < n) throw errAt(site, `TypeError: ${name}() takes at least ${n} argument${n > 1 ? 's' : ''}`, 'param');
+}
+
+// printing has no value to show: print(...) and tf.print(...) return None (what is printed is on the result's line)
+defineBuiltin(['print', 'tf.print'], () => NONE);
+defineBuiltin(['len'], ({ args, site }) => {
+  need(args, 1, 'len', site);
+  const v = args[0];
+  if (v.kind === 'list') return num(v.items.length, true);
+  if (v.kind === 'string') return num(v.value.length, true);
+  if (v.kind === 'dict') return num(v.entries.length, true);
+  if (v.kind === 'tensor' && v.tensor.shape.length) return num(v.tensor.shape[0], true);
+  if (v.kind === 'opaque') throw skip(site, `len(${v.what}) is not evaluated; skipped`);
+  throw errAt(site, `TypeError: object of type '${typeName(v)}' has no len()`, 'type');
+});
+defineBuiltin(['range'], ({ interp, args, site }) => {
+  const ns = args.map((a) => asNumber(a));
+  if (!ns.length || ns.some((x) => x === undefined || !Number.isInteger(x))) throw errAt(site, 'TypeError: range() takes integers', 'type');
+  const [start, stop, step] = ns.length === 1 ? [0, ns[0]!, 1] : [ns[0]!, ns[1]!, ns[2] ?? 1];
+  if (step === 0) throw errAt(site, 'ValueError: range() arg 3 must not be zero', 'param');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (n > interp.session.limits.maxSteps) throw errAt(site, `range of ${n} items is over the step limit`, 'limit');
+  const out: Value[] = [];
+  for (let i = 0; i < n; i++) out.push(num(start + i * step, true));
+  return list(out);
+});
+defineBuiltin(['float'], ({ args, site }) => {
+  if (!args.length) return num(0);
+  const v = args[0];
+  if (v.kind === 'string') {
+    const s = v.value.trim().toLowerCase();
+    const x = /^[+-]?nan$/.test(s) ? NaN : /^[+-]?inf(inity)?$/.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : s === '' ? NaN : Number(s.replace(/_/g, ''));
+    if (Number.isNaN(x) && !/nan/.test(s)) throw errAt(site, `ValueError: could not convert string to float: '${v.value}'`, 'type');
+    return num(x);
+  }
+  const x = asNumber(v);
+  if (x === undefined) {
+    if (v.kind === 'opaque') throw skip(site, `float(${v.what}) is not evaluated; skipped`);
+    throw errAt(site, `TypeError: float() argument must be a string or a number, not '${typeName(v)}'`, 'type');
+  }
+  if (v.kind === 'tensor' && v.tensor.data.length !== 1) throw errAt(site, 'TypeError: only length-1 arrays can be converted to Python scalars', 'type');
+  return num(x);
+});
+defineBuiltin(['int'], ({ args, site }) => {
+  if (!args.length) return num(0, true);
+  const v = args[0];
+  const x = v.kind === 'string' ? Number(v.value.trim()) : asNumber(v);
+  if (x === undefined || Number.isNaN(x)) throw errAt(site, `ValueError: invalid literal for int(): ${repr(v, 1)}`, 'type');
+  if (!Number.isFinite(x)) throw errAt(site, 'OverflowError: cannot convert float infinity to integer', 'type');
+  return num(Math.trunc(x), true);
+});
+defineBuiltin(['bool'], ({ args, site }) => {
+  if (!args.length) return bool(false);
+  const t = truthy(args[0]);
+  if (t === undefined) throw errAt(site, 'ValueError: the truth value of an array with more than one element is ambiguous', 'type');
+  return bool(t);
+});
+defineBuiltin(['str'], ({ args }) => str(args.length ? repr(args[0]) : ''));
+defineBuiltin(['abs'], ({ interp, args, site }) => {
+  need(args, 1, 'abs', site);
+  const v = args[0];
+  if (v.kind === 'number') return num(Math.abs(v.value), v.int);
+  if (v.kind === 'bool') return num(v.value ? 1 : 0, true);
+  return tv(O.abs(toNode(v, 'abs()', null, site, interp.session.budget)));
+});
+defineBuiltin(['pow'], ({ interp, args, site }) => { need(args, 2, 'pow', site); return binop('**', args[0], args[1], site, interp.session.budget); });
+defineBuiltin(['round'], ({ interp, args, kwargs, site }) => {
+  need(args, 1, 'round', site);
+  const nd = args[1] ?? kwargs.get('ndigits');
+  const digits = nd && nd.kind !== 'none' ? asNumber(nd) : undefined;
+  if (digits !== undefined && !Number.isInteger(digits)) throw errAt(site, `TypeError: 'float' object cannot be interpreted as an integer (round's ndigits)`, 'type');
+  const v = args[0];
+  if (v.kind === 'tensor') {
+    if (digits === undefined || digits === 0) return tv(O.round(toNode(v, 'round()', null, site, interp.session.budget)));
+    const f = 10 ** digits;
+    const n = toNode(v, 'round()', null, site, interp.session.budget);
+    return tv(O.div(O.round(O.mul(n, O.fill([], f, n.dtype, interp.session.budget))), O.fill([], f, n.dtype, interp.session.budget)));
+  }
+  const x = asNumber(v);
+  if (x === undefined) throw errAt(site, `TypeError: type ${typeName(v)} doesn't define __round__ method`, 'type');
+  return num(pyRound(x, digits ?? 0), digits === undefined || (v.kind !== 'number' || v.int));
+});
+defineBuiltin(['min'], ({ args, site }) => minmax(args, site, -1));
+defineBuiltin(['max'], ({ args, site }) => minmax(args, site, 1));
+defineBuiltin(['sum'], ({ interp, args, site }) => {
+  need(args, 1, 'sum', site);
+  const items = args[0].kind === 'list' ? args[0].items : args[0].kind === 'tensor' ? interp.iterate(args[0], site) : null;
+  if (!items) throw errAt(site, `TypeError: '${typeName(args[0])}' object is not iterable`, 'type');
+  let acc: Value = args[1] ?? num(0, true);
+  for (const x of items) acc = binop('+', acc, x, site, interp.session.budget);
+  return acc;
+});
+defineBuiltin(['list'], ({ interp, args, site }) => list(args.length ? [...interp.iterate(args[0], site)] : []));
+defineBuiltin(['tuple'], ({ interp, args, site }) => list(args.length ? [...interp.iterate(args[0], site)] : [], true));
+defineBuiltin(['zip'], ({ interp, args, site }) => {
+  const its = args.map((a) => interp.iterate(a, site));
+  const n = its.length ? Math.min(...its.map((x) => x.length)) : 0;
+  const out: Value[] = [];
+  for (let i = 0; i < n; i++) out.push(list(its.map((x) => x[i]), true));
+  return list(out);
+});
+defineBuiltin(['enumerate'], ({ interp, args, site }) => list(interp.iterate(args[0] ?? list([]), site).map((x, i) => list([num(i, true), x], true))));
+defineBuiltin(['reversed'], ({ interp, args, site }) => list(interp.iterate(args[0] ?? list([]), site).slice().reverse()));
+defineBuiltin(['dict'], ({ kwargs }) => ({ kind: 'dict', entries: [...kwargs].map(([k, v]) => [str(k), v] as [Value, Value]) }));
+defineBuiltin(['isinstance'], ({ args, site }) => {
+  need(args, 2, 'isinstance', site);
+  const r = isInstance(args[0], args[1]);
+  if (r === undefined) throw skip(site, `isinstance(..., ${repr(args[1], 1)}) is not evaluated (an unknown type); skipped`);
+  return bool(r);
+});
+defineBuiltin(['type'], ({ site }) => { throw skip(site, 'type() is not evaluated; skipped'); });
+
+function minmax(args: Value[], site: Site, sign: number): Value | undefined {
+  const items = args.length === 1 && args[0].kind === 'list' ? args[0].items : args;
+  if (!items.length) throw errAt(site, `ValueError: ${sign > 0 ? 'max' : 'min'}() arg is an empty sequence`, 'param');
+  if (!items.every((x) => asNumber(x) !== undefined && x.kind !== 'tensor')) {
+    throw errAt(site, `Python's ${sign > 0 ? 'max' : 'min'}() on tensors is not evaluated; use tf.reduce_${sign > 0 ? 'max' : 'min'} or tf.${sign > 0 ? 'max' : 'min'}imum`, 'unsupported');
+  }
+  let best = items[0];
+  for (const x of items) if ((asNumber(x)! - asNumber(best)!) * sign > 0) best = x;
+  return best;
+}
+
+/** Python's round: half to even, to `digits` decimals (correctly rounded through the decimal string, as CPython). */
+export function pyRound(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (digits === 0) { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; }
+  if (digits > 0 && digits <= 20) {
+    // exact decimal expansion of the double decides the tie, like CPython's round (which works on the exact value)
+    const exact = x.toFixed(Math.min(100, digits + 30));
+    const [ip, fp] = exact.split('.');
+    const keep = fp.slice(0, digits), rest = fp.slice(digits);
+    let up = rest[0] > '5' || (rest[0] === '5' && /[1-9]/.test(rest.slice(1)));
+    if (rest[0] === '5' && !/[1-9]/.test(rest.slice(1))) up = Number((keep || ip).slice(-1)) % 2 === 1;
+    const base = Number(`${ip}.${keep}`);
+    const ulp = 10 ** -digits;
+    return up ? Number((base + (x < 0 ? -ulp : ulp)).toFixed(digits)) : base;
+  }
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+const TYPE_TESTS: Record<string, (v: Value) => boolean> = {
+  int: (v) => (v.kind === 'number' && v.int) || v.kind === 'bool', float: (v) => v.kind === 'number' && !v.int, bool: (v) => v.kind === 'bool',
+  str: (v) => v.kind === 'string', list: (v) => v.kind === 'list' && !v.tuple, tuple: (v) => v.kind === 'list' && v.tuple, dict: (v) => v.kind === 'dict',
+  'np.ndarray': (v) => v.kind === 'tensor', 'tf.Tensor': (v) => v.kind === 'tensor', 'tf.Variable': (v) => v.kind === 'tensor', 'torch.Tensor': (v) => v.kind === 'tensor',
+  'jnp.ndarray': (v) => v.kind === 'tensor', 'keras.KerasTensor': (v) => v.kind === 'tensor', 'np.floating': (v) => v.kind === 'number' && !v.int, 'np.integer': (v) => v.kind === 'number' && v.int,
+  'keras.losses.Loss': (v) => v.kind === 'loss' || (v.kind === 'object' && v.entity?.kind === 'instance'),
+};
+
+/** isinstance(v, t) for the types we model; undefined for a type we do not know. */
+function isInstance(v: Value, t: Value): boolean | undefined {
+  if (t.kind === 'list') {
+    let unknown = false;
+    for (const x of t.items) { const r = isInstance(v, x); if (r) return true; if (r === undefined) unknown = true; }
+    return unknown ? undefined : false;
+  }
+  if (t.kind !== 'module') return undefined;
+  const test = TYPE_TESTS[t.path];
+  return test ? test(v) : undefined;
+}
+
+// ---------------------------------------------------------------- array constructors
+
+function shapeArg(c: BuiltinCall, v: Value): number[] {
+  const items = v.kind === 'list' ? v.items : [v];
+  const shape = items.map((x) => asNumber(x));
+  if (shape.some((d) => d === undefined || !Number.isInteger(d) || d < 0)) throw errAt(c.site, 'shape must be a tuple of non-negative integers', 'param');
+  const n = sizeOf(shape as number[]);
+  if (n > c.interp.session.limits.maxTensorElements) throw errAt(c.site, `shape ${shapeStr(shape as number[])} has ${n} elements, over the limit`, 'limit');
+  return shape as number[];
+}
+
+function filled(c: BuiltinCall, value: number, dtype = 'float64'): Value {
+  need(c.args, 1, c.path, c.site);
+  const shape = shapeArg(c, c.args[0]);
+  return tv(O.fill(shape, value, dtype === 'float32' ? 'float32' : 'float64', c.interp.session.budget));
+}
+
+defineBuiltin(['np.zeros', 'jnp.zeros'], (c) => filled(c, 0));
+defineBuiltin(['np.ones', 'jnp.ones'], (c) => filled(c, 1));
+defineBuiltin(['np.full'], (c) => { need(c.args, 2, 'np.full', c.site); return filled(c, asNumber(c.args[1]) ?? NaN); });
+defineBuiltin(['np.arange'], ({ interp, args, site }) => {
+  const ns = args.map((a) => asNumber(a));
+  if (!ns.length || ns.some((x) => x === undefined)) throw errAt(site, 'np.arange() takes numbers', 'type');
+  const [start, stop, step] = ns.length === 1 ? [0, ns[0]!, 1] : [ns[0]!, ns[1]!, ns[2] ?? 1];
+  if (step === 0) throw errAt(site, 'ZeroDivisionError: arange step is zero', 'param');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (n > interp.session.limits.maxTensorElements) throw errAt(site, `np.arange of ${n} elements is over the limit`, 'limit');
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return tv(makeNode('arange', data, [n], args.every((a) => a.kind === 'number' && a.int) ? 'int64' : 'float64', [], null, interp.session.budget));
+});
+defineBuiltin(['np.linspace'], ({ interp, args, kwargs, site }) => {
+  need(args, 2, 'np.linspace', site);
+  const a = asNumber(args[0]); const b = asNumber(args[1]);
+  const n = asNumber(args[2] ?? kwargs.get('num') ?? num(50, true));
+  if (a === undefined || b === undefined || n === undefined || !Number.isInteger(n) || n < 0) throw errAt(site, 'np.linspace(start, stop, num) takes numbers', 'type');
+  if (n > interp.session.limits.maxTensorElements) throw errAt(site, `np.linspace of ${n} elements is over the limit`, 'limit');
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = n === 1 ? a : a + ((b - a) * i) / (n - 1);
+  if (n > 1) data[n - 1] = b;
+  return tv(makeNode('linspace', data, [n], 'float64', [], null, interp.session.budget));
+});
+
+/** Calls that make an array from data: np.array(x, dtype=...), tf.constant, torch.tensor, tf.cast(x, dtype), np.float32(x). */
+const ARRAY_CTORS = [
+  'np.array', 'np.asarray', 'np.asanyarray', 'tf.constant', 'tf.convert_to_tensor', 'tf.Variable', 'torch.tensor', 'torch.as_tensor', 'torch.Tensor',
+  'torch.FloatTensor', 'jnp.array', 'jnp.asarray', 'K.constant', 'K.variable', 'keras.ops.array', 'keras.ops.convert_to_tensor', 'tf.cast', 'K.cast',
+  'np.float32', 'np.float64', 'tf.identity', 'keras.Variable',
+];
+defineBuiltin(ARRAY_CTORS, ({ interp, path, args, kwargs, site, sites }) => {
+  if (!args.length) throw errAt(site, `${path}() needs an array argument`, 'param');
+  const dtype = kwargs.get('dtype') ?? (path === 'tf.cast' || path === 'K.cast' ? args[1] : undefined);
+  const dt = path === 'np.float32' ? 'float32' : path === 'np.float64' ? 'float64' : dtype?.kind === 'string' ? dtype.value : undefined;
+  return interp.convertArray(args[0], dt, site, sites.pos[0], path);
+});
