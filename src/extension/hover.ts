@@ -11,16 +11,20 @@ import type { Services } from './services';
 import { commandUri } from './services';
 import type { PanelOpenArgs } from '../shared/protocol';
 
-/** Panel arguments that plot a loss on its own small example. */
-export function exampleOpenArgs(spec: LossSpec, source?: { uri: string; line: number }): PanelOpenArgs {
+/**
+ * Panel arguments that plot a loss: the evaluated arguments of the call `at` when it has them, else the loss's own
+ * small example, titled as an example and with no file:line (it is not in the user's code).
+ */
+export function exampleOpenArgs(spec: LossSpec, at?: { uri: string; line: number }): PanelOpenArgs {
   return {
     request: {
       loss: spec.id, yTrue: spec.example.yTrue, yPred: spec.example.yPred,
       ...(spec.example.sampleWeight !== undefined ? { sampleWeight: spec.example.sampleWeight } : {}),
       ...(spec.example.config ? { config: spec.example.config } : {}),
     },
-    title: spec.id,
-    ...(source ? { source } : {}),
+    title: vscode.l10n.t('{0} (example)', spec.id),
+    example: true,
+    ...(at ? { at } : {}),
   };
 }
 

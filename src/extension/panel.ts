@@ -14,6 +14,7 @@ import { applyIntent, buildCsv, buildPython, buildState, emptyState, ModelOption
 import { WEBVIEW_STRINGS, type WebviewStringId } from '../shared/strings';
 import { base64Bytes } from './platform';
 import { loadSnippetCore, snippetCoreIfLoaded } from './lazyCore';
+import { docSourceLabel } from './docNames';
 
 /** The panel's words in the display language: each English text is its own l10n bundle key. */
 function panelStrings(): Record<WebviewStringId, string> {
@@ -111,7 +112,17 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
       }
       default: {
         const next = applyIntent(session, m);
-        if (next) { session = next; render(); }
+        if (next) {
+          session = next;
+          const t0 = performance.now();
+          render();
+          // Every re-evaluation is in the log, like Compute Loss runs (what changed, what it gave, how long).
+          const { type, id: _id, ...rest } = m as Intent & { id?: number };
+          const args = m.type === 'setParam' ? `${m.name}=${JSON.stringify(m.value)}` : Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+          const what = `${type}${args ? ` ${args.slice(0, 80)}` : ''}`;
+          const got = last?.kind === 'result' ? last.valueText : last?.kind === 'error' ? `error: ${last.message}` : last?.kind;
+          log.info(`panel: ${what} → ${session.request.loss} = ${got} in ${(performance.now() - t0).toFixed(1)} ms`);
+        }
         return undefined;
       }
     }
@@ -172,6 +183,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
   return {
     open(args?: PanelOpenArgs) {
       const next = sessionFromArgs(args);
+      if (next?.source) next.source = { ...next.source, label: docSourceLabel(next.source.uri, next.source.line) };
       // A new call keeps the user's compare choice.
       if (next && session) next.compare = { ...session.compare };
       if (next || !session) session = next ?? session;

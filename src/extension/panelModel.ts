@@ -81,7 +81,8 @@ export function sessionFromArgs(args: PanelOpenArgs | undefined): PanelSession |
   if (!args?.request) return null;
   return {
     request: { ...args.request, config: { ...(args.request.config ?? {}) } },
-    title: args.title, source: args.source, customSource: args.customSource,
+    title: args.title, source: args.example ? undefined : args.source, customSource: args.customSource,
+    ...(args.example ? { example: true } : {}),
     sweepElement: -1, compare: { enabled: false, losses: DEFAULT_COMPARE.slice() },
   };
 }

@@ -135,6 +135,11 @@ export class ResultStore implements vscode.Disposable {
     return this.byId.get(id);
   }
 
+  /** Every result of a document, in line order. */
+  inDocument(uri: vscode.Uri): readonly StoredResult[] {
+    return this.docs.get(uri.toString())?.results ?? [];
+  }
+
   /** The result on (or, failing that, nearest to) a 0-based line of a document; else the latest result. */
   find(uri?: vscode.Uri, line?: number): StoredResult | undefined {
     const entry = uri ? this.docs.get(uri.toString()) : undefined;

@@ -21,12 +21,27 @@ export interface SerializableRequest {
   mode?: 'class' | 'function';
 }
 
+/** A place in the user's code: `line` is 1-based, as editors show it; `label` names it for people. */
+export interface SourceRef {
+  uri: string;
+  line: number;
+  /** "huber.ipynb, cell 2, line 3" or "torch_ce.py:4", set by the host (the webview cannot see notebooks). */
+  label?: string;
+}
+
 /** Arguments of `lossInspector.openPanel` and `registerPanel(...).open`. */
 export interface PanelOpenArgs {
   request?: SerializableRequest;
   title?: string;
-  /** Where the call was found (shown as a link back to the code); `line` is 1-based, as editors show it. */
-  source?: { uri: string; line: number };
+  /** Where the call was found (shown as a link back to the code). */
+  source?: SourceRef;
+  /** The request is the loss's own example, not data from the user's code (no source then). */
+  example?: boolean;
+  /**
+   * A loss call in the user's code (a CodeLens or hover link): plot its evaluated arguments when the call evaluates,
+   * else fall back to `request` (then an example).
+   */
+  at?: { uri: string; line: number };
   /** A snippet defining a user loss, re-evaluated through the custom-loss plugin. */
   customSource?: string;
 }
@@ -38,7 +53,7 @@ export interface PanelOpenArgs {
 export interface PanelSession {
   request: SerializableRequest;
   title?: string;
-  source?: { uri: string; line: number };
+  source?: SourceRef;
   customSource?: string;
   /** The arrays are the loss's own example (switching loss then switches to the new loss's example). */
   example?: boolean;
@@ -161,7 +176,7 @@ export interface ResultState {
   compare: { enabled: boolean; losses: string[]; available: string[]; data: CompareData | null };
   /** `tf.keras.losses.Huber(delta=0.5)(y_true, y_pred)`. */
   python: string;
-  source?: { uri: string; line: number };
+  source?: SourceRef;
   /** Milliseconds the host spent building this state (evaluate + curves). */
   elapsedMs: number;
   session: PanelSession;

@@ -533,7 +533,7 @@ function render(s: PanelState): void {
   const source = s.kind === 'result' ? s.source : s.kind === 'error' ? s.session?.source : undefined;
   show(src, !!source);
   if (source) {
-    src.textContent = `${decodeURIComponent(source.uri.replace(/^.*\//, ''))}:${source.line}`;
+    src.textContent = source.label ?? `${decodeURIComponent(source.uri.replace(/[?#].*$/, '').replace(/^.*\//, ''))}:${source.line}`;
     src.title = tr('goToCall');
   }
   if (s.kind === 'empty') {

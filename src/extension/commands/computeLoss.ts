@@ -20,6 +20,7 @@ import { decorationText, resultHoverMarkdown } from '../model/resultText';
 import { changedOnly } from '../model/lossPick';
 import { blankDeclarations } from '../model/jsText';
 import { pickLoss, pickParams } from '../pickers';
+import { docLogName } from '../docNames';
 
 /** Arguments for programmatic use (tests, CodeLens, hover links); all optional. */
 export interface ComputeArgs {
@@ -143,12 +144,14 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
   }
   const t0 = Date.now();
   const out = await run(job, { workerThresholdChars: cfg.workerThresholdChars, timeoutMs: cfg.timeoutSeconds * 1000, startWorker: () => s.platform.startWorker() });
-  s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) in ${Date.now() - t0} ms${out.usedWorker ? ' (worker)' : ''} — ${target.doc.uri.toString()}`);
+  const took = `in ${Date.now() - t0} ms${out.usedWorker ? ' (worker)' : ''} — ${docLogName(target.doc.uri.toString())}`;
   if (target.doc.version !== version) {
+    s.log.info(`${job.kind}: discarded ${out.results.length} result(s) and ${out.diagnostics.length} diagnostic(s): the document changed during the evaluation; nothing shown ${took}`);
     // Edited while the quick pick was open or the worker ran: the offsets no longer match the text, so show nothing rather than misplace it.
     vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: the document changed during evaluation; run Compute Loss again.'), 5000);
     return { kind: out.kind, results: [], diagnostics: [] };
   }
+  s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) ${took}`);
   return finish(s, target, out);
 }
 

@@ -114,4 +114,46 @@ suite('extension extras', () => {
     assert.match(await hoverText(cell.document.uri, cell.document.positionAt(at)), /keras\.losses\.CategoricalCrossentropy/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
+  test('Plot CodeLens: the call\'s own arguments with its file:line; without an evaluated call, an example that says so', async () => {
+    await vscode.commands.executeCommand(C.clear);
+    const plotLens = async (doc, line) => {
+      const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri, 20)) || [];
+      const l = lenses.find((x) => x.command && x.command.title === 'Plot' && x.range.start.line === line);
+      assert.ok(l, `a Plot lens on line ${line + 1}: ${lenses.map((x) => `${x.range.start.line}:${x.command && x.command.title}`).join(' ')}`);
+      await vscode.commands.executeCommand(l.command.command, ...(l.command.arguments || []));
+    };
+    const panelState = (pred, what) => waitFor(async () => { const s = (await state()).panel.state; return s && pred(s) ? s : null; }, 15000, what);
+    // seeds.py: the lens sits on `cross_entropy_loss = CategoricalCrossentropy()`, the call on the next line.
+    const { doc } = await open('seeds.py');
+    const ctor = lineOf(doc, 'cross_entropy_loss = CategoricalCrossentropy()');
+    await plotLens(doc, ctor);
+    const own = await panelState((s) => s.kind === 'result' && s.source && s.source.uri === doc.uri.toString(), 'the file\'s call in the panel');
+    assert.strictEqual(own.source.label, `seeds.py:${ctor + 2}`);
+    assert.strictEqual(own.title, 'CategoricalCrossentropy');
+    assert.strictEqual(own.valueText, '0.2876821'); // the seed article's printed value (seeds.py line 9)
+    // torch_ce.py: nothing to evaluate there, so the loss's example: titled as one, no file:line.
+    const t = await open('torch_ce.py');
+    await plotLens(t.doc, lineOf(t.doc, 'nn.CrossEntropyLoss()'));
+    const ex = await panelState((s) => s.kind === 'result' && /\(example\)$/.test(s.title), 'the example in the panel');
+    assert.strictEqual(ex.title, 'CategoricalCrossentropy (example)');
+    assert.strictEqual(ex.source, undefined);
+    assert.strictEqual(ex.session.example, true);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a notebook call in the panel is linked as "seeds.ipynb, cell 2, line 6", never by its cell URI', async () => {
+    const nb = await vscode.workspace.openNotebookDocument(wsUri('seeds.ipynb'));
+    await vscode.window.showNotebookDocument(nb);
+    const cell = nb.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+    const ctor = cell.document.getText().split('\n').findIndex((l) => l.startsWith('cce = '));
+    const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', cell.document.uri, 20)) || [];
+    const l = lenses.find((x) => x.command && x.command.title === 'Plot' && x.range.start.line === ctor);
+    assert.ok(l, 'a Plot lens above cce = CategoricalCrossentropy()');
+    await vscode.commands.executeCommand(l.command.command, ...(l.command.arguments || []));
+    const st = await waitFor(async () => { const s = (await state()).panel.state; return s && s.kind === 'result' && s.source && s.source.uri === cell.document.uri.toString() ? s : null; }, 15000, 'the cell\'s call in the panel');
+    assert.strictEqual(st.source.label, `seeds.ipynb, cell ${cell.index + 1}, line ${ctor + 2}`);
+    assert.strictEqual(st.source.label, 'seeds.ipynb, cell 2, line 6');
+    await vscode.commands.executeCommand(C.clear);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });

@@ -145,3 +145,61 @@ describe('panel host (registerPanel) with an in-memory vscode', () => {
     h.dispose();
   });
 });
+
+describe('panel host: honest sources and logs (issue 16)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { vscodeStub } = require('./vscode-stub') as { vscodeStub: { workspace: { notebookDocuments: unknown[] } } };
+  const nbUri = 'file:///w/huber.ipynb';
+  const cells = ['vscode-notebook-cell:/w/huber.ipynb#W0sZmlsZQ%3D%3D', 'vscode-notebook-cell:/w/huber.ipynb#W1sdnNjb2RlLXJlbW90ZQ%3D%3D'];
+  beforeEach(() => {
+    fake.reset();
+    logged.length = 0;
+    vscodeStub.workspace.notebookDocuments = [{ uri: { toString: () => nbUri }, getCells: () => cells.map((u) => ({ document: { uri: { toString: () => u } } })) }];
+  });
+  afterEach(() => { vscodeStub.workspace.notebookDocuments = []; });
+
+  it('a call in a notebook cell is linked as "huber.ipynb, cell 2, line 3", not by the cell URI', async () => {
+    const h = registerPanel(context, log);
+    h.open({ request: HUBER, title: 'Huber', source: { uri: cells[1], line: 3 } });
+    const p = fake.panels[0];
+    p.webview.send({ type: 'ready', id: 1 });
+    await tick();
+    const st = lastState(p).state as ResultState;
+    assert.deepEqual(st.source, { uri: cells[1], line: 3, label: 'huber.ipynb, cell 2, line 3' });
+    h.open({ request: HUBER, title: 'Huber', source: { uri: 'file:///w/torch_ce.py', line: 4 } });
+    await tick();
+    assert.equal((lastState(p).state as ResultState).source?.label, 'torch_ce.py:4');
+    h.dispose();
+  });
+
+  it('example data says so and carries no file:line, even when a source is passed', async () => {
+    const h = registerPanel(context, log);
+    h.open({ request: HUBER, title: 'Huber (example)', example: true, source: { uri: 'file:///w/torch_ce.py', line: 4 } });
+    const p = fake.panels[0];
+    p.webview.send({ type: 'ready', id: 1 });
+    await tick();
+    const st = lastState(p).state as ResultState;
+    assert.equal(st.title, 'Huber (example)');
+    assert.equal(st.source, undefined);
+    assert.equal(st.session.example, true);
+    h.dispose();
+  });
+
+  it('every re-evaluation from the panel is logged with what changed, the value and the time', async () => {
+    const h = registerPanel(context, log);
+    h.open({ request: HUBER });
+    const p = fake.panels[0];
+    p.webview.send({ type: 'ready', id: 1 });
+    await tick();
+    p.webview.send({ type: 'setParam', name: 'delta', value: 0.5, id: 2 });
+    await tick();
+    p.webview.send({ type: 'setReduction', reduction: 'sum', id: 3 });
+    await tick();
+    const lines = logged.filter((l) => /^panel: set/.test(l));
+    assert.equal(lines.length, 2, logged.join('\n'));
+    // Huber(delta=0.5) on the Keras docstring inputs: 0.15125 (the e2e panel test's value); sum over 2 samples: 0.3025
+    assert.match(lines[0], /^panel: setParam delta=0\.5 → Huber = 0\.15125 in \d+\.\d ms$/);
+    assert.match(lines[1], /^panel: setReduction reduction="sum" → Huber = 0\.3025 in \d+\.\d ms$/);
+    h.dispose();
+  });
+});

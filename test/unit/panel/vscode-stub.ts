@@ -77,6 +77,8 @@ export const vscodeStub = {
   },
   workspace: {
     workspaceFolders: undefined,
+    /** Open notebooks: `{ uri, getCells() → [{ document: { uri } }] }` (the host names cells by their number). */
+    notebookDocuments: [] as unknown[],
     fs: { writeFile: async (uri: FakeUri, bytes: Uint8Array) => { fake.written.push({ uri, bytes }); } },
     openTextDocument: async (arg: { language?: string; content?: string }) => { fake.opened.push(arg); return arg; },
   },
