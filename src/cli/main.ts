@@ -1,22 +1,25 @@
 /**
  * `loss-inspector`: the core from a terminal.
  *   eval --loss NAME --y-true LIT --y-pred LIT [--sample-weight LIT] [--config JSON] [--json]
- *   eval --jsonl            (JSON lines on stdin → one JSON line out per input, in order)
+ *   eval --loss nn.HuberLoss --input LIT --target LIT [--json]   (torch losses: torch's argument names as flags)
+ *   eval --jsonl            (JSON lines on stdin → one JSON line out per input, in order; Keras or torch requests)
  *   list [--json]           every loss with its aliases and parameters
  *   explain NAME            the hover documentation of a loss, as Markdown
  *   run FILE [--json]       evaluate a Keras snippet file (see src/core/python)
  */
 import * as fs from 'node:fs';
-import { evaluate, formatFor, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep } from '../core';
+import { evaluate, formatFor, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep, evaluateTorch, tryResolveTorch, formatTorch } from '../core';
 import { parseArrayLiteralTensor } from '../core/literal';
 import type { Tensor } from '../core/tensor';
 import { explainMarkdown } from '../core/explain';
 import { runCommand } from './run';
+import { isTorchRequest, evalTorchJsonLine, torchArgsFromFlags, torchResultJson, torchFlags } from './torch';
 
 function usage(): never {
   process.stderr.write(`usage:
   loss-inspector eval --loss NAME --y-true LITERAL --y-pred LITERAL [--sample-weight LITERAL] [--config JSON] [--json]
-  loss-inspector eval --jsonl < requests.jsonl
+  loss-inspector eval --loss nn.NAME|F.name --input LITERAL --target LITERAL [other torch arguments as --flags] [--config JSON] [--json]
+  loss-inspector eval --jsonl < requests.jsonl     (Keras {"y_true", "y_pred"} or torch {"args", "dtypes"} requests)
   loss-inspector list [--json]
   loss-inspector explain NAME
   loss-inspector run FILE [--json]
@@ -84,6 +87,7 @@ function evalJsonLine(line: string): Record<string, unknown> {
     return { error: `malformed JSON line: ${(e as Error).message}` };
   }
   if (!req || typeof req !== 'object' || Array.isArray(req)) return { error: 'expected a JSON object {"loss", "config", "y_true", "y_pred", "sample_weight"}' };
+  if (isTorchRequest(req)) return evalTorchJsonLine(line);
   try {
     if (typeof req.loss !== 'string') return { error: 'missing "loss": expected a loss name string' };
     const config = (req.config ?? {}) as Record<string, unknown>;
@@ -143,7 +147,29 @@ function literal(s: string, what: string): Tensor {
   return parseArrayLiteralTensor(s, what);
 }
 
+/** `eval --loss nn.HuberLoss --input LIT --target LIT [--config JSON] [--json]`: printed as torch prints the result. */
+function evalTorchOnce(opt: Record<string, string | true>): number {
+  const r0 = tryResolveTorch(opt.loss as string)!;
+  try {
+    const { args, dtypes } = torchArgsFromFlags(r0.spec, opt);
+    const missing = r0.spec.args.filter((a) => !(a.name in args));
+    if (missing.length) { process.stderr.write(`loss-inspector eval: ${opt.loss} takes ${torchFlags(r0.spec)}; missing --${missing[0].name.replace(/_/g, '-')}\n`); return 2; }
+    const config = typeof opt.config === 'string' ? JSON.parse(opt.config) : {};
+    const r = evaluateTorch({ loss: opt.loss as string, config, args, dtypes });
+    if (opt.json) process.stdout.write(JSON.stringify(torchResultJson(r)) + '\n');
+    else {
+      process.stdout.write(formatTorch(r.value, r.dtype) + '\n');
+      for (const w of r.trace.warnings) process.stderr.write(`warning: ${w.message}\n`);
+    }
+    return 0;
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
 function evalOnce(opt: Record<string, string | true>): number {
+  if (typeof opt.loss === 'string' && tryResolveTorch(opt.loss)) return evalTorchOnce(opt);
   const need = (k: string) => { if (typeof opt[k] !== 'string') { process.stderr.write(`loss-inspector eval: missing --${k}\n`); process.exit(2); } return opt[k] as string; };
   try {
     const config = typeof opt.config === 'string' ? JSON.parse(opt.config) : {};
