@@ -12,6 +12,10 @@
  * Inputs are float32 numbers (the examples rounded), so both loss dtypes see the same inputs: float64 gradients must
  * be within 1e-7; float32 ones within 2.5e-7 (two float32 ulps), since MSLE, LogCosh and CosineSimilarity round some
  * intermediates to float32 on purpose, as TF does, and their gradients follow those rounded intermediates.
+ *
+ * Reverse-mode automatic differentiation (the Python interpreter's tape) checks the same at 1e-7 where a formula is
+ * written in Python: BinaryFocalCrossentropy(from_logits=True) below; test/unit/custom/crosscheck.test.ts holds MSE,
+ * MAE, Huber, BCE and CCE (probabilities and logits) to 1e-9 against it.
  */
 import * as assert from 'node:assert/strict';
 import { ALL_SPECS, allParams, evaluate, fromNested, EvalRequest, LossSpec, Tensor, Nested } from '../../../src/core';
@@ -121,5 +125,38 @@ describe('gradients vs the derivative of the float64 value, 1e-7 relative (every
   it('kinks skipped by the error estimate stay rare (< 5% of the elements)', () => {
     assert.ok(checked > 1000, String(checked));
     assert.ok(skipped < 0.05 * (checked + skipped), `${skipped} skipped of ${checked + skipped}`);
+  });
+});
+
+describe('BinaryFocalCrossentropy(from_logits=True) against reverse-mode AD of its formula (the Python interpreter, float64)', () => {
+  // Keras 3 binary_focal_crossentropy with from_logits (keras/src/losses/losses.py), as a user would write it.
+  const SRC = `
+import tensorflow as tf
+from keras import backend as K
+
+def bfce_logits(y_true, y_pred, gamma=3.0):
+    p = tf.sigmoid(y_pred)
+    q = tf.clip_by_value(p, K.epsilon(), 1.0 - K.epsilon())
+    bce = -(y_true * tf.math.log(q) + (1.0 - y_true) * tf.math.log(1.0 - q))
+    p_t = y_true * p + (1.0 - y_true) * (1.0 - p)
+    return tf.reduce_mean(tf.pow(1.0 - p_t, gamma) * bce, axis=-1)
+`;
+  it('both loss dtypes hold 1e-7 relative on the issue\'s logit and on 200 random ones', async () => {
+    const { fnOf, run } = await import('../custom/util');
+    const fn = fnOf(SRC, 'bfce_logits');
+    let s = 12345;
+    const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+    const logits = [4.5138, ...Array.from({ length: 199 }, () => -8 + 16 * rnd())].map(Math.fround);
+    const labels = logits.map((_, i) => (i === 0 ? 0 : +(rnd() < 0.5)));
+    const yt: Tensor = { data: Float64Array.from(labels), shape: [logits.length, 1] };
+    const yp: Tensor = { data: Float64Array.from(logits), shape: [logits.length, 1] };
+    const ad = run(fn, yt, yp).grad.data;
+    for (const dtype of ['float64', 'float32'] as const) {
+      const g = evaluate({ loss: 'BinaryFocalCrossentropy', yTrue: yt, yPred: yp, config: { from_logits: true, gamma: 3, reduction: 'none', dtype } }).grad.data;
+      for (let i = 0; i < g.length; i++) {
+        // σ clipped to [ε, 1 − ε] has no gradient in either; elsewhere 1e-7 relative
+        assert.ok(Math.abs(g[i] - ad[i]) <= 1e-7 * Math.abs(ad[i]) + 1e-300, `${dtype} grad[${i}] (logit ${logits[i]}, label ${labels[i]}): ${g[i]} vs AD ${ad[i]}`);
+      }
+    }
   });
 });
