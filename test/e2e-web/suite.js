@@ -102,7 +102,7 @@ test('the panel renders the result in its webview: Huber â†’ 0.155, delta 0.5 â†
 });
 
 test('a user-defined loss, inline and in the panel (the custom-loss interpreter, loaded on first use)', async () => {
-  const src = 'import numpy as np\nimport tensorflow as tf\ndef my_loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\nprint(my_loss(np.array([[0., 1.]]), np.array([[1., 1.]])))\n';
+  const src = 'import numpy as np\nimport tensorflow as tf\ndef my_loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\nl = my_loss(np.array([[0., 1.]]), np.array([[1., 1.]]))\nprint(l)\n';
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content: src });
   await vscode.window.showTextDocument(doc);
   const r = await compute();
