@@ -995,7 +995,9 @@ export class Interpreter {
   /** A built-in loss class constructed with Keras's positional order and keywords. */
   private construct(ref: LossRefValue, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): LossObjectValue {
     const spec = ref.spec;
-    const positional = positionalOrder(allParams(spec, true));
+    // Keras's signature order: the loss's own parameters, then the base class's reduction, name, dtype
+    const own = new Set(spec.params.map((p) => p.name));
+    const positional = [...positionalOrder(spec.params), ...allParams(spec, true).filter((p) => !own.has(p.name)).map((p) => p.name)];
     // No prototype: `__proto__=`, `constructor=` or `toString=` are own keys, refused by resolveConfig as unknown.
     const config: Record<string, ParamValue> = Object.create(null);
     args.forEach((a, i) => {

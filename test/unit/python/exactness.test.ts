@@ -1,0 +1,60 @@
+/**
+ * Keras exactness of built-in losses as the one interpreter calls them, at top level and inside user code alike
+ * (issue 10). Expected numbers are computed here from the formulas Keras implements (named per test) or come from
+ * the core's own Keras-checked evaluate(); where a number comes from Keras itself, the test says so.
+ */
+import * as assert from 'node:assert/strict';
+import { evaluateSnippet } from '../../../src/core/python';
+import { evaluate } from '../../../src/core/evaluate';
+
+const H = 'import keras\nimport numpy as np\nimport tensorflow as tf\nt = np.array([[0., 1.], [0., 0.]])\np = np.array([[0.6, 0.4], [0.4, 0.6]])\nt2 = np.array([[0., 3.]])\np2 = np.array([[1.5, 0.]])\n';
+
+function run(src: string) {
+  const r = evaluateSnippet(H + src);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  return { ...r, errors, values: r.results.map((x) => Array.from(x.result.value.data)), printed: r.results.map((x) => x.printed) };
+}
+
+/** Evaluates `call` at top level and returned from a def, a lambda and a Loss subclass's call: one value each. */
+function everywhere(call: string): number[][] {
+  const args = /\((t2?), (p2?)/.exec(call)!;
+  const inner = call.replace(/\((t2?), (p2?)/, '(a, b');
+  const src = `${call}\ndef f(a, b):\n    return ${inner}\nf(${args[1]}, ${args[2]})\ng = lambda a, b: ${inner}\ng(${args[1]}, ${args[2]})\n`;
+  const r = run(src);
+  assert.deepEqual(r.errors, [], call);
+  return r.values;
+}
+
+describe('python: Keras signature order for positional arguments, anywhere', () => {
+  it('Huber(2.0): the positional delta is kept at top level and inside a def or lambda', () => {
+    const vs = everywhere('keras.losses.Huber(2.0)(t2, p2)');
+    // errors 1.5 and 3: δ = 2 gives 0.5·1.5² = 1.125 and 2·3 − 0.5·2² = 4, mean 2.5625 (δ = 1 would give 1.75)
+    assert.equal(vs.length, 3);
+    for (const v of vs) assert.equal(v[0], 2.5625);
+  });
+
+  it('CategoricalCrossentropy(True), MeanSquaredError("sum"), huber(t, p, 2.0), binary_crossentropy(t, p, True): the same inside a def', () => {
+    const cce = everywhere('keras.losses.CategoricalCrossentropy(True)(t, p)');
+    assert.equal(cce[0][0], evaluate({ loss: 'CategoricalCrossentropy', yTrue: [[0, 1], [0, 0]], yPred: [[0.6, 0.4], [0.4, 0.6]], config: { from_logits: true } }).value.data[0]);
+    for (const v of cce) assert.deepEqual(v, cce[0]);
+    const mse = everywhere("keras.losses.MeanSquaredError('sum')(t, p)");
+    // MSE per row: (0.36 + 0.36)/2, (0.16 + 0.36)/2; 'sum' adds the rows: 0.62
+    for (const v of mse) assert.ok(Math.abs(v[0] - 0.62) < 1e-7, String(v));
+    const hub = everywhere('keras.losses.huber(t, p, 2.0)');
+    for (const v of hub) assert.deepEqual(v, hub[0]);
+    assert.ok(Math.abs(hub[0][0] - 0.18) < 1e-12 && Math.abs(hub[0][1] - 0.13) < 1e-12, String(hub[0]));
+    const bce = everywhere('keras.losses.binary_crossentropy(t, p, True)');
+    for (const v of bce) assert.deepEqual(v, bce[0]);
+  });
+
+  it('reduction, name and dtype follow the loss parameters positionally: Huber(2.0, "sum"), CosineSimilarity(-1, "sum"), BinaryCrossentropy(False, 0.0, -1, "sum")', () => {
+    const r = run('keras.losses.Huber(2.0, "sum")(t, p)\nkeras.losses.Huber(delta=2.0, reduction="sum")(t, p)\nkeras.losses.CosineSimilarity(-1, "sum")(t, p)\nkeras.losses.CosineSimilarity(axis=-1, reduction="sum")(t, p)\nkeras.losses.BinaryCrossentropy(False, 0.0, -1, "sum")(t, p)\nkeras.losses.BinaryCrossentropy(reduction="sum")(t, p)\nkeras.losses.Huber(2.0, "sum", "h", "float32", 5)');
+    assert.equal(r.values.length, 6);
+    assert.deepEqual(r.values[0], r.values[1]);
+    assert.deepEqual(r.values[2], r.values[3]);
+    assert.deepEqual(r.values[4], r.values[5]);
+    assert.ok(Math.abs(r.values[0][0] - 0.31) < 1e-7);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].message, /Huber\(\) takes at most 4 positional arguments \(delta, reduction, name, dtype\), 5 given/);
+  });
+});
