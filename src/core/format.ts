@@ -43,12 +43,24 @@ export function formatScalar(x: number): string {
   return float32Digits(x);
 }
 
-/** NumPy array repr of a float32 tensor (`array([...], dtype=float32)`), columns padded like NumPy. */
-export function formatArray(t: Tensor, maxElems = 1000, prefixName = 'array'): string {
-  if (t.shape.length === 0) return formatScalar(t.data[0]);
+/** Shortest decimal string that reads back to the same float64 (NumPy's float64 repr digits). */
+export function float64Digits(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  return normalizeNumber(String(x));
+}
+
+/**
+ * NumPy array repr (`array([...], dtype=float32)`; a float64 array, NumPy's default, has no dtype suffix), columns
+ * padded like NumPy.
+ */
+export function formatArray(t: Tensor, maxElems = 1000, prefixName = 'array', dtype: 'float32' | 'float64' = 'float32'): string {
+  const digits = dtype === 'float64' ? float64Digits : float32Digits;
+  if (t.shape.length === 0) return digits(t.data[0]);
   // In arrays NumPy writes 1.0 as '1.' (trailing zeros dropped, then padded).
   // NumPy's array print uses at most 8 fractional digits (floatmode 'maxprec', precision 8): 0.000109709006 → 0.00010971.
-  const strs = Array.from(t.data, (v) => maxPrec8(float32Digits(v)).replace(/^(-?\d+)\.0$/, '$1.'));
+  const strs = Array.from(t.data, (v) => maxPrec8(digits(v)).replace(/^(-?\d+)\.0$/, '$1.'));
   // NumPy pads every element to a common width: integer part left-padded, fraction right-padded.
   const finite = strs.filter((s) => /^-?\d+\.\d*$/.test(s));
   const intW = Math.max(0, ...finite.map((s) => s.indexOf('.')));
@@ -76,7 +88,7 @@ export function formatArray(t: Tensor, maxElems = 1000, prefixName = 'array'): s
     const sep = ',' + '\n'.repeat(t.shape.length - 1 - ax) + indent + ' ';
     return `[${rows.join(sep)}]`;
   };
-  return `${prefix}${rec(0, ' '.repeat(prefix.length))}, dtype=float32)`;
+  return `${prefix}${rec(0, ' '.repeat(prefix.length))}${dtype === 'float64' ? '' : ', dtype=float32'})`;
 }
 
 /** Rounds a positional decimal string to at most 8 fractional digits, dropping trailing zeros (NumPy 'maxprec'). */
@@ -87,8 +99,9 @@ function maxPrec8(s: string): string {
   return r.endsWith('.') ? r + '0' : r;
 }
 
-/** Keras-style print of a result value: scalar repr or array repr. */
-export function formatKeras(t: Tensor): string {
+/** Keras-style print of a result value in its dtype: scalar repr or array repr. */
+export function formatKeras(t: Tensor, dtype: 'float32' | 'float64' = 'float32'): string {
+  if (dtype === 'float64') return formatArray(t, 1000, 'array', 'float64');
   return t.shape.length === 0 ? formatScalar(t.data[0]) : formatArray(t);
 }
 

@@ -1164,7 +1164,7 @@ export class Interpreter {
     const { line, column } = this.lineCol(this.toOrig(callSite.offset));
     this.results.push({
       line, column, offset: from, end: to, lineEnd: this.lineCol(Math.max(from, to - 1)).line,
-      text: this.original.slice(from, to), printed: formatKeras(r.value), result: r, request, notes: this.stmtNotes,
+      text: this.original.slice(from, to), printed: formatKeras(r.value, r.config.dtype === 'float64' || request?.inputDtype === 'float64' ? 'float64' : 'float32'), result: r, request, notes: this.stmtNotes,
     });
   }
 }

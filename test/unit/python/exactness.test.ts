@@ -58,3 +58,19 @@ describe('python: Keras signature order for positional arguments, anywhere', () 
     assert.match(r.errors[0].message, /Huber\(\) takes at most 4 positional arguments \(delta, reduction, name, dtype\), 5 given/);
   });
 });
+
+describe('python: dtypes follow Keras', () => {
+  it('function forms on float64 NumPy arrays compute in float64 (ops.convert_to_tensor keeps float64: clip 1 − 1e-7 in float64); classes and float32 tensors in float32', () => {
+    const r = evaluateSnippet('import keras\nimport numpy as np\nimport tensorflow as tf\nkeras.losses.binary_crossentropy(np.array([[0.]]), np.array([[1.]]))\nkeras.losses.binary_crossentropy(tf.constant([[0.]]), tf.constant([[1.]]))\nkeras.losses.BinaryCrossentropy()(np.array([[0.]]), np.array([[1.]]))\nkeras.losses.BinaryCrossentropy(dtype="float64")(np.array([[0.]]), np.array([[1.]]))\n');
+    assert.equal(r.results.length, 4);
+    // −log(1 − (1 − 1e-7)) in float64: 16.118095651484676 (issue 10: Keras prints 16.118096..., not float32's 15.942385)
+    assert.equal(r.results[0].result.value.data[0], -Math.log(1 - (1 - 1e-7)));
+    assert.equal(r.results[0].printed, 'array([16.11809565])');
+    // float32: ε = float32(1e-7), 1 − ε rounded to float32 before the log
+    const f32 = Math.fround(-Math.log(1 - Math.fround(1 - Math.fround(1e-7))));
+    assert.equal(r.results[1].printed, 'array([15.942385], dtype=float32)');
+    assert.ok(Math.abs(r.results[1].result.value.data[0] - f32) < 1e-5);
+    assert.equal(r.results[2].printed, '15.942385');
+    assert.equal(r.results[3].printed, '16.118095651484676');
+  });
+});
