@@ -134,6 +134,11 @@ export function evaluate(req: EvalRequest): EvalResult {
   const eps = round(1e-7);
   const ome = round(1 - eps);
 
+  if (!isClass && spec.functionSameRank && yTrue.shape.length !== yPred.shape.length) {
+    // Keras's backend op (e.g. ops.binary_crossentropy), called by the function without squeezing
+    throw new LossInspectorError(`${callee}: Arguments \`target\` and \`output\` must have the same rank (ndim). Received: target.shape=${shapeStr(yTrue.shape)}, output.shape=${shapeStr(yPred.shape)} (Keras raises ValueError; the class ${spec.id} squeezes them to the same rank).`,
+      { loss: callee, argument: 'y_pred', code: 'shape', expected: `rank ${yTrue.shape.length}`, received: `rank ${yPred.shape.length}` });
+  }
   // LossFunctionWrapper.call: squeeze_or_expand_to_same_rank(y_true, y_pred).
   const origPredShape = yPred.shape.slice();
   if (!spec.noSqueeze) {

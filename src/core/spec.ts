@@ -156,6 +156,12 @@ export interface LossSpec {
   /** Skip the LossFunctionWrapper's squeeze_or_expand_to_same_rank (labels of another rank, e.g. SCCE). */
   noSqueeze?: boolean;
   /**
+   * The function form hands its inputs to a backend op that requires equal ranks (keras.losses.binary_crossentropy
+   * calls ops.binary_crossentropy without squeeze_or_expand_to_same_rank): (4,) against (4, 1) raises. The class
+   * still squeezes (LossFunctionWrapper).
+   */
+  functionSameRank?: boolean;
+  /**
    * The framework has no loss class, only this function, which never reduces (optax: one value per example; users
    * call `.mean()` themselves). Every spelling resolves to the function form; y_true is its targets/labels and
    * y_pred its predictions/logits, whatever order the framework's signature puts them in.

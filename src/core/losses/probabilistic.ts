@@ -185,7 +185,7 @@ function bceLoop(td: Float64Array, pd: Float64Array, values: Float64Array, grad:
  */
 const BinaryCrossentropy: LossSpec = {
   id: 'BinaryCrossentropy', framework: 'keras', family: 'probabilistic', base: 'keras3',
-  functionName: 'binary_crossentropy', defaultName: 'binary_crossentropy', aliases: ['bce', 'BCE'],
+  functionName: 'binary_crossentropy', defaultName: 'binary_crossentropy', aliases: ['bce', 'BCE'], functionSameRank: true,
   foreignNames: ['torch.nn.BCELoss', 'nn.BCELoss', 'BCELoss', 'torch.nn.BCEWithLogitsLoss', 'nn.BCEWithLogitsLoss', 'BCEWithLogitsLoss',
     'F.binary_cross_entropy', 'torch.nn.functional.binary_cross_entropy', 'F.binary_cross_entropy_with_logits', 'torch.nn.functional.binary_cross_entropy_with_logits',
     'optax.sigmoid_binary_cross_entropy', 'tf.losses.sigmoidCrossEntropy', 'sigmoidCrossEntropy', 'tf.losses.logLoss', 'logLoss', 'binaryCrossentropy'],
@@ -303,7 +303,7 @@ const BinaryCrossentropy: LossSpec = {
  */
 const BinaryFocalCrossentropy: LossSpec = {
   id: 'BinaryFocalCrossentropy', framework: 'keras', family: 'probabilistic', base: 'keras3',
-  functionName: 'binary_focal_crossentropy', defaultName: 'binary_focal_crossentropy', aliases: [],
+  functionName: 'binary_focal_crossentropy', defaultName: 'binary_focal_crossentropy', aliases: [], functionSameRank: true,
   foreignNames: [],
   params: [
     { name: 'apply_class_balancing', type: 'bool', default: false, position: 0, doc: 'Multiply each term by α for label 1 and 1 − α for label 0. Without it, `alpha` has no effect.' },

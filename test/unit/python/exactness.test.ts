@@ -74,3 +74,14 @@ describe('python: dtypes follow Keras', () => {
     assert.equal(r.results[3].printed, '16.118095651484676');
   });
 });
+
+describe('python: the BCE functions do not squeeze', () => {
+  it('binary_crossentropy / binary_focal_crossentropy on (4,) against (4, 1) raise as Keras\'s backend op does; the classes squeeze', () => {
+    const src = 'import keras\nimport numpy as np\nt = np.array([1., 0., 1., 0.])\np = np.array([[0.9], [0.2], [0.6], [0.3]])\n';
+    const r = evaluateSnippet(`${src}keras.losses.binary_crossentropy(t, p)\nkeras.losses.binary_focal_crossentropy(t, p)\nkeras.losses.BinaryCrossentropy()(t, p)\nkeras.losses.binary_crossentropy(t, p[:, 0])\n`);
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.line), [5, 6]);
+    for (const e of errors) assert.match(e.message, /Arguments `target` and `output` must have the same rank \(ndim\)\. Received: target\.shape=\(4,\), output\.shape=\(4, 1\)/);
+    assert.deepEqual(r.results.map((x) => x.line), [7, 8]);
+  });
+});
