@@ -8,6 +8,7 @@ import { compareFrameworks, LossInspectorError, type CompareResult, type Nested,
 import { float32Digits } from '../core/format';
 import { parseArrayLiteralTensor } from '../core/literal';
 import { fromJsonNumbers, jsonLines, parseJsonLine } from './main';
+import { isTorchRequest, torchRequestOfLine } from './torch';
 
 /** A row's JSON form; NaN/±inf as "nan"/"inf" like the other JSON answers. */
 export function compareJson(r: CompareResult): Record<string, unknown> {
@@ -25,6 +26,14 @@ function compareLine(line: string): Record<string, unknown> {
   if (typeof req.loss !== 'string') return { error: 'missing "loss": expected a loss name string' };
   const loss = req.loss;
   try {
+    if (isTorchRequest(req) && req.args) {
+      // The torch form of eval --jsonl: {"loss", "config", "args": {"input", "target"}, "dtypes"}, 1.0 kept apart from 1.
+      const t = torchRequestOfLine(line);
+      if ('error' in t) return t;
+      const a = t.args as Record<string, Nested>;
+      if (a.input === undefined || a.target === undefined) return { error: `${loss}: compare reads "args": {"input", "target"}` };
+      return compareJson(compareFrameworks({ loss, config: t.config, yTrue: a.target, yPred: a.input, dtypes: t.dtypes }));
+    }
     const config = (req.config ?? {}) as Record<string, unknown>;
     if (typeof config !== 'object' || Array.isArray(config)) return { error: `${loss}: "config" must be an object of keyword arguments` };
     const cfg: Record<string, ParamValue> = Object.create(null);
