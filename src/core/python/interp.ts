@@ -1084,16 +1084,7 @@ export class Interpreter {
       if (r !== undefined) return r;
     }
     if (UNSAFE.has(path)) throw this.unsupported(site, `\`${path}()\``, 'dynamic code and reflection are never evaluated');
-    if (path === 'keras.losses.get' || path === 'tf.losses.get' || path === 'keras.losses.deserialize') {
-      const id = args[0];
-      if (id?.kind === 'string') {
-        const r = tryResolveLoss(id.value);
-        if (!r) throw errAt(sites.pos[0] ?? site, `Unknown loss '${id.value}'`, 'unknown-loss');
-        if (r.kind === 'class') return { kind: 'loss', spec: r.spec, config: {}, ctorName: id.value };
-        return { kind: 'lossref', spec: r.spec, form: 'function', name: id.value };
-      }
-      if (id && (id.kind === 'loss' || id.kind === 'lossref' || id.kind === 'callable')) return id;
-    }
+    if (/^(keras|tf)\.losses\.(get|deserialize)$/.test(path)) return this.lossFromIdentifier(path, args[0] ?? kwargs.get('identifier') ?? kwargs.get('name') ?? kwargs.get('config'), site, sites);
     const functional = callFunctional(path, args, kwargs);
     if (functional) return functional;
     if (RANDOM.test(path)) return { kind: 'opaque', what: `${path}(...)`, random: true };
@@ -1110,6 +1101,48 @@ export class Interpreter {
     if (IO_PATHS.test(path)) throw this.unsupported(site, `I/O (\`${/\./.test(path) ? path : path + '()'}\`)`, 'a loss function is evaluated as a pure computation; remove printing and file access');
     if (/^tf\.(debugging|assert)/.test(path) && this.inFunction) throw this.unsupported(site, `\`${path}\``, 'assertions are not evaluated');
     throw skip(site, `\`${path}(...)\` is not evaluated (Loss Inspector evaluates losses, the arrays they take and the tensor operations it knows); skipped`);
+  }
+
+  /**
+   * keras.losses.get(identifier) and keras.losses.deserialize(config): a name ('mse', 'Huber') or a serialized
+   * loss ({'class_name': 'Huber', 'config': {'delta': 2.0, ...}}). get() instantiates a class, deserialize() of a
+   * bare class name returns the class, as Keras does.
+   */
+  private lossFromIdentifier(path: string, id: Value | undefined, site: Site, sites: ArgSites): Value {
+    const at = sites.pos[0] ?? site;
+    const isGet = path.endsWith('.get');
+    if (!id || id.kind === 'none') {
+      if (isGet) return NONE;
+      throw errAt(site, `${path}() needs a loss name or a serialized loss`, 'param');
+    }
+    const unknown = (name: string) => errAt(at, `Unknown loss '${name}'.${closestLoss(name)}`, 'unknown-loss');
+    if (id.kind === 'string') {
+      const r = tryResolveLoss(id.value);
+      if (!r) throw unknown(id.value);
+      if (r.kind !== 'class') return { kind: 'lossref', spec: r.spec, form: 'function', name: id.value };
+      return isGet ? { kind: 'loss', spec: r.spec, config: {}, ctorName: id.value } : { kind: 'lossref', spec: r.spec, form: 'class', name: id.value };
+    }
+    if (id.kind === 'dict') {
+      const get = (k: string) => id.entries.find(([key]) => key.kind === 'string' && key.value === k)?.[1];
+      const cls = get('class_name');
+      if (cls?.kind !== 'string') throw errAt(at, `${path}: a serialized loss needs a 'class_name' string`, 'param');
+      const r = tryResolveLoss(cls.value);
+      if (!r || r.kind !== 'class') throw unknown(cls.value);
+      const cfg = get('config');
+      const kwargs = new Map<string, Value>();
+      if (cfg?.kind === 'dict') {
+        for (const [k, v] of cfg.entries) {
+          if (k.kind !== 'string') continue;
+          // what Keras writes beside the parameters when it serializes (the wrapped function of a LossFunctionWrapper)
+          if (k.value === 'fn' || k.value === 'module' || k.value === 'registered_name') continue;
+          kwargs.set(k.value, v);
+        }
+      } else if (cfg && cfg.kind !== 'none') throw errAt(at, `${path}: 'config' of a serialized loss must be a dict, received ${typeName(cfg)}`, 'type');
+      const kwSites = new Map([...kwargs.keys()].map((k) => [k, at]));
+      return this.construct({ kind: 'lossref', spec: r.spec, form: 'class', name: cls.value }, [], kwargs, site, { pos: [], kw: kwSites });
+    }
+    if (id.kind === 'loss' || id.kind === 'lossref' || id.kind === 'callable' || id.kind === 'object') return id;
+    throw errAt(at, `${path}: expected a loss name, a serialized loss dict or a loss, received ${typeName(id)}`, 'type');
   }
 
   /** np.array(x, dtype=...), tf.constant(x), np.float32(x): a tensor of x in that dtype (gradients flow through float casts). */
