@@ -17,6 +17,7 @@ import { registerOpenPanel } from './commands/openPanel';
 import { registerCopyResult } from './commands/copyResult';
 import { registerClearResults } from './commands/clearResults';
 import { registerExplain } from './commands/explain';
+import { registerRevealResult } from './commands/revealResult';
 import { registerState } from './commands/state';
 import { registerHover } from './hover';
 import { registerResultHover } from './resultHover';
@@ -29,7 +30,10 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
   useTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const store = new ResultStore(log);
-  const panel = registerPanel(context, log);
+  const panel = registerPanel(context, log, {
+    startWorker: () => platform.startWorker(),
+    timeoutMs: () => readSettings().timeoutSeconds * 1000,
+  });
   const s: Services = {
     context, log, store, panel,
     settings: (scope) => readSettings(scope),
@@ -39,7 +43,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
   const lens = registerCodeLens(s);
   context.subscriptions.push(
     log, store, panel,
-    registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s),
+    registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s), registerRevealResult(s),
     registerHover(s), registerResultHover(s), lens.disposable, registerCodeActions(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();

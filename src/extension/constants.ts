@@ -8,12 +8,14 @@ export const Commands = {
   copyResult: 'lossInspector.copyResult',
   clearResults: 'lossInspector.clearResults',
   explain: 'lossInspector.explain',
+  revealResult: 'lossInspector.revealResult',
+  raiseInputLimit: 'lossInspector.raiseInputLimit',
   /** Test-only, not contributed in package.json: `{ decorations: { uri; line (1-based); text }[] }`. */
   state: 'lossInspector._state',
 } as const;
 
 /** Commands a hover/decoration Markdown may run (`isTrusted.enabledCommands`): only our own. */
-export const TRUSTED_COMMANDS: string[] = [Commands.openPanel, Commands.computeLoss, Commands.explain, Commands.copyResult];
+export const TRUSTED_COMMANDS: string[] = [Commands.openPanel, Commands.computeLoss, Commands.explain, Commands.copyResult, Commands.revealResult, Commands.raiseInputLimit];
 
 export const CONFIG_SECTION = 'lossInspector';
 
@@ -45,3 +47,9 @@ export const DOC_SCHEME = 'loss-inspector-doc';
 export const COMPUTE_LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'json', 'jsonc'];
 /** Languages with loss-name hovers and CodeLens. */
 export const HOVER_LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+
+/**
+ * Default of lossInspector.maxInputChars: admits a 1000×1000 pair of float32 literals as NumPy prints them
+ * (≈ 14 M characters) twice over; package.json's default must equal it (a unit test checks).
+ */
+export const DEFAULT_MAX_INPUT_CHARS = 32_000_000;

@@ -1,6 +1,8 @@
 /**
  * One evaluation job, runnable on the extension host or in the worker (no vscode here): a snippet (every call
- * evaluated) or two array literals with a chosen loss. The output is structured-clone safe.
+ * evaluated) or two array literals with a chosen loss. The output is structured-clone safe and keeps every array
+ * as a Tensor (a Float64Array the worker transfers, not copies): nothing here builds nested JS arrays of the
+ * inputs, which for 1e6 elements took longer to clone onto the host than the evaluation itself.
  */
 import type { EvalResult } from '../core/evaluate';
 import type { Config } from '../core/spec';
@@ -8,7 +10,7 @@ import type { Nested, Tensor } from '../core/tensor';
 import { evaluate } from '../core/evaluate';
 import { LossInspectorError } from '../core/errors';
 import { formatFor } from '../core/format';
-import { toNested } from '../core/tensor';
+import { sizeOf } from '../core/tensor';
 import { parseTwoArrays } from '../core/arrays';
 import type { SnippetResult } from '../core/python';
 import { loadSnippetCore } from './lazyCore';
@@ -37,25 +39,43 @@ export interface JobResult {
   notes: string[];
 }
 
-export interface JobDiagnostic { offset: number; length: number; message: string; severity: 'error' | 'warning' | 'info' }
+export interface JobDiagnostic { offset: number; length: number; message: string; severity: 'error' | 'warning' | 'info'; code?: string }
 
-export interface JobOutput { kind: 'snippet' | 'arrays'; results: JobResult[]; diagnostics: JobDiagnostic[] }
+export interface JobOutput {
+  kind: 'snippet' | 'arrays';
+  results: JobResult[];
+  diagnostics: JobDiagnostic[];
+  /** Set when the input was longer than lossInspector.maxInputChars (nothing was evaluated). */
+  refused?: { chars: number; limit: number };
+  /** Set when the user cancelled the evaluation. */
+  cancelled?: boolean;
+}
+
+/** Diagnostic code of the input-size refusal (its quick fix raises the setting). */
+export const INPUT_TOO_LARGE = 'input-too-large';
 
 function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as Tensor).data instanceof Float64Array;
 }
 
-function nested(x: Tensor | Nested): Nested {
-  return isTensor(x) ? toNested(x) : x;
+/** Elements of an array argument (a Tensor or nested lists). */
+export function elementsOf(x: Tensor | Nested | null | undefined): number {
+  if (x == null) return 0;
+  if (isTensor(x)) return sizeOf(x.shape);
+  if (!Array.isArray(x)) return 1;
+  let n = 1;
+  let cur: unknown = x;
+  while (Array.isArray(cur)) { n *= cur.length; cur = cur[0]; }
+  return n;
 }
 
-/** A request in the panel's JSON form (loss by id, arrays as nested lists). */
+/** A request in the panel's form (loss by id; arrays as Tensors, or nested lists where the snippet gave them). */
 export function serializableRequest(req: SnippetResult['request']): SerializableRequest | undefined {
   if (!req) return undefined;
   return {
     loss: typeof req.loss === 'string' ? req.loss : req.loss.id,
-    yTrue: nested(req.yTrue), yPred: nested(req.yPred),
-    ...(req.sampleWeight != null ? { sampleWeight: nested(req.sampleWeight) } : {}),
+    yTrue: req.yTrue, yPred: req.yPred,
+    ...(req.sampleWeight != null ? { sampleWeight: req.sampleWeight } : {}),
     ...(req.config ? { config: req.config } : {}),
     ...(req.mode ? { mode: req.mode } : {}),
   };
@@ -70,7 +90,7 @@ export function refusedJob(job: EvalJob): JobOutput | null {
   const { text, limits } = job;
   if (text.length <= limits.maxInputChars) return null;
   const message = l10n.t('The input has {0} characters, more than lossInspector.maxInputChars ({1}). Select less, or raise the setting.', text.length.toLocaleString('en-US'), limits.maxInputChars.toLocaleString('en-US'));
-  return { kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message, severity: 'error' }] };
+  return { kind: job.kind, results: [], diagnostics: [{ offset: 0, length: 1, message, severity: 'error', code: INPUT_TOO_LARGE }], refused: { chars: text.length, limit: limits.maxInputChars } };
 }
 
 /** Where an error of an arrays job points: its own offset, else the literal it is about, else the whole text. */
@@ -119,7 +139,7 @@ export async function runJob(job: EvalJob): Promise<JobOutput> {
       kind: 'arrays',
       results: [{
         offset: lead, end: endOff, line: lineAt(lead), lineEnd: lineAt(Math.max(lead, endOff - 1)), text: job.text.trim().slice(0, 200), printed: formatFor(result.value, result.framework ?? 'keras'), result,
-        request: { loss: job.loss, yTrue: toNested(parsed.yTrue), yPred: toNested(parsed.yPred), ...(parsed.sampleWeight ? { sampleWeight: toNested(parsed.sampleWeight) } : {}), config: job.config, mode: 'class' },
+        request: { loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, ...(parsed.sampleWeight ? { sampleWeight: parsed.sampleWeight } : {}), config: job.config, mode: 'class' },
         notes: [],
       }],
       diagnostics: [],
@@ -132,4 +152,35 @@ export async function runJob(job: EvalJob): Promise<JobOutput> {
     const [offset, length] = arraysErrorRange(e, job.text, ranges);
     return { kind: 'arrays', results: [], diagnostics: [{ offset, length, message: e.message, severity: 'error' }] };
   }
+}
+
+/** A value the limit could be raised to so that `chars` characters are admitted: 25 % headroom, whole millions. */
+export function suggestedLimit(chars: number): number {
+  return Math.max(1_000_000, Math.ceil((chars * 1.25) / 1_000_000) * 1_000_000);
+}
+
+/**
+ * The ArrayBuffers of an output worth transferring rather than copying (typed arrays of 64 KiB and more), each
+ * once. Only for an output whose worker ends after posting it: transferring detaches the worker's copies.
+ */
+export function transferables(out: unknown): ArrayBuffer[] {
+  const seen = new Set<ArrayBuffer>();
+  const visited = new Set<object>();
+  const stack: unknown[] = [out];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object' || visited.has(v)) continue;
+    visited.add(v);
+    if (ArrayBuffer.isView(v)) {
+      if (v.byteLength >= 65536 && v.buffer instanceof ArrayBuffer) seen.add(v.buffer);
+      continue;
+    }
+    if (Array.isArray(v)) {
+      // Nested number lists hold nothing to transfer; only look inside arrays of objects.
+      if (v.length && typeof v[0] === 'object') for (const x of v) stack.push(x);
+      continue;
+    }
+    for (const x of Object.values(v as Record<string, unknown>)) if (x && typeof x === 'object') stack.push(x);
+  }
+  return [...seen];
 }

@@ -8,11 +8,13 @@
 import * as vscode from 'vscode';
 import { buildHtml, makeNonce } from '../shared/csp';
 import {
-  HostToWebview, Intent, isWebviewMessage, PanelOpenArgs, PanelSession, PanelState, WebviewPersisted, WebviewToHost, withoutData,
+  HostToWebview, Intent, isWebviewMessage, MAX_PERSISTED_ELEMENTS, PanelOpenArgs, PanelSession, PanelState, SerializableRequest, WebviewPersisted, WebviewToHost, withoutData,
 } from '../shared/protocol';
-import { applyIntent, buildCsv, buildPython, buildState, emptyState, ModelOptions, sessionFromArgs, TensorCache } from './panelModel';
+import { toNested, type Tensor } from '../core/tensor';
+import { applyIntent, emptyState, ModelOptions, sessionFromArgs } from './panelModel';
+import { PanelEvaluator, sessionElements } from './panelWorker';
 import { WEBVIEW_STRINGS, type WebviewStringId } from '../shared/strings';
-import { base64Bytes } from './platform';
+import { base64Bytes, type WorkerPort } from './platform';
 import { loadSnippetCore, snippetCoreIfLoaded } from './lazyCore';
 import { docSourceLabel } from './docNames';
 
@@ -36,33 +38,78 @@ export interface PanelDebug {
   visible(): boolean;
 }
 
-export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: ModelOptions = {}): PanelHandle & PanelDebug {
+function isTensor(x: unknown): x is Tensor {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as Tensor).data instanceof Float64Array;
+}
+
+/**
+ * The state as the webview gets it: arrays as nested lists (it persists them for a reload) when the session is
+ * small enough to persist, else none at all and `dataDropped` (a 1e6-element input is never copied into the
+ * webview; the host keeps it and the webview is sent what it draws).
+ */
+function forWebview(st: PanelState): PanelState {
+  if (st.kind === 'empty' || !st.session) return st;
+  const s = st.session;
+  if (sessionElements(s) > MAX_PERSISTED_ELEMENTS) {
+    const slim = withoutData(st);
+    return { ...slim, session: { ...(slim as { session: PanelSession }).session, dataDropped: true } } as PanelState;
+  }
+  const r = s.request;
+  if (!isTensor(r.yTrue) && !isTensor(r.yPred) && !isTensor(r.sampleWeight)) return st;
+  const nested = (x: SerializableRequest['yTrue'] | null | undefined) => (isTensor(x) ? toNested(x) : x);
+  return { ...st, session: { ...s, request: { ...r, yTrue: nested(r.yTrue)!, yPred: nested(r.yPred)!, ...(r.sampleWeight != null ? { sampleWeight: nested(r.sampleWeight) } : {}) } } } as PanelState;
+}
+
+export interface PanelOptions extends ModelOptions {
+  /** Starts an evaluation worker (Platform.startWorker); without it every session is computed inline. */
+  startWorker?: () => WorkerPort;
+  /** The worker's time limit per state, read when used (lossInspector.worker.timeoutSeconds). */
+  timeoutMs?: () => number;
+}
+
+export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: PanelOptions = {}): PanelHandle & PanelDebug {
   let panel: vscode.WebviewPanel | undefined;
   let session: PanelSession | null = null;
   let last: PanelState | null = null;
   /** The arrays the webview holds (from the last state it was sent in full); reset when it reloads. */
   let sentData: { yTrue: unknown; yPred: unknown; sampleWeight: unknown } | null = null;
-  const cache = new TensorCache();
+  const evaluator = new PanelEvaluator({
+    startWorker: opts.startWorker, model: { custom: opts.custom, points: opts.points },
+    timeoutMs: opts.timeoutMs?.() ?? 30_000,
+    l10nBundle: () => vscode.l10n.bundle,
+  });
+  /** Renders are numbered: a state computed for an older request than the last one is never posted. */
+  let renderSeq = 0;
   const disposables: vscode.Disposable[] = [];
   const roots = [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')];
 
   const post = (m: HostToWebview): void => { void panel?.webview.postMessage(m); };
 
-  const render = (): void => {
+  const render = async (): Promise<void> => {
     if (!panel) return;
+    const seq = ++renderSeq;
     // A user-defined loss needs the custom-loss interpreter, loaded on first use.
-    if (session?.customSource && !snippetCoreIfLoaded()) { void loadSnippetCore().then(render, (e) => log.error(`panel: ${(e as Error).message}`)); return; }
+    if (session?.customSource && !snippetCoreIfLoaded()) {
+      try { await loadSnippetCore(); } catch (e) { log.error(`panel: ${(e as Error).message}`); return; }
+    }
     const t0 = performance.now();
-    last = buildState(session, cache, opts);
+    let st: PanelState | null;
+    try {
+      st = await evaluator.build(session);
+    } catch (e) {
+      st = { kind: 'error', title: session?.title ?? 'Loss Inspector', message: (e as Error).message, session: session ?? undefined };
+    }
+    if (!st || seq !== renderSeq || !panel) return; // a newer request is being answered
+    last = st;
     const title = last.kind === 'empty' ? 'Loss Inspector' : vscode.l10n.t('Loss: {0}', last.title);
     if (panel.title !== title) panel.title = title;
-    log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms`);
+    log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms${session && evaluator.usesWorker(session) ? ' (worker)' : ''}`);
     if (last.kind === 'error') log.info(`panel: ${last.message}`);
     const r = last.kind !== 'empty' ? last.session?.request : undefined;
     const same = !!r && !!sentData && sentData.yTrue === r.yTrue && sentData.yPred === r.yPred && sentData.sampleWeight === (r.sampleWeight ?? null);
     if (same) post({ type: 'state', state: withoutData(last), sameData: true });
     else {
-      post({ type: 'state', state: last });
+      post({ type: 'state', state: forWebview(last) });
       sentData = r ? { yTrue: r.yTrue, yPred: r.yPred, sampleWeight: r.sampleWeight ?? null } : null;
     }
   };
@@ -79,7 +126,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     switch (m.type) {
       case 'exportCsv': {
         if (!session) throw new Error(vscode.l10n.t('Nothing to export: open the panel on a result first.'));
-        const csv = buildCsv(session, cache, opts);
+        const csv = await evaluator.csv(session);
         const uri = await saveTarget(`${baseName()}.csv`, { CSV: ['csv'] });
         if (!uri) return 'cancelled';
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(csv));
@@ -88,7 +135,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
       }
       case 'exportPython': {
         if (!session) throw new Error(vscode.l10n.t('Nothing to export: open the panel on a result first.'));
-        const doc = await vscode.workspace.openTextDocument({ language: 'python', content: buildPython(session, cache) });
+        const doc = await vscode.workspace.openTextDocument({ language: 'python', content: await evaluator.python(session) });
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
         return vscode.l10n.t('Opened the Python snippet in an editor');
       }
@@ -115,7 +162,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
         if (next) {
           session = next;
           const t0 = performance.now();
-          render();
+          await render();
           // Every re-evaluation is in the log, like Compute Loss runs (what changed, what it gave, how long).
           const { type, id: _id, ...rest } = m as Intent & { id?: number };
           const args = m.type === 'setParam' ? `${m.name}=${JSON.stringify(m.value)}` : Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
@@ -134,7 +181,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     const id = typeof m.id === 'number' ? m.id : undefined;
     try {
       let message: string | undefined;
-      if (m.type === 'ready') { sentData = null; render(); }
+      if (m.type === 'ready') { sentData = null; await render(); }
       else message = await handle(m as Intent);
       if (id !== undefined) post({ type: 'reply', id, ok: true, message });
     } catch (e) {
@@ -189,7 +236,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
       if (next || !session) session = next ?? session;
       if (panel) {
         panel.reveal(undefined, true);
-        render();
+        void render();
         return;
       }
       const p = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, args?.title ? vscode.l10n.t('Loss: {0}', args.title) : 'Loss Inspector',
@@ -201,6 +248,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     dispose() {
       panel?.dispose();
       panel = undefined;
+      evaluator.dispose();
       for (const d of disposables.splice(0)) d.dispose();
     },
     lastState: () => last,

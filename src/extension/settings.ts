@@ -1,6 +1,6 @@
 /** Typed access to the `lossInspector.*` settings. */
 import * as vscode from 'vscode';
-import { CONFIG_SECTION, Settings } from './constants';
+import { CONFIG_SECTION, DEFAULT_MAX_INPUT_CHARS, Settings } from './constants';
 
 export interface LossInspectorSettings {
   precision: number;
@@ -19,7 +19,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): LossInspectorSe
   const c = vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
   return {
     precision: c.get<number>(Settings.precision, 7),
-    maxInputChars: c.get<number>(Settings.maxInputChars, 5_000_000),
+    maxInputChars: c.get<number>(Settings.maxInputChars, DEFAULT_MAX_INPUT_CHARS),
     maxDepth: c.get<number>(Settings.maxDepth, 32),
     codeLensEnabled: c.get<boolean>(Settings.codeLensEnabled, true),
     hoverEnabled: c.get<boolean>(Settings.hoverEnabled, true),

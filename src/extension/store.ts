@@ -1,12 +1,14 @@
 /**
  * The results shown in editors: end-of-line decorations (one per line), the diagnostics of the
- * last run, and the evaluated requests behind them (for "Open in panel" and "Copy result"). Everything of a
- * document is dropped as soon as its text changes.
+ * last run, and the evaluated requests behind them (for "Open in panel" and "Copy result"). When a document is
+ * edited, results and diagnostics move with their lines; only those whose own lines the edit touches are dropped.
+ * The latest result is also shown in the status bar (click: go to it and show its hover).
  */
 import * as vscode from 'vscode';
 import type { EvalResult } from '../core/evaluate';
 import type { SerializableRequest } from '../shared/protocol';
-import { CONTEXT_HAS_RESULTS, DIAGNOSTIC_COLLECTION } from './constants';
+import { Commands, CONTEXT_HAS_RESULTS, DIAGNOSTIC_COLLECTION } from './constants';
+import { mapLines, mapRange, type TextChange } from './model/edits';
 
 export interface StoredResult {
   id: string;
@@ -36,6 +38,7 @@ export class ResultStore implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private last: StoredResult | undefined;
   private seq = 0;
+  private readonly status: vscode.StatusBarItem;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.type = vscode.window.createTextEditorDecorationType({
@@ -43,9 +46,11 @@ export class ResultStore implements vscode.Disposable {
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     });
     this.diagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_COLLECTION);
+    this.status = vscode.window.createStatusBarItem('lossInspector.lastResult', vscode.StatusBarAlignment.Right, 100);
+    this.status.name = vscode.l10n.t('Loss Inspector: last result');
     this.subs.push(
-      this.type, this.diagnostics,
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && this.has(e.document.uri)) this.clear(e.document.uri); }),
+      this.type, this.diagnostics, this.status,
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && this.has(e.document.uri)) this.moveThrough(e.document, e.contentChanges.map(toChange)); }),
       vscode.workspace.onDidCloseTextDocument((d) => { if (d.isClosed && this.has(d.uri)) this.clear(d.uri); }),
       vscode.window.onDidChangeVisibleTextEditors((eds) => eds.forEach((ed) => this.apply(ed))),
     );
@@ -78,6 +83,44 @@ export class ResultStore implements vscode.Disposable {
     this.diagnostics.set(uri, [...keptDiags, ...diagnostics]);
     for (const ed of vscode.window.visibleTextEditors) if (ed.document.uri.toString() === key) this.apply(ed);
     this.updateContext();
+  }
+
+  /**
+   * After an edit: every result and diagnostic of the document moves with its lines; those whose lines the edit
+   * touches are dropped (their numbers no longer belong to the text).
+   */
+  moveThrough(doc: vscode.TextDocument, changes: TextChange[]): void {
+    const key = doc.uri.toString();
+    const entry = this.docs.get(key);
+    let dropped = 0;
+    if (entry) {
+      const kept: StoredResult[] = [];
+      for (const r of entry.results) {
+        const to = mapLines(r.startLine, r.endLine, changes);
+        if (!to) { this.byId.delete(r.id); dropped++; continue; }
+        r.startLine = to[0]; r.endLine = to[1];
+        kept.push(r);
+      }
+      if (kept.length) entry.results = kept; else this.docs.delete(key);
+    }
+    const diags: vscode.Diagnostic[] = [];
+    for (const d of this.diagnostics.get(doc.uri) ?? []) {
+      const to = mapRange(d.range.start, d.range.end, changes);
+      if (!to) continue;
+      const moved = new vscode.Diagnostic(new vscode.Range(to[0].line, to[0].character, to[1].line, to[1].character), d.message, d.severity);
+      moved.source = d.source; moved.code = d.code; moved.relatedInformation = d.relatedInformation; moved.tags = d.tags;
+      diags.push(moved);
+    }
+    this.diagnostics.set(doc.uri, diags);
+    if (this.last && !this.byId.has(this.last.id)) this.last = undefined;
+    for (const ed of vscode.window.visibleTextEditors) if (ed.document.uri.toString() === key) this.apply(ed);
+    this.updateContext();
+    if (dropped) this.log.debug(`dropped ${dropped} result(s) of ${key}: the edit touched their lines`);
+  }
+
+  /** The latest result, if it still stands. */
+  latest(): StoredResult | undefined {
+    return this.last;
   }
 
   /** Clears one document, or every document when `uri` is undefined. Returns how many results were removed. */
@@ -124,6 +167,12 @@ export class ResultStore implements vscode.Disposable {
   relabel(text: (r: StoredResult) => string): void {
     for (const e of this.docs.values()) for (const r of e.results) r.decoration = text(r);
     for (const ed of vscode.window.visibleTextEditors) this.apply(ed);
+    this.updateStatus();
+  }
+
+  /** The results whose lines (first to last) include a 0-based line of a document. */
+  covering(uri: vscode.Uri, line: number): StoredResult[] {
+    return this.docs.get(uri.toString())?.results.filter((r) => line >= r.startLine && line <= r.endLine) ?? [];
   }
 
   /** The results whose decoration is on a 0-based line of a document. */
@@ -164,6 +213,24 @@ export class ResultStore implements vscode.Disposable {
 
   private updateContext(): void {
     void vscode.commands.executeCommand('setContext', CONTEXT_HAS_RESULTS, this.docs.size > 0);
+    this.updateStatus();
+  }
+
+  /** The status bar item: the latest result's callee and value; click goes to it and shows its hover. */
+  private updateStatus(): void {
+    const r = this.last;
+    if (!r) { this.status.hide(); return; }
+    const value = r.decoration.replace(/^→\s*/, '');
+    this.status.text = `$(graph-line) ${r.result.callee} ${value.length > 40 ? value.slice(0, 39) + '…' : value}`;
+    this.status.tooltip = r.hover;
+    this.status.accessibilityInformation = { label: vscode.l10n.t('Last loss result: {0} {1}. Go to it.', r.result.callee, value) };
+    this.status.command = { title: vscode.l10n.t('Go to the result'), command: Commands.revealResult, arguments: [{ resultRef: r.id }] };
+    this.status.show();
+  }
+
+  /** For the e2e suite: what the status bar item shows. */
+  statusState(): { text: string; visible: boolean; ref?: string } {
+    return { text: this.status.text, visible: !!this.last, ref: this.last?.id };
   }
 
   dispose(): void {
@@ -171,6 +238,10 @@ export class ResultStore implements vscode.Disposable {
     this.docs.clear();
     this.byId.clear();
   }
+}
+
+function toChange(c: vscode.TextDocumentContentChangeEvent): TextChange {
+  return { start: c.range.start, end: c.range.end, text: c.text };
 }
 
 function lineText(rs: StoredResult[]): string {

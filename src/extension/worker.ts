@@ -1,5 +1,8 @@
-/** Evaluates large inputs off the extension host's thread (worker_threads): one job per message, one reply per job. */
+/** Evaluates large inputs off the extension host's thread (worker_threads); see workerLoop.ts for the messages. */
 import { parentPort } from 'node:worker_threads';
-import { answer, type WorkerRequest } from './workerLoop';
+import { answer, replyTransfer, type WorkerRequest } from './workerLoop';
 
-parentPort?.on('message', async (msg: WorkerRequest) => parentPort!.postMessage(await answer(msg)));
+parentPort?.on('message', async (msg: WorkerRequest) => {
+  const r = await answer(msg);
+  if (r) parentPort!.postMessage(r, replyTransfer(r));
+});

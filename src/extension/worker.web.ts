@@ -1,5 +1,8 @@
 /** The Web Worker of VS Code for the Web (dist/web/worker.js): the same loop as worker.ts. */
-import { answer, type WorkerRequest } from './workerLoop';
+import { answer, replyTransfer, type WorkerRequest } from './workerLoop';
 
-const scope = globalThis as unknown as { onmessage: ((e: { data: WorkerRequest }) => void) | null; postMessage(m: unknown): void };
-scope.onmessage = async (e) => scope.postMessage(await answer(e.data));
+const scope = globalThis as unknown as { onmessage: ((e: { data: WorkerRequest }) => void) | null; postMessage(m: unknown, transfer?: ArrayBuffer[]): void };
+scope.onmessage = async (e) => {
+  const r = await answer(e.data);
+  if (r) scope.postMessage(r, replyTransfer(r));
+};

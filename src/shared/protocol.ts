@@ -6,16 +6,22 @@
  * answers each one with a `reply` (ok or an error message), so no request hangs.
  * Imports only core types (no vscode, no DOM).
  */
-import type { Nested } from '../core/tensor';
+import type { Nested, Tensor } from '../core/tensor';
+
+/**
+ * An array argument: nested lists (JSON: command links, the webview's persisted state) or, on the extension
+ * host and in its worker only, a Tensor (a large input is never turned into nested JS arrays).
+ */
+export type ArrayArg = Nested | Tensor;
 import type { ParamValue } from '../core/spec';
 
 /** A loss call that survives JSON (command arguments, webview state). */
 export interface SerializableRequest {
   /** Any spelling the registry resolves ('Huber', 'mse', 'tf.keras.losses.Huber', ...). */
   loss: string;
-  yTrue: Nested;
-  yPred: Nested;
-  sampleWeight?: Nested | null;
+  yTrue: ArrayArg;
+  yPred: ArrayArg;
+  sampleWeight?: ArrayArg | null;
   /** Keyword arguments by their Python names. */
   config?: Record<string, ParamValue>;
   mode?: 'class' | 'function';

@@ -295,9 +295,9 @@ function dtypeOfArg(v: Value): string {
 export interface CustomRequest {
   /** The user loss's name: def name, lambda variable, Loss subclass name. */
   loss: string;
-  yTrue: Nested | null;
-  yPred: Nested;
-  sampleWeight?: Nested | null;
+  yTrue: Nested | Tensor | null;
+  yPred: Nested | Tensor;
+  sampleWeight?: Nested | Tensor | null;
   /** Keyword arguments of the call (beta=1), or of the constructor for a Loss subclass. */
   config?: Record<string, ParamValue>;
   /** 'function': called directly (exactly what Python returns); 'class' (default): Keras's wrapping. */

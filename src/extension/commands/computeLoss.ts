@@ -8,11 +8,13 @@ import * as vscode from 'vscode';
 import type { Config, ParamValue } from '../../core/spec';
 import { tryResolveLoss } from '../../core/registry';
 import { toJsonValue } from '../../core/format';
-import { sizeOf } from '../../core/tensor';
-import { Commands, TRUSTED_COMMANDS, LAST_CHOICE_KEY } from '../constants';
+import { sizeOf, toNested, type Tensor } from '../../core/tensor';
+import { Commands, TRUSTED_COMMANDS, LAST_CHOICE_KEY, CONFIG_SECTION, Settings } from '../constants';
 import { classifySelection, parseTwoArrays } from '../../core/arrays';
 import { run } from '../runner';
-import { runJob, type EvalJob, type JobOutput } from '../jobs';
+import { refusedJob, runJob, suggestedLimit, type EvalJob, type JobOutput } from '../jobs';
+import type { SerializableRequest } from '../../shared/protocol';
+import { mapLines, mapRange, type Pos, type TextChange } from '../model/edits';
 import type { Services } from '../services';
 import { commandUri } from '../services';
 import type { StoredResult } from '../store';
@@ -37,12 +39,18 @@ export interface ComputeArgs {
 export interface ComputeSummary {
   kind: 'snippet' | 'arrays';
   /** `line`/`lineEnd` are 1-based document lines of the call. */
-  results: { line: number; lineEnd: number; loss: string; printed: string; value: unknown }[];
+  results: { line: number; lineEnd: number; loss: string; printed: string; value: unknown; shape: number[] }[];
   /** `line` is 1-based. */
   diagnostics: { line: number; message: string; severity: string }[];
   /** True when the input went to the worker (worker_threads, or a Web Worker in VS Code for the Web). */
   usedWorker?: boolean;
 }
+
+/** Lets the event loop run pending events (typing, rendering requests) before continuing. */
+const turn = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Values with more elements than this are left out of the summary (its `shape` says what they were). */
+const MAX_SUMMARY_VALUES = 10_000;
 
 interface LastChoice { loss: string; config: Config; recent: string[] }
 
@@ -60,6 +68,16 @@ interface Target {
   /** Length of a prefix that is not in this document (the notebook cells above a cell). */
   skip: number;
   wholeDocument: boolean;
+  /** Position of `base` in the document when the text was read. */
+  basePos?: Pos;
+  /** Edits made to the document since the text was read (results are carried through them). */
+  changes?: TextChange[];
+}
+
+/** The request as a command link can carry it (JSON): small arrays as nested lists. */
+function linkRequest(r: SerializableRequest): SerializableRequest {
+  const n = (x: SerializableRequest['yTrue'] | null | undefined) => (x && typeof x === 'object' && !Array.isArray(x) ? toNested(x as Tensor) : x);
+  return { ...r, yTrue: n(r.yTrue)!, yPred: n(r.yPred)!, ...(r.sampleWeight != null ? { sampleWeight: n(r.sampleWeight) } : {}) };
 }
 
 /** The code cells above a notebook cell, in its language, so their assignments are in scope. */
@@ -116,15 +134,47 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
     return undefined;
   }
   const version = target.doc.version; // the text is read now; questions and the worker take time
+  target.basePos = target.doc.positionAt(target.base);
+  const watch = watchEdits(target.doc);
+  const running = { uri: target.doc.uri.toString(), version, chars: target.text.length };
+  inFlight.add(running);
+  try {
+    return await computeOn(s, target, version, args);
+  } finally {
+    inFlight.delete(running);
+    watch.dispose();
+  }
+}
+
+/** Evaluations whose text has been read and whose results are not shown yet. */
+const inFlight = new Set<{ uri: string; version: number; chars: number }>();
+
+/** For the test-only state command: what is being computed now. */
+export function runningComputations(): { uri: string; version: number; chars: number }[] {
+  return [...inFlight];
+}
+
+async function computeOn(s: Services, target: Target, version: number, args: ComputeArgs | undefined): Promise<ComputeSummary | undefined> {
   const cfg = s.settings(target.doc.uri);
   const limits = { maxInputChars: cfg.maxInputChars, maxDepth: cfg.maxDepth, semantics: cfg.semantics };
   const python = target.doc.languageId === 'python';
+  const refused = refusedJob({ kind: 'snippet', text: target.text, limits });
+  if (refused) {
+    // Too large to read at all (in any language): say so, and offer to raise the limit in one click.
+    offerRaise(s, refused.refused!.chars, args);
+    return finish(s, target, refused);
+  }
   if (!python && target.text.length <= cfg.maxInputChars) {
     // JS/TS/JSON: `const yTrue = [...]; let yPred: number[][] = [...]` reads as two named literals once the
     // declaration keywords are blanked (same length, so every offset still points into the document).
     target.text = blankDeclarations(target.text);
   }
-  const kind = target.text.length <= cfg.maxInputChars ? classifySelection(target.text) : 'snippet';
+  // A large input: let the event loop turn between reading the text and scanning it (each takes ~50–100 ms at
+  // 20 M characters), so a key typed meanwhile waits for one of them, not both.
+  const large = target.text.length > cfg.workerThresholdChars;
+  if (large) await turn();
+  const kind = classifySelection(target.text);
+  if (large) await turn();
   if (kind === 'snippet' && !python) {
     // The snippet evaluator reads Python; JavaScript would only produce confusing syntax errors.
     return finish(s, target, { kind: 'snippet', results: [], diagnostics: [{
@@ -145,16 +195,82 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
     job = { kind: 'snippet', text: target.text, limits };
   }
   const t0 = Date.now();
-  const out = await run(job, { workerThresholdChars: cfg.workerThresholdChars, timeoutMs: cfg.timeoutSeconds * 1000, startWorker: () => s.platform.startWorker() });
+  const ac = new AbortController();
+  const running = run(job, { workerThresholdChars: cfg.workerThresholdChars, timeoutMs: cfg.timeoutSeconds * 1000, startWorker: () => s.platform.startWorker(), signal: ac.signal });
+  // A long evaluation gets a progress notification with Cancel after 1 s (quick ones never flash one).
+  let settled = false;
+  const progressTimer = setTimeout(() => {
+    if (settled) return;
+    void vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification, cancellable: true,
+      title: vscode.l10n.t('Loss Inspector: evaluating {0} characters…', target.text.length.toLocaleString('en-US')),
+    }, (_p, token) => {
+      token.onCancellationRequested(() => ac.abort());
+      return running.then(() => undefined, () => undefined);
+    });
+  }, 1000);
+  let out: Awaited<typeof running>;
+  try { out = await running; } finally { settled = true; clearTimeout(progressTimer); }
   const took = `in ${Date.now() - t0} ms${out.usedWorker ? ' (worker)' : ''} — ${docLogName(target.doc.uri.toString())}`;
-  if (target.doc.version !== version) {
-    s.log.info(`${job.kind}: discarded ${out.results.length} result(s) and ${out.diagnostics.length} diagnostic(s): the document changed during the evaluation; nothing shown ${took}`);
-    // Edited while the quick pick was open or the worker ran: the offsets no longer match the text, so show nothing rather than misplace it.
-    vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: the document changed during evaluation; run Compute Loss again.'), 5000);
+  if (out.cancelled) {
+    s.log.info(`${job.kind}: cancelled ${took}`);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: evaluation cancelled.'), 4000);
     return { kind: out.kind, results: [], diagnostics: [] };
   }
-  s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) ${took}`);
+  if (target.doc.version !== version) {
+    // Edited while the quick pick was open or the worker ran: results move with the edits; only those whose lines were edited are dropped.
+    target.changes = changesSince.get(target.doc) ?? [];
+  }
+  s.log.info(`${job.kind}: ${out.results.length} result(s), ${out.diagnostics.length} diagnostic(s) ${took}${target.changes ? ' (the document changed meanwhile: results moved with the edits)' : ''}`);
   return { ...finish(s, target, out), usedWorker: out.usedWorker };
+}
+
+/**
+ * The edits of each document being evaluated, recorded while its evaluation runs (VS Code reports them as
+ * contentChanges; finish() maps the results through them).
+ */
+const changesSince = new WeakMap<vscode.TextDocument, TextChange[]>();
+let watching = 0;
+let watcher: vscode.Disposable | undefined;
+function watchEdits(doc: vscode.TextDocument): vscode.Disposable {
+  changesSince.set(doc, []);
+  if (watching++ === 0) {
+    watcher = vscode.workspace.onDidChangeTextDocument((e) => {
+      const list = changesSince.get(e.document);
+      if (list) for (const c of e.contentChanges) list.push({ start: c.range.start, end: c.range.end, text: c.text });
+    });
+  }
+  return { dispose: () => { changesSince.delete(doc); if (--watching === 0) { watcher?.dispose(); watcher = undefined; } } };
+}
+
+/** The refusal of a too-large input offers to raise the limit and compute again, in one click. */
+function offerRaise(s: Services, chars: number, args: ComputeArgs | undefined): void {
+  const value = suggestedLimit(chars);
+  const raise = vscode.l10n.t('Raise to {0} and compute', value.toLocaleString('en-US'));
+  void vscode.window.showWarningMessage(
+    vscode.l10n.t('Loss Inspector: the input has {0} characters, more than lossInspector.maxInputChars ({1}).', chars.toLocaleString('en-US'), s.settings().maxInputChars.toLocaleString('en-US')),
+    raise,
+  ).then((pick) => { if (pick === raise) void vscode.commands.executeCommand(Commands.raiseInputLimit, { value, rerun: args ?? {} }); });
+}
+
+/** Arguments of lossInspector.raiseInputLimit. */
+export interface RaiseArgs { value: number; rerun?: ComputeArgs }
+
+/**
+ * Sets lossInspector.maxInputChars to `value` where it is set now (folder, workspace, else user settings) and, with
+ * `rerun`, computes again (an empty `rerun` means the active editor's selection or document).
+ */
+export async function raiseInputLimit(s: Services, a: RaiseArgs): Promise<ComputeSummary | undefined> {
+  const value = Math.round(Number(a?.value));
+  if (!Number.isFinite(value) || value < 1000) throw new Error(`raiseInputLimit: expected a value ≥ 1000, received ${a?.value}`);
+  const uri = a.rerun?.uri ? vscode.Uri.parse(a.rerun.uri) : vscode.window.activeTextEditor?.document.uri;
+  const c = vscode.workspace.getConfiguration(CONFIG_SECTION, uri);
+  const where = c.inspect<number>(Settings.maxInputChars);
+  const target = where?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+    : where?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await c.update(Settings.maxInputChars, value, target);
+  s.log.info(`lossInspector.maxInputChars raised to ${value}`);
+  return a.rerun ? computeLoss(s, Object.keys(a.rerun).length ? a.rerun : undefined) : undefined;
 }
 
 async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLoss: string): Promise<{ loss: string; config: Config } | undefined> {
@@ -182,6 +298,17 @@ async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLos
   return { loss, config };
 }
 
+/** Positions in a text that started at `base` in its document (for the document as it was when it was read). */
+function positionsIn(text: string, base: Pos): (off: number) => Pos {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (off) => {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= off) lo = mid; else hi = mid - 1; }
+    return lo === 0 ? { line: base.line, character: base.character + off } : { line: base.line + lo, character: off - starts[lo] };
+  };
+}
+
 function countLines(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
@@ -201,41 +328,65 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
   } : raw;
   const textLen = target.text.length - skip;
   const precision = s.settings(doc.uri).precision;
-  const pos = (off: number) => doc.positionAt(base + Math.max(0, Math.min(off, textLen)));
+  const changes = target.changes?.length ? target.changes : null;
+  // Positions are those of the text as it was read; edits made meanwhile are mapped through (changes).
+  const basePos = target.basePos ?? doc.positionAt(base);
+  const oldPos = changes ? positionsIn(target.text.slice(skip), basePos) : null;
+  const pos = (off: number): Pos => {
+    const o = Math.max(0, Math.min(off, textLen));
+    return oldPos ? oldPos(o) : doc.positionAt(base + o);
+  };
   // The job's 1-based text lines → 0-based document lines (a notebook prefix shifts them back).
-  const firstLine = doc.positionAt(base).line - (skip ? countLines(target.text.slice(0, skip)) : 0);
-  const docLine = (l: number) => Math.max(0, Math.min(doc.lineCount - 1, firstLine + l - 1));
-  const stored: StoredResult[] = out.results.map((r) => {
-    const start = new vscode.Position(docLine(r.line), 0);
-    const end = new vscode.Position(docLine(r.lineEnd), 0);
+  const firstLine = basePos.line - (skip ? countLines(target.text.slice(0, skip)) : 0);
+  const docLine = (l: number) => Math.max(0, firstLine + l - 1);
+  const stored: StoredResult[] = [];
+  for (const r of out.results) {
+    let lines: [number, number] | null = [docLine(r.line), docLine(r.lineEnd)];
+    if (changes) lines = mapLines(lines[0], lines[1], changes);
+    else lines = [Math.min(lines[0], doc.lineCount - 1), Math.min(lines[1], doc.lineCount - 1)];
+    if (!lines || lines[1] >= doc.lineCount) continue; // an edit touched the call: its numbers no longer belong to the text
+    const start = new vscode.Position(lines[0], 0);
+    const end = new vscode.Position(lines[1], 0);
     const id = s.store.newId();
     // Small requests travel inside the command link; large ones by reference (no JSON of a big array per hover).
     const sh = r.result.shapes;
     const elements = sizeOf(sh.yTrue) + sizeOf(sh.yPred) + (sh.sampleWeight ? sizeOf(sh.sampleWeight) : 0);
     const openArgs = r.request && elements <= 256 && !r.customSource
-      ? { request: r.request, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } }
+      ? { request: linkRequest(r.request), title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 }, resultRef: id }
       : { resultRef: id, title: r.result.callee, source: { uri: doc.uri.toString(), line: start.line + 1 } };
     const links = [
       { label: vscode.l10n.t('Open in panel'), uri: commandUri(Commands.openPanel, openArgs), title: vscode.l10n.t('Plot this call in the Loss Inspector panel') },
-      { label: vscode.l10n.t('Copy as Python literal'), uri: commandUri(Commands.copyResult, { uri: doc.uri.toString(), line: start.line }), title: vscode.l10n.t('Copy the value') },
+      { label: vscode.l10n.t('Copy as Python literal'), uri: commandUri(Commands.copyResult, { uri: doc.uri.toString(), line: start.line, resultRef: id }), title: vscode.l10n.t('Copy the value') },
     ];
     const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes }), true);
     hover.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
-    return {
+    stored.push({
       id, uri: doc.uri.toString(), startLine: start.line, endLine: end.line, text: r.text, printed: r.printed, result: r.result,
       request: r.request, customSource: r.customSource, notes: r.notes, decoration: decorationText(r.result, precision), hover,
-    };
-  });
-  const diags = out.diagnostics.map((d) => {
-    const start = pos(d.offset);
-    let end = pos(d.offset + Math.max(0, d.length));
-    if (end.isEqual(start)) end = doc.lineAt(start.line).range.end.isEqual(start) ? start : start.translate(0, 1);
+    });
+  }
+  const diags: vscode.Diagnostic[] = [];
+  const diagSeverity: string[] = [];
+  for (const d of out.diagnostics) {
+    let start = pos(d.offset);
+    let endP = pos(d.offset + Math.max(0, d.length));
+    if (changes) {
+      const moved = mapRange(start, endP, changes);
+      if (!moved) continue;
+      [start, endP] = moved;
+    }
+    const s0 = doc.validatePosition(new vscode.Position(start.line, start.character));
+    let end = doc.validatePosition(new vscode.Position(endP.line, endP.character));
+    if (end.isEqual(s0)) end = doc.lineAt(s0.line).range.end.isEqual(s0) ? s0 : s0.translate(0, 1);
     // "'tf' is not imported …: read as `import tensorflow as tf`" is reassurance, not a problem: a hint (no squiggle).
     const sev = d.severity === 'info' && /not imported .*read as/.test(d.message) ? vscode.DiagnosticSeverity.Hint : SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Information;
-    const diag = new vscode.Diagnostic(new vscode.Range(start, end), d.message, sev);
+    const diag = new vscode.Diagnostic(new vscode.Range(s0, end), d.message, sev);
     diag.source = 'Loss Inspector';
-    return diag;
-  });
+    if (d.code) diag.code = d.code;
+    diags.push(diag);
+    diagSeverity.push(d.severity);
+  }
+  if (changes) s.log.info(`the document changed during evaluation: ${stored.length} of ${out.results.length} result(s) kept (moved with the edits)`);
   // Pitfall warnings of a result (from_logits, label format, outer-product broadcasting, …) also go to the
   // Problems view, under the call's first line, once per message.
   const seen = new Set(diags.map((d) => d.message));
@@ -259,13 +410,24 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     : vscode.l10n.t('$(graph-line) Loss Inspector: {0}', results), 5000);
   return {
     kind: out.kind,
-    results: stored.map((r) => ({ line: r.startLine + 1, lineEnd: r.endLine + 1, loss: r.result.callee, printed: r.printed, value: toJsonValue(r.result.value) })),
-    diagnostics: diags.map((d, i) => ({ line: d.range.start.line + 1, message: d.message, severity: out.diagnostics[i]?.severity ?? 'warning' })),
+    results: stored.map((r) => ({ line: r.startLine + 1, lineEnd: r.endLine + 1, loss: r.result.callee, printed: r.printed,
+      // A large unreduced value is not turned into nested lists unless asked for (Copy Result does).
+      value: r.result.value.data.length <= MAX_SUMMARY_VALUES ? toJsonValue(r.result.value) : undefined, shape: r.result.value.shape.slice() })),
+    diagnostics: diags.map((d, i) => ({ line: d.range.start.line + 1, message: d.message, severity: diagSeverity[i] ?? 'warning' })),
   };
 }
 
 export function registerComputeLoss(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.computeLoss, async (args?: ComputeArgs) => {
+  const raise = vscode.commands.registerCommand(Commands.raiseInputLimit, async (a: RaiseArgs) => {
+    try {
+      return await raiseInputLimit(s, a);
+    } catch (e) {
+      s.log.error(`Raise input limit failed: ${(e as Error).stack ?? e}`);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('$(error) Loss Inspector: internal error — see the "Loss Inspector" output.'), 8000);
+      return undefined;
+    }
+  });
+  const compute = vscode.commands.registerCommand(Commands.computeLoss, async (args?: ComputeArgs) => {
     try {
       return await computeLoss(s, args);
     } catch (e) {
@@ -275,4 +437,5 @@ export function registerComputeLoss(s: Services): vscode.Disposable {
       return undefined;
     }
   });
+  return vscode.Disposable.from(raise, compute);
 }

@@ -4,11 +4,12 @@ import { Commands } from '../constants';
 import type { Services } from '../services';
 import { pythonLiteral } from '../model/resultText';
 
-export async function copyResult(s: Services, args?: { uri?: string; line?: number }): Promise<string | undefined> {
+export async function copyResult(s: Services, args?: { uri?: string; line?: number; resultRef?: string }): Promise<string | undefined> {
   const ed = vscode.window.activeTextEditor;
   const uri = args?.uri ? vscode.Uri.parse(args.uri) : ed?.document.uri;
   const line = args?.line ?? (ed && uri && ed.document.uri.toString() === uri.toString() ? ed.selection.active.line : undefined);
-  const r = s.store.find(uri, line);
+  // A hover link names its result (its line may have moved with edits since).
+  const r = (args?.resultRef ? s.store.get(args.resultRef) : undefined) ?? s.store.find(uri, line);
   if (!r) {
     vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: no result to copy — run Compute Loss first.'), 4000);
     return undefined;
@@ -20,5 +21,5 @@ export async function copyResult(s: Services, args?: { uri?: string; line?: numb
 }
 
 export function registerCopyResult(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.copyResult, (args?: { uri?: string; line?: number }) => copyResult(s, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined));
+  return vscode.commands.registerCommand(Commands.copyResult, (args?: { uri?: string; line?: number; resultRef?: string }) => copyResult(s, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined));
 }

@@ -54,8 +54,10 @@ export async function openPanel(s: Services, args?: OpenPanelArgs): Promise<bool
   if (args?.resultRef) {
     const r = s.store.get(args.resultRef);
     const { resultRef: _ref, ...rest } = args;
-    a = r?.request ? { ...rest, request: r.request, ...(r.customSource ? { customSource: r.customSource } : {}) } : rest;
-    if (!r) s.log.warn(`openPanel: result ${args.resultRef} is gone (its document changed); opening the panel without it`);
+    // The stored result (its arrays as Tensors, its line as it is now after edits); a small request carried by
+    // the link itself still opens when the result is gone.
+    a = r?.request ? { ...rest, request: r.request, source: { uri: r.uri, line: r.startLine + 1 }, ...(r.customSource ? { customSource: r.customSource } : {}) } : rest;
+    if (!r && !rest.request) s.log.warn(`openPanel: result ${args.resultRef} is gone (its document changed); opening the panel without it`);
   }
   if (a?.at && typeof a.at.uri === 'string' && typeof a.at.line === 'number') a = await argsForCall(s, a as PanelOpenArgs & { at: { uri: string; line: number } });
   if (!a) {

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runJob, type EvalJob } from '../../../src/extension/jobs';
+import { INPUT_TOO_LARGE, runJob, suggestedLimit, transferables, type EvalJob } from '../../../src/extension/jobs';
 import { runInWorker, run } from '../../../src/extension/runner';
 import { nodeWorker } from '../../../src/extension/platform.node';
 
@@ -17,7 +17,10 @@ describe('jobs: two arrays', () => {
     assert.equal(out.diagnostics.length, 0, JSON.stringify(out.diagnostics));
     assert.equal(out.results.length, 1);
     assert.equal(out.results[0].printed, '0.31');
-    assert.deepEqual(out.results[0].request?.yTrue, [[0, 1], [0, 0]]);
+    // The arrays stay Tensors (a Float64Array each, transferred from the worker, never nested JS lists).
+    const yt = out.results[0].request?.yTrue as { shape: number[]; data: Float64Array };
+    assert.deepEqual(yt.shape, [2, 2]);
+    assert.deepEqual(Array.from(yt.data), [0, 1, 0, 0]);
     assert.equal(out.results[0].offset, 0);
     assert.equal(out.results[0].end, text.length);
     const sum = await runJob({ kind: 'arrays', text, loss: 'mse', config: { reduction: 'sum' }, limits });
@@ -48,9 +51,20 @@ describe('jobs: two arrays', () => {
     const d = out.diagnostics[0];
     assert.equal(t.slice(d.offset, d.offset + d.length), '[[1., 2., 3.]]');
   });
-  it('inputs over maxInputChars are refused with the setting named', async () => {
+  it('inputs over maxInputChars are refused with the setting named, a code for the quick fix and a limit to raise to', async () => {
     const out = await runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits: { maxInputChars: 10, maxDepth: 32 } });
     assert.match(out.diagnostics[0].message, /lossInspector\.maxInputChars/);
+    assert.equal(out.diagnostics[0].code, INPUT_TOO_LARGE);
+    assert.deepEqual(out.refused, { chars: text.length, limit: 10 });
+    assert.equal(suggestedLimit(13_800_000), 18_000_000);
+    assert.ok(suggestedLimit(text.length) >= text.length);
+  });
+  it('the typed arrays of an output are listed once each for transfer (small ones are copied)', () => {
+    const big = new Float64Array(20000), small = new Float64Array(10);
+    const t = { shape: [20000], data: big };
+    const bufs = transferables({ results: [{ a: t, b: { shape: [20000], data: big }, c: { data: small } }], n: [[1, 2]] });
+    assert.equal(bufs.length, 1);
+    assert.equal(bufs[0], big.buffer);
   });
   it('results are structured-clone safe', async () => {
     const out = await runJob({ kind: 'arrays', text, loss: 'mse', config: {}, limits });
@@ -68,6 +82,24 @@ describe('jobs: worker thread', function () {
     assert.equal(w.results[0].printed, i.results[0].printed);
     assert.equal(w.results[0].printed, '1.3333334');
     assert.ok(w.results[0].result.grad.data instanceof Float64Array);
+  });
+  it('a 1e5-element pair comes back as Tensors (transferred), never as nested lists', async () => {
+    const n = 100_000;
+    const lit = (k: number) => `[${Array.from({ length: n }, (_, i) => ((i * k) % 97) / 97).join(', ')}]`;
+    const out = await runInWorker({ kind: 'arrays', text: `${lit(3)},\n${lit(5)}`, loss: 'mse', config: {}, limits: { maxInputChars: 1e8, maxDepth: 32 } }, startWorker, 15000);
+    const r = out.results[0];
+    assert.ok(r, JSON.stringify(out.diagnostics));
+    assert.ok(!Array.isArray(r.request!.yPred));
+    assert.equal((r.request!.yPred as { data: Float64Array }).data.length, n);
+    assert.equal(r.result.grad.data.length, n);
+  });
+  it('an abort (Cancel) stops the worker and says cancelled', async () => {
+    const ac = new AbortController();
+    const p = runInWorker(job, startWorker, 15000, ac.signal);
+    ac.abort();
+    const out = await p;
+    assert.equal(out.cancelled, true);
+    assert.equal(out.results.length, 0);
   });
   it('run() picks the worker above the threshold', async () => {
     const out = await run(job, { workerThresholdChars: 5, timeoutMs: 15000, startWorker });

@@ -1,7 +1,7 @@
 /** package.json contributions match the code: commands, menus, activation, settings, packaging fields. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { Commands, Settings, CONFIG_SECTION, PANEL_VIEW_TYPE, TRUSTED_COMMANDS } from '../../../src/extension/constants';
+import { Commands, Settings, CONFIG_SECTION, PANEL_VIEW_TYPE, TRUSTED_COMMANDS, DEFAULT_MAX_INPUT_CHARS } from '../../../src/extension/constants';
 
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 const nls: Record<string, string> = JSON.parse(fs.readFileSync('package.nls.json', 'utf8'));
@@ -25,8 +25,19 @@ describe('manifest', () => {
       [Commands.copyResult]: 'Loss Inspector: Copy Result as Python Literal',
       [Commands.clearResults]: 'Loss Inspector: Clear Results',
       [Commands.explain]: 'Loss Inspector: Explain Loss…',
+      [Commands.revealResult]: 'Loss Inspector: Go to Last Result',
+      [Commands.raiseInputLimit]: 'Loss Inspector: Raise the Input Size Limit',
     });
     assert.equal(shown(pkg.displayName), 'Loss Inspector');
+  });
+  it('lossInspector.maxInputChars defaults to DEFAULT_MAX_INPUT_CHARS, which admits a 1000×1000 pair as NumPy prints it', () => {
+    assert.equal(pkg.contributes.configuration.properties['lossInspector.maxInputChars'].default, DEFAULT_MAX_INPUT_CHARS);
+    // float32 values as NumPy prints them ('-1.2345678', ', ' between): ≈ 13 characters per number, two arrays.
+    assert.ok(DEFAULT_MAX_INPUT_CHARS >= 2 * 1000 * 1000 * 13, `${DEFAULT_MAX_INPUT_CHARS}`);
+  });
+  it('the raise-limit command is not offered in the palette (it needs its arguments)', () => {
+    const m = pkg.contributes.menus.commandPalette.find((x: { command: string }) => x.command === Commands.raiseInputLimit);
+    assert.equal(m?.when, 'false');
   });
   it('never contributes the test-only state command', () => {
     assert.ok(!JSON.stringify(pkg.contributes).includes(Commands.state));
