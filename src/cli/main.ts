@@ -6,6 +6,7 @@
  *   list [--json]           every loss with its aliases and parameters
  *   explain NAME            the hover documentation of a loss, as Markdown
  *   run FILE [--json]       evaluate a Keras snippet file (see src/core/python)
+ *   compare ...             the call beside its ports in Keras 3, tf.keras 2, PyTorch and optax (see ./compare)
  */
 import * as fs from 'node:fs';
 import { evaluate, formatFor, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep, evaluateTorch, tryResolveTorch, formatTorch } from '../core';
@@ -14,6 +15,7 @@ import type { Tensor } from '../core/tensor';
 import { explainMarkdown } from '../core/explain';
 import { runCommand } from './run';
 import { isTorchRequest, evalTorchJsonLine, torchArgsFromFlags, torchResultJson, torchFlags } from './torch';
+import { compareJsonl, compareOnce } from './compare';
 
 function usage(): never {
   process.stderr.write(`usage:
@@ -23,6 +25,8 @@ function usage(): never {
   loss-inspector list [--json]
   loss-inspector explain NAME
   loss-inspector run FILE [--json]
+  loss-inspector compare --loss NAME --y-true LITERAL --y-pred LITERAL [--config JSON] [--json]
+  loss-inspector compare --jsonl < requests.jsonl
 `);
   process.exit(2);
 }
@@ -62,7 +66,7 @@ export function resultJson(r: EvalResult): Record<string, unknown> {
  * JSON lines carry NaN/Infinity as "nan"/"inf" strings or as the literals Python's json writes. Values nested deeper
  * than MAX_NESTING are refused naming the argument (JSON.parse reads any depth; this walk recurses per level).
  */
-function fromJsonNumbers(x: unknown, loss: string, argument: string, depth = 0): Nested {
+export function fromJsonNumbers(x: unknown, loss: string, argument: string, depth = 0): Nested {
   if (depth > MAX_NESTING) throw tooDeep(loss, argument);
   if (typeof x === 'string') {
     const s = x.trim().toLowerCase();
@@ -74,7 +78,7 @@ function fromJsonNumbers(x: unknown, loss: string, argument: string, depth = 0):
   return x as Nested;
 }
 
-function parseJsonLine(line: string): unknown {
+export function parseJsonLine(line: string): unknown {
   // Python's json.dumps writes NaN/Infinity bare; accept them.
   return JSON.parse(line.replace(/(?<=[[,:\s])(-?)(NaN|Infinity)(?=\s*[\],}])/g, (_m, sign, w) => `"${sign}${w === 'NaN' ? 'nan' : 'inf'}"`));
 }
@@ -198,7 +202,7 @@ function list(json: boolean): void {
   if (json) { process.stdout.write(JSON.stringify(rows, null, 1) + '\n'); return; }
   for (const r of rows) {
     const names = [r.function, ...r.aliases].filter(Boolean).join(', ');
-    process.stdout.write(`${r.framework === 'tfa' ? 'tfa.losses.' : 'keras.losses.'}${r.id}${names ? `  (${names})` : ''}\n    ${r.params.map((p) => `${p.name}=${pyRepr(p.default)}`).join(', ')}\n    ${r.summary}\n`);
+    process.stdout.write(`${r.framework === 'tfa' ? 'tfa.losses.' : r.framework === 'optax' ? '' : 'keras.losses.'}${r.id}${names ? `  (${names})` : ''}\n    ${r.params.map((p) => `${p.name}=${pyRepr(p.default)}`).join(', ')}\n    ${r.summary}\n`);
   }
 }
 
@@ -215,6 +219,9 @@ export async function main(argv: string[]): Promise<number> {
       if (!pos[0]) usage();
       try { process.stdout.write(explainMarkdown(pos[0], { images: false }) + '\n'); return 0; } catch (e) { process.stderr.write(`error: ${(e as Error).message}\n`); return 1; }
     }
+    case 'compare':
+      if (opt.jsonl) { await compareJsonl(process.stdin, (s) => process.stdout.write(s)); return 0; }
+      return compareOnce(opt);
     case 'run':
       if (!pos[0]) usage();
       return runCommand(pos[0], !!opt.json, fs);

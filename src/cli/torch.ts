@@ -7,7 +7,7 @@
  * makes it float32, all-integer literals are int64 — JSON.parse alone would read `1.0` as `1`.
  */
 import { evaluateTorch, tryResolveTorch, formatTorch, toJsonValue, jsonNum, LossInspectorError, MAX_NESTING, tooDeep } from '../core';
-import type { TorchResult, TorchDtype, Nested, TorchSpec } from '../core';
+import type { TorchResult, TorchDtype, Nested, TorchSpec, TorchRequest } from '../core';
 import { parseArrayLiteralTensor } from '../core/literal';
 
 const FLOAT_TAG = '\u0001';
@@ -68,10 +68,20 @@ const DTYPES: TorchDtype[] = ['float32', 'float64', 'int64', 'bool'];
 
 /** One torch --jsonl line (already known to be torch by `isTorchRequest`), parsed again with float literals tagged. */
 export function evalTorchJsonLine(line: string): Record<string, unknown> {
+  try {
+    const req = torchRequestOfLine(line);
+    return 'error' in req ? req : torchResultJson(evaluateTorch(req));
+  } catch (e) {
+    return { error: e instanceof LossInspectorError ? e.message : `internal error: ${(e as Error).message}` };
+  }
+}
+
+/** A torch JSON line as a request (float-tagged numbers keep their dtype), or {error} naming what is wrong. Shared by eval and compare. */
+export function torchRequestOfLine(line: string): TorchRequest | { error: string } {
   const raw = parseTaggedJson(line) as Record<string, unknown>;
   const loss = typeof raw.loss === 'string' ? raw.loss : '';
   if (!loss) return { error: 'missing "loss": expected a torch loss name ("nn.CrossEntropyLoss", "F.cross_entropy", …)' };
-  try {
+  {
     const args = raw.args;
     if (!args || typeof args !== 'object' || Array.isArray(args)) return { error: `${loss}: "args" must be an object of torch's argument names ("input", "target", …)` };
     const cfgRaw = raw.config ?? {};
@@ -90,9 +100,7 @@ export function evalTorchJsonLine(line: string): Record<string, unknown> {
       if (!dtypes[k]) dtypes[k] = u.float ? 'float32' : inferFromValue(u.value);
     }
     const config = untag(cfgRaw, loss, 'config').value as Record<string, never>;
-    return torchResultJson(evaluateTorch({ loss, config, args: a, dtypes, mode: raw.mode === 'functional' || raw.mode === 'module' ? raw.mode : undefined }));
-  } catch (e) {
-    return { error: e instanceof LossInspectorError ? e.message : `internal error: ${(e as Error).message}` };
+    return { loss, config, args: a, dtypes, mode: raw.mode === 'functional' || raw.mode === 'module' ? raw.mode : undefined };
   }
 }
 

@@ -12,3 +12,5 @@ export type { LiteralLimits } from './literal';
 export { evaluateSnippet, parseTwoArrays, classifySelection, DEFAULT_LIMITS } from './python';
 export type { SnippetResult, SnippetDiagnostic, SnippetOptions } from './python';
 export * from './torch';
+export { compareFrameworks, COMPARE_GROUPS } from './compare';
+export type { CompareRow, CompareResult, CompareRequest, CompareFramework } from './compare';

@@ -12,7 +12,7 @@ import { LossInspectorError } from '../errors';
 import { evaluate, EvalRequest, EvalResult } from '../evaluate';
 import { tryResolveLoss, resolveLoss } from '../registry';
 import { allParams, resolveConfig } from '../config';
-import { formatKeras } from '../format';
+import { formatKeras, float32Digits, float64Digits } from '../format';
 import type { LossSpec, ParamValue } from '../spec';
 import { Tensor, toNested } from '../tensor';
 import { closest } from '../suggest';
@@ -24,13 +24,13 @@ import {
 import { errAt, skip, repr, asNumber, valueToTensor, toParamValue } from './pyops';
 import { binop, unaryValue, indexValue, opaqueSkip, Index, COMPARISONS } from './operators';
 import type { EvalSession } from './session';
-import { Node, constant } from './autodiff';
+import { Node, constant, variable, backward } from './autodiff';
 import * as O from './ops';
 import { tv, toNode, nodeOf, hasTensor, describe, dtypeName } from './convert';
 import { callOp, callMethod } from './library';
 import { lossNode } from './lossnode';
 import { builtinAt, constantAt, isPythonBuiltin, BuiltinCall } from './namespace';
-import { kids, PUNCT, parsePyNumber, parsePyString, isTrailingDotFloat, firstLineLength } from './syntax';
+import { kids, PUNCT, parsePyNumber, parsePyString, isTrailingDotFloat, firstLineLength, unescapePy, formatSpec } from './syntax';
 import {
   UserFunction, UserClass, UserEntity, UserInstance, Param, userEntityOf, functionValue, isLossBase, findMethod, bindArgs, construct as constructUser,
   baseInit, callInstance, findUnsupported, callFunctional, FUNCTION_REFUSED,
@@ -82,6 +82,11 @@ export class Interpreter {
   /** Why Keras 2 semantics were chosen, when they were (a note on built-in results). */
   semanticsReason: string | null = null;
   private starImports: string[] = [];
+  /**
+   * Loss results made by the top-level statement under way: a result is the statement's value, so they are
+   * attached when the statement ends (finishStatement), not when the call returns.
+   */
+  private pending: { r: EvalResult; request?: EvalRequest; site: Site; leaf: Node | null }[] = [];
   private readonly implicit = new Set<string>();
 
   constructor(
@@ -144,7 +149,9 @@ export class Interpreter {
     this.stmtNotes = [];
     try {
       this.exec(stmt, this.globals);
+      this.flushPending();
     } catch (e) {
+      this.flushPending();
       this.fail(e, stmt);
       // names the failed statement would have bound: later uses say so instead of "not defined"
       if (stmt.name === 'AssignStatement') {
@@ -207,16 +214,22 @@ export class Interpreter {
     switch (stmt.name) {
       case 'ExpressionStatement': {
         if (this.inFunction && (ch[0]?.name === 'String' || ch[0]?.name === 'ContinuedString')) return; // docstring
-        const v = this.evalExpr(ch[0], scope);
-        this.maybeResult(v, stmt);
+        this.flushPending();
+        // print(x): the statement shows what is printed, x
+        const printed = !this.inFunction ? this.printArg(ch[0], scope) : null;
+        const v = printed ?? this.evalExpr(ch[0], scope);
+        this.finishStatement(v, stmt);
         return;
       }
       case 'AssignStatement': return this.assign(stmt, ch, scope);
       case 'UpdateStatement': {
         const [target, opNode, valueNode] = [ch[0], ch[1], ch[ch.length - 1]];
         const op = this.text(opNode).slice(0, -1);
+        this.flushPending();
         const cur = this.evalExpr(target, scope);
-        this.bindTarget(target, binop(op, cur, this.evalExpr(valueNode, scope), this.site(stmt), this.session.budget), scope);
+        const v = binop(op, cur, this.evalExpr(valueNode, scope), this.site(stmt), this.session.budget);
+        this.bindTarget(target, v, scope);
+        this.finishStatement(v, stmt);
         return;
       }
       case 'ImportStatement': this.importStatement(stmt, ch, scope); return;
@@ -460,7 +473,11 @@ export class Interpreter {
    * topLevelCall: the value with its gradient); anywhere else it is simply run.
    */
   callEntity(e: UserEntity, args: Value[], kwargs: Map<string, Value>, site: Site): Value {
-    if (!this.inFunction && this.collectResults && e.kind !== 'class') return topLevelCall(e, args, kwargs, site);
+    if (!this.inFunction && this.collectResults && e.kind !== 'class') {
+      const v = topLevelCall(e, args, kwargs, site);
+      if (v.kind === 'tensor' && v.evalResult) this.pending.push({ r: v.evalResult, request: v.request, site, leaf: null });
+      return v;
+    }
     return this.runEntity(e, args, kwargs, site);
   }
 
@@ -480,9 +497,10 @@ export class Interpreter {
     }
     const valueNodes = groups.pop()!;
     if (!groups.length) return; // annotation only: `x: int`
+    this.flushPending();
     const v = this.evalSequence(valueNodes, scope);
     for (const g of groups) this.bindTargets(g, v, scope, this.site(stmt));
-    this.maybeResult(v, stmt);
+    this.finishStatement(v, stmt);
     return;
   }
 
@@ -603,12 +621,7 @@ export class Interpreter {
       case 'Number': return parsePyNumber(this.text(node), site);
       case 'String': return str(parsePyString(this.text(node), site));
       case 'ContinuedString': return str(kids(node).map((k) => (k.name === 'String' ? parsePyString(this.text(k), this.site(k)) : this.text(k))).join(''));
-      case 'FormatString': {
-        for (const r of kids(node)) if (r.name === 'FormatReplacement') {
-          for (const e of kids(r)) if (!PUNCT.has(e.name) && e.name !== 'FormatSpec' && e.name !== 'FormatConversion' && !e.name.startsWith('{') && !e.name.startsWith('}')) this.evalExpr(e, scope);
-        }
-        return str(this.text(node));
-      }
+      case 'FormatString': return this.formatString(node, scope);
       case 'Boolean': return bool(this.text(node) === 'True');
       case 'None': return NONE;
       case 'Ellipsis': return opaque('Ellipsis');
@@ -660,6 +673,44 @@ export class Interpreter {
       default:
         throw skip(site, `${node.name.replace(/Expression$/, ' expression')} is not evaluated; skipped`);
     }
+  }
+
+  /** f"...{expr!r:spec}...": the text Python builds (the expressions evaluated, so loss calls inside are seen). */
+  private formatString(node: SyntaxNode, scope: Scope): Value {
+    const text = this.text(node);
+    const m = /^([a-zA-Z]*)('''|"""|'|")/.exec(text);
+    if (!m) return str(text);
+    const raw = /[rR]/.test(m[1]);
+    const lit = (s: string) => { const t = s.replace(/\{\{/g, '{').replace(/\}\}/g, '}'); return raw ? t : unescapePy(t); };
+    let out = '';
+    let pos = node.from + m[0].length;
+    for (const r of kids(node)) {
+      if (r.name !== 'FormatReplacement') continue;
+      out += lit(this.source.slice(pos, r.from));
+      let v: Value = NONE, spec = '', conv = '';
+      for (const e of kids(r)) {
+        if (e.name === 'FormatSpec') spec = this.text(e).replace(/^:/, '');
+        else if (e.name === 'FormatConversion') conv = this.text(e).replace(/^!/, '');
+        else if (!PUNCT.has(e.name) && !e.name.startsWith('{') && !e.name.startsWith('}') && e.name !== '=') v = this.evalExpr(e, scope);
+      }
+      out += this.formatValue(v, spec, conv);
+      pos = r.to;
+    }
+    out += lit(this.source.slice(pos, node.to - m[2].length));
+    return str(out);
+  }
+
+  /** format(v, spec) of a Python value or a scalar tensor (printed in its dtype). */
+  private formatValue(v: Value, spec: string, conv: string): string {
+    if (v.kind === 'opaque') throw opaqueSkip(v, undefined);
+    const x = v.kind === 'tensor' && v.tensor.data.length === 1 ? v.tensor.data[0] : v.kind === 'number' ? v.value : v.kind === 'bool' ? v : undefined;
+    if (typeof x === 'number') {
+      if (!spec) return v.kind === 'tensor' ? (v.dtype === 'float64' ? float64Digits(x) : float32Digits(x)) : repr(v);
+      const isInt = v.kind === 'number' ? v.int : v.kind === 'tensor' ? !/^float/.test(v.dtype ?? 'float32') : true;
+      return formatSpec(v.kind === 'tensor' && v.dtype !== 'float64' ? Math.fround(x) : x, spec, isInt);
+    }
+    const s = conv === 'r' ? repr(v, 1) : repr(v);
+    return spec ? formatSpec(s, spec, false) : s;
   }
 
   private binary(node: SyntaxNode, scope: Scope): Value {
@@ -963,7 +1014,7 @@ export class Interpreter {
       case 'loss': return this.callLoss(fn, args, kwargs, site, argSites);
       case 'callable': {
         const v = fn.call(args, kwargs, site);
-        if (!this.inFunction && v.kind === 'tensor' && v.evalResult) this.addResult(v.evalResult, v.request, site);
+        if (!this.inFunction && v.kind === 'tensor' && v.evalResult) this.pending.push({ r: v.evalResult, request: v.request, site, leaf: null });
         return v;
       }
       case 'object':
@@ -1058,9 +1109,12 @@ export class Interpreter {
     let r: EvalResult;
     let node: Node;
     const dtype = isClass ? (dtypeName(String(config.dtype ?? 'float32')) ?? 'float32') : request.inputDtype ?? 'float32';
+    // at top level y_pred enters the tape as a leaf of its own (unless a GradientTape watches it already), so the
+    // statement's value can be differentiated with respect to it
+    const leaf = !this.inFunction && !ypN.requiresGrad ? variable(ypN.value, ypN.dtype, this.session.budget) : null;
     try {
       r = evaluate(request);
-      node = lossNode(request, r, ytN, ypN, swN, dtype);
+      node = lossNode(request, r, ytN, leaf ?? ypN, swN, dtype);
     } catch (e) {
       const s2: ArgSites = { pos: [yt.s, yp.s, swb?.s ?? site], kw: new Map([...bound].map(([k, b]) => [k, b.s])) };
       throw locate(e instanceof LossInspectorError ? e : errAt(undefined, `${callee}: ${(e as Error)?.message ?? e}`, 'internal'), site, s2);
@@ -1071,7 +1125,7 @@ export class Interpreter {
     }
     const v: TensorValue = { kind: 'tensor', tensor: r.value, dtype, evalResult: r, request, node };
     if (this.semanticsReason && spec.base === 'keras3' && !r.trace.notes.some((n) => n.includes(this.semanticsReason!))) r.trace.notes.unshift(`Snippet ${this.semanticsReason}.`);
-    if (!this.inFunction) this.addResult(r, request, site);
+    if (!this.inFunction) this.pending.push({ r, request, site, leaf });
     return v;
   }
 
@@ -1084,16 +1138,7 @@ export class Interpreter {
       if (r !== undefined) return r;
     }
     if (UNSAFE.has(path)) throw this.unsupported(site, `\`${path}()\``, 'dynamic code and reflection are never evaluated');
-    if (path === 'keras.losses.get' || path === 'tf.losses.get' || path === 'keras.losses.deserialize') {
-      const id = args[0];
-      if (id?.kind === 'string') {
-        const r = tryResolveLoss(id.value);
-        if (!r) throw errAt(sites.pos[0] ?? site, `Unknown loss '${id.value}'`, 'unknown-loss');
-        if (r.kind === 'class') return { kind: 'loss', spec: r.spec, config: {}, ctorName: id.value };
-        return { kind: 'lossref', spec: r.spec, form: 'function', name: id.value };
-      }
-      if (id && (id.kind === 'loss' || id.kind === 'lossref' || id.kind === 'callable')) return id;
-    }
+    if (/^(keras|tf)\.losses\.(get|deserialize)$/.test(path)) return this.lossFromIdentifier(path, args[0] ?? kwargs.get('identifier') ?? kwargs.get('name') ?? kwargs.get('config'), site, sites);
     const functional = callFunctional(path, args, kwargs);
     if (functional) return functional;
     if (RANDOM.test(path)) return { kind: 'opaque', what: `${path}(...)`, random: true };
@@ -1110,6 +1155,48 @@ export class Interpreter {
     if (IO_PATHS.test(path)) throw this.unsupported(site, `I/O (\`${/\./.test(path) ? path : path + '()'}\`)`, 'a loss function is evaluated as a pure computation; remove printing and file access');
     if (/^tf\.(debugging|assert)/.test(path) && this.inFunction) throw this.unsupported(site, `\`${path}\``, 'assertions are not evaluated');
     throw skip(site, `\`${path}(...)\` is not evaluated (Loss Inspector evaluates losses, the arrays they take and the tensor operations it knows); skipped`);
+  }
+
+  /**
+   * keras.losses.get(identifier) and keras.losses.deserialize(config): a name ('mse', 'Huber') or a serialized
+   * loss ({'class_name': 'Huber', 'config': {'delta': 2.0, ...}}). get() instantiates a class, deserialize() of a
+   * bare class name returns the class, as Keras does.
+   */
+  private lossFromIdentifier(path: string, id: Value | undefined, site: Site, sites: ArgSites): Value {
+    const at = sites.pos[0] ?? site;
+    const isGet = path.endsWith('.get');
+    if (!id || id.kind === 'none') {
+      if (isGet) return NONE;
+      throw errAt(site, `${path}() needs a loss name or a serialized loss`, 'param');
+    }
+    const unknown = (name: string) => errAt(at, `Unknown loss '${name}'.${closestLoss(name)}`, 'unknown-loss');
+    if (id.kind === 'string') {
+      const r = tryResolveLoss(id.value);
+      if (!r) throw unknown(id.value);
+      if (r.kind !== 'class') return { kind: 'lossref', spec: r.spec, form: 'function', name: id.value };
+      return isGet ? { kind: 'loss', spec: r.spec, config: {}, ctorName: id.value } : { kind: 'lossref', spec: r.spec, form: 'class', name: id.value };
+    }
+    if (id.kind === 'dict') {
+      const get = (k: string) => id.entries.find(([key]) => key.kind === 'string' && key.value === k)?.[1];
+      const cls = get('class_name');
+      if (cls?.kind !== 'string') throw errAt(at, `${path}: a serialized loss needs a 'class_name' string`, 'param');
+      const r = tryResolveLoss(cls.value);
+      if (!r || r.kind !== 'class') throw unknown(cls.value);
+      const cfg = get('config');
+      const kwargs = new Map<string, Value>();
+      if (cfg?.kind === 'dict') {
+        for (const [k, v] of cfg.entries) {
+          if (k.kind !== 'string') continue;
+          // what Keras writes beside the parameters when it serializes (the wrapped function of a LossFunctionWrapper)
+          if (k.value === 'fn' || k.value === 'module' || k.value === 'registered_name') continue;
+          kwargs.set(k.value, v);
+        }
+      } else if (cfg && cfg.kind !== 'none') throw errAt(at, `${path}: 'config' of a serialized loss must be a dict, received ${typeName(cfg)}`, 'type');
+      const kwSites = new Map([...kwargs.keys()].map((k) => [k, at]));
+      return this.construct({ kind: 'lossref', spec: r.spec, form: 'class', name: cls.value }, [], kwargs, site, { pos: [], kw: kwSites });
+    }
+    if (id.kind === 'loss' || id.kind === 'lossref' || id.kind === 'callable' || id.kind === 'object') return id;
+    throw errAt(at, `${path}: expected a loss name, a serialized loss dict or a loss, received ${typeName(id)}`, 'type');
   }
 
   /** np.array(x, dtype=...), tf.constant(x), np.float32(x): a tensor of x in that dtype (gradients flow through float casts). */
@@ -1149,12 +1236,65 @@ export class Interpreter {
 
   // ---- results ----
 
-  private maybeResult(v: Value, stmt: SyntaxNode): void {
-    if (this.inFunction) return;
-    if (v.kind === 'tensor' && v.evalResult && !this.reported.has(v.evalResult)) this.addResult(v.evalResult, v.request, { offset: stmt.from, length: 0 });
+  /** Loss results of a statement that did not end as a simple statement (an `if` condition, a failed statement). */
+  private flushPending(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) this.addResult(p.r, p.request, p.site);
   }
 
-  private addResult(r: EvalResult, request: EvalRequest | undefined, callSite: Site): void {
+  /** `print(x)` with one argument: x's value (what the statement shows); null for any other expression. */
+  private printArg(e: SyntaxNode, scope: Scope): Value | null {
+    if (e?.name !== 'CallExpression') return null;
+    const [callee, argList] = kids(e);
+    if (callee.name !== 'VariableName' || this.text(callee) !== 'print' || scope.get('print')) return null;
+    const items = argList ? kids(argList).filter((n) => !PUNCT.has(n.name)) : [];
+    if (items.length !== 1 || items[0].name === 'VariableName' && kids(argList).some((n) => n.name === 'AssignOp')) return null;
+    return this.evalExpr(items[0], scope);
+  }
+
+  /**
+   * The end of a top-level statement: its loss results become results on its line. When the statement's value is
+   * computed from one loss call (`tf.reduce_mean(mse(a, b))`, `float(l(a, b)) ** 0.5`, `print(f"{l(a, b):.4f}")`),
+   * the result is that value (its gradient through the tape where it has one), and the call's own value is noted.
+   */
+  private finishStatement(v: Value, stmt: SyntaxNode): void {
+    if (this.inFunction) return;
+    const pending = this.pending;
+    this.pending = [];
+    if (v.kind === 'tensor' && v.evalResult && !pending.some((p) => p.r === v.evalResult)) pending.push({ r: v.evalResult, request: v.request, site: { offset: stmt.from, length: 0 }, leaf: null });
+    const own = pending.find((p) => v.kind === 'tensor' && v.evalResult === p.r);
+    if (own || pending.length !== 1) {
+      for (const p of own ? [own] : pending) this.addResult(p.r, p.request, p.site);
+      return;
+    }
+    const p = pending[0];
+    const derived = this.derivedResult(p, v);
+    this.addResult(derived ?? p.r, p.request, p.site, derived ? this.printedValue(v) : undefined);
+  }
+
+  /** The result of a statement whose value `v` was computed from the loss call `p` (null: v is not a value to show). */
+  private derivedResult(p: { r: EvalResult; request?: EvalRequest; leaf: Node | null }, v: Value): EvalResult | null {
+    let value: Tensor;
+    let grad: Tensor | null = null;
+    if (v.kind === 'tensor') {
+      value = v.tensor;
+      if (v.node?.requiresGrad && p.leaf) grad = { data: backward(v.node, [p.leaf])[0], shape: p.r.grad.shape.slice() };
+    } else if (v.kind === 'number' || v.kind === 'bool') value = { data: Float64Array.of(asNumber(v)!), shape: [] };
+    else if (v.kind === 'string' && /^\s*[-+]?(\d|\.\d|nan|inf)/i.test(v.value) && Number.isFinite(Number(v.value.trim()))) value = { data: Float64Array.of(Number(v.value.trim())), shape: [] };
+    else return null;
+    const inner = `${p.r.callee}(...) = ${printedOf(p.r, p.request)}`;
+    const notes = [`The statement's value, computed from ${inner}; ${grad ? 'the gradient is that of the statement\'s value (through the tape).' : `the gradient shown is that of ${p.r.callee}(...) (the statement's value is a Python ${v.kind === 'string' ? 'string' : 'number'}, outside the tape).`}`];
+    return { ...p.r, value, grad: grad ?? p.r.grad, trace: { ...p.r.trace, notes: [...notes, ...p.r.trace.notes] } };
+  }
+
+  private printedValue(v: Value): string | undefined {
+    if (v.kind === 'string') return v.value;
+    if (v.kind === 'number' || v.kind === 'bool') return repr(v);
+    return undefined;
+  }
+
+  private addResult(r: EvalResult, request: EvalRequest | undefined, callSite: Site, printed?: string): void {
     if (!this.collectResults || this.reported.has(r)) return;
     this.reported.add(r);
     const stmt = this.curStmt;
@@ -1164,12 +1304,17 @@ export class Interpreter {
     const { line, column } = this.lineCol(this.toOrig(callSite.offset));
     this.results.push({
       line, column, offset: from, end: to, lineEnd: this.lineCol(Math.max(from, to - 1)).line,
-      text: this.original.slice(from, to), printed: formatKeras(r.value, r.config.dtype === 'float64' || request?.inputDtype === 'float64' ? 'float64' : 'float32'), result: r, request, notes: this.stmtNotes,
+      text: this.original.slice(from, to), printed: printed ?? printedOf(r, request), result: r, request, notes: this.stmtNotes,
     });
   }
 }
 
 // ---- helpers ----
+
+/** A loss result as Keras prints it, in the dtype it was computed in. */
+function printedOf(r: EvalResult, request: EvalRequest | undefined): string {
+  return formatKeras(r.value, r.config.dtype === 'float64' || request?.inputDtype === 'float64' ? 'float64' : 'float32');
+}
 
 /** Points an error at the argument it names, else at the call. */
 function locate(e: unknown, site: Site, sites: ArgSites): unknown {

@@ -53,7 +53,11 @@ export function parsePyString(text: string, site: Site): string {
   const raw = /[rR]/.test(m[1]);
   if (!text.endsWith(q) || text.length < m[0].length + q.length) throw errAt(site, 'SyntaxError: unterminated string literal', 'syntax');
   const body = text.slice(m[0].length, text.length - q.length);
-  if (raw) return body;
+  return raw ? body : unescapePy(body);
+}
+
+/** Python's backslash escapes in a (non-raw) string body. */
+export function unescapePy(body: string): string {
   return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|N\{[^}]*\}|[0-7]{1,3}|\n|.)/g, (_s, e: string) => {
     switch (e[0]) {
       case 'n': return '\n'; case 't': return '\t'; case 'r': return '\r'; case '\\': return '\\'; case "'": return "'"; case '"': return '"';
@@ -63,4 +67,45 @@ export function parsePyString(text: string, site: Site): string {
       default: if (/[0-7]/.test(e[0])) return String.fromCharCode(parseInt(e, 8)); return '\\' + e;
     }
   });
+}
+
+/**
+ * Python's format(value, spec) for numbers and strings: [[fill]align][sign][0][width][,][.precision][type] with the
+ * types f, F, e, E, g, G, %, d, s (what f-strings in loss snippets use: f"{loss:.4f}").
+ */
+export function formatSpec(x: number | string, spec: string, isInt: boolean): string {
+  const m = /^(?:(.)?([<>=^]))?([+\- ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([eEfFgGn%ds])?$/.exec(spec);
+  if (!m) return String(x);
+  const [, fill0, align0, sign, , zero, width, group, prec, type0] = m;
+  let s: string;
+  if (typeof x === 'string') s = prec ? x.slice(0, Number(prec)) : x;
+  else {
+    const type = type0 ?? (isInt ? 'd' : prec ? 'g' : '');
+    const p = prec === undefined ? 6 : Number(prec);
+    const abs = Math.abs(x);
+    if (Number.isNaN(x)) s = 'nan';
+    else if (!Number.isFinite(x)) s = 'inf';
+    else if (type === 'f' || type === 'F') s = abs.toFixed(p);
+    else if (type === 'e' || type === 'E') s = abs.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
+    else if (type === '%') s = (abs * 100).toFixed(p) + '%';
+    else if (type === 'd') s = String(Math.round(abs));
+    else if (type === 'g' || type === 'G' || type === 'n') {
+      const e = abs === 0 ? 0 : Math.floor(Math.log10(abs));
+      const pp = p === 0 ? 1 : p;
+      s = e < -4 || e >= pp ? abs.toExponential(pp - 1).replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2') : abs.toFixed(Math.max(0, pp - 1 - e)).replace(/\.?0+$/, '');
+    } else s = isInt ? String(abs) : String(abs).includes('.') || /e/.test(String(abs)) ? String(abs) : String(abs) + '.0';
+    if (type === 'E' || type === 'G') s = s.toUpperCase();
+    if (group) s = s.replace(/^(\d+)/, (d) => d.replace(/\B(?=(\d{3})+$)/g, group));
+    const neg = x < 0 || Object.is(x, -0);
+    s = (neg ? '-' : sign === '+' ? '+' : sign === ' ' ? ' ' : '') + s;
+  }
+  const w = width ? Number(width) : 0;
+  if (s.length >= w) return s;
+  const fill = fill0 ?? (zero && !align0 ? '0' : ' ');
+  const align = align0 ?? (zero ? '=' : typeof x === 'string' ? '<' : '>');
+  const pad = fill.repeat(w - s.length);
+  if (align === '<') return s + pad;
+  if (align === '^') return pad.slice(0, Math.floor(pad.length / 2)) + s + pad.slice(Math.floor(pad.length / 2));
+  if (align === '=' && /^[+\- ]/.test(s)) return s[0] + pad + s.slice(1);
+  return pad + s;
 }

@@ -85,3 +85,15 @@ describe('python: the BCE functions do not squeeze', () => {
     assert.deepEqual(r.results.map((x) => x.line), [7, 8]);
   });
 });
+
+describe('python: keras.losses.get and deserialize', () => {
+  it('names and serialized dicts ({"class_name", "config"}) give the loss Keras gives', () => {
+    const r = evaluateSnippet(`${H}keras.losses.deserialize("mean_absolute_error")(t2, p2)\nkeras.losses.get("mae")(t2, p2)\nkeras.losses.get("Huber")(t2, p2)\nkeras.losses.deserialize("Huber")(2.0)(t2, p2)\nkeras.losses.deserialize({"class_name": "Huber", "config": {"delta": 2.0, "reduction": "sum_over_batch_size", "name": "huber_loss", "dtype": None}})(t2, p2)\nkeras.losses.get({"class_name": "Huber", "config": {"delta": 2.0}})(t2, p2)\nkeras.losses.get({"class_name": "Hubber", "config": {}})\n`);
+    const vals = r.results.map((x) => Array.from(x.result.value.data));
+    // MAE of errors 1.5 and 3: 2.25 (function: one value per row); Huber δ=1: (1 + 2.5)/2 = 1.75; δ=2: 2.5625
+    assert.deepEqual(vals, [[2.25], [2.25], [1.75], [2.5625], [2.5625], [2.5625]]);
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /Unknown loss 'Hubber'\. Did you mean 'Huber'/);
+  });
+});
