@@ -274,9 +274,17 @@ export class Interpreter {
         return;
       }
       case 'WithStatement': {
-        // `with tf.GradientTape() as tape:` — the context is not evaluated; its body is.
+        // `with tf.GradientTape() as tape:` binds the tape; other context managers (devices, name scopes, files) are
+        // not evaluated, their bodies are.
         const asIdx = ch.findIndex((c) => c.name === 'as');
-        if (asIdx > 0) this.bindTarget(ch[asIdx + 1], opaque(`the context manager ${this.text(ch[1])}`), scope);
+        let ctx: Value = opaque(`the context manager ${this.text(ch[1])}`);
+        try {
+          const v = this.evalExpr(ch[1], scope);
+          if (v.kind === 'object') ctx = v;
+        } catch (e) {
+          if (!(e instanceof LossInspectorError)) throw e;
+        }
+        if (asIdx > 0) this.bindTarget(ch[asIdx + 1], ctx, scope);
         const body = ch.find((c) => c.name === 'Body');
         return body ? this.execBlock(body, scope) : undefined;
       }

@@ -6,12 +6,13 @@
  * A path not found here falls back to the tensor library (library.ts: the element-wise, reduction and shape ops
  * under every framework prefix, by bare name) and then to the built-in losses (registry.ts).
  */
-import { sizeOf, shapeStr } from '../tensor';
-import { Value, Site, NONE, num, str, bool, list, truthy, typeName } from './values';
+import { sizeOf, shapeStr, Tensor } from '../tensor';
+import type { EvalResult } from '../evaluate';
+import { Value, Site, ObjectValue, NONE, num, str, bool, list, callable, truthy, typeName } from './values';
 import { errAt, skip, repr, asNumber } from './pyops';
 import { binop } from './operators';
-import { tv, toNode } from './convert';
-import { makeNode } from './autodiff';
+import { tv, toNode, dtypeName } from './convert';
+import { makeNode, variable, backward } from './autodiff';
 import * as O from './ops';
 import type { Interpreter, ArgSites } from './interp';
 
@@ -284,5 +285,73 @@ defineBuiltin(ARRAY_CTORS, ({ interp, path, args, kwargs, site, sites }) => {
   if (!args.length) throw errAt(site, `${path}() needs an array argument`, 'param');
   const dtype = kwargs.get('dtype') ?? (path === 'tf.cast' || path === 'K.cast' ? args[1] : undefined);
   const dt = path === 'np.float32' ? 'float32' : path === 'np.float64' ? 'float64' : dtype?.kind === 'string' ? dtype.value : undefined;
-  return interp.convertArray(args[0], dt, site, sites.pos[0], path);
+  const v = interp.convertArray(args[0], dt, site, sites.pos[0], path);
+  // a variable is watched by every GradientTape (trainable): a leaf of the tape
+  if (/Variable$/.test(path) && v.kind === 'tensor') return watched(v, interp);
+  return v;
 });
+
+// ---------------------------------------------------------------- tf.GradientTape
+
+/** `x` as a leaf the tape differentiates with respect to (a fresh TensorValue: the binding the user holds is replaced by watch()). */
+function watched(v: Value & { kind: 'tensor' }, interp: Interpreter): Value & { kind: 'tensor' } {
+  if (v.node?.requiresGrad) return v;
+  return { kind: 'tensor', tensor: v.tensor, dtype: v.dtype, node: variable(v.tensor, dtypeName(v.dtype) ?? 'float32', interp.session.budget) };
+}
+
+/**
+ * tf.GradientTape(): `with tf.GradientTape() as tape: tape.watch(x); l = f(x)` then `tape.gradient(l, x)` is the
+ * gradient by the interpreter's reverse-mode autodiff (a built-in loss contributes its fused analytic gradient).
+ */
+defineBuiltin(['tf.GradientTape'], ({ interp }) => {
+  const tape: ObjectValue = { kind: 'object', className: 'GradientTape', attrs: new Map() };
+  tape.attrs.set('watch', callable('GradientTape.watch', (args, _kw, site) => {
+    for (const a of args[0]?.kind === 'list' ? args[0].items : args.slice(0, 1)) {
+      if (a.kind !== 'tensor') throw errAt(site, `GradientTape.watch: expected a tensor, received ${typeName(a)}`, 'type');
+      const w = watched(a, interp);
+      a.node = w.node; // the user's binding is the same object: later uses see the leaf
+    }
+    return NONE;
+  }));
+  tape.attrs.set('gradient', callable('GradientTape.gradient', (args, kwargs, site) => {
+    const target = args[0] ?? kwargs.get('target');
+    const sources = args[1] ?? kwargs.get('sources');
+    if (!target || !sources) throw errAt(site, 'GradientTape.gradient(target, sources) needs both arguments', 'param');
+    if (target.kind !== 'tensor') throw errAt(site, `GradientTape.gradient: the target must be a tensor, received ${typeName(target)}`, 'type');
+    const list1 = sources.kind === 'list';
+    const srcs = list1 ? sources.items : [sources];
+    const out = srcs.map((s) => tapeGradient(target, s, site));
+    return list1 ? list(out, sources.tuple) : out[0];
+  }));
+  return tape;
+});
+
+function tapeGradient(target: Value & { kind: 'tensor' }, source: Value, site: Site): Value {
+  if (source.kind !== 'tensor') throw errAt(site, `GradientTape.gradient: a source must be a tensor, received ${typeName(source)}`, 'type');
+  const r = target.evalResult;
+  let grad: Tensor | null = null;
+  let how: string;
+  if (target.node?.requiresGrad && source.node?.requiresGrad) {
+    const g = backward(target.node, [source.node])[0];
+    if (g.some((x) => x !== 0) || target.node !== source.node) grad = { data: g, shape: source.tensor.shape.slice() };
+    how = 'by reverse-mode autodiff through the tape';
+  } else how = '';
+  if (!grad && r && !target.node?.requiresGrad && r.shapes.yPred.length === source.tensor.shape.length && r.shapes.yPred.every((d, i) => d === source.tensor.shape[i])) {
+    // a user-defined loss evaluated on its own tape: its gradient with respect to its y_pred
+    grad = { data: r.grad.data, shape: source.tensor.shape.slice() };
+    how = `as the gradient of ${r.callee} with respect to its y_pred`;
+  }
+  if (!grad) {
+    if (!source.node?.requiresGrad) throw skip(site, 'GradientTape.gradient: the source is not watched (call tape.watch(x) inside the `with` block, or make it a tf.Variable); TensorFlow returns None');
+    return NONE;
+  }
+  const dtype = target.dtype === 'float64' ? 'float64' : 'float32';
+  const result: EvalResult = {
+    loss: r?.loss ?? 'GradientTape.gradient', callee: 'tape.gradient', mode: 'function', config: {},
+    value: grad, perSample: grad, weighted: grad, grad, reduction: null, mask: null,
+    trace: { notes: [`tape.gradient(target, source): d target / d source, ${how}${r ? `; the target is ${r.callee}(...)` : ''}.`, ...(r?.trace.notes ?? [])], warnings: r?.trace.warnings ?? [] },
+    shapes: { yTrue: r?.shapes.yTrue ?? [], yPred: source.tensor.shape.slice(), sampleWeight: null },
+  };
+  return { kind: 'tensor', tensor: grad, dtype, evalResult: result };
+}
+

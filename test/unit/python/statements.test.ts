@@ -45,3 +45,30 @@ describe('python: the statement\'s value is the result', () => {
     assert.deepEqual(Array.from(r.results[0].result.value.data), [0], JSON.stringify(r.diagnostics));
   });
 });
+
+describe('python: tf.GradientTape at top level', () => {
+  const T = 'import tensorflow as tf\nimport keras\ny_true = tf.constant([[0., 1.], [1., 0.]])\ny_pred = tf.constant([[0.2, 0.7], [0.6, 0.3]])\n';
+  it('tape.watch(y_pred); l = loss_fn(y_true, y_pred); tape.gradient(l, y_pred) is a result: the loss\'s analytic gradient', () => {
+    const r = evaluateSnippet(`${T}loss_fn = keras.losses.MeanSquaredError()\nwith tf.GradientTape() as tape:\n    tape.watch(y_pred)\n    l = loss_fn(y_true, y_pred)\ng = tape.gradient(l, y_pred)\n`);
+    assert.deepEqual(r.results.map((x) => x.line), [8, 9]);
+    // d MSE/dp = 2(p − t)/4 over the 4 elements (float32 inputs)
+    const exp = [0.2, 0.7, 0.6, 0.3].map((p, i) => (2 * (Math.fround(p) - [0, 1, 1, 0][i])) / 4);
+    Array.from(r.results[1].result.value.data).forEach((g, i) => assert.ok(Math.abs(g - exp[i]) < 1e-7, `${g} vs ${exp[i]}`));
+    assert.deepEqual(r.results[1].result.value.shape, [2, 2]);
+    assert.match(r.results[1].printed, /^array\(\[\[ 0\.1 {7}, -0\.15/);
+  });
+
+  it('a tf.Variable is watched; arithmetic and tensor functions differentiate; an unwatched source says why', () => {
+    const r = evaluateSnippet(`${T}v = tf.Variable([[0.2, 0.7], [0.6, 0.3]])\nwith tf.GradientTape() as t2:\n    l2 = tf.reduce_sum(tf.square(v - y_true)) * 0.5\ng2 = t2.gradient(l2, v)\nwith tf.GradientTape() as t3:\n    l3 = tf.reduce_sum(y_pred)\nt3.gradient(l3, y_pred)\n`);
+    assert.equal(r.results.length, 1);
+    Array.from(r.results[0].result.value.data).forEach((g, i) => assert.ok(Math.abs(g - ([0.2, 0.7, 0.6, 0.3][i] - [0, 1, 1, 0][i])) < 1e-7));
+    const d = r.diagnostics.find((x) => x.line === 11);
+    assert.ok(d && /not watched/.test(d.message), JSON.stringify(r.diagnostics));
+  });
+
+  it('a user-defined loss under the tape: its gradient with respect to y_pred', () => {
+    const r = evaluateSnippet(`${T}def my_loss(a, b):\n    return tf.reduce_mean(tf.square(a - b))\nwith tf.GradientTape() as t:\n    t.watch(y_pred)\n    l = my_loss(y_true, y_pred)\nprint(t.gradient(l, y_pred))\n`);
+    assert.deepEqual(r.results.map((x) => x.line), [9, 10]);
+    assert.deepEqual(Array.from(r.results[1].result.value.data).map((x) => +x.toFixed(6)), [0.1, -0.15, -0.2, 0.15]);
+  });
+});
