@@ -97,3 +97,34 @@ describe('python: keras.losses.get and deserialize', () => {
     assert.match(errors[0].message, /Unknown loss 'Hubber'\. Did you mean 'Huber'/);
   });
 });
+
+describe('python: one interpreter inside and outside functions', () => {
+  it('a built-in loss inside a def is the same Keras-exact call as at top level (float32 ε and clip, not unrounded)', () => {
+    const r = evaluateSnippet('import keras\nimport numpy as np\nt = np.array([[0., 1., 1.], [1., 0., 0.]], dtype=np.float32)\np = np.array([[1e-9, 0.5, 1.], [0.3, 1., 0.]], dtype=np.float32)\nkeras.losses.binary_crossentropy(t, p)\ndef f(a, b):\n    return keras.losses.binary_crossentropy(a, b)\nf(t, p)\n');
+    assert.equal(r.results.length, 2);
+    assert.deepEqual(Array.from(r.results[1].result.value.data), Array.from(r.results[0].result.value.data));
+    assert.deepEqual(Array.from(r.results[1].result.grad.data), Array.from(r.results[0].result.grad.data));
+    // the float32 clip (1 − float32(1e-7) rounds to 0.99999988) gives 5.7154527 for the second row, not the float64 5.8...
+    assert.equal(r.results[0].printed, 'array([0.23104914, 5.7154527 ], dtype=float32)');
+  });
+
+  it('isinstance, string escapes and round(x, 2) inside a def behave as in Python', () => {
+    const r = evaluateSnippet('import tensorflow as tf\nimport numpy as np\ndef g(a, b):\n    s = 1.0\n    if isinstance(a, np.ndarray) and isinstance(2, (int, float)) and not isinstance("x", list):\n        s = 2.0\n    n = len("a\\tb\\\\")\n    return tf.reduce_sum(a - b) * 0 + s * n + round(0.12345, 2) + round(2.675, 2) + round(0.5) + round(1.5)\ng(np.array([1.]), np.array([0.]))\n');
+    // s = 2, n = 4 (tab and backslash are one character each), round(0.12345, 2) = 0.12, round(2.675, 2) = 2.67
+    // (the double below 2.675), round(0.5) = 0, round(1.5) = 2 (half to even)
+    assert.deepEqual(r.diagnostics, []);
+    assert.ok(Math.abs(r.results[0].result.value.data[0] - (8 + 0.12 + 2.67 + 0 + 2)) < 1e-12, String(r.results[0].result.value.data[0]));
+  });
+
+  it('random draws are named as not reproduced; an undefined name in a list is a NameError at its place', () => {
+    const src = 'import keras\nimport numpy as np\ny_true = np.random.rand(3)\nkeras.losses.mse(y_true, [1., 2., 3.])\nrng = np.random.default_rng(0)\nkeras.losses.mse(rng.normal(size=3), [1., 2., 3.])\ny_pred = [1, 2, x]\n';
+    const r = evaluateSnippet(src);
+    const d4 = r.diagnostics.find((d) => d.line === 4);
+    assert.match(d4!.message, /np\.random\.rand\(\.\.\.\) is a random draw, and random numbers are not reproduced/);
+    assert.match(r.diagnostics.find((d) => d.line === 6)!.message, /np\.random\.default_rng\(\.\.\.\) is a random draw/);
+    const d7 = r.diagnostics.find((d) => d.line === 7)!;
+    assert.equal(d7.severity, 'error');
+    assert.equal(d7.message, "NameError: name 'x' is not defined");
+    assert.equal(src.slice(d7.offset, d7.offset + d7.length), 'x');
+  });
+});
