@@ -8,7 +8,7 @@ import { ALL_SPECS, getSpec, resolveLoss } from '../core/registry';
 import { allParams } from '../core/config';
 import { formatFor, float32Digits } from '../core/format';
 import { sweepCurve, SweepDetails } from '../core/curves';
-import { fromNested, shapeStr, stridesOf, Tensor } from '../core/tensor';
+import { fromNested, MAX_NESTING, nestingDepth, shapeStr, stridesOf, tooDeep, Tensor } from '../core/tensor';
 import { snippetCoreIfLoaded, type SnippetCore } from './lazyCore';
 
 /** For hosts of this model outside the extension (the webview tests): load the custom-loss interpreter first. */
@@ -371,6 +371,12 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
  * intent does not change the session (exports, openSource). Throws LossInspectorError for malformed intents.
  */
 export function applyIntent(session: PanelSession | null, intent: Intent): PanelSession | null {
+  // A value nested deeper than the core accepts is refused here, before anything walks it recursively
+  // (JSON.stringify in comparisons and logs would overflow the stack).
+  if (nestingDepth(intent, MAX_NESTING + 1) > MAX_NESTING + 1) { // + 1: the intent object itself
+    const loss = session ? session.request.loss : 'panel';
+    throw tooDeep(loss, intent.type === 'setParam' && typeof intent.name === 'string' ? intent.name : intent.type);
+  }
   switch (intent.type) {
     case 'setLoss': {
       if (typeof intent.loss !== 'string') throw new LossInspectorError('setLoss: expected a loss name');

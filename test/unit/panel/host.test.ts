@@ -203,3 +203,24 @@ describe('panel host: honest sources and logs (issue 16)', () => {
     h.dispose();
   });
 });
+
+describe('panel host: a 1e5-deep parameter value from the webview', () => {
+  beforeEach(() => { fake.reset(); logged.length = 0; });
+  it('is an error reply naming the parameter and the nesting limit; the panel keeps its result', async () => {
+    const h = registerPanel(context, log);
+    h.open({ request: { loss: 'CategoricalCrossentropy', yTrue: [[0, 1]], yPred: [[0.4, 0.6]] } });
+    const p = fake.panels[0];
+    p.webview.send({ type: 'ready', id: 1 });
+    await tick();
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    p.webview.send({ type: 'setParam', name: 'axis', value: deep, id: 2 });
+    await tick();
+    assert.equal(lastState(p).state.kind, 'result');
+    const r = reply(p, 2) as { ok: boolean; error?: string };
+    assert.equal(r.ok, false);
+    assert.match(String(r.error), /^CategoricalCrossentropy: argument `axis`: expected at most 64 levels of nested lists \(the nesting limit\)/);
+    assert.ok(logged.some((l) => /^panel: setParam failed: .*argument `axis`.*64 levels/.test(l)), logged.join('\n'));
+    h.dispose();
+  });
+});
