@@ -9,6 +9,9 @@ pkgs=()
 command -v chromium >/dev/null || pkgs+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || pkgs+=(libkrb5-dev)
 { command -v g++ && command -v make && command -v python3; } >/dev/null || pkgs+=(g++ make python3)
+# the debugger tests read live arrays from a real debugpy under the system Python (Debian's packages)
+dpkg -s python3-debugpy >/dev/null 2>&1 || pkgs+=(python3-debugpy)
+dpkg -s python3-numpy >/dev/null 2>&1 || pkgs+=(python3-numpy)
 if [ ${#pkgs[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null
