@@ -23,6 +23,9 @@ import { registerHover } from './hover';
 import { registerResultHover } from './resultHover';
 import { registerCodeLens } from './codelens';
 import { registerCodeActions } from './codeActions';
+import { registerComputeLossWith } from './commands/computeLossWith';
+import { registerWatchLoss } from './commands/watchLoss';
+import { trackSessions } from './debug/paused';
 
 /** Activates with the platform services the entry picked; `t0` is when the entry started loading. */
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, t0: number = performance.now()): { services: Services; panel: Services['panel'] } {
@@ -41,10 +44,13 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     activationMs: 0,
   };
   const lens = registerCodeLens(s);
+  const watch = registerWatchLoss(s);
+  s.watches = () => watch.manager.state();
   context.subscriptions.push(
     log, store, panel,
     registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s), registerRevealResult(s),
     registerHover(s), registerResultHover(s), lens.disposable, registerCodeActions(),
+    trackSessions(), registerComputeLossWith(s), watch.disposable,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.precision}`)) store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision));

@@ -10,6 +10,8 @@ export const Commands = {
   explain: 'lossInspector.explain',
   revealResult: 'lossInspector.revealResult',
   raiseInputLimit: 'lossInspector.raiseInputLimit',
+  computeLossWith: 'lossInspector.computeLossWith',
+  watchLoss: 'lossInspector.watchLoss',
   /** Test-only, not contributed in package.json: `{ decorations: { uri; line (1-based); text }[] }`. */
   state: 'lossInspector._state',
 } as const;
@@ -30,6 +32,7 @@ export const Settings = {
   defaultLoss: 'defaultLoss',
   workerThresholdChars: 'worker.thresholdChars',
   timeoutSeconds: 'worker.timeoutSeconds',
+  debugMaxElements: 'debug.maxElements',
 } as const;
 
 /** Context key set while some document shows results (enables Copy/Clear in the palette). */

@@ -83,6 +83,7 @@ export function sessionFromArgs(args: PanelOpenArgs | undefined): PanelSession |
     request: { ...args.request, config: { ...(args.request.config ?? {}) } },
     title: args.title, source: args.example ? undefined : args.source, customSource: args.customSource,
     ...(args.example ? { example: true } : {}),
+    ...(args.notes?.length ? { notes: args.notes.slice() } : {}), ...(args.watch ? { watch: args.watch } : {}),
     sweepElement: -1, compare: { enabled: false, losses: DEFAULT_COMPARE.slice() },
   };
 }
@@ -335,7 +336,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       smoothedLabels: r.trace.smoothedLabels ? arrayView(r.trace.smoothedLabels) : null,
       renormalizedRows: r.trace.renormalizedRows ?? null,
       labelConversion: r.trace.labelConversion ?? null,
-      warnings: r.trace.warnings.slice(), notes: r.trace.notes.slice(),
+      warnings: r.trace.warnings.slice(), notes: [...(session.notes ?? []), ...r.trace.notes],
       curve: curve ? { x: curve.x, loss: curve.loss, grad: curve.grad, xLabel: curve.xLabel, yLabel: r.value.shape.length ? l10n.t('sum of the returned values') : l10n.t('loss'), current: curve.current } : null,
       curveError,
       sweep: { element: sweepEl, count: t.yPred.data.length, label: elementLabel(sweepEl, t.yPred.shape), kind: curve?.kind ?? 'raw' },

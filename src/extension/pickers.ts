@@ -8,8 +8,8 @@ import { lossPickEntries, paramRows, paramChoices, parseParamInput, paramRepr } 
 interface LossItem extends vscode.QuickPickItem { id?: string }
 
 /** Every loss, grouped by family; the recently used ones first. */
-export async function pickLoss(recent: string[], title?: string): Promise<LossSpec | undefined> {
-  const items: LossItem[] = lossPickEntries(recent).map((e) => (e.kind === 'separator'
+export async function pickLoss(recent: string[], title?: string, preferFramework?: string): Promise<LossSpec | undefined> {
+  const items: LossItem[] = lossPickEntries(recent, undefined, preferFramework).map((e) => (e.kind === 'separator'
     ? { label: e.label, kind: vscode.QuickPickItemKind.Separator }
     : { label: e.label, description: e.description, detail: e.detail, id: e.id }));
   const picked = await vscode.window.showQuickPick(items, {

@@ -13,6 +13,8 @@ export interface Services {
   settings(scope?: vscode.ConfigurationScope): LossInspectorSettings;
   /** What differs between the Node and the web extension host (the evaluation worker). */
   platform: Platform;
+  /** The loss watches of debug sessions (reported by the test-only state command). */
+  watches?(): { session: string; label: string; points: number; ended: boolean }[];
   /** How long activate() took, in ms (reported by the test-only state command). */
   activationMs: number;
 }

@@ -1,6 +1,7 @@
 /** Typed access to the `lossInspector.*` settings. */
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, DEFAULT_MAX_INPUT_CHARS, Settings } from './constants';
+import { DEFAULT_MAX_ELEMENTS } from './model/debugFetch';
 
 export interface LossInspectorSettings {
   precision: number;
@@ -13,6 +14,8 @@ export interface LossInspectorSettings {
   workerThresholdChars: number;
   timeoutSeconds: number;
   semantics: 'auto' | 'keras3' | 'keras2';
+  /** Largest array read from a paused program (elements). */
+  debugMaxElements: number;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): LossInspectorSettings {
@@ -28,5 +31,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): LossInspectorSe
     workerThresholdChars: c.get<number>(Settings.workerThresholdChars, 200_000),
     timeoutSeconds: c.get<number>(Settings.timeoutSeconds, 30),
     semantics: c.get<'auto' | 'keras3' | 'keras2'>(Settings.semantics, 'auto'),
+    debugMaxElements: c.get<number>(Settings.debugMaxElements, DEFAULT_MAX_ELEMENTS),
   };
 }

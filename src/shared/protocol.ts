@@ -50,6 +50,33 @@ export interface PanelOpenArgs {
   at?: { uri: string; line: number };
   /** A snippet defining a user loss, re-evaluated through the custom-loss plugin. */
   customSource?: string;
+  /** Lines shown with the result (where the inputs came from: expression, dtype, shape; non-finite inputs). */
+  notes?: string[];
+  /** A loss watched across debugger stops (its history is plotted above the result). */
+  watch?: WatchSeries;
+}
+
+/** One debugger stop of a watched loss. */
+export interface WatchPoint {
+  /** 1-based count of the stops since the watch began. */
+  stop: number;
+  /** The loss (a scalar, or the mean of an unreduced result); null when it could not be computed or is not finite. */
+  value: number | null;
+  /** As Keras prints it ('0.2876821', 'nan'), or the error. */
+  text: string;
+  /** The first non-finite input element ('y_pred logits[3, 1] = nan (2 non-finite values)'). */
+  bad?: string;
+  error?: string;
+  /** Where the program was paused ('train.py:42'). */
+  where?: string;
+}
+
+/** `loss(y_true_expr, y_pred_expr)` re-evaluated on every stop of a debug session. */
+export interface WatchSeries {
+  label: string;
+  points: WatchPoint[];
+  /** The debug session ended (no more stops). */
+  ended: boolean;
 }
 
 /**
@@ -61,6 +88,8 @@ export interface PanelSession {
   title?: string;
   source?: SourceRef;
   customSource?: string;
+  notes?: string[];
+  watch?: WatchSeries;
   /** The arrays are the loss's own example (switching loss then switches to the new loss's example). */
   example?: boolean;
   /** The arrays were too large to persist across a reload and were left out (the restored panel asks to recompute). */
@@ -225,7 +254,7 @@ export type HostToWebview =
 // ---------------------------------------------------------------------------------------------------------
 // Webview → host
 
-export type ChartId = 'curve' | 'samples' | 'grad' | 'compare';
+export type ChartId = 'curve' | 'samples' | 'grad' | 'compare' | 'watch';
 
 export type Intent =
   | { type: 'setLoss'; loss: string }

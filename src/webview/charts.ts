@@ -8,7 +8,7 @@ import {
   ScatterController, Tooltip, Legend, type ChartConfiguration, type TooltipItem,
 } from 'chart.js';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
-import type { CompareData, CurveData } from '../shared/protocol';
+import type { CompareData, CurveData, WatchSeries } from '../shared/protocol';
 import { divergingColor, Theme } from './theme';
 import { fmt } from './format';
 import { tr } from './i18n';
@@ -119,6 +119,27 @@ export function drawCompare(canvas: HTMLCanvasElement, data: CompareData, main: 
     label: (it: TooltipItem<'line'>) => `${it.dataset.label}: ${fmt(it.parsed.y)}`,
   };
   return upsert('compare', canvas, { type: 'line', data: { datasets }, options: o });
+}
+
+/** A watched loss against the stop count; stops with non-finite inputs or results are marked on the axis floor. */
+export function drawWatch(canvas: HTMLCanvasElement, w: WatchSeries, t: Theme): AnyChart {
+  const finite = w.points.filter((p) => p.value !== null).map((p) => p.value as number);
+  const floor = finite.length ? Math.min(...finite) : 0;
+  const bad = w.points.filter((p) => p.value === null || p.bad);
+  const datasets: any[] = [
+    { type: 'line', label: w.label, data: w.points.map((p) => ({ x: p.stop, y: p.value })), borderColor: t.loss, backgroundColor: t.loss, borderWidth: t.lineWidth, pointRadius: 3, spanGaps: false },
+    { type: 'scatter', label: tr('watchBadSeries'), data: bad.map((p) => ({ x: p.stop, y: p.value ?? floor })), borderColor: t.current, backgroundColor: t.current, pointRadius: 7, pointHoverRadius: 9, pointStyle: 'crossRot', borderWidth: 3 },
+  ];
+  const o = baseOptions(t);
+  o.scales = { x: axis(t, tr('stopAxis'), { type: 'linear', ticks: { precision: 0, color: t.foreground } }), y: axis(t, tr('colLoss')) };
+  o.plugins.tooltip.callbacks = {
+    title: (items: TooltipItem<'line'>[]) => items.length ? `${tr('colStop')} ${items[0].parsed.x}` : '',
+    label: (it: TooltipItem<'line'>) => {
+      const p = w.points.find((q) => q.stop === it.parsed.x);
+      return p ? `${p.text}${p.bad ? ` — ${p.bad}` : ''}${p.error ? ` — ${p.error}` : ''}` : '';
+    },
+  };
+  return upsert('watch', canvas, { type: 'line', data: { datasets }, options: o });
 }
 
 export interface SampleBars {

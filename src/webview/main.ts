@@ -4,13 +4,13 @@
  * The DOM skeleton is built once; states update it in place so a slider keeps focus while it is dragged.
  */
 import type {
-  ArrayView, ErrorState, HostToWebview, Intent, LossOption, PanelSession, PanelState, ParamControl, ResultState, WebviewPersisted, WebviewToHost, ChartId,
+  ArrayView, ErrorState, HostToWebview, Intent, LossOption, PanelSession, PanelState, ParamControl, ResultState, WebviewPersisted, WebviewToHost, ChartId, WatchSeries,
 } from '../shared/protocol';
 import { withData, MAX_PERSISTED_ELEMENTS } from '../shared/protocol';
 import type { ParamValue } from '../core/spec';
 import { h, byId, show, clear, fillTable } from './dom';
 import { readTheme, watchTheme, Theme } from './theme';
-import { drawCurve, drawCompare, drawSamples, drawGradBars, drawGradHeatmap, destroyChart, destroyAll, chartPng, getChart } from './charts';
+import { drawCurve, drawCompare, drawSamples, drawGradBars, drawGradHeatmap, drawWatch, destroyChart, destroyAll, chartPng, getChart } from './charts';
 import { fmt, short, indexLabel, multiIndex } from './format';
 import type { WebviewStringId } from '../shared/strings';
 import { tr } from './i18n';
@@ -127,6 +127,7 @@ function buildSkeleton(): void {
     h('fieldset', { id: 'compare-picker', hidden: true },
       h('legend', { text: tr('lossesToCompare') }),
       h('div', { id: 'compare-list', class: 'compare-list' })),
+    h('section', { id: 'watch', class: 'charts', hidden: true }, figure('watch', 'figWatch')),
     h('section', { id: 'charts', class: 'charts', hidden: true },
       figure('curve', 'figCurve', h('span', { class: 'group sweep' },
         h('label', { for: 'sweep-element', id: 'sweep-label', text: tr('sweptElement') }),
@@ -537,6 +538,7 @@ function render(s: PanelState): void {
     src.title = tr('goToCall');
   }
   if (s.kind === 'empty') {
+    renderWatch(undefined);
     byId('empty-hint').textContent = s.hint;
     renderParams(undefined, true);
     show(byId('reduction-wrap'), false);
@@ -546,8 +548,10 @@ function render(s: PanelState): void {
   }
   if (s.kind === 'error') {
     renderError(s);
+    renderWatch(s.session?.watch); // after renderError, which clears the other charts
     return;
   }
+  renderWatch(s.session?.watch);
   byId('result-value').textContent = s.valueText;
   byId('result-value').classList.toggle('array', s.valueShape.length > 0);
   byId('result-value').setAttribute('aria-label', tr('returnsAria', s.callee, s.valueText));
@@ -563,6 +567,23 @@ function render(s: PanelState): void {
   ];
   for (const [name, f] of steps) { const t = performance.now(); f(); timings[name] = performance.now() - t; }
   timings.total = performance.now() - t0;
+}
+
+/** A loss watched across debugger stops: the history above the result of the last stop. */
+function renderWatch(w: WatchSeries | undefined): void {
+  show(byId('watch'), !!w);
+  if (!w) { destroyChart('watch'); return; }
+  const canvas = byId<HTMLCanvasElement>('chart-watch');
+  drawWatch(canvas, w, theme);
+  const bad = w.points.filter((p) => p.value === null || p.bad);
+  const fin = w.points.filter((p) => p.value !== null).map((p) => p.value as number);
+  canvas.setAttribute('aria-label', tr('watchAria', w.label, w.points.length, fin.length ? short(Math.min(...fin)) : '–', fin.length ? short(Math.max(...fin)) : '–', bad.length));
+  const note = byId('note-watch');
+  const firstBad = bad.find((p) => p.bad || p.error);
+  const parts = [w.ended ? tr('watchEnded', w.points.length) : w.points.length ? '' : tr('watchWaiting'), firstBad ? `${tr('colStop')} ${firstBad.stop}: ${firstBad.bad ?? firstBad.error}` : ''].filter(Boolean);
+  note.textContent = parts.join(' · ');
+  show(note, parts.length > 0);
+  setTable('table-watch', [tr('figWatch'), [tr('colStop'), tr('colWhere'), tr('colValue'), tr('colNote')], () => w.points.map((p) => [String(p.stop), p.where ?? '', p.text, [p.bad, p.error].filter(Boolean).join(' · ')])]);
 }
 
 /** Milliseconds of each part of the last render (read by the webview test). */
@@ -607,7 +628,7 @@ function wire(): void {
   byId('export-csv').addEventListener('click', () => post({ type: 'exportCsv' }));
   byId('export-python').addEventListener('click', () => post({ type: 'exportPython' }));
   byId('open-source').addEventListener('click', () => post({ type: 'openSource' }));
-  byId('charts').addEventListener('click', (e) => {
+  byId('app').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-export]');
     if (!b) return;
     const chart = b.dataset.export as ChartId;

@@ -97,6 +97,23 @@ function unpackVsix(d, vsix) {
   return path.join(dir, sub);
 }
 
+/**
+ * Copies the test-only extensions of fixtures/extensions/ (e.g. a `debugpy` debugger type pointing at a debugpy
+ * server) into the sandbox's extensions folder, where the server finds them at start.
+ */
+function addFixtureExtensions(d) {
+  const dir = path.join(__dirname, 'fixtures/extensions');
+  if (!fs.existsSync(dir)) return [];
+  const added = [];
+  for (const name of fs.readdirSync(dir)) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, name, 'package.json'), 'utf8'));
+    const id = `${pkg.publisher}.${pkg.name}`;
+    fs.cpSync(path.join(dir, name), path.join(d.ext, `${id}-${pkg.version}`), { recursive: true });
+    added.push(id);
+  }
+  return added;
+}
+
 /** Starts code-server on a free loopback port (own process group); resolves once it prints its URL. */
 function startCodeServer(d, extraArgs = [], env = {}) {
   checkTools();
@@ -218,6 +235,6 @@ function installExitGuards(cleanup) {
   process.on('exit', killAllSync);
 }
 
-module.exports = { REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix, unpackVsix,
+module.exports = { REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix, unpackVsix, addFixtureExtensions,
   startCodeServer, stopProcessGroup, killAllSync, launchBrowser, memMiB, extHostLog, shotPath, csEnv, dropSandbox,
   installExitGuards, checkTools };

@@ -29,6 +29,8 @@ L.installExitGuards(cleanup);
 (async () => {
   d = L.makeSandbox('exttests');
   if (vsix) devPath = L.unpackVsix(d, vsix);
+  const fixtures = L.addFixtureExtensions(d);
+  if (fixtures.length) console.log(`[ext-tests] test-only extensions: ${fixtures.join(', ')}`);
   console.log(`[ext-tests] extension under test: ${vsix ? `${path.relative(L.REPO, vsix)} (unpacked to ${devPath})` : devPath}`);
   const t0 = Date.now();
   // enable-smoke-test-driver: a built workbench honours the URL payload (extensionDevelopmentPath/TestsPath) only then.

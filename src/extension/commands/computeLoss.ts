@@ -273,7 +273,11 @@ export async function raiseInputLimit(s: Services, a: RaiseArgs): Promise<Comput
   return a.rerun ? computeLoss(s, Object.keys(a.rerun).length ? a.rerun : undefined) : undefined;
 }
 
-async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLoss: string): Promise<{ loss: string; config: Config } | undefined> {
+/**
+ * The loss and its parameters: from the arguments, lossInspector.defaultLoss, or the pickers (remembered per
+ * workspace). `preferFramework` lists that framework's losses first in each family (the paused file's framework).
+ */
+export async function chooseLoss(s: Services, args: Pick<ComputeArgs, 'loss' | 'config'> | undefined, defaultLoss: string, opts: { preferFramework?: string; title?: string } = {}): Promise<{ loss: string; config: Config } | undefined> {
   const state = s.context.workspaceState;
   const last = state.get<LastChoice>(LAST_CHOICE_KEY);
   let loss: string | undefined = args?.loss;
@@ -285,7 +289,7 @@ async function chooseLoss(s: Services, args: ComputeArgs | undefined, defaultLos
     const spec = def.spec;
     return { loss: defaultLoss, config: config ?? (last && last.loss === spec.id ? last.config : {}) };
   }
-  const spec = await pickLoss(last?.recent ?? (last ? [last.loss] : []));
+  const spec = await pickLoss(last?.recent ?? (last ? [last.loss] : []), opts.title, opts.preferFramework);
   if (!spec) return undefined;
   loss = spec.id;
   if (!config) {

@@ -1,6 +1,6 @@
 /**
  * `lossInspector._state` (test-only, not contributed): what the extension currently shows —
- * `{ decorations: { uri; line (1-based); text }[]; status: { text; visible; ref }; computing: { uri; version; chars }[]; activationMs; panel: { visible; state: PanelState | null } }`.
+ * `{ decorations: { uri; line (1-based); text }[]; status: { text; visible; ref }; computing: { uri; version; chars }[]; activationMs; watches; panel: { visible; state: PanelState | null } }`.
  */
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
@@ -8,5 +8,5 @@ import type { Services } from '../services';
 import { runningComputations } from './computeLoss';
 
 export function registerState(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.state, () => ({ ...s.store.state(), status: s.store.statusState(), computing: runningComputations(), activationMs: s.activationMs, panel: { visible: s.panel.visible(), state: s.panel.lastState() } }));
+  return vscode.commands.registerCommand(Commands.state, () => ({ ...s.store.state(), status: s.store.statusState(), computing: runningComputations(), activationMs: s.activationMs, watches: s.watches?.() ?? [], panel: { visible: s.panel.visible(), state: s.panel.lastState() } }));
 }

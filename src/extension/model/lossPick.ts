@@ -39,10 +39,10 @@ function lossEntry(spec: LossSpec): PickEntry {
 export { paramRepr };
 
 /**
- * The loss quick pick: an optional "Recently used" group, then one group per family in a fixed order (Keras
- * before tfa inside a family). Every spec appears exactly once per group it is in.
+ * The loss quick pick: an optional "Recently used" group, then one group per family in a fixed order (the preferred
+ * framework first inside a family, then Keras before tfa). Every spec appears exactly once per group it is in.
  */
-export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[] = ALL_SPECS): PickEntry[] {
+export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[] = ALL_SPECS, preferFramework?: string): PickEntry[] {
   const out: PickEntry[] = [];
   const rec = recent.map((id) => specs.find((s) => s.id === id)).filter((s): s is LossSpec => !!s);
   if (rec.length) out.push({ kind: 'separator', label: l10n.t('Recently used') }, ...rec.map(lossEntry));
@@ -51,7 +51,9 @@ export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[
   for (const fam of families) {
     const group = specs.filter((s) => s.family === fam);
     if (!group.length) continue;
-    group.sort((a, b) => (a.framework === b.framework ? 0 : a.framework === 'keras' ? -1 : 1));
+    // The preferred framework (the paused file's) first, then Keras before the rest; stable otherwise.
+    const rank = (f: string) => (f === preferFramework ? 0 : f === 'keras' ? 1 : 2);
+    group.sort((a, b) => rank(a.framework) - rank(b.framework));
     out.push({ kind: 'separator', label: labels[fam] ?? fam }, ...group.map(lossEntry));
   }
   return out;
