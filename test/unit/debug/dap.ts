@@ -29,15 +29,22 @@ export class DapClient {
       attempt();
     });
   }
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  private need = 0;
   private onData(d: Buffer): void {
-    this.buf = Buffer.concat([this.buf, d]);
+    // Large replies arrive in many chunks: join them once the announced length is there (not on every chunk).
+    this.chunks.push(d); this.chunkBytes += d.length;
+    if (this.chunkBytes < this.need) return;
+    this.buf = this.chunks.length === 1 && !this.buf.length ? d : Buffer.concat([this.buf, ...this.chunks]);
+    this.chunks = []; this.chunkBytes = 0; this.need = 0;
     for (;;) {
       const h = this.buf.indexOf('\r\n\r\n');
       if (h < 0) return;
       const m = /Content-Length: (\d+)/i.exec(this.buf.subarray(0, h).toString('ascii'));
       if (!m) throw new Error('DAP: header without Content-Length');
       const len = +m[1];
-      if (this.buf.length < h + 4 + len) return;
+      if (this.buf.length < h + 4 + len) { this.need = h + 4 + len - this.buf.length; return; }
       const msg = JSON.parse(this.buf.subarray(h + 4, h + 4 + len).toString('utf8')) as DapMessage;
       this.buf = this.buf.subarray(h + 4 + len);
       if (msg.type === 'response') {

@@ -90,6 +90,12 @@ describe('debug values: fetching from a real debugpy', function () {
     for (let i = 0; i < N; i++) if (n.tensor.data[i] !== 3 * i - 5) assert.fail(`i64[${i}] = ${n.tensor.data[i]}`);
   });
 
+  it('labels (few distinct values) travel deflated: exact, and a fraction of the raw size', async () => {
+    const v = await fetchValue('python', 'labels', ev);
+    for (let i = 0; i < N; i++) if (v.tensor.data[i] !== (i % 3 === 0 ? 1 : 0)) assert.fail(`labels[${i}] = ${v.tensor.data[i]}`);
+    assert.ok(v.chars < 0.1 * N * 4, `${v.chars} characters for 4 MB of float32`);
+  });
+
   it('small arrays, lists, tuples and scalars: shape and dtype as Python has them', async () => {
     const s = await fetchValue('python', 'small', ev);
     assert.deepStrictEqual([...s.tensor.data], [Math.fround(0.1), Math.fround(0.2), Math.fround(0.7), Infinity]);
