@@ -11,10 +11,10 @@
  * windows of `sliceElements`, re-evaluating the expression only when it is a plain reference (`x`, `a.b`,
  * `d['k'][0]`): a call or arithmetic is evaluated once, whole, so it does not run again per window.
  */
-import { inflateSync } from 'node:zlib';
 import { LossInspectorError } from '../../core/errors';
 import type { Tensor } from '../../core/tensor';
 import { l10n } from './l10n';
+import { base64Bytes } from '../platform';
 
 /** The languages whose debuggers we fetch from. */
 export type DebugLanguage = 'python' | 'javascript';
@@ -305,12 +305,18 @@ function parseReply(expr: string, raw: string): Reply {
   return r;
 }
 
-function decodeBase64(b64: string, enc: 'f4' | 'f8', deflated: boolean): Float64Array {
-  const packed = Buffer.from(b64, 'base64');
-  const bytes = deflated ? inflateSync(packed) : packed;
+/** zlib-wrapped deflate, undone with the DecompressionStream both extension hosts have (Node ≥ 18, browsers). */
+async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function decodeBase64(b64: string, enc: 'f4' | 'f8', deflated: boolean): Promise<Float64Array> {
+  const packed = base64Bytes(b64);
+  const bytes = deflated ? await inflate(packed) : packed;
   const width = enc === 'f4' ? 4 : 8;
-  // A Buffer may sit at any offset of its pool; typed views need aligned offsets.
-  const buf = bytes.byteOffset % width === 0 ? bytes : Uint8Array.prototype.slice.call(bytes);
+  // typed views need aligned offsets
+  const buf = bytes.byteOffset % width === 0 ? bytes : bytes.slice();
   const view = enc === 'f4' ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) : new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
   return Float64Array.from(view);
 }
@@ -352,16 +358,16 @@ export async function fetchValue(lang: DebugLanguage, expr: string, evaluate: Ev
   }
   const float32 = FLOAT32_LIKE.has(dtype);
   const data = new Float64Array(size);
-  const put = (r: Reply): number => {
+  const put = async (r: Reply): Promise<number> => {
     const t0 = performance.now();
-    const vals = r.b64 !== undefined ? decodeBase64(r.b64, r.enc ?? 'f8', !!r.z) : decodeData(r.data ?? [], float32);
+    const vals = r.b64 !== undefined ? await decodeBase64(r.b64, r.enc ?? 'f8', !!r.z) : decodeData(r.data ?? [], float32);
     const start = Number(r.start ?? 0);
     if (start + vals.length > size) throw new LossInspectorError(l10n.t('Could not read `{0}`: it changed size while it was read (now more than {1} elements).', expr, size), { argument: expr, code: 'debug-reply' });
     data.set(vals, start);
     parseMs += performance.now() - t0;
     return start + vals.length;
   };
-  let done = put(first);
+  let done = await put(first);
   opts.onProgress?.(done, size);
   while (done < size) {
     if (opts.isCancelled?.()) throw new LossInspectorError(l10n.t('Reading `{0}` was cancelled after {1} of {2} elements.', expr, done.toLocaleString('en-US'), size.toLocaleString('en-US')), { argument: expr, code: 'cancelled' });
@@ -369,7 +375,7 @@ export async function fetchValue(lang: DebugLanguage, expr: string, evaluate: Ev
     if (Number(r.size) !== size || JSON.stringify(r.shape) !== JSON.stringify(first.shape)) {
       throw new LossInspectorError(l10n.t('Could not read `{0}`: its shape changed while it was read.', expr), { argument: expr, code: 'debug-reply' });
     }
-    const next = put(r);
+    const next = await put(r);
     if (next <= done) throw new LossInspectorError(l10n.t('Could not read `{0}`: the debugger sent no more elements after {1}.', expr, done), { argument: expr, code: 'debug-reply' });
     done = next;
     opts.onProgress?.(done, size);

@@ -10,7 +10,7 @@ export interface DapMessage { seq: number; type: 'request' | 'response' | 'event
 
 export class DapClient {
   private seq = 1;
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private pending = new Map<number, { resolve(m: DapMessage): void; reject(e: Error): void }>();
   private events: DapMessage[] = [];
   private waiters: { name: string; resolve(m: DapMessage): void }[] = [];
