@@ -188,7 +188,7 @@ export function registerComputeLossWith(s: Services): vscode.Disposable {
       return await computeLossWith(s, arg);
     } catch (e) {
       const msg = debugErrorMessage(s, e);
-      if (e instanceof LossInspectorError && e.details.code === 'cancelled') { vscode.window.setStatusBarMessage(`$(info) ${msg}`, 5000); return { error: msg }; }
+      if (e instanceof LossInspectorError && e.details.code === 'cancelled') { vscode.window.setStatusBarMessage(msg, 5000); return { error: msg }; }
       void (e instanceof DebugUserError ? vscode.window.showWarningMessage(msg) : vscode.window.showErrorMessage(msg));
       return { error: msg };
     }
