@@ -16,6 +16,7 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
   return {
     rows: r.rows.map((row) => ({ framework: row.framework, call: row.call, value: safe(row.value), grad: safe(row.grad), same_as_source: row.same_as_source, why: row.why, role: row.role, ...(row.error ? { error: row.error } : {}) })),
     notes: r.notes,
+    warnings: r.warnings,
   };
 }
 
@@ -73,6 +74,7 @@ export function compareTable(r: CompareResult): string {
   const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(w[i]))).join('  ');
   const out = [fmt(head), fmt(w.map((n) => '-'.repeat(n)))];
   r.rows.forEach((x, i) => { out.push(fmt(rows[i])); if (x.why) out.push(`${' '.repeat(w[0] + 2)}↳ ${x.why}`); });
+  for (const w of r.warnings) out.push(`warning: ${w}`);
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');
 }

@@ -37,6 +37,8 @@ export interface CompareResult {
   notes: string[];
   /** The arrays every row's `y_true`/`y_pred` refer to. */
   arrays: { y_true: Nested; y_pred: Nested };
+  /** The source call's warnings, the conventions checked on these numbers included (each ends with its fix). */
+  warnings: string[];
 }
 
 export interface CompareRequest {
@@ -458,6 +460,7 @@ interface Source {
   reduction: string;
   keras?: { loss: string; config: Record<string, ParamValue> };
   notes: string[];
+  warnings: string[];
   /** How the source itself departs from the group's quantity (optax.l2_loss's 0.5, SmoothL1's 1/β): the why of the rows that compute the quantity. */
   selfWhy?: string;
 }
@@ -510,7 +513,7 @@ function resolveSource(req: CompareRequest): Source {
     const r: TorchResult = evaluateTorch({ loss: req.loss, config: req.config, args: { input: nested(tensorOf(req.yPred, 'input')), target: nested(tensorOf(req.yTrue, 'target')) }, dtypes: req.dtypes });
     const input = tensorOf(req.yPred, 'input');
     let fwd = ID, p = input;
-    if (id === 'NLLLoss' || id === 'KLDivLoss') { fwd = EXP; p = mapT(input, Math.exp); notes.push('The other rows read y_pred = exp(input): the probabilities behind the log-probabilities torch was given.'); }
+    if (id === 'NLLLoss' || (id === 'KLDivLoss' && !r.config.log_target)) { fwd = EXP; p = mapT(input, Math.exp); notes.push('y_pred in every row is exp(input): the probabilities behind the log-probabilities torch was given.'); }
     if (input.shape.length > 2 && (group === 'cce-logits' || group === 'cce-probs')) {
       throw new LossInspectorError(`compare: ${req.loss}: a class axis at dim 1 of a rank-${input.shape.length} input is not ported yet; compare an (N, C) input.`, { loss: req.loss, argument: 'input', code: 'unsupported', expected: 'shape (N, C)', received: shapeStr(input.shape) });
     }
@@ -518,11 +521,13 @@ function resolveSource(req: CompareRequest): Source {
     const delta = id === 'SmoothL1Loss' ? (cfg.beta as number) : (cfg.delta as number) ?? 1;
     const cfgText = Object.entries(req.config ?? {}).map(([k, v]) => `${k}=${pyLit(v)}`).join(', ');
     const selfWhy = id === 'SmoothL1Loss' && delta !== 1 ? `The source SmoothL1Loss(beta=${f7(delta)}) is Huber(delta=β)/β; this row computes Huber itself (${f7(delta)}× the source in the linear part).`
+      : cfg.weight != null && r.reduction === 'mean' ? 'The source weights each sample by weight[target] and divides by Σ weight[target] (torch\'s weighted mean); this row has no class weights (Keras\'s sample_weight would divide by N).'
+      : id === 'KLDivLoss' && r.reduction === 'mean' ? `The source's reduction='mean' divides by every element (N·C), not the batch size: this row's KL is ${input.shape[input.shape.length - 1]}× the source.`
       : r.reduction === 'sum' ? "The source sums every element (torch 'sum'); this row is reduced another way (Keras: one mean per sample)." : r.reduction === 'none' ? "The source keeps every element (torch 'none')." : undefined;
     return {
-      group, framework: 'pytorch', call: `${r.callee}(${r.mode === 'module' ? cfgText : ''})(y_pred, y_true)`.replace(/^F\.(\w+)\(\)\(y_pred, y_true\)$/, 'F.$1(y_pred, y_true)'),
+      group, framework: 'pytorch', call: `${r.callee}(${r.mode === 'module' ? cfgText : ''})(${fwd === EXP ? 'torch.log(y_pred)' : 'y_pred'}, y_true)`.replace(/^F\.(\w+)\(\)\(y_pred, y_true\)$/, 'F.$1(y_pred, y_true)'),
       out: { value: r.value, grad: r.grads.input ?? { data: new Float64Array(input.data.length), shape: input.shape } },
-      p, user: input, fwd, t: tensorOf(req.yTrue, 'target'), delta: delta ?? 1, reduction: 'sum_over_batch_size', notes, selfWhy,
+      p, user: input, fwd, t: tensorOf(req.yTrue, 'target'), delta: delta ?? 1, reduction: 'sum_over_batch_size', notes, selfWhy, warnings: r.trace.warnings.map((w) => w.message),
     };
   }
   const r0 = tryResolveLoss(req.loss);
@@ -537,7 +542,7 @@ function resolveSource(req: CompareRequest): Source {
     const kw = Object.entries(req.config ?? {}).filter(([k]) => k !== 'dtype').map(([k, v]) => `, ${k}=${pyLit(v)}`).join('');
     return {
       group, framework: 'optax', call: `${spec.id}(y_pred, y_true${kw}).mean()`, out: o, p: tensorOf(req.yPred, 'y_pred'), user: tensorOf(req.yPred, 'y_pred'), fwd: ID,
-      t: tensorOf(req.yTrue, 'y_true'), delta: (r.config.delta as number) ?? 1, reduction: 'sum_over_batch_size', notes,
+      t: tensorOf(req.yTrue, 'y_true'), delta: (r.config.delta as number) ?? 1, reduction: 'sum_over_batch_size', notes, warnings: r.trace.warnings.map((w) => w.message),
       selfWhy: spec.id === 'optax.l2_loss' ? 'The source optax.l2_loss is 0.5·(p − t)²: this row is the full squared error, twice the source.' : undefined,
     };
   }
@@ -550,7 +555,7 @@ function resolveSource(req: CompareRequest): Source {
   return {
     group: mk(r.config), framework: semantics, call: kerasCallText(semantics, spec.id, given, req.sampleWeight != null), out: { value: r.value, grad: r.grad },
     p: tensorOf(req.yPred, 'y_pred'), user: tensorOf(req.yPred, 'y_pred'), fwd: ID, t: tensorOf(req.yTrue, 'y_true'), delta: (r.config.delta as number) ?? 1,
-    reduction: String(r.config.reduction ?? 'none'), keras: { loss: spec.id, config: given }, notes,
+    reduction: String(r.config.reduction ?? 'none'), keras: { loss: spec.id, config: given }, notes, warnings: r.trace.warnings.map((w) => w.message),
   };
 }
 
@@ -656,7 +661,7 @@ export function compareFrameworks(req: CompareRequest): CompareResult {
   }
   if (!torchHas('BCELoss') && src.group.startsWith('bce')) src.notes.push('torch BCELoss/BCEWithLogitsLoss rows appear once the torch core has them.');
   if (!torchHas('KLDivLoss') && src.group === 'kld') src.notes.push('torch KLDivLoss rows appear once the torch core has it.');
-  return { rows, notes: src.notes, arrays: { y_true: nested(data.t), y_pred: nested(data.p) } };
+  return { rows, notes: src.notes, arrays: { y_true: nested(data.t), y_pred: nested(data.p) }, warnings: src.warnings };
 }
 
 const KERAS2_WHY: Record<string, string> = {

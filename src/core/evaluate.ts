@@ -9,6 +9,7 @@ import type { Config, KernelContext, LossSpec, ParamValue, Trace, Reduction } fr
 import { resolveLoss, getSpec, resolveAutoCrossentropy, NameKind } from './registry';
 import { resolveConfig } from './config';
 import { planReduction, squeezeOrExpand, ReductionInfo, ReductionPlan } from './reduce';
+import { optaxConventions, kerasConventions } from './conventions';
 
 export interface EvalRequest {
   /** Any spelling: 'Huber', 'huber', 'mse', 'tf.keras.losses.Huber', 'tfa.losses.GIoULoss', or a spec. */
@@ -196,6 +197,9 @@ export function evaluate(req: EvalRequest): EvalResult {
   if (!plan) ctx.upstream(out.values.shape, out.mask ?? null);
   const p = plan as unknown as ReductionPlan;
   trace.warnings.push(...p.warnings);
+  // Conventions checked on the numbers (what the arrays look like against what this loss reads them as).
+  const findings = spec.framework === 'optax' ? optaxConventions(spec.id, yTrue, yPred, cfg) : spec.framework === 'keras' ? kerasConventions(spec.id, yTrue, yPred, cfg) : [];
+  for (const f of findings) if (!trace.warnings.some((w) => w.code === f.code)) trace.warnings.push({ code: f.code, message: f.message });
   const fin = p.finish(out.values);
   let g = out.grad;
   // Undo broadcasting of y_pred (sum the gradient back), then restore the caller's shape.

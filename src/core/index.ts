@@ -14,3 +14,5 @@ export type { SnippetResult, SnippetDiagnostic, SnippetOptions } from './python'
 export * from './torch';
 export { compareFrameworks, COMPARE_GROUPS } from './compare';
 export type { CompareRow, CompareResult, CompareRequest, CompareFramework } from './compare';
+export { predictionKind, isOneHot, optaxConventions, torchConventions, kerasConventions } from './conventions';
+export type { Finding, PredictionKind } from './conventions';

@@ -9,6 +9,7 @@ import { closest } from '../suggest';
 import type { Config, ParamSpec, ParamValue } from '../spec';
 import type { TorchRequest, TorchResult, TorchSpec, TorchTensor, TorchDtype, TorchReduction, TorchContext, TorchArgs } from './types';
 import { tryResolveTorch, torchNames } from './registry';
+import { torchConventions } from '../conventions';
 import { toTorchTensor, castTo, legacyReduction, reductionParam, LEGACY_PARAMS, isFloat, torchError } from './base';
 
 /** Every keyword the module's constructor (and the functional) accepts, in torch's order. */
@@ -96,7 +97,15 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   // A Python float meets float32 tensors as a float32 scalar (margin, delta, eps, label_smoothing are rounded).
   const kcfg: Config = { ...cfg };
   if (dtype === 'float32') for (const p of spec.params) if (p.type === 'float' && typeof kcfg[p.name] === 'number') kcfg[p.name] = Math.fround(kcfg[p.name] as number);
-  const out = spec.compute(args, kcfg, ctx);
+  let out: ReturnType<TorchSpec['compute']>;
+  try {
+    out = spec.compute(args, kcfg, ctx);
+  } catch (e) {
+    // torch's shape error, plus what the shapes say: the classes sit last (the Keras layout) where torch reads dim 1.
+    const axis = e instanceof LossInspectorError ? torchConventions(spec.id, raw, cfg, reduction).find((f) => f.code === 'torch-class-axis-last') : undefined;
+    if (axis && e instanceof LossInspectorError) throw new LossInspectorError(`${e.message} ${axis.message}`, { ...e.details, expected: `${e.details.expected ?? ''} (${axis.fix})` });
+    throw e;
+  }
 
   // torch materialises the per-element losses in the loss dtype before reducing them
   const none = castTo(out.none, dtype);
@@ -133,6 +142,12 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   }
   const shapes: Record<string, number[]> = {};
   for (const a of spec.args) shapes[a.name] = raw[a.name].shape.slice();
+  // Conventions checked on the numbers (probabilities where logits go, one-hot floats, class axis, all ignored, …).
+  // torch's own UserWarning already says 'mean' is not 'batchmean' for KLDivLoss: no second line for it.
+  for (const f of torchConventions(spec.id, raw, cfg, reduction)) {
+    if (f.code === 'torch-kl-mean' && trace.warnings.some((w) => /batchmean/.test(w.message))) continue;
+    trace.warnings.push({ code: f.code, message: f.message });
+  }
   return {
     loss: spec.id, callee, mode, reduction, config: cfg, dtype, value, perSample: none, grads, mean,
     gradFn: gradFnOf(spec, reduction, args, cfg), trace, shapes,
