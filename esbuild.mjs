@@ -1,5 +1,5 @@
-// One build script, several entries: the extension host and its evaluation worker for Node (one core shared by
-// both), the same two for VS Code for the Web, the CLI, the webview (browser, iife).
+// One build script, several entries: the extension host and its evaluation worker for Node and for VS Code for the
+// Web (ES modules sharing one core, behind CommonJS stubs), the CLI, the webview (browser, iife).
 // Flags: --production (minify, no sourcemaps), --tests, --bench, --watch.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -12,35 +12,36 @@ const common = { bundle: true, sourcemap: production ? false : 'linked', minify:
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
-// The Node extension host's code is ES modules split into chunks (dist/node/): the extension and its worker share
-// one copy of the core, and what is imported with import() (the snippet evaluator) is a chunk loaded on first use.
-// VS Code loads `main` with require(): dist/extension.js is a CommonJS stub that import()s dist/node/extension.mjs.
-// `vscode` exists only for require() (VS Code intercepts it), so the ES modules get a require of their own.
-const requireVscode = {
-  name: 'require-vscode',
+// The extension's code is ES modules split into chunks (dist/esm/): the Node entry, the web entry and both workers
+// share them, so the core ships once, and what is imported with import() (the Python evaluator) is a chunk loaded
+// on first use. VS Code loads `main` and `browser` as CommonJS: each is a stub (src/extension/stub.ts) that
+// import()s its entry. `vscode` exists only for the stub's require(), so `import 'vscode'` in the modules reads the
+// module the stub put on a global. Node built-ins stay external and are reached only from src/extension/*.node.ts
+// and worker.ts (test/unit/extension/web.test.ts checks that the web entries reach none).
+const vscodeFromStub = {
+  name: 'vscode-from-stub',
   setup(b) {
-    b.onResolve({ filter: /^vscode$/ }, (a) => (a.namespace === 'require-vscode' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'require-vscode' }));
-    b.onLoad({ filter: /.*/, namespace: 'require-vscode' }, () => ({ contents: "module.exports = require('vscode');", loader: 'js' }));
+    b.onResolve({ filter: /^vscode$/ }, () => ({ path: 'vscode', namespace: 'vscode-from-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'vscode-from-stub' }, () => ({ contents: "module.exports = globalThis[Symbol.for('loss-inspector.vscode')];", loader: 'js' }));
   },
 };
-const nodeEsm = {
-  ...common, platform: 'node', format: 'esm', target: 'node20', splitting: true, outdir: 'dist/node',
-  entryPoints: { extension: 'src/extension/extension.ts', worker: 'src/extension/worker.ts' },
-  outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]', plugins: [requireVscode],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+const esm = {
+  ...common, platform: 'neutral', mainFields: ['module', 'main'], format: 'esm', target: 'es2022', splitting: true, outdir: 'dist/esm',
+  entryPoints: { 'node/extension': 'src/extension/extension.ts', 'node/worker': 'src/extension/worker.ts', 'web/extension': 'src/extension/extension.web.ts', 'web/worker': 'src/extension/worker.web.ts' },
+  chunkNames: 'chunk-[hash]', external: ['node:*'], plugins: [vscodeFromStub],
 };
-// VS Code for the Web: the web-worker extension host loads a CommonJS file with only `vscode` to require; the
-// evaluation worker is a classic Web Worker script. No Node built-ins may be reached (test/unit/extension/web.test.ts).
+const stub = { ...common, sourcemap: false, format: 'cjs', external: ['vscode'] };
+/** The web side, checked for Node built-ins by test/unit/extension/web.test.ts. */
 export const webEntries = [
-  { ...common, platform: 'browser', format: 'cjs', target: 'es2022', entryPoints: ['src/extension/extension.web.ts'], outfile: 'dist/web/extension.js', external: ['vscode'] },
-  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['src/extension/worker.web.ts'], outfile: 'dist/web/worker.js' },
+  { ...stub, platform: 'browser', target: 'es2022', entryPoints: ['src/extension/main.web.ts'], outfile: 'dist/web/extension.js' },
+  { ...common, platform: 'browser', format: 'esm', target: 'es2022', entryPoints: ['src/extension/extension.web.ts', 'src/extension/worker.web.ts'], outdir: 'dist/web-check', external: ['vscode'], write: false },
 ];
 const entries = [
-  nodeEsm,
-  { ...node, sourcemap: false, minify: false, entryPoints: ['src/extension/main.cjs.ts'], outfile: 'dist/extension.js', external: ['./node/extension.mjs'] },
+  esm,
+  { ...stub, platform: 'node', target: 'node20', entryPoints: ['src/extension/main.node.ts'], outfile: 'dist/extension.js' },
+  webEntries[0],
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
-  ...webEntries,
 ].filter((e) => Object.values(e.entryPoints).every((f) => fs.existsSync(f)));
 
 function listTests(dir) {
@@ -62,7 +63,8 @@ if (import.meta.url !== pathToFileURL(process.argv[1] ?? '').href) {
 } else if (args.has('--watch')) {
   for (const e of entries) (await esbuild.context(e)).watch();
 } else {
-  fs.rmSync('dist/node', { recursive: true, force: true }); // no stale chunks of an earlier build
+  for (const d of ['dist/esm', 'dist/node', 'dist/web']) fs.rmSync(d, { recursive: true, force: true }); // no stale chunks
   await Promise.all(entries.map((e) => esbuild.build(e)));
+  fs.writeFileSync('dist/esm/package.json', '{ "type": "module" }\n'); // .js files there are ES modules for Node
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
 }

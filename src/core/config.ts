@@ -143,3 +143,10 @@ export function allParams(spec: LossSpec, isClass = true): ParamSpec[] {
   const common = COMMON_PARAMS.map((p) => p.name === 'reduction' ? { ...p, default: spec.defaultReduction } : p.name === 'name' ? { ...p, default: spec.defaultName } : p);
   return [...spec.params, ...common.filter((p) => !(spec.fixedReduction && p.name === 'reduction'))];
 }
+
+/** A parameter value as Python writes it: floats keep their `.0` (`delta=1.0`, `gamma=2.0`), the rest as pyRepr. */
+export function paramRepr(p: Pick<ParamSpec, 'type'> & Partial<ParamSpec>, v: unknown): string {
+  const float = p.type === 'float' || p.type === 'floatOrList' || (p.type as string) === 'floatOrNone';
+  const f = (x: unknown): string => (typeof x === 'number' && Number.isInteger(x) && float ? `${x}.0` : Array.isArray(x) ? `[${x.map(f).join(', ')}]` : pyRepr(x));
+  return f(v);
+}

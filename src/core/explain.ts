@@ -3,7 +3,9 @@
  * and command links supplied by the caller) and `loss-inspector explain NAME` share one body.
  */
 import type { LossSpec, ParamSpec } from './spec';
-import { allParams } from './config';
+import { allParams, paramRepr } from './config';
+
+export { paramRepr };
 import { pyRepr, LossInspectorError } from './errors';
 import { resolveLoss } from './registry';
 import { nameAsWritten, resolveAnyName, type ResolvedName } from './names';
@@ -31,13 +33,6 @@ export function qualifiedName(spec: LossSpec): string {
 /** Escapes text for Markdown outside code spans (the specs' docs may use `code` spans, so backticks stay). */
 function md(s: string): string {
   return s.replace(/([\\*<>])/g, '\\$1').replace(/\]\(/g, ']\\(');
-}
-
-/** A parameter value as Python writes it: floats keep their `.0` (`delta=1.0`, `gamma=2.0`), the rest as pyRepr. */
-export function paramRepr(p: Pick<ParamSpec, 'type'> & Partial<ParamSpec>, v: unknown): string {
-  const float = p.type === 'float' || p.type === 'floatOrList' || (p.type as string) === 'floatOrNone';
-  const f = (x: unknown): string => (typeof x === 'number' && Number.isInteger(x) && float ? `${x}.0` : Array.isArray(x) ? `[${x.map(f).join(', ')}]` : pyRepr(x));
-  return f(v);
 }
 
 /** Inline code that survives backticks in the content. */

@@ -4,10 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { findLossNameAt } from '../core/names';
-import { hoverMarkdown } from '../core/explain';
 import type { LossSpec } from '../core/spec';
 import { Commands, HOVER_LANGUAGES, TRUSTED_COMMANDS } from './constants';
 import type { Services } from './services';
+import { loadDocs } from './lazyCore';
 import { commandUri } from './services';
 import type { PanelOpenArgs } from '../shared/protocol';
 
@@ -34,7 +34,7 @@ export class LossHoverProvider implements vscode.HoverProvider {
 
   constructor(private readonly s: Services) {}
 
-  provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const cfg = this.s.settings(doc.uri);
     if (!cfg.hoverEnabled || token.isCancellationRequested) return undefined;
     const line = doc.lineAt(position.line).text;
@@ -53,7 +53,7 @@ export class LossHoverProvider implements vscode.HoverProvider {
     let md = this.cache.get(key);
     if (md === undefined) {
       try {
-        md = hoverMarkdown(found.name, { resolved: found.resolved, images: cfg.hoverImages, links });
+        md = (await loadDocs()).hoverMarkdown(found.name, { resolved: found.resolved, images: cfg.hoverImages, links });
       } catch (e) {
         this.s.log.error(`hover for ${found.name}: ${(e as Error).stack ?? e}`);
         return undefined;

@@ -21,3 +21,8 @@ export function loadSnippetCore(): Promise<SnippetCore> {
 export function snippetCoreIfLoaded(): SnippetCore | undefined {
   return loaded;
 }
+
+/** The documentation renderer (hover and Explain Loss Markdown with the loss/gradient plots), loaded on first use. */
+export function loadDocs(): Promise<typeof import('../core/explain')> {
+  return import('../core/explain');
+}

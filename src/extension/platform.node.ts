@@ -15,8 +15,8 @@ export function nodeWorker(file: string): WorkerPort {
   };
 }
 
-/** Workers run dist/node/worker.mjs of the installed extension (sharing its core chunks with the extension). */
+/** Workers run dist/esm/node/worker.js of the installed extension (sharing its core chunks with the extension). */
 export function nodePlatform(extensionPath: string): Platform {
-  const file = path.join(extensionPath, 'dist', 'node', 'worker.mjs');
+  const file = path.join(extensionPath, 'dist', 'esm', 'node', 'worker.js');
   return { name: 'node', startWorker: () => nodeWorker(file) };
 }

@@ -24,6 +24,9 @@ export interface Platform {
   startWorker(): WorkerPort;
 }
 
+/** Web Worker: where its bootstrap keeps the jobs that arrive while the worker's module is loading. */
+export const EARLY_MESSAGES = '__lossInspectorEarlyMessages';
+
 /** Bytes of a base64 string (PNG exports from the webview); atob exists in browsers and in Node ≥ 16. */
 export function base64Bytes(b64: string): Uint8Array {
   const s = atob(b64);

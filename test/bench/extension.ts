@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 
 const repo = path.resolve(__dirname, '../..');
 const bundle = path.join(repo, 'dist/extension.js');
@@ -45,10 +46,18 @@ function vscodeNames(): string[] {
 function vscodeModule(): unknown {
   const names = vscodeNames();
   const mod = standIn('vscode') as Record<string, unknown>;
+  // Real file URIs: the stub import()s the module at Uri.joinPath(extensionUri, ...)
+  const Uri = { ...fileUri(repo), joinPath: (base: { fsPath: string }, ...parts: string[]) => fileUri(path.join(base.fsPath, ...parts)), file: fileUri };
   return new Proxy(mod, {
+    get: (t, p) => (p === 'Uri' ? Uri : Reflect.get(t, p)),
     ownKeys: () => [...names, 'prototype'],
-    getOwnPropertyDescriptor: (_t, p) => (p === 'prototype' ? Reflect.getOwnPropertyDescriptor(_t, p) : { configurable: true, enumerable: true, value: mod[p as string] }),
+    getOwnPropertyDescriptor: (_t, p) => (p === 'prototype' ? Reflect.getOwnPropertyDescriptor(_t, p) : { configurable: true, enumerable: true, value: p === 'Uri' ? Uri : mod[p as string] }),
   });
+}
+
+/** A file Uri's few members that our activation uses. */
+function fileUri(fsPath: string): { fsPath: string; toString(): string } {
+  return { fsPath, toString: () => pathToFileURL(fsPath).href };
 }
 
 /** One measurement of `file`, in this (fresh) process. */
@@ -61,7 +70,7 @@ async function child(file: string): Promise<void> {
   const memo = new Map<string, unknown>();
   const state = { get: (k: string, d?: unknown) => (memo.has(k) ? memo.get(k) : d), update: async (k: string, v: unknown) => { memo.set(k, v); }, keys: () => [...memo.keys()] };
   const context = {
-    subscriptions: [] as unknown[], extensionPath: repo, extensionUri: standIn('extensionUri'),
+    subscriptions: [] as unknown[], extensionPath: repo, extensionUri: fileUri(repo),
     workspaceState: state, globalState: { ...state, setKeysForSync() { /* none */ } },
     asAbsolutePath: (p: string) => path.join(repo, p), logUri: standIn('logUri'), storageUri: undefined, globalStorageUri: standIn('globalStorageUri'),
     extensionMode: 1, extension: standIn('extension'), secrets: standIn('secrets'), environmentVariableCollection: standIn('env'),
@@ -99,7 +108,7 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const src = fs.readFileSync(file, 'utf8');
-  for (const m of src.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]*?from\s*)?["'](\.\/[^"']+)["']/g)) staticClosure(path.join(path.dirname(file), m[1]), seen);
+  for (const m of src.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]*?from\s*)?["'](\.{1,2}\/[^"']+)["']/g)) staticClosure(path.join(path.dirname(file), m[1]), seen);
   return seen;
 }
 
@@ -111,7 +120,7 @@ function totalKib(files: string[]): string {
 async function main(): Promise<void> {
   if (!fs.existsSync(bundle)) { console.log(`${bundle} not found: run node esbuild.mjs first`); process.exitCode = 1; return; }
   const runs = Number(process.argv[2] ?? 9);
-  const minified = !fs.existsSync(path.join(repo, 'dist/node/extension.mjs.map'));
+  const minified = !fs.existsSync(path.join(repo, 'dist/esm/node/extension.js.map'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   await esbuild.build({ entryPoints: [path.join(repo, 'src/extension/extension.ts')], outfile: baseline, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: minified, logLevel: 'error' });
@@ -125,17 +134,18 @@ async function main(): Promise<void> {
     console.log(`${name.padEnd(36)} ${median(xs.map((x) => x.requireMs)).toFixed(1).padStart(10)} ${median(xs.map((x) => x.activateMs)).toFixed(1).padStart(12)} ${median(xs.map(total)).toFixed(1).padStart(9)} (${Math.min(...xs.map(total)).toFixed(1)}) ${median(xs.map((x) => x.heapMiB)).toFixed(1).padStart(9)}`);
   }
   console.log(`  ratio baseline/ours (total, median): ${(median(base.map(total)) / median(ours.map(total))).toFixed(2)}×; ${ours[0].subscriptions} disposables registered`);
-  const nodeDir = path.join(repo, 'dist/node');
-  const atActivation = [bundle, ...staticClosure(path.join(nodeDir, 'extension.mjs'))];
-  const all = fs.readdirSync(nodeDir).filter((f) => f.endsWith('.mjs')).map((f) => path.join(nodeDir, f));
-  const workerFiles = [...staticClosure(path.join(nodeDir, 'worker.mjs'))];
-  const lazy = all.filter((f) => !atActivation.includes(f) && !workerFiles.includes(f));
-  console.log('sizes:');
-  console.log(`  extension, loaded at activation    ${totalKib(atActivation)}  (${atActivation.length} files; baseline ${kib(baseline)})`);
-  console.log(`  loaded on first snippet (lazy)     ${totalKib(all.filter((f) => !atActivation.includes(f)))}`);
-  console.log(`  worker's own files (rest shared)   ${totalKib(workerFiles.filter((f) => !atActivation.includes(f)))}`);
-  console.log(`  every Node file (dist/node + stub) ${totalKib([bundle, ...all])}  (lazy-only chunks: ${lazy.length})`);
-  for (const f of ['dist/web/extension.js', 'dist/web/worker.js', 'dist/webview.js', 'dist/cli.js', 'dist/loss-inspector.vsix']) console.log(`  ${f.padEnd(34)} ${kib(path.join(repo, f))}`);
+  const esmDir = path.join(repo, 'dist/esm');
+  const all = fs.readdirSync(esmDir, { recursive: true }).map(String).filter((f) => f.endsWith('.js')).map((f) => path.join(esmDir, f));
+  const atActivation = [bundle, ...staticClosure(path.join(esmDir, 'node/extension.js'))];
+  const webAtActivation = [path.join(repo, 'dist/web/extension.js'), ...staticClosure(path.join(esmDir, 'web/extension.js'))];
+  const workerFiles = [...staticClosure(path.join(esmDir, 'node/worker.js'))];
+  console.log('sizes (dist/esm holds the modules the Node entry, the web entry and both workers share):');
+  console.log(`  Node: loaded at activation         ${totalKib(atActivation)}  (${atActivation.length} files; baseline one bundle ${kib(baseline)})`);
+  console.log(`  Node: loaded on first use (Python, docs) ${totalKib(all.filter((f) => !atActivation.includes(f) && !f.includes('/web/')))}`);
+  console.log(`  worker, beyond the shared chunks   ${totalKib(workerFiles.filter((f) => !atActivation.includes(f)))}`);
+  console.log(`  web: loaded at activation          ${totalKib(webAtActivation)}`);
+  console.log(`  everything both hosts run          ${totalKib([bundle, path.join(repo, 'dist/web/extension.js'), ...all])}  (${all.length} modules in dist/esm)`);
+  for (const f of ['dist/webview.js', 'dist/cli.js', 'dist/loss-inspector.vsix']) console.log(`  ${f.padEnd(34)} ${kib(path.join(repo, f))}`);
 }
 
 if (process.argv.includes('--child')) void child(process.argv[process.argv.indexOf('--child') + 1]); else void main();

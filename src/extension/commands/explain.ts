@@ -3,18 +3,18 @@
  * pitfalls, equivalents, loss/gradient image) in a read-only Markdown preview. Returns the Markdown.
  */
 import * as vscode from 'vscode';
-import { explainMarkdown } from '../../core/explain';
 import { nameAsWritten, resolveAnyName } from '../../core/names';
 import { Commands, DOC_SCHEME } from '../constants';
 import type { Services } from '../services';
 import { pickLoss } from '../pickers';
+import { loadDocs } from '../lazyCore';
 
 /** Serves `loss-inspector-doc:/<Id>.md` documents (read-only, never asks to be saved). */
 export class LossDocProvider implements vscode.TextDocumentContentProvider {
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const name = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.md$/, ''));
     try {
-      return explainMarkdown(name, { images: true });
+      return (await loadDocs()).explainMarkdown(name, { images: true });
     } catch (e) {
       return `# ${name}\n\n${(e as Error).message}\n`;
     }
@@ -35,7 +35,7 @@ export async function explain(s: Services, name?: string): Promise<string | unde
   }
   if (!id) return undefined;
   const uri = vscode.Uri.from({ scheme: DOC_SCHEME, path: `/${id}.md` });
-  const md = explainMarkdown(id, { images: true });
+  const md = (await loadDocs()).explainMarkdown(id, { images: true });
   try {
     await vscode.commands.executeCommand('markdown.showPreview', uri);
   } catch (e) {

@@ -6,7 +6,7 @@ import type { Family, LossSpec, ParamSpec, ParamValue, Config } from '../../core
 import { ALL_SPECS } from '../../core/registry';
 import { allParams, checkParam } from '../../core/config';
 import { LossInspectorError } from '../../core/errors';
-import { paramRepr } from '../../core/explain';
+import { paramRepr } from '../../core/config';
 import { l10n } from './l10n';
 
 /** The quick pick's group names (looked up per call, so they follow the display language set on activation). */

@@ -10,7 +10,7 @@ import { shapeStr } from '../../core/tensor';
 import { ALL_SPECS } from '../../core/registry';
 import { allParams } from '../../core/config';
 import { pyRepr } from '../../core/errors';
-import { paramRepr } from '../../core/explain';
+import { paramRepr } from '../../core/config';
 import { l10n } from './l10n';
 
 /** The precision that means "as Keras prints float32" (shortest round-trip repr). */

@@ -15,7 +15,7 @@ import { nodeWorker } from '../../../src/extension/platform.node';
 
 const DEEP = 100_000;
 const cli = path.resolve('dist/cli.js');
-const workerPath = path.resolve('dist/node/worker.mjs');
+const workerPath = path.resolve('dist/esm/node/worker.js');
 const limits = { maxInputChars: 5_000_000, maxDepth: 32 };
 
 /** `[[[...x...]]]` `n` levels deep, built without recursion. */

@@ -7,7 +7,7 @@ import { runInWorker, run } from '../../../src/extension/runner';
 import { nodeWorker } from '../../../src/extension/platform.node';
 
 const limits = { maxInputChars: 1_000_000, maxDepth: 32 };
-const workerPath = path.resolve('dist/node/worker.mjs');
+const workerPath = path.resolve('dist/esm/node/worker.js');
 const startWorker = () => nodeWorker(workerPath);
 
 describe('jobs: two arrays', () => {
