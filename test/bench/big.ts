@@ -21,7 +21,7 @@ import { applyIntent, sessionFromArgs } from '../../src/extension/panelModel';
 import type { PanelSession } from '../../src/shared/protocol';
 
 const repo = path.resolve(__dirname, '../..');
-const workerPath = path.join(repo, 'dist/node/worker.mjs');
+const workerPath = path.join(repo, 'dist/esm/node/worker.js');
 const startWorker = () => nodeWorker(workerPath);
 
 function rng(seed: number): () => number {

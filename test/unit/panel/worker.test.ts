@@ -7,7 +7,7 @@ import { nodeWorker } from '../../../src/extension/platform.node';
 import { applyIntent, buildState, sessionFromArgs } from '../../../src/extension/panelModel';
 import type { PanelSession, ResultState } from '../../../src/shared/protocol';
 
-const workerPath = path.resolve('dist/node/worker.mjs');
+const workerPath = path.resolve('dist/esm/node/worker.js');
 const startWorker = () => nodeWorker(workerPath);
 
 function bigSession(rows: number, cols: number): PanelSession {
