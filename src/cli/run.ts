@@ -12,11 +12,13 @@ export function runCommand(file: string, json: boolean, fs: typeof fsT): number 
     process.stderr.write(`error: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
   }
-  const { results, diagnostics } = evaluateSnippet(source);
+  const { results, diagnostics, stdout, stdoutGaps } = evaluateSnippet(source);
   if (json) {
     process.stdout.write(JSON.stringify({
       results: results.map((r) => ({ line: r.line, value: toJsonValue(r.result.value) })),
       diagnostics: diagnostics.map((d) => ({ line: d.line, column: d.column, message: d.message, severity: d.severity })),
+      // what Python would print; lines whose print we do not reproduce are left out and listed
+      stdout: stdout ?? '', stdout_omitted_lines: stdoutGaps ?? [],
     }) + '\n');
   } else {
     for (const r of results) {

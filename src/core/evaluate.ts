@@ -51,6 +51,8 @@ export interface EvalResult {
   loss: string;
   /** The framework whose semantics produced the numbers ('keras', 'tfa', 'optax'); absent for user-defined losses. */
   framework?: import('./spec').Framework;
+  /** The result as its framework prints it, when a caller outside the Keras core made it (torch: `tensor(0.9391, grad_fn=<…>)`). */
+  printedAs?: string;
   /** What was called: class name or function name. */
   callee: string;
   mode: 'class' | 'function';

@@ -30,6 +30,8 @@ import { tv, toNode, nodeOf, hasTensor, describe, dtypeName } from './convert';
 import { callOp, callMethod } from './library';
 import { lossNode } from './lossnode';
 import { builtinAt, constantAt, isPythonBuiltin, BuiltinCall } from './namespace';
+import { torchTensorAttr } from './torch';
+import { pyStr, NotPrintable } from './stdout';
 import { kids, PUNCT, parsePyNumber, parsePyString, isTrailingDotFloat, firstLineLength, unescapePy, formatSpec } from './syntax';
 import {
   UserFunction, UserClass, UserEntity, UserInstance, Param, userEntityOf, functionValue, isLossBase, findMethod, bindArgs, construct as constructUser,
@@ -711,6 +713,10 @@ export class Interpreter {
   /** format(v, spec) of a Python value or a scalar tensor (printed in its dtype). */
   private formatValue(v: Value, spec: string, conv: string): string {
     if (v.kind === 'opaque') throw opaqueSkip(v, undefined);
+    if (v.kind === 'tensor' && !spec && !conv && this.isTorch()) {
+      // f"{loss}" in a torch snippet: str(tensor) as torch prints it
+      try { return pyStr(v, true); } catch (e) { if (!(e instanceof NotPrintable)) throw e; }
+    }
     const x = v.kind === 'tensor' && v.tensor.data.length === 1 ? v.tensor.data[0] : v.kind === 'number' ? v.value : v.kind === 'bool' ? v : undefined;
     if (typeof x === 'number') {
       if (!spec) return v.kind === 'tensor' ? (v.dtype === 'float64' ? float64Digits(x) : float32Digits(x)) : repr(v);
@@ -935,7 +941,16 @@ export class Interpreter {
     throw this.unsupported(site, `\`super().${prop}\``, 'the Loss base class is modelled for __init__ only');
   }
 
+  /** The evaluated text uses torch (torch's tensor attributes and x.size() as a method apply). */
+  isTorch(): boolean {
+    return /\bimport torch\b|\btorch\./.test(this.source);
+  }
+
   private tensorAttr(t: TensorValue, name: string, site: Site): Value {
+    if (this.isTorch()) {
+      const r = torchTensorAttr(this, t, name, site);
+      if (r) return r;
+    }
     if (name === 'numpy') return callable('numpy', () => t);
     if (name.toLowerCase() === 'numpy') {
       const msg = `.${name}() is not a method: Python raises AttributeError: 'EagerTensor' object has no attribute '${name}'. Evaluated as .numpy().`;
@@ -945,7 +960,7 @@ export class Interpreter {
     }
     if (name === 'shape') return list(t.tensor.shape.map((d) => num(d, true)), true);
     if (name === 'ndim') return num(t.tensor.shape.length, true);
-    if (name === 'size' && !/\bimport torch\b|\btorch\./.test(this.source)) return num(t.tensor.data.length, true);
+    if (name === 'size' && !this.isTorch()) return num(t.tensor.data.length, true);
     if (name === 'dtype') return str(t.dtype ?? 'float32');
     if (name === 'T' || name === 'mT') return tv(O.transpose(nodeOf(t, this.session.budget)));
     if (name === 'tolist') return callable('tolist', () => nestedToValue(toNested(t.tensor)));
@@ -1312,7 +1327,7 @@ export class Interpreter {
     const { line, column } = this.lineCol(this.toOrig(callSite.offset));
     this.results.push({
       line, column, offset: from, end: to, lineEnd: this.lineCol(Math.max(from, to - 1)).line,
-      text: this.original.slice(from, to), printed: printed ?? printedOf(r, request), result: r, request, notes: this.stmtNotes,
+      text: this.original.slice(from, to), printed: printed ?? r.printedAs ?? printedOf(r, request), result: r, request, notes: this.stmtNotes,
     });
   }
 }

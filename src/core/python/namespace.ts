@@ -14,6 +14,7 @@ import { binop } from './operators';
 import { tv, toNode, dtypeName } from './convert';
 import { makeNode, variable, backward } from './autodiff';
 import * as O from './ops';
+import { pyStr, NotPrintable } from './stdout';
 import type { Interpreter, ArgSites } from './interp';
 
 /** One call of a builtin: the interpreter (its session, conversions, iteration), the arguments and where they stand. */
@@ -73,8 +74,25 @@ function need(args: Value[], n: number, name: string, site: Site): void {
   if (args.length < n) throw errAt(site, `TypeError: ${name}() takes at least ${n} argument${n > 1 ? 's' : ''}`, 'param');
 }
 
-// printing has no value to show: print(...) and tf.print(...) return None (what is printed is on the result's line)
-defineBuiltin(['print', 'tf.print'], () => NONE);
+// print(...) returns None and writes what Python would print to the session's stdout; a value whose printed form we
+// do not reproduce leaves the whole line out, named (tf.print writes to stderr: nothing on stdout)
+defineBuiltin(['tf.print'], () => NONE);
+defineBuiltin(['print'], ({ interp, args, kwargs, site }) => {
+  const text = (v: Value | undefined, dflt: string) => (v === undefined || v.kind === 'none' ? dflt : v.kind === 'string' ? v.value : null);
+  const sep = text(kwargs.get('sep'), ' '), end = text(kwargs.get('end'), '\n');
+  let line: string;
+  try {
+    if (sep === null || end === null) throw new NotPrintable('sep/end that are not strings');
+    if (kwargs.has('file')) throw new NotPrintable('print to a file');
+    line = args.map((a) => pyStr(a, interp.isTorch())).join(sep) + end;
+  } catch (e) {
+    if (!(e instanceof NotPrintable)) throw e;
+    interp.session.stdoutGaps.push(interp.lineOf(site.offset));
+    throw skip(site, `print(...) is not reproduced (${e.message}): left out of what the snippet prints`);
+  }
+  interp.session.stdout.push(line);
+  return NONE;
+});
 defineBuiltin(['len'], ({ args, site }) => {
   need(args, 1, 'len', site);
   const v = args[0];

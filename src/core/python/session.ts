@@ -28,6 +28,10 @@ export class EvalSession {
   semantics: 'keras3' | 'keras2' = 'keras3';
   /** Notes and warnings of built-in losses called inside a user loss under evaluation (collected into its result). */
   inner: { notes: string[]; warnings: { code: string; message: string }[] } = { notes: [], warnings: [] };
+  /** What the snippet's print() calls write, in order (Python's exact text). */
+  stdout: string[] = [];
+  /** Lines of print() calls whose output is not reproduced (left out of `stdout`). */
+  stdoutGaps: number[] = [];
 
   constructor(limits: Partial<Limits> = {}) {
     const l: Limits = { ...DEFAULT_LIMITS };

@@ -38,7 +38,7 @@ export function snippetSemantics(source: string, requested: SnippetOptions['sema
 }
 
 /** Evaluates a selection, a file or a notebook cell. Never throws: problems come back as diagnostics. */
-export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[] } {
+export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[]; stdout?: string; stdoutGaps?: number[] } {
   try {
     return evaluateSnippetUnguarded(source, opts);
   } catch (e) {
@@ -48,7 +48,7 @@ export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { re
   }
 }
 
-function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[] } {
+function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[]; stdout?: string; stdoutGaps?: number[] } {
   const session = new EvalSession(opts.limits ?? {});
   const limits = session.limits;
   const diagnostics: SnippetDiagnostic[] = [];
@@ -112,7 +112,7 @@ function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { resul
     }
     if (restart < 0) break;
   }
-  return { results: interp.results, diagnostics: sortDiagnostics(interp.diagnostics) };
+  return { results: interp.results, diagnostics: sortDiagnostics(interp.diagnostics), stdout: session.stdout.join(''), stdoutGaps: session.stdoutGaps };
 }
 
 function sortDiagnostics(d: SnippetDiagnostic[]): SnippetDiagnostic[] {

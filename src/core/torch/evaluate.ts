@@ -61,6 +61,16 @@ function gradFnOf(spec: TorchSpec, r: TorchReduction, args: TorchArgs, cfg: Conf
   return g[r] ?? g.mean ?? 'Backward0';
 }
 
+/**
+ * Σ of the per-element losses as torch accumulates a small float32 reduction: in the loss dtype, element by element
+ * (the last bit of `.item()` depends on it).
+ */
+function sumIn(a: Float64Array, round: (x: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s = round(s + a[i]);
+  return s;
+}
+
 /** Evaluates one torch loss call. Throws LossInspectorError (with details.torch) where torch raises. */
 export function evaluateTorch(req: TorchRequest): TorchResult {
   const { spec, mode } = resolveSpec(req);
@@ -118,21 +128,24 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
     value = none;
   } else if (reduction === 'sum') {
     up.fill(1);
-    let s = 0;
-    for (let i = 0; i < n; i++) s += none.data[i];
-    value = { data: Float64Array.of(round(s)), shape: [], dtype };
+    value = { data: Float64Array.of(sumIn(none.data, round)), shape: [], dtype };
   } else {
     const m = out.mean ?? { divisor: n, text: 'elements' };
-    let s = 0, v = 0;
-    for (let i = 0; i < n; i++) s += none.data[i];
+    const s = sumIn(none.data, round);
+    let v = 0;
     if (m.scale) {
       for (let i = 0; i < n; i++) { up[i] = m.scale[i]; v += m.scale[i] * none.data[i]; }
     } else {
       up.fill(1 / m.divisor);
-      v = s / m.divisor;
+      v = s / round(m.divisor);
     }
     value = { data: Float64Array.of(round(v)), shape: [], dtype };
     mean = { numerator: round(s), divisor: m.divisor, text: m.text };
+  }
+  if (req.upstream) {
+    const u = req.upstream;
+    if (u.length !== value.data.length) throw new Error(`${callee}: upstream of ${u.length} elements for a value of ${value.data.length}`);
+    for (let i = 0; i < n; i++) up[i] *= reduction === 'none' ? u[i] : u[0];
   }
   const g = out.backward(up);
   const grads: Record<string, TorchTensor> = {};

@@ -118,6 +118,8 @@ export interface TorchRequest {
   dtypes?: Record<string, TorchDtype>;
   /** Call as the module (construct, then call) or the functional; default from the spelling. */
   mode?: 'module' | 'functional';
+  /** d(something)/d(value) to pull back instead of ones (the autodiff tape's vector-Jacobian product); value's size. */
+  upstream?: Float64Array;
 }
 
 export interface TorchResult {

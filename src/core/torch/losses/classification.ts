@@ -107,7 +107,7 @@ function logSoftmaxAll(x: TorchTensor, L: ClassLayout, ctx: TorchContext): Float
   const lp = new Float64Array(x.data.length);
   const row = new Float64Array(L.C);
   for (let n = 0; n < L.N; n++) for (let s = 0; s < L.S; s++) {
-    logSoftmaxAt(x.data, at(L, n, 0, s), L.S, L.C, row);
+    logSoftmaxAt(x.data, at(L, n, 0, s), L.S, L.C, row, ctx.round);
     for (let c = 0; c < L.C; c++) lp[at(L, n, c, s)] = ctx.round(row[c]);
   }
   return lp;

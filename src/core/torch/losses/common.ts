@@ -65,13 +65,17 @@ export function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
-/** log-softmax of `n` values read at data[base + c·stride]. */
-export function logSoftmaxAt(data: Float64Array, base: number, stride: number, n: number, out: Float64Array): void {
+/**
+ * log-softmax of `n` values read at data[base + c·stride], with torch's CPU steps rounded to the loss dtype (`r`):
+ * x − max − log Σ exp(x − max).
+ */
+export function logSoftmaxAt(data: Float64Array, base: number, stride: number, n: number, out: Float64Array, r: (x: number) => number = (x) => x): void {
   let m = -Infinity;
   for (let c = 0; c < n; c++) { const v = data[base + c * stride]; if (v > m) m = v; }
   if (m === -Infinity || Number.isNaN(m)) m = 0;
   let s = 0;
-  for (let c = 0; c < n; c++) s += Math.exp(data[base + c * stride] - m);
-  const lse = m + Math.log(s);
-  for (let c = 0; c < n; c++) out[c] = data[base + c * stride] - lse;
+  for (let c = 0; c < n; c++) s = r(s + r(Math.exp(r(data[base + c * stride] - m))));
+  const ls = r(Math.log(s));
+  // x − max − log Σ, in that order (torch keeps it to avoid cancellation between a large max and a small log-sum)
+  for (let c = 0; c < n; c++) out[c] = r(r(data[base + c * stride] - m) - ls);
 }

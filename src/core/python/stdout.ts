@@ -1,0 +1,41 @@
+/**
+ * What the user's `print(...)` would write: Python's str() of numbers, strings, lists and None, torch tensors as
+ * torch prints them (loss results with their grad_fn, leaves with requires_grad=True, gradients). A value we cannot print exactly (a Keras tensor, a tensor that
+ * needs grad but whose grad_fn we do not name) makes the whole print unreproducible: the caller leaves it out and
+ * names the line.
+ */
+import type { Value, TensorValue } from './values';
+import { formatTorch, pyFloatRepr } from '../torch/print';
+import { dtypeName } from './convert';
+import type { TorchDtype } from '../torch/types';
+
+/** Thrown (and caught by print) when a value's printed form is not reproduced. */
+export class NotPrintable extends Error {}
+
+function torchDtypeOf(v: TensorValue): TorchDtype {
+  const d = dtypeName(v.dtype ?? 'float32') ?? 'float32';
+  return d === 'float64' ? 'float64' : d === 'float32' ? 'float32' : d === 'bool' ? 'bool' : 'int64';
+}
+
+/** Python's str() of a value; `torch`: tensors print as torch tensors. */
+export function pyStr(v: Value, torch: boolean, nested = false): string {
+  switch (v.kind) {
+    case 'none': return 'None';
+    case 'bool': return v.value ? 'True' : 'False';
+    case 'number': return v.int ? String(v.value) : pyFloatRepr(v.value);
+    case 'string':
+      return nested ? `'${v.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : v.value;
+    case 'list': {
+      const items = v.items.map((x) => pyStr(x, torch, true));
+      return v.tuple ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`;
+    }
+    case 'tensor': {
+      if (!torch) throw new NotPrintable('NumPy/TensorFlow tensor printing is not reproduced');
+      if (v.evalResult?.printedAs) return v.evalResult.printedAs;
+      const leaf = !!v.node?.requiresGrad && v.node.parents.length === 0;
+      if (v.node?.requiresGrad && !leaf) throw new NotPrintable('the grad_fn of this tensor is not reproduced');
+      return formatTorch(v.tensor, torchDtypeOf(v), { requiresGrad: leaf });
+    }
+    default: throw new NotPrintable(`a ${v.kind} value`);
+  }
+}

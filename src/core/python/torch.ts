@@ -1,0 +1,183 @@
+/**
+ * PyTorch in the Python evaluator: `torch.tensor` as torch infers dtypes (int64 from integer literals, float32
+ * otherwise) with `requires_grad`, every `torch.nn` loss module and `torch.nn.functional` loss evaluated by the torch
+ * core (src/core/torch) as one autodiff node, `loss.backward()` filling `.grad` of the leaves that require grad, and
+ * results printed as torch prints them. Registered in the namespace table like any framework.
+ */
+import { defineBuiltin, type BuiltinCall } from './namespace';
+import { Value, Site, TensorValue, NONE, callable, bool, typeName } from './values';
+import { errAt } from './pyops';
+import { nodeOf, dtypeName } from './convert';
+import { makeNode, variable, backward, type Node, type DType } from './autodiff';
+import { LossInspectorError } from '../errors';
+import { TORCH_SPECS } from '../torch/registry';
+import { evaluateTorch } from '../torch/evaluate';
+import { formatTorch } from '../torch/print';
+import type { TorchSpec, TorchTensor, TorchDtype, TorchResult } from '../torch/types';
+import type { EvalResult } from '../evaluate';
+import type { ParamValue } from '../spec';
+import { toParamValue } from './pyops';
+import type { Interpreter } from './interp';
+
+/** torch's dtype of a tensor value (int32 from other frameworks' inference counts as int64 here). */
+function torchDtype(v: TensorValue): TorchDtype {
+  const d = dtypeName(v.dtype ?? 'float32') ?? 'float32';
+  return d === 'float64' ? 'float64' : d === 'float32' ? 'float32' : d === 'bool' ? 'bool' : 'int64';
+}
+
+/** Leaves created with requires_grad=True, by their node, so backward() can give each its `.grad`. */
+const LEAVES = Symbol('torch leaves');
+type WithLeaves = { [LEAVES]?: Map<Node, TensorValue> };
+function leaves(interp: Interpreter): Map<Node, TensorValue> {
+  const s = interp.session as unknown as WithLeaves;
+  return (s[LEAVES] ??= new Map());
+}
+
+/** torch.tensor(data, dtype=None, requires_grad=False): int64 for integer literals, float32 otherwise. */
+defineBuiltin(['torch.tensor', 'torch.as_tensor'], (c) => {
+  if (!c.args.length) throw errAt(c.site, `TypeError: ${c.path}() missing 1 required positional argument: 'data'`, 'param');
+  const dt = c.kwargs.get('dtype');
+  const dtype = dt?.kind === 'string' ? dt.value : undefined;
+  const ints = isIntData(c.args[0]);
+  const v = c.interp.convertArray(c.args[0], dtype ?? (ints ? 'int64' : 'float32'), c.site, c.sites.pos[0], 'torch.tensor');
+  if (v.kind !== 'tensor') return v;
+  const rg = c.kwargs.get('requires_grad');
+  if (rg && rg.kind === 'bool' && rg.value) return requireGrad(c.interp, v, c.site);
+  return v;
+});
+
+function isIntData(v: Value): boolean {
+  if (v.kind === 'number') return v.int;
+  if (v.kind === 'bool') return false;
+  if (v.kind === 'list') return v.items.every(isIntData);
+  if (v.kind === 'tensor') return !/float/.test(v.dtype ?? 'float32');
+  return false;
+}
+
+function requireGrad(interp: Interpreter, v: TensorValue, site: Site): TensorValue {
+  if (!/float/.test(v.dtype ?? 'float32')) throw errAt(site, 'RuntimeError: Only Tensors of floating point and complex dtype can require gradients', 'type');
+  const node = variable(v.tensor, (dtypeName(v.dtype) ?? 'float32') as DType, interp.session.budget);
+  const out: TensorValue = { kind: 'tensor', tensor: v.tensor, dtype: v.dtype, node };
+  leaves(interp).set(node, out);
+  return out;
+}
+
+/** Attributes torch tensors have beyond the shared tensor methods: backward, grad, requires_grad, requires_grad_, long. */
+export function torchTensorAttr(interp: Interpreter, t: TensorValue, name: string, site: Site): Value | undefined {
+  const ext = t as TensorValue & { grad?: TensorValue };
+  switch (name) {
+    case 'grad': return ext.grad ?? NONE;
+    case 'requires_grad': return bool(!!t.node?.requiresGrad);
+    case 'requires_grad_': return callable('requires_grad_', () => { const r = requireGrad(interp, t, site); t.node = r.node; leaves(interp).set(r.node!, t); return t; });
+    case 'long': return callable('long', () => interp.convertArray(t, 'int64', site, site, 'torch.tensor'));
+    case 'backward': return callable('backward', (args, _kw, s) => {
+      const out = t.node;
+      if (!out || !out.requiresGrad) throw errAt(s, 'RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn', 'type');
+      const given = args[0];
+      if (out.size !== 1 && (!given || given.kind !== 'tensor')) throw errAt(s, 'RuntimeError: grad can be implicitly created only for scalar outputs', 'shape');
+      const ls = [...leaves(interp).entries()].filter(([n]) => reaches(out, n));
+      const gs = backward(out, ls.map(([n]) => n), given?.kind === 'tensor' ? given.tensor.data : undefined);
+      ls.forEach(([n, leaf], i) => {
+        const prev = (leaf as TensorValue & { grad?: TensorValue }).grad;
+        const data = gs[i].slice();
+        if (prev) for (let k = 0; k < data.length; k++) data[k] += prev.tensor.data[k];
+        if (leaf.dtype === 'float32') for (let k = 0; k < data.length; k++) data[k] = Math.fround(data[k]);
+        (leaf as TensorValue & { grad?: TensorValue }).grad = { kind: 'tensor', tensor: { data, shape: n.shape.slice() }, dtype: leaf.dtype };
+      });
+      return NONE;
+    });
+    default: return undefined;
+  }
+}
+
+function reaches(out: Node, leaf: Node): boolean {
+  const seen = new Set<Node>();
+  const stack = [out];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n === leaf) return true;
+    for (const p of n.parents) if (!seen.has(p)) { seen.add(p); stack.push(p); }
+  }
+  return false;
+}
+
+/** Evaluates a torch loss call from the interpreter's values: one autodiff node whose VJP is torch's own backward. */
+function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'functional', config: Record<string, ParamValue>, args: Value[], kwargs: Map<string, Value>, site: Site): TensorValue {
+  const callee = mode === 'module' ? `nn.${spec.id}` : `F.${spec.functionName}`;
+  const vals: Record<string, Value> = {};
+  args.forEach((a, i) => {
+    const s = spec.args[i];
+    if (!s) throw errAt(site, `TypeError: ${callee}() takes ${spec.args.length} positional arguments but ${args.length} were given`, 'param', { loss: callee });
+    vals[s.name] = a;
+  });
+  for (const [k, v] of kwargs) {
+    if (spec.args.some((a) => a.name === k)) { vals[k] = v; continue; }
+    if (mode === 'module') throw errAt(site, `TypeError: forward() got an unexpected keyword argument '${k}' (loss parameters go to the constructor)`, 'unknown-param', { loss: callee, argument: k });
+    config[k] = toParamValue(v, k, site);
+  }
+  const targs: Record<string, TorchTensor> = {};
+  const nodes: Record<string, Node> = {};
+  for (const a of spec.args) {
+    const v = vals[a.name];
+    if (v === undefined) continue;
+    if (v.kind === 'tensor') {
+      targs[a.name] = { data: v.tensor.data, shape: v.tensor.shape.slice(), dtype: torchDtype(v) };
+      nodes[a.name] = nodeOf(v, interp.session.budget);
+    } else if (a.kind === 'lengths' && (v.kind === 'number' || v.kind === 'list')) {
+      const t = interp.convertArray(v, 'int64', site, site, 'torch.tensor') as TensorValue;
+      targs[a.name] = { data: t.tensor.data, shape: t.tensor.shape.slice(), dtype: 'int64' };
+    } else {
+      throw errAt(site, `TypeError: ${callee}(): argument '${a.name}' must be Tensor, not ${typeName(v)}`, 'type', { loss: callee, argument: a.name });
+    }
+  }
+  let r: TorchResult;
+  try {
+    r = evaluateTorch({ loss: spec, mode, config, args: targs });
+  } catch (e) {
+    if (e instanceof LossInspectorError) throw e.details.offset === undefined ? e.at(site.offset, site.length) : e;
+    throw e;
+  }
+  const diff = spec.args.filter((a) => a.differentiable && nodes[a.name] && r.grads[a.name]);
+  const parents = diff.map((a) => nodes[a.name]);
+  const anyGrad = parents.some((p) => p.requiresGrad);
+  const node = makeNode(callee, r.value.data, r.value.shape, r.dtype, parents, (g) => {
+    const again = evaluateTorch({ loss: spec, mode, config, args: targs, upstream: g });
+    return diff.map((a) => again.grads[a.name].data);
+  });
+  const printed = formatTorch(r.value, r.dtype, { gradFn: anyGrad ? r.gradFn : null });
+  return { kind: 'tensor', tensor: r.value, dtype: r.dtype, node, evalResult: asEvalResult(r, printed) };
+}
+
+/** The torch result in the shape the snippet results, hover and panel read (input as y_pred, target as y_true). */
+function asEvalResult(r: TorchResult, printed: string): EvalResult {
+  const first = Object.keys(r.grads)[0];
+  const g = first ? r.grads[first] : { data: new Float64Array(0), shape: [0] };
+  const pred = r.shapes.input ?? r.shapes.input1 ?? r.shapes.anchor ?? r.shapes.log_probs ?? [];
+  const truth = r.shapes.target ?? r.shapes.targets ?? r.shapes.input2 ?? r.shapes.positive ?? [];
+  const weighted = r.config.weight !== null && r.config.weight !== undefined;
+  return {
+    loss: r.loss, callee: r.callee, mode: r.mode === 'module' ? 'class' : 'function', config: r.config,
+    value: r.value, perSample: r.perSample, weighted: r.perSample, grad: { data: g.data, shape: g.shape },
+    reduction: r.reduction === 'none' ? null : {
+      reduction: r.reduction === 'sum' ? 'sum' : 'sum_over_batch_size', weightedShape: r.perSample.shape,
+      numerator: r.mean ? r.mean.numerator : r.value.data[0], divisor: r.mean ? r.mean.divisor : null,
+      divisorKind: r.mean ? (weighted && /Σ w/.test(r.mean.text) ? 'sum of weights' : /non-ignored/.test(r.mean.text) ? 'valid elements' : 'elements') : null,
+      unreduced: false, weights: null,
+    },
+    mask: null, trace: { warnings: r.trace.warnings, notes: [...r.trace.notes, `PyTorch ${r.callee}: torch 1.13 semantics, computed in ${r.dtype}.`] },
+    shapes: { yTrue: truth, yPred: pred, sampleWeight: null }, printedAs: printed,
+  };
+}
+
+for (const spec of TORCH_SPECS) {
+  defineBuiltin([`torch.nn.${spec.id}`, `torch.nn.modules.loss.${spec.id}`], (c: BuiltinCall) => {
+    if (c.args.length) throw errAt(c.site, `${spec.id}(...): pass the constructor's arguments by keyword (${spec.params.map((p) => p.name).concat('reduction').join(', ')})`, 'param', { loss: `nn.${spec.id}` });
+    const config: Record<string, ParamValue> = {};
+    for (const [k, v] of c.kwargs) config[k] = toParamValue(v, k, c.site);
+    // construction validates the keywords as torch's __init__ does (an unknown one is a TypeError)
+    const probe = Object.keys(config).filter((k) => !['reduction', 'size_average', 'reduce', ...spec.params.map((p) => p.name)].includes(k));
+    if (probe.length) throw errAt(c.site, `TypeError: ${spec.id}.__init__() got an unexpected keyword argument '${probe[0]}'`, 'unknown-param', { loss: `nn.${spec.id}`, argument: probe[0] });
+    return callable(`nn.${spec.id}()`, (args, kwargs, site) => callTorch(c.interp, spec, 'module', { ...config }, args, kwargs, site));
+  });
+  defineBuiltin([`torch.nn.functional.${spec.functionName}`], (c: BuiltinCall) => callTorch(c.interp, spec, 'functional', {}, c.args, c.kwargs, c.site));
+}
