@@ -29,7 +29,7 @@ import * as O from './ops';
 import { tv, toNode, nodeOf, hasTensor, describe, dtypeName } from './convert';
 import { callOp, callMethod } from './library';
 import { lossNode } from './lossnode';
-import { builtinAt, constantAt, isPythonBuiltin, BuiltinCall } from './namespace';
+import { builtinAt, constantAt, isPythonBuiltin, BuiltinCall, writePrint } from './namespace';
 import { torchTensorAttr } from './torch';
 import { pyStr, NotPrintable } from './stdout';
 import { kids, PUNCT, parsePyNumber, parsePyString, isTrailingDotFloat, firstLineLength, unescapePy, formatSpec } from './syntax';
@@ -1273,7 +1273,9 @@ export class Interpreter {
     if (callee.name !== 'VariableName' || this.text(callee) !== 'print' || scope.get('print')) return null;
     const items = argList ? kids(argList).filter((n) => !PUNCT.has(n.name)) : [];
     if (items.length !== 1 || items[0].name === 'VariableName' && kids(argList).some((n) => n.name === 'AssignOp')) return null;
-    return this.evalExpr(items[0], scope);
+    const v = this.evalExpr(items[0], scope);
+    writePrint(this, [v], new Map(), this.site(e));
+    return v;
   }
 
   /**

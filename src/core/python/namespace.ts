@@ -77,7 +77,10 @@ function need(args: Value[], n: number, name: string, site: Site): void {
 // print(...) returns None and writes what Python would print to the session's stdout; a value whose printed form we
 // do not reproduce leaves the whole line out, named (tf.print writes to stderr: nothing on stdout)
 defineBuiltin(['tf.print'], () => NONE);
-defineBuiltin(['print'], ({ interp, args, kwargs, site }) => {
+defineBuiltin(['print'], ({ interp, args, kwargs, site }) => writePrint(interp, args, kwargs, site));
+
+/** What print(*args, **kwargs) writes, appended to the session's stdout (or the line listed as not reproduced). */
+export function writePrint(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, site: Site): Value {
   const text = (v: Value | undefined, dflt: string) => (v === undefined || v.kind === 'none' ? dflt : v.kind === 'string' ? v.value : null);
   const sep = text(kwargs.get('sep'), ' '), end = text(kwargs.get('end'), '\n');
   let line: string;
@@ -94,7 +97,7 @@ defineBuiltin(['print'], ({ interp, args, kwargs, site }) => {
   }
   interp.session.stdout.push(line);
   return NONE;
-});
+}
 defineBuiltin(['len'], ({ args, site }) => {
   need(args, 1, 'len', site);
   const v = args[0];
