@@ -127,7 +127,13 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
   await step('CodeLens "Compute · Plot" above the loss calls', async () => {
     const lens = page.locator('.editor-instance .codelens-decoration', { hasText: /Compute/ }).first();
     await lens.waitFor({ timeout: T });
-    const txt = norm(await lens.innerText());
+    // VS Code re-renders CodeLens rows while providers resolve: read the text until it settles (or time out).
+    const end = Date.now() + T;
+    let txt = '';
+    while (!(/Compute/.test(txt) && /Plot/.test(txt)) && Date.now() < end) {
+      txt = norm(await lens.innerText().catch(() => ''));
+      if (!(/Compute/.test(txt) && /Plot/.test(txt))) await page.waitForTimeout(100);
+    }
     if (!/Compute/.test(txt) || !/Plot/.test(txt)) throw new Error(`unexpected CodeLens: ${txt}`);
     console.log(`     codelens: ${txt}`);
   });
