@@ -32,6 +32,7 @@ function standIn(name: string): unknown {
     },
     apply: () => standIn(`${name}()`),
     construct: () => standIn(`new ${name}`) as object,
+    set: () => true, // assignments (status.name = ...) are accepted and forgotten
   });
 }
 
