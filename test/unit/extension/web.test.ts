@@ -4,6 +4,7 @@
  * shows, and the module requests are read from esbuild's metafile.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +49,15 @@ describe('web bundle: no Node built-ins', function () {
     assert.deepEqual(sources, ['src/extension/extension.web.ts', 'src/extension/main.web.ts', 'src/extension/worker.web.ts']);
     assert.equal(webEntries[0].outfile, 'dist/web/extension.js');
     for (const e of webEntries) assert.equal(e.platform, 'browser');
+  });
+  it('package.json has a browser entry beside main, and the .vsix ships both stubs and the shared modules', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.equal(pkg.browser, './dist/web/extension.js');
+    assert.equal(pkg.capabilities.virtualWorkspaces, true);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    const ignore = fs.readFileSync('.vscodeignore', 'utf8').split('\n');
+    for (const keep of ['!dist/extension.js', '!dist/web/extension.js', '!dist/esm/**/*.js', '!dist/esm/package.json']) assert.ok(ignore.includes(keep), `.vscodeignore keeps ${keep}`);
   });
   it('neither bundle imports a Node module or uses process, Buffer, __dirname, global, setImmediate', async () => {
     for (const e of webEntries) assert.deepEqual(await nodeUses(e), [], String(e.entryPoints));
