@@ -19,6 +19,23 @@ import type { Services } from '../services';
 import { commandUri } from '../services';
 import type { StoredResult } from '../store';
 import { decorationText, resultHoverMarkdown } from '../model/resultText';
+import { compareFrameworks, type CompareResult } from '../../core/compare';
+import { LossInspectorError } from '../../core/errors';
+
+/** Results up to this many elements get the other frameworks' rows in their hover (each row is one more evaluation). */
+const COMPARE_MAX_ELEMENTS = 4096;
+
+/** The compare rows of a result's request, or null for losses without ports (and for calls a port cannot take). */
+function compareOf(req: SerializableRequest | undefined): CompareResult | null {
+  if (!req || req.mode === 'function' && !/^optax\./.test(req.loss)) return null;
+  try {
+    return compareFrameworks({ loss: req.loss, yTrue: req.yTrue, yPred: req.yPred, sampleWeight: (req.sampleWeight ?? null) as never, config: req.config });
+  } catch (e) {
+    // A call no port takes (bad shapes for another framework) has no rows; the result itself is still shown.
+    if (!(e instanceof LossInspectorError)) console.error('Loss Inspector: compare failed', e);
+    return null;
+  }
+}
 import { changedOnly } from '../model/lossPick';
 import { blankDeclarations } from '../model/jsText';
 import { pickLoss, pickParams } from '../pickers';
@@ -362,7 +379,7 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
       { label: vscode.l10n.t('Open in panel'), uri: commandUri(Commands.openPanel, openArgs), title: vscode.l10n.t('Plot this call in the Loss Inspector panel') },
       { label: vscode.l10n.t('Copy as Python literal'), uri: commandUri(Commands.copyResult, { uri: doc.uri.toString(), line: start.line, resultRef: id }), title: vscode.l10n.t('Copy the value') },
     ];
-    const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes }), true);
+    const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes, compare: elements <= COMPARE_MAX_ELEMENTS ? compareOf(r.request) : null }), true);
     hover.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
     stored.push({
       id, uri: doc.uri.toString(), startLine: start.line, endLine: end.line, text: r.text, printed: r.printed, result: r.result,

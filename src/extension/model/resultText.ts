@@ -12,6 +12,7 @@ import { allParams } from '../../core/config';
 import { pyRepr } from '../../core/errors';
 import { paramRepr } from '../../core/config';
 import { l10n } from './l10n';
+import type { CompareResult } from '../../core/compare';
 
 /** The precision that means "as Keras prints float32" (shortest round-trip repr). */
 export const KERAS_PRECISION = 7;
@@ -69,6 +70,22 @@ export interface ResultHoverOptions {
   notes?: string[];
   /** The source text of the call, shown as the title. */
   text?: string;
+  /** The call beside its ports in the other frameworks (computed rows), shown as one compact table. */
+  compare?: CompareResult | null;
+}
+
+/** The compare rows as one compact Markdown table (framework, value, same as the source, call) and each differing row's why. */
+export function compareTableMarkdown(c: CompareResult, precision = KERAS_PRECISION): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const val = (v: CompareResult['rows'][number]['value']) => (v === null ? '—' : typeof v === 'number' ? formatNumber(v, precision) : l10n.t('per example'));
+  const same = (r: CompareResult['rows'][number]) => (r.role === 'source' ? l10n.t('source') : r.same_as_source ? l10n.t('yes') : l10n.t('no'));
+  const out = [`| ${l10n.t('Framework')} | ${l10n.t('Value')} | ${l10n.t('Same')} | ${l10n.t('Call')} |`, '|---|---:|---|---|'];
+  const why: string[] = [];
+  c.rows.forEach((r, i) => {
+    out.push(`| ${r.framework} | ${val(r.value)} | ${same(r)}${r.why ? ` ⁽${i}⁾` : ''} | \`${cell(r.call)}\` |`);
+    if (r.why) why.push(`⁽${i}⁾ ${esc(r.why)}`);
+  });
+  return [...out, '', ...why.flatMap((w) => [w, ''])].join('\n').trim();
 }
 
 /** The Markdown of the hover on a result decoration. */
@@ -104,6 +121,7 @@ export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}
   if (t.labelConversion) out.push('', l10n.t('**Labels:** {0}', esc(t.labelConversion)));
   if (t.smoothedLabels) out.push('', l10n.t('**Smoothed labels used**'), '', tensorBlock(t.smoothedLabels, precision));
   if (t.warnings.length) out.push('', ...t.warnings.map((w) => `⚠ ${esc(w.message)}`).flatMap((l) => [l, '']));
+  if (opts.compare && opts.compare.rows.length > 1) out.push('', l10n.t('**In other frameworks** (each row computed by that framework\'s rules on these numbers)'), '', compareTableMarkdown(opts.compare, precision));
   const notes = [...(opts.notes ?? []), ...t.notes];
   if (notes.length) out.push('', ...notes.map((n) => `- ${esc(n)}`));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();

@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { evaluate } from '../../../src/core/evaluate';
 import { tensor, scalar } from '../../../src/core/tensor';
-import { decorationText, resultHoverMarkdown, pythonLiteral, formatNumber, inlineTensor } from '../../../src/extension/model/resultText';
+import { decorationText, resultHoverMarkdown, pythonLiteral, formatNumber, inlineTensor, compareTableMarkdown } from '../../../src/extension/model/resultText';
+import { compareFrameworks } from '../../../src/core/compare';
 
 describe('result text', () => {
   const r = evaluate({ loss: 'mse', yTrue: [[0, 1], [0, 0]], yPred: [[0.6, 0.4], [0.4, 0.6]] });
@@ -41,5 +42,24 @@ describe('result text', () => {
     assert.equal(pythonLiteral(tensor([0.5, NaN, Infinity, -Infinity], [2, 2])), 'np.array([[0.5, np.nan], [np.inf, -np.inf]], dtype=np.float32)');
     assert.equal(pythonLiteral(scalar(NaN)), 'float(np.nan)');
     assert.equal(pythonLiteral(tensor([], [0])), 'np.array([], dtype=np.float32)');
+  });
+});
+
+describe('result hover: the other frameworks\' rows', () => {
+  it('one compact table (framework, value, same, call) with each differing row\'s why, computed from the call', () => {
+    const req = { loss: 'Huber', yTrue: [[0, 1]], yPred: [[0.3, 2.5]], config: { delta: 0.5 } };
+    const c = compareFrameworks(req);
+    const md = resultHoverMarkdown(evaluate(req), { compare: c });
+    assert.match(md, /\*\*In other frameworks\*\*/);
+    assert.match(md, /\| Framework \| Value \| Same \| Call \|/);
+    assert.match(md, /\| pytorch \| 0\.335 \| yes \| `nn\.HuberLoss\(delta=0\.5\)\(y_pred, y_true\)` \|/);
+    const smooth = c.rows.findIndex((r) => r.call.startsWith('nn.SmoothL1Loss'));
+    assert.match(md, new RegExp(`\\| no ⁽${smooth}⁾ \\|`));
+    assert.match(md, new RegExp(`⁽${smooth}⁾ SmoothL1Loss\\(beta\\) = Huber`));
+    assert.doesNotMatch(resultHoverMarkdown(evaluate(req)), /In other frameworks/);
+  });
+  it('an unreduced row says "per example" instead of a long vector', () => {
+    const c = compareFrameworks({ loss: 'SparseCategoricalCrossentropy', config: { from_logits: true }, yTrue: [1], yPred: [[0.1, 2.0]] });
+    assert.match(compareTableMarkdown(c), /\| optax \| per example \| no ⁽\d+⁾ \|/);
   });
 });
