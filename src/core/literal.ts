@@ -7,6 +7,7 @@
  */
 import { LossInspectorError } from './errors';
 import { Tensor, Nested, toNested } from './tensor';
+import type { ParamValue } from './spec';
 
 /** Bounds that keep a pasted text from freezing the editor. */
 export interface LiteralLimits {
@@ -529,4 +530,20 @@ function firstNonBlank(text: string, i: number): number {
     if (text[i] === '/' && text[i + 1] === '*') { const e = text.indexOf('*/', i + 2); i = e < 0 ? text.length : e + 2; continue; }
     return i;
   }
+}
+
+/**
+ * A loss parameter typed as Python text (the panel's free-text fields): None, True/False, a number (`1_000`,
+ * `.5`, `1e-3`, `inf`), a list or tuple literal, nested (read by the array-literal scanner), or a string.
+ */
+export function parseParamText(text: string, what = 'value'): ParamValue {
+  const t = text.trim();
+  if (t === '' || t === 'None') return null;
+  if (t === 'True') return true;
+  if (t === 'False') return false;
+  if (/^[([]/.test(t)) return parseArrayLiteral(t, what) as ParamValue;
+  const n = t.replace(/_/g, '');
+  if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(n)) return Number(n);
+  if (/^[-+]?(inf|nan)$/i.test(n)) return n.toLowerCase().includes('nan') ? NaN : n.startsWith('-') ? -Infinity : Infinity;
+  return t.replace(/^(['"])(.*)\1$/, '$2');
 }

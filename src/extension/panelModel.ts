@@ -14,6 +14,7 @@ import { snippetCoreIfLoaded, type SnippetCore } from './lazyCore';
 /** For hosts of this model outside the extension (the webview tests): load the custom-loss interpreter first. */
 export { loadSnippetCore } from './lazyCore';
 import { LossInspectorError } from '../core/errors';
+import { parseParamText } from '../core/literal';
 import type { Config, LossSpec, ParamSpec, ParamValue } from '../core/spec';
 import {
   ArrayView, CompareData, DEFAULT_COMPARE, ErrorState, EmptyState, Intent, LossOption, MAX_VIEW_VALUES, PanelOpenArgs,
@@ -402,8 +403,10 @@ export function applyIntent(session: PanelSession | null, intent: Intent): Panel
       const p = allParams(spec, session.request.mode !== 'function').find((q) => q.name === intent.name);
       if (!p) throw new LossInspectorError(`${spec.id} has no parameter \`${intent.name}\``, { argument: intent.name, code: 'unknown-param' });
       const config = { ...(session.request.config ?? {}) };
-      if (sameValue(intent.value, p.default)) delete config[p.name];
-      else config[p.name] = intent.value;
+      // free text is read here, with the core's literal scanner (the webview keeps no parser of its own)
+      const value = typeof intent.text === 'string' ? parseParamText(intent.text, p.name) : intent.value;
+      if (sameValue(value, p.default)) delete config[p.name];
+      else config[p.name] = value;
       return { ...session, request: { ...session.request, config } };
     }
     case 'setReduction': {

@@ -258,7 +258,8 @@ export type ChartId = 'curve' | 'samples' | 'grad' | 'compare' | 'watch';
 
 export type Intent =
   | { type: 'setLoss'; loss: string }
-  | { type: 'setParam'; name: string; value: ParamValue }
+  /** `text`: what the user typed in a free-text field (lists, None, numbers): the host reads it as Python does. */
+  | { type: 'setParam'; name: string; value: ParamValue; text?: string }
   | { type: 'setReduction'; reduction: string | null }
   | { type: 'setSweepElement'; element: number }
   | { type: 'setCompare'; enabled: boolean; losses?: string[] }

@@ -245,25 +245,6 @@ function updateParam(p: ParamControl): void {
   if (none) none.checked = p.value === null;
 }
 
-/** Parses a free-text parameter: None, True/False, a number, or a list. */
-function parseText(s: string): ParamValue {
-  const t = s.trim();
-  if (t === '' || t === 'None') return null;
-  if (t === 'True' || t === 'true') return true;
-  if (t === 'False' || t === 'false') return false;
-  if (/^[([]/.test(t)) {
-    // A Python list/tuple literal, nested or not (Circle's ref_embeddings): read as JSON once its spellings are.
-    const json = t.replace(/\(/g, '[').replace(/\)/g, ']').replace(/\bNone\b/g, 'null').replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false').replace(/,\s*\]/g, ']');
-    try { const v: unknown = JSON.parse(json); if (Array.isArray(v)) return v as ParamValue; } catch { /* not JSON-shaped: the flat reading below */ }
-    const inner = t.replace(/^[([]\s*|\s*[)\]]$/g, '');
-    if (inner === '') return [];
-    return inner.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => Number(x));
-  }
-  const n = Number(t);
-  if (t !== '' && Number.isFinite(n)) return n;
-  return t.replace(/^['"]|['"]$/g, '');
-}
-
 function currentControl(name: string): ParamControl | undefined {
   const s = current;
   const params = s && (s.kind === 'result' || s.kind === 'error') ? s.params : undefined;
@@ -283,7 +264,8 @@ function onParamEvent(e: Event): void {
   }
   const name = el.getAttribute('data-param');
   if (!name) return;
-  let value: ParamValue;
+  let value: ParamValue = null;
+  let text: string | undefined;
   if (el instanceof HTMLSelectElement) { if (e.type !== 'change') return; value = el.value === '__none__' ? null : el.value; }
   else if (el.type === 'checkbox') { if (e.type !== 'change') return; value = el.checked; }
   else if (el.type === 'range') {
@@ -298,10 +280,11 @@ function onParamEvent(e: Event): void {
     const range = document.querySelector<HTMLInputElement>(`input[type="range"][data-param="${CSS.escape(name)}"]`);
     if (range) range.value = el.value;
   } else {
+    // free text (lists, None): the host reads it as Python does
     if (e.type !== 'change') return;
-    value = parseText(el.value);
+    text = el.value;
   }
-  sendParam({ type: 'setParam', name, value });
+  sendParam(text === undefined ? { type: 'setParam', name, value } : { type: 'setParam', name, value, text });
 }
 
 function renderReduction(r: ResultState['reduction']): void {

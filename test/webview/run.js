@@ -404,7 +404,11 @@ async function main() {
     const ms = await page.evaluate((n) => window.__posted.filter((x) => x.type === 'setParam').slice(n), n0);
     eq(ms.length, 1, 'one setParam for one change');
     const m = ms[0];
-    eq(JSON.stringify([m.name, m.value]), JSON.stringify(['ref_embeddings', [[1, 0, 0, 0], [0, 1.5, 0, -0.002]]]), 'nested list read as numbers');
+    eq(JSON.stringify([m.name, m.text]), JSON.stringify(['ref_embeddings', '[[1, 0, 0, 0], (0, 1.5, 0, -2e-3,)]']), 'the typed text goes to the host');
+    // the host reads it with the core's literal scanner, as Python reads it
+    const s0 = session('circle', [1, 1, 2], emb, { config: { ref_labels: [1, 2] } });
+    const next = model.applyIntent({ ...s0, request: { ...s0.request, mode: 'function' } }, m);
+    eq(JSON.stringify(next.request.config.ref_embeddings), JSON.stringify([[1, 0, 0, 0], [0, 1.5, 0, -0.002]]), 'nested list read as numbers on the host');
     for (const x of ms) await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), x.id);
   });
 

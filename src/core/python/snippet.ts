@@ -49,8 +49,7 @@ export function evaluateSnippet(source: string, opts: SnippetOptions = {}): { re
 }
 
 function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { results: SnippetResult[]; diagnostics: SnippetDiagnostic[]; stdout?: string; stdoutGaps?: number[] } {
-  const session = new EvalSession(opts.limits ?? {});
-  const limits = session.limits;
+  const limits = new EvalSession(opts.limits ?? {}).limits;
   const diagnostics: SnippetDiagnostic[] = [];
   if (typeof source !== 'string') source = String(source);
   if (source.length > limits.maxChars) {
@@ -58,6 +57,8 @@ function evaluateSnippetUnguarded(source: string, opts: SnippetOptions): { resul
     return { results: [], diagnostics };
   }
   const pre = prescan(source, limits);
+  // the time limit counts from here: reading big literals (prescan) is not the Python's evaluation
+  const session = new EvalSession(opts.limits ?? {});
   const sem = snippetSemantics(source, opts.semantics);
   session.semantics = sem.semantics;
   const interp = new Interpreter(pre.text, source, session, { literals: pre.literals, toOrig: offsetMapper(pre.regions ?? []) });

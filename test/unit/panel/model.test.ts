@@ -190,6 +190,17 @@ describe('panel model: intents', () => {
     assert.throws(() => applyIntent(null, { type: 'setParam', name: 'delta', value: 2 }), LossInspectorError);
   });
 
+  it('setParam with the text the user typed is read on the host as Python reads it (the webview parses nothing)', () => {
+    const c0 = session('circle', [1, 1, 2], [[1, 0], [0, 1], [1, 1]], { config: { ref_labels: [1, 2] } });
+    const circle = { ...c0, request: { ...c0.request, mode: 'function' as const } };
+    const read = (text: string) => applyIntent(circle, { type: 'setParam', name: 'ref_embeddings', value: null, text })!.request.config?.ref_embeddings;
+    assert.deepEqual(read('[[1, .5], [2., 3]]'), [[1, 0.5], [2, 3]]);
+    assert.deepEqual(read('((1_000, 2), (3, 4e-1),)'), [[1000, 2], [3, 0.4]]);
+    assert.equal(read('None'), undefined, 'None is the default: removed from the call');
+    assert.throws(() => read('[[1, 2], [3]]'), /ragged|length/);
+    assert.equal(applyIntent(base, { type: 'setParam', name: 'delta', value: null, text: '1_5e-1' })!.request.config?.delta, 1.5);
+  });
+
   it('setLoss keeps the user data and the params the new loss accepts; example sessions switch example', () => {
     const s = applyIntent({ ...base, request: { ...base.request, config: { delta: 0.5, reduction: 'sum' } } }, { type: 'setLoss', loss: 'log_cosh' })!;
     assert.equal(s.request.loss, 'LogCosh');
