@@ -45,6 +45,10 @@ type Control = undefined | { kind: 'return'; value: Value } | { kind: 'break' } 
 export interface ArgSites { pos: Site[]; kw: Map<string, Site> }
 
 /** Conventional import names snippets use without importing them: name → [canonical path, the import it stands for]. */
+/** optax's names for the predictions and the targets (its functions take them in that order). */
+const OPTAX_PRED_ARGS = new Set(['predictions', 'logits', 'scores', 'predictor_outputs', 'log_predictions']);
+const OPTAX_TRUE_ARGS = new Set(['targets', 'labels', 'log_targets']);
+
 const IMPLICIT_MODULES: Record<string, [string, string]> = {
   tf: ['tf', 'import tensorflow as tf'], tensorflow: ['tf', 'import tensorflow'], np: ['np', 'import numpy as np'], numpy: ['np', 'import numpy'],
   keras: ['keras', 'from tensorflow import keras'], tfa: ['tfa', 'import tensorflow_addons as tfa'], K: ['K', 'from keras import backend as K'],
@@ -876,6 +880,11 @@ export class Interpreter {
     if (red) return str(`Reduction.${red[3]}`);
     const c = constantAt(path);
     if (c) return c;
+    if (path.startsWith('optax.')) {
+      // optax losses: function-only specs registered under their optax path (optax.l2_loss, optax.losses.l2_loss)
+      const r = tryResolveLoss(path);
+      if (r && r.spec.functionOnly) return { kind: 'lossref', spec: r.spec, form: 'function', name: path };
+    }
     const lm = LOSS_MODULES.exec(path);
     if (lm) {
       const r = tryResolveLoss(lm[2]);
@@ -1099,12 +1108,19 @@ export class Interpreter {
     return constant(valueToTensor(v, what, site, this.session.limits.maxTensorElements), 'float32', this.session.budget, true);
   }
 
-  /** A built-in loss called (class instance or function form): Keras-exact, one node on the tape, a result at top level. */
+  /** A built-in loss called (class instance or function form): Keras-exact (optax-exact for optax), one node on the tape, a result at top level. */
   private callLoss(fn: LossObjectValue | LossRefValue, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): Value {
     const spec: LossSpec = fn.spec;
     const isClass = fn.kind === 'loss';
     const callee = isClass ? spec.id : (spec.functionName ?? spec.id);
-    const names = isClass ? ['y_true', 'y_pred', 'sample_weight'] : ['y_true', 'y_pred', ...positionalOrder(spec.functionParams ?? spec.params)];
+    // optax takes (predictions, targets) — the reverse of Keras — under its own argument names
+    const names = isClass ? ['y_true', 'y_pred', 'sample_weight'] : spec.functionOnly ? ['y_pred', 'y_true', ...positionalOrder(spec.functionParams ?? spec.params)] : ['y_true', 'y_pred', ...positionalOrder(spec.functionParams ?? spec.params)];
+    if (spec.functionOnly) {
+      const renamed = new Map<string, Value>();
+      for (const [k, v] of kwargs) renamed.set(OPTAX_PRED_ARGS.has(k) ? 'y_pred' : OPTAX_TRUE_ARGS.has(k) ? 'y_true' : k, v);
+      for (const [k, s] of [...sites.kw]) if (OPTAX_PRED_ARGS.has(k) || OPTAX_TRUE_ARGS.has(k)) sites.kw.set(OPTAX_PRED_ARGS.has(k) ? 'y_pred' : 'y_true', s);
+      kwargs = renamed;
+    }
     const bound = new Map<string, { v: Value; s: Site }>();
     args.forEach((a, i) => {
       if (i >= names.length) throw errAt(sites.pos[i] ?? site, `${callee}() takes ${names.length} positional arguments (${names.join(', ')}) but ${args.length} were given`, 'param', { loss: callee });

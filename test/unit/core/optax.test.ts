@@ -4,7 +4,7 @@
  * (optax per-example values against the Keras core on the same numbers).
  */
 import * as assert from 'node:assert/strict';
-import { evaluate, toNested, LossInspectorError, EvalRequest, formatFor } from '../../../src/core';
+import { evaluate, toNested, LossInspectorError, EvalRequest, formatFor, evaluateSnippet } from '../../../src/core';
 import { assertClose, numericGrad } from '../helpers';
 
 const val = (loss: string, yPred: unknown, yTrue: unknown, config: Record<string, unknown> = {}) =>
@@ -211,5 +211,20 @@ describe('optax ↔ Keras: the same quantity on the same numbers', () => {
     const o = evaluate({ loss: 'optax.cosine_similarity', yTrue: t, yPred: p }).value.data;
     const k = evaluate({ loss: 'CosineSimilarity', yTrue: t, yPred: p, config: { reduction: null } }).value.data;
     assertClose(Array.from(o), Array.from(k).map((v) => -v), 1e-6);
+  });
+});
+
+describe('optax in snippets', () => {
+  it('optax.X(predictions, targets) is evaluated in optax\'s order, keywords by optax\'s names, .mean() after it', () => {
+    const src = [
+      'import jax.numpy as jnp', 'import optax',
+      'logits = jnp.array([[10.0, 1.0, -2.0], [1.0, 4.0, 0.2]])', 'labels = jnp.array([1, 0])',
+      'a = optax.softmax_cross_entropy_with_integer_labels(logits, labels)',
+      'b = optax.losses.l2_loss(targets=jnp.array([0.0, 0.0]), predictions=jnp.array([0.5, 2.0]))',
+    ].join('\n');
+    const r = evaluateSnippet(src);
+    const vals = r.results.map((x) => Array.from(x.result.value.data));
+    assertClose(vals[0], [9.00013, 3.0696733], 1e-6, 1e-5); // SoftmaxCrossEntropyTest values (optax/losses/_classification_test.py)
+    assertClose(vals[1], [0.125, 2.0]);
   });
 });
