@@ -11,6 +11,9 @@ import { resolveLoss } from './registry';
 import { nameAsWritten, resolveAnyName, type ResolvedName } from './names';
 import { curveSvg, svgDataUri } from './hover-image';
 import { hoverCurve } from './hover-curve';
+import { tryResolveTorch } from './torch/registry';
+import { torchParams } from './torch/evaluate';
+import type { TorchSpec } from './torch/types';
 
 export interface ExplainOptions {
   /** Include the loss/gradient image as a base64 SVG data URI (default true for hovers, false for the CLI). */
@@ -121,6 +124,8 @@ export function curveImageMarkdown(spec: LossSpec): string {
  */
 export function explainMarkdown(written: string, opts: ExplainOptions = {}): string {
   const { name } = nameAsWritten(written);
+  const t = tryResolveTorch(name);
+  if (t) return torchLines(t.spec, resolveAnyName(name, true), opts.images).join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
   const r = resolveAnyName(name, true);
   const spec = r ? r.spec : resolveLoss(name).spec; // resolveLoss throws the "did you mean" error
   const out = [nameLine(spec), ''];
@@ -145,9 +150,43 @@ export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
   if (!r) throw new LossInspectorError(`Unknown loss '${name}'.`, { code: 'unknown-loss', received: name });
   const spec = r.spec;
   const out: string[] = [];
+  const t = tryResolveTorch(nameAsWritten(name).name);
+  if (t) {
+    // a torch name: torch's own loss first (its semantics differ), the Keras match as a section
+    const lines = torchLines(t.spec, r, opts.images !== false);
+    lines[0] = `$(symbol-function) ${lines[0]}`;
+    out.push(...lines);
+    if (opts.links?.length) out.push(opts.links.map((l) => `[${md(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
+    return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
+  }
   out.push(`$(symbol-function) ${nameLine(spec)}`, '');
   if (r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
   out.push(...body(spec, opts.images !== false ? curveImageMarkdown(spec) : ''));
   if (opts.links?.length) out.push(opts.links.map((l) => `[${md(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
+}
+
+/**
+ * The documentation of a torch.nn loss from its TorchSpec (torch 1.13 semantics), then the Keras loss that matches it
+ * on the same arrays (with the condition), when there is one: `keras` is the Keras spec the name's foreign
+ * declarations resolve to, for its name line and picture.
+ */
+function torchLines(spec: TorchSpec, keras: ResolvedName | null, images = false): string[] {
+  const d = spec.doc;
+  const out = [`**torch.nn.${spec.id}** · functional ${code(`torch.nn.functional.${spec.functionName}`)} (${code(`F.${spec.functionName}`)}) · PyTorch 1.13 semantics`, ''];
+  out.push(md(d.summary), '', '```text', d.formula, '```', '');
+  out.push('**Arguments** (prediction first)', '', ...spec.args.map((a) => `- ${code(a.name)} — ${md(a.doc)}${a.differentiable ? '' : ' (no gradient)'}`), '');
+  const params = torchParams(spec);
+  out.push('**Parameters**', '', ...params.map((p) => `- ${code(`${p.name}=${p.default === null ? 'None' : paramRepr(p, p.default)}`)} — ${md(p.doc)}`), '');
+  out.push(`**Input** — ${md(d.domain)}`, '', `**Output** — ${md(d.output)}`, '');
+  if (d.pitfalls.length) out.push('**Pitfalls**', '', ...d.pitfalls.map((p) => `- ${md(p)}`), '');
+  if (d.equivalents.length) out.push('**Elsewhere**', '', ...d.equivalents.map((e) => `- ${md(e.framework)}: ${code(e.name)}${e.note ? ` — ${md(e.note)}` : ''}`), '');
+  if (spec.kerasMatch || keras) {
+    out.push('**Keras**', '');
+    if (keras) out.push(nameLine(keras.spec), '', ...(keras.kind === 'foreign' ? foreignLines(keras.spec, keras) : []), '');
+    if (spec.kerasMatch) out.push(`On the same arrays: ${code(`keras.losses.${spec.kerasMatch.name}`)} — ${md(spec.kerasMatch.note)}`);
+    if (images && keras) { const img = curveImageMarkdown(keras.spec); if (img) out.push('', img); }
+    out.push('');
+  }
+  return out;
 }

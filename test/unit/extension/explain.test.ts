@@ -116,7 +116,9 @@ describe('explain: CLI text', () => {
     assert.equal(images(explainMarkdown('mse', { images: true })).length, 1);
   });
   it('accepts every spelling the hover accepts', () => {
-    assert.equal(explainMarkdown('F.mse_loss').split('\n')[0], explainMarkdown('MeanSquaredError').split('\n')[0]);
+    // a torch name documents torch's own loss first (issue 16), the Keras match as a section
+    assert.match(explainMarkdown('F.mse_loss').split('\n')[0], /^\*\*torch\.nn\.MSELoss\*\*/);
+    assert.ok(explainMarkdown('F.mse_loss').includes(explainMarkdown('MeanSquaredError').split('\n')[0]));
     assert.match(explainMarkdown('F.mse_loss'), /Keras equivalent/);
   });
   it('unknown names throw with suggestions', () => {
@@ -195,8 +197,11 @@ describe('explain and hover: names as written in code', () => {
     assert.equal(nameAsWritten('Huber()').quoted, false);
   });
   it('explainMarkdown (the CLI) and hoverMarkdown document the loss of each spelling', () => {
-    for (const [written, , id] of cases) {
-      assert.ok(explainMarkdown(written).startsWith(`**${qualifiedName(ALL_SPECS.find((s) => s.id === id)!)}**`), written);
+    for (const [written, name, id] of cases) {
+      const keras = `**${qualifiedName(ALL_SPECS.find((s) => s.id === id)!)}**`;
+      const doc = explainMarkdown(written);
+      // torch spellings: torch's loss first, then the Keras match
+      assert.ok(/^(nn|F|torch)\./.test(name) ? doc.startsWith('**torch.nn.') && doc.includes(keras) : doc.startsWith(keras), written);
       assert.match(hoverMarkdown(written, { images: false }), new RegExp(`keras\\.losses\\.${id}\\*\\*`), written);
     }
     // an unknown name is named without its call or quotes, with suggestions

@@ -69,3 +69,26 @@ describe('torch specs', () => {
     });
   }
 });
+
+describe('torch docs: explain and hover document torch\'s own loss first', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { explainMarkdown, hoverMarkdown } = require('../../../src/core/explain') as typeof import('../../../src/core/explain');
+  for (const s of TORCH_SPECS) {
+    it(`${s.id}: nn.${s.id} and F.${s.functionName}`, () => {
+      for (const n of [`nn.${s.id}`, `torch.nn.functional.${s.functionName}`]) {
+        const doc = explainMarkdown(n);
+        assert.ok(doc.startsWith(`**torch.nn.${s.id}**`), n);
+        for (const p of torchParams(s)) assert.ok(doc.includes(`\`${p.name}=`), `${n}: parameter ${p.name}`);
+        for (const a of s.args) assert.ok(doc.includes(`\`${a.name}\``), `${n}: argument ${a.name}`);
+        if (s.kerasMatch) assert.ok(doc.includes(`keras.losses.${s.kerasMatch.name}`), `${n}: the Keras match`);
+      }
+    });
+  }
+  it('the hover of a torch name with a Keras equivalent keeps the Keras section and its link list', () => {
+    const h = hoverMarkdown('nn.CrossEntropyLoss', { images: false, links: [{ label: 'Compute', uri: 'command:x' }] });
+    assert.match(h, /^\$\(symbol-function\) \*\*torch\.nn\.CrossEntropyLoss\*\*/);
+    assert.match(h, /weight-normalised mean/);
+    assert.match(h, /\*\*Keras\*\*/);
+    assert.match(h, /\[Compute\]\(command:x\)$/);
+  });
+});
