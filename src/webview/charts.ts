@@ -131,7 +131,10 @@ export function drawWatch(canvas: HTMLCanvasElement, w: WatchSeries, t: Theme): 
     { type: 'scatter', label: tr('watchBadSeries'), data: bad.map((p) => ({ x: p.stop, y: p.value ?? floor })), borderColor: t.current, backgroundColor: t.current, pointRadius: 7, pointHoverRadius: 9, pointStyle: 'crossRot', borderWidth: 3 },
   ];
   const o = baseOptions(t);
-  o.scales = { x: axis(t, tr('stopAxis'), { type: 'linear', ticks: { precision: 0, color: t.foreground } }), y: axis(t, tr('colLoss')) };
+  // Not `normalized`: the series has gaps (null at bad stops), and the y range must cover every finite stop.
+  o.normalized = false;
+  const hi = finite.length ? Math.max(...finite) : 1;
+  o.scales = { x: axis(t, tr('stopAxis'), { type: 'linear', ticks: { precision: 0, color: t.foreground } }), y: axis(t, tr('colLoss'), { suggestedMin: floor, suggestedMax: hi }) };
   o.plugins.tooltip.callbacks = {
     title: (items: TooltipItem<'line'>[]) => items.length ? `${tr('colStop')} ${items[0].parsed.x}` : '',
     label: (it: TooltipItem<'line'>) => {

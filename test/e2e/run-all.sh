@@ -101,6 +101,8 @@ if [ -f "$VSIX" ]; then # sizes of what ships: the .vsix and the bundles inside 
 fi
 
 if [ -z "${E2E_SKIP_UI:-}" ] && [ -f "$VSIX" ]; then part ui 300 node "$HERE/ui-e2e.js" --vsix "$VSIX"; fi
+# the debugger features as a person uses them: Variables view → Compute Loss with… / Watch Loss on a real debugpy
+if [ -z "${E2E_SKIP_UI:-}" ] && [ -f "$VSIX" ]; then part ui-debug 240 node "$HERE/ui-debug-e2e.js" --vsix "$VSIX"; fi
 # the mocha suite runs on the same packaged extension (unpacked), or on the repo when there is no .vsix
 if [ -z "${E2E_SKIP_EXT:-}" ]; then
   if [ -f "$VSIX" ]; then part mocha-exthost 300 node "$HERE/run-ext-tests.js" --vsix "$VSIX" "$HERE/suite/index.js"

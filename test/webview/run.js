@@ -275,6 +275,24 @@ async function main() {
     assert(saved && saved.session && saved.session.request.loss === 'mse', 'session persisted on error');
   });
 
+  await test('watched loss: the history chart follows every stop (4 then 5 points), the NaN stop marked and named', async () => {
+    const pts = (n) => Array.from({ length: n }, (_, i) => (i === 3
+      ? { stop: 4, value: null, text: 'nan', bad: 'y_pred logits[1, 1] = nan (1 non-finite value)' }
+      : { stop: i + 1, value: [0.155, 0.185, 0.225, 0, 0.335][i], text: String([0.155, 0.185, 0.225, 0, 0.335][i]) }));
+    const withWatch = (n) => ({ ...S.rank1, session: { ...S.rank1.session, watch: { label: 'Huber(y_true, logits)', points: pts(n), ended: false } } });
+    await postState(page, withWatch(4));
+    assert(await visible(page, '#watch'), '#watch visible');
+    await postState(page, withWatch(5));
+    const info = await page.evaluate(() => { const c = window.__lossInspector.charts.get('watch'); return { n: c.data.datasets[0].data.length, bad: c.data.datasets[1].data.map((p) => p.x), max: c.scales.y.max }; });
+    eq(info.n, 5, 'line points'); eq(info.bad.join(','), '4', 'marked stops');
+    assert(info.max >= 0.335, `y axis reaches the 5th stop: max ${info.max}`);
+    assert((await inkOf(page, 'chart-watch')) > 300, 'watch chart drawn');
+    assert(/at 5 stops.*1 stop\(s\) with non-finite/.test(await page.getAttribute('#chart-watch', 'aria-label')), 'aria-label');
+    assert((await page.textContent('#note-watch')).includes('Stop 4: y_pred logits[1, 1] = nan'), 'note names the bad element');
+    await postState(page, S.rank1);
+    assert(!(await visible(page, '#watch')), '#watch hidden without a watch');
+  });
+
   await test('result rank 1: value as Keras prints it, reduction written out, three charts drawn with tables', async () => {
     await postState(page, S.rank1);
     eq(await page.textContent('#result-value'), S.rank1.valueText, '#result-value');
