@@ -17,7 +17,7 @@ import { LossInspectorError } from '../core/errors';
 import { parseParamText } from '../core/literal';
 import type { Config, LossSpec, ParamSpec, ParamValue } from '../core/spec';
 import {
-  ArrayView, CompareData, DEFAULT_COMPARE, ErrorState, EmptyState, Intent, LossOption, MAX_VIEW_VALUES, PanelOpenArgs,
+  ArrayView, CompareData, DEFAULT_COMPARE, ErrorState, EmptyState, GradMap, Intent, LossOption, MAX_HEAT_COLS, MAX_HEAT_ROWS, MAX_VIEW_VALUES, PanelOpenArgs,
   PanelSession, PanelState, ParamControl, ResultState, SerializableRequest,
 } from '../shared/protocol';
 import { l10n } from './model/l10n';
@@ -199,6 +199,47 @@ export function pythonScript(spec: LossSpec, mode: 'class' | 'function', config:
   return lines.join('\n');
 }
 
+/** The gradient heatmap of a rank ≥ 2 tensor over the whole array, decimated (see ResultState.gradMap). */
+export function gradMap(g: Tensor, maxRows = MAX_HEAT_ROWS, maxCols = MAX_HEAT_COLS): GradMap | null {
+  if (g.shape.length < 2) return null;
+  const cols = g.shape[g.shape.length - 1];
+  const rows = cols ? g.data.length / cols : 0;
+  if (!rows || !cols) return null;
+  const starts = (n: number, bins: number) => Array.from({ length: bins }, (_, i) => Math.floor((i * n) / bins));
+  const rb = Math.min(rows, maxRows), cb = Math.min(cols, maxCols);
+  const rowStarts = starts(rows, rb), colStarts = starts(cols, cb);
+  const best = new Float64Array(rb * cb).fill(-1);
+  const values: (number | null)[] = new Array(rb * cb).fill(null);
+  const index: number[] = new Array(rb * cb).fill(-1);
+  // Which bin each column falls in, once; then one pass over the data.
+  const colBin = new Int32Array(cols);
+  for (let j = 0, b = 0; j < cols; j++) { while (b + 1 < cb && colStarts[b + 1] <= j) b++; colBin[j] = b; }
+  const d = g.data;
+  for (let i = 0, rbin = 0; i < rows; i++) {
+    while (rbin + 1 < rb && rowStarts[rbin + 1] <= i) rbin++;
+    const base = i * cols, off = rbin * cb;
+    for (let j = 0; j < cols; j++) {
+      const v = d[base + j];
+      const k = off + colBin[j];
+      const a = Math.abs(v);
+      if (a > best[k]) { best[k] = a; values[k] = v; index[k] = base + j; }
+      else if (index[k] < 0) index[k] = base + j; // a bin of non-finite values still points somewhere
+    }
+  }
+  return { rows, cols, rowStarts, colStarts, values, index };
+}
+
+/** What the heatmap's axes are, in words that fit the loss: classes for classification, outputs for regression, … */
+export function heatmapAxes(spec: LossSpec | null, shape: readonly number[]): { rows: string; cols: string } {
+  const id = spec?.id ?? '';
+  const fam = spec?.family ?? '';
+  const what = /Categorical|Sparse|KLDivergence|CTC|Circle/.test(id) || fam === 'sequence' ? l10n.t('last axis (class)')
+    : fam === 'segmentation' ? l10n.t('last axis (channel)')
+      : fam === 'similarity' || fam === 'metric-learning' ? l10n.t('last axis (feature)')
+        : l10n.t('last axis (output)');
+  return { cols: what, rows: shape.length === 2 ? l10n.t('sample (axis 0)') : l10n.t('row (all other axes)') };
+}
+
 /** A tensor for display: first MAX_VIEW_VALUES values, non-finite as null. */
 export function arrayView(t: Tensor, cap = MAX_VIEW_VALUES): ArrayView {
   const n = Math.min(cap, t.data.length);
@@ -333,6 +374,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       shapes: r.shapes,
       perSample: arrayView(r.perSample), weighted: arrayView(r.weighted), weights: weights ? arrayView(weights) : null,
       grad: arrayView(r.grad), yTrue: arrayView(t.yTrue), yPred: arrayView(t.yPred),
+      gradMap: gradMap(r.grad), gradAxes: heatmapAxes(spec, r.grad.shape),
       clipped: r.trace.clipped ?? null,
       smoothedLabels: r.trace.smoothedLabels ? arrayView(r.trace.smoothedLabels) : null,
       renormalizedRows: r.trace.renormalizedRows ?? null,

@@ -160,6 +160,23 @@ export interface ArrayView {
   total: number;
 }
 
+/** See ResultState.gradMap. */
+export interface GradMap {
+  /** Rows and columns of the whole array (rows = product of all axes but the last). */
+  rows: number;
+  cols: number;
+  /** First row / column of each bin; bin i covers rowStarts[i] … rowStarts[i + 1] - 1. */
+  rowStarts: number[];
+  colStarts: number[];
+  /** Row-major over the bins: the signed value of largest magnitude (null: non-finite) and its flat index. */
+  values: (number | null)[];
+  index: number[];
+}
+
+/** Bins of the decimated gradient heatmap. */
+export const MAX_HEAT_ROWS = 64;
+export const MAX_HEAT_COLS = 120;
+
 /** A loss in the picker. */
 export interface LossOption {
   id: string;
@@ -195,6 +212,14 @@ export interface ResultState {
   /** Effective weights (mask merged), when any were applied. */
   weights: ArrayView | null;
   grad: ArrayView;
+  /**
+   * The gradient of a rank ≥ 2 y_pred as a heatmap of the whole array, decimated: rows (all axes but the last) and
+   * columns (the last axis) are cut into at most MAX_HEAT_ROWS × MAX_HEAT_COLS bins, each showing the element of
+   * largest |gradient| in it (its signed value and flat index). Bins of one element when the array is small.
+   */
+  gradMap: GradMap | null;
+  /** Axis titles of the gradient heatmap, in words that fit the loss ('last axis (class)', '… (output)'). */
+  gradAxes: { rows: string; cols: string };
   yTrue: ArrayView;
   yPred: ArrayView;
   clipped: { count: number; indices: number[]; lo: number; hi: number } | null;

@@ -8,9 +8,9 @@ import {
   ScatterController, Tooltip, Legend, type ChartConfiguration, type TooltipItem,
 } from 'chart.js';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
-import type { CompareData, CurveData, WatchSeries } from '../shared/protocol';
+import type { CompareData, CurveData, GradMap, WatchSeries } from '../shared/protocol';
 import { divergingColor, Theme } from './theme';
-import { fmt } from './format';
+import { fmt, tick } from './format';
 import { tr } from './i18n';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, ScatterController, Tooltip, Legend, MatrixController, MatrixElement);
@@ -55,13 +55,16 @@ function baseOptions(t: Theme): any {
 }
 
 function axis(t: Theme, title: string, extra: any = {}): any {
-  return {
+  const a = {
     grid: { color: t.grid, tickColor: t.grid },
     border: { color: t.highContrast ? t.foreground : t.grid },
     ticks: { color: t.foreground, font: { family: t.fontFamily, size: t.fontSize - 1 } },
     title: { display: !!title, text: title, color: t.foreground, font: { family: t.fontFamily, size: t.fontSize } },
     ...extra,
   };
+  // Every numeric axis labels its ticks compactly (Chart.js's default prints 1.0000000E-6 for small steps).
+  if (a.type !== 'category' && !a.ticks.callback) a.ticks = { ...a.ticks, callback: (v: number | string) => tick(Number(v)) };
+  return a;
 }
 
 /** Creates the chart, or replaces its data and options when it exists with the same type. */
@@ -183,44 +186,61 @@ export function drawGradBars(canvas: HTMLCanvasElement, labels: string[], values
   });
 }
 
-/** Rank ≥ 2: the gradient as a heatmap (rows × last axis); hover shows the value, click sweeps that element. */
-export function drawGradHeatmap(canvas: HTMLCanvasElement, rows: number, cols: number, values: (number | null)[], swept: number, rowLabel: (r: number) => string, t: Theme, onPick: (i: number) => void): AnyChart {
+/**
+ * Rank ≥ 2: the gradient as a heatmap of the whole array (rows × last axis), decimated into bins by the host
+ * (GradMap). The axes are in the array's own indices, so ticks are nice numbers that Chart.js spaces for the
+ * width (0, 200, 400 … at 1000 columns), not one label per cell. Hover shows the value, click sweeps that element.
+ */
+export function drawGradHeatmap(canvas: HTMLCanvasElement, map: GradMap, swept: number, axes: { rows: string; cols: string }, rowLabel: (r: number) => string, t: Theme, onPick: (i: number) => void): AnyChart {
   let maxAbs = 0;
-  for (const v of values) if (v !== null && Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
-  const data: { x: number; y: number; v: number | null; i: number }[] = [];
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
-    const i = r * cols + c;
-    if (i < values.length) data.push({ x: c, y: r, v: values[i], i });
+  for (const v of map.values) if (v !== null && Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const rb = map.rowStarts.length, cb = map.colStarts.length;
+  const end = (starts: number[], k: number, n: number) => (k + 1 < starts.length ? starts[k + 1] : n);
+  const sweptRow = Math.floor(swept / map.cols), sweptCol = swept % map.cols;
+  const data: { x: number; y: number; w: number; h: number; v: number | null; i: number; r0: number; r1: number; c0: number; c1: number; swept: boolean }[] = [];
+  for (let r = 0; r < rb; r++) {
+    const r0 = map.rowStarts[r], r1 = end(map.rowStarts, r, map.rows);
+    for (let c = 0; c < cb; c++) {
+      const c0 = map.colStarts[c], c1 = end(map.colStarts, c, map.cols);
+      const k = r * cb + c;
+      data.push({ x: (c0 + c1 - 1) / 2, y: (r0 + r1 - 1) / 2, w: c1 - c0, h: r1 - r0, v: map.values[k], i: map.index[k], r0, r1, c0, c1,
+        swept: sweptRow >= r0 && sweptRow < r1 && sweptCol >= c0 && sweptCol < c1 });
+    }
   }
   const o = baseOptions(t);
   o.interaction = { mode: 'nearest', intersect: true };
   o.plugins.legend.display = false;
-  const intTicks = (n: number) => (ax: any) => {
-    const step = n > 24 ? Math.ceil(n / 24) : 1;
-    const ticks = [];
-    for (let v = 0; v < n; v += step) ticks.push({ value: v });
-    ax.ticks = ticks;
-  };
+  // Integer ticks inside the array only (min/max sit half a cell outside it).
+  const inside = (n: number) => (ax: any) => { ax.ticks = ax.ticks.filter((x: { value: number }) => Number.isInteger(x.value) && x.value >= 0 && x.value <= n - 1); };
   o.scales = {
-    x: axis(t, tr('lastAxisClass'), { type: 'linear', offset: false, min: -0.5, max: cols - 0.5, afterBuildTicks: intTicks(cols), ticks: { color: t.foreground, maxRotation: 0, autoSkip: false }, grid: { display: false } }),
-    y: axis(t, tr('rowAxis'), { type: 'linear', reverse: true, offset: false, min: -0.5, max: rows - 0.5, afterBuildTicks: intTicks(rows), ticks: { color: t.foreground, autoSkip: false, callback: (v: number) => rowLabel(v) }, grid: { display: false } }),
+    x: axis(t, axes.cols, { type: 'linear', offset: false, min: -0.5, max: map.cols - 0.5, afterBuildTicks: inside(map.cols), ticks: { color: t.foreground, maxRotation: 0, precision: 0, callback: (v: number) => tick(v) }, grid: { display: false } }),
+    y: axis(t, axes.rows, { type: 'linear', reverse: true, offset: false, min: -0.5, max: map.rows - 0.5, afterBuildTicks: inside(map.rows), ticks: { color: t.foreground, precision: 0, callback: (v: number) => rowLabel(v) }, grid: { display: false } }),
   };
+  const cell = (r: number, c: number) => `${rowLabel(r)}, ${c}`;
   o.plugins.tooltip.callbacks = {
     title: () => '',
-    label: (it: any) => `dL/dy_pred[${rowLabel(it.raw.y)}, ${it.raw.x}] = ${fmt(it.raw.v ?? NaN)}`,
+    label: (it: any) => {
+      const d = it.raw;
+      const at = `dL/dy_pred[${cell(Math.floor(d.i / map.cols), d.i % map.cols)}] = ${fmt(d.v ?? NaN)}`;
+      return d.w * d.h > 1 ? [tr('heatmapCell', rowLabel(d.r0), rowLabel(d.r1 - 1), tick(d.c0), tick(d.c1 - 1)), at] : at;
+    },
   };
   o.onClick = (_e: unknown, els: { index: number }[]) => { if (els.length) onPick(data[els[0].index].i); };
-  const cellW = (ctx: any) => { const a = ctx.chart.chartArea; return a ? Math.max(1, a.width / cols - 1) : 10; };
-  const cellH = (ctx: any) => { const a = ctx.chart.chartArea; return a ? Math.max(1, a.height / rows - 1) : 10; };
+  const px = (ctx: any, n: number, k: 'w' | 'h') => {
+    const a = ctx.chart.chartArea;
+    if (!a) return 10;
+    const size = (k === 'w' ? a.width : a.height) / n * ctx.raw[k];
+    return Math.max(1, size - (size > 6 ? 1 : 0));
+  };
   return upsert('grad', canvas, {
     type: 'matrix',
     data: {
       datasets: [{
         label: 'dL/dy_pred', data,
         backgroundColor: data.map((d) => divergingColor(t, d.v, maxAbs)),
-        borderColor: data.map((d) => (d.i === swept ? t.current : t.highContrast ? t.border : 'rgba(0,0,0,0)')),
-        borderWidth: data.map((d) => (d.i === swept ? 2 : t.highContrast ? 1 : 0)),
-        width: cellW, height: cellH,
+        borderColor: data.map((d) => (d.swept ? t.current : t.highContrast ? t.border : 'rgba(0,0,0,0)')),
+        borderWidth: data.map((d) => (d.swept ? 2 : t.highContrast && rb * cb <= 400 ? 1 : 0)),
+        width: (ctx: any) => px(ctx, map.cols, 'w'), height: (ctx: any) => px(ctx, map.rows, 'h'),
       }],
     },
     options: o,

@@ -11,7 +11,7 @@ import type { ParamValue } from '../core/spec';
 import { h, byId, show, clear, fillTable } from './dom';
 import { readTheme, watchTheme, Theme } from './theme';
 import { drawCurve, drawCompare, drawSamples, drawGradBars, drawGradHeatmap, drawWatch, destroyChart, destroyAll, chartPng, getChart } from './charts';
-import { fmt, short, indexLabel, multiIndex } from './format';
+import { fmt, short, tick, indexLabel, multiIndex } from './format';
 import type { WebviewStringId } from '../shared/strings';
 import { tr } from './i18n';
 
@@ -395,8 +395,6 @@ function renderCompare(s: ResultState): void {
 }
 
 const MAX_BARS = 500;
-/** Rows of the gradient heatmap drawn at once (a window around the swept element); more are unreadable. */
-const HEAT_ROWS = 48;
 
 type TableSpec = [caption: string, headers: string[], rows: () => string[][], total?: number];
 const tableSpecs = new Map<string, TableSpec>();
@@ -451,24 +449,17 @@ function renderGrad(s: ResultState): void {
   const pick = (i: number) => sendParam({ type: 'setSweepElement', element: i });
   const note = byId('note-grad');
   const sameT = s.yTrue.total === g.total;
-  if (g.shape.length >= 2) {
-    const cols = g.shape[g.shape.length - 1];
+  if (g.shape.length >= 2 && s.gradMap) {
+    const map = s.gradMap;
     const lead = g.shape.slice(0, -1);
-    const available = Math.max(1, Math.floor(g.values.length / cols));
-    const allRows = g.total / cols;
-    // A window of rows around the swept element.
-    const sweptRow = Math.floor(s.sweep.element / cols);
-    const rows = Math.min(available, HEAT_ROWS);
-    const first = Math.max(0, Math.min(available - rows, sweptRow - (rows >> 1)));
-    const values = g.values.slice(first * cols, (first + rows) * cols);
+    const rb = map.rowStarts.length, cb = map.colStarts.length;
     box.classList.add('heatmap');
-    box.style.height = `${Math.min(520, Math.max(200, rows * 26 + 90))}px`;
-    drawGradHeatmap(canvas, rows, cols, values, s.sweep.element - first * cols, (r) => indexLabel(r + first, lead), theme, (i) => pick(i + first * cols));
-    canvas.setAttribute('aria-label', tr('heatmapAria', g.shape.join(', '), rows, cols));
+    box.style.height = `${Math.min(520, Math.max(200, rb * 26 + 90))}px`;
+    drawGradHeatmap(canvas, map, s.sweep.element, s.gradAxes, (r) => (lead.length === 1 ? tick(r) : indexLabel(r, lead)), theme, pick);
+    canvas.setAttribute('aria-label', tr('heatmapAria', g.shape.join(', '), map.rows, map.cols));
     let maxAbs = 0;
-    for (const v of values) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
-    note.textContent = tr('heatmapNote', short(maxAbs)) +
-      (allRows > rows ? tr('heatmapRows', indexLabel(first, lead), indexLabel(first + rows - 1, lead), allRows) : '');
+    for (const v of map.values) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
+    note.textContent = tr('heatmapNote', short(maxAbs)) + (rb * cb < map.rows * map.cols ? tr('heatmapBinned', map.rows, map.cols, rb, cb) : '');
   } else {
     box.classList.remove('heatmap');
     box.style.height = '';

@@ -42,7 +42,8 @@ const THEMES = {
     '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#cca700', '--vscode-textCodeBlock-background': '#2b2b2b',
     '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-inputValidation-errorBackground': '#5a1d1d', '--vscode-inputValidation-warningBackground': '#352a05',
     '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#cca700',
-    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-foreground': '#cccccc', '--vscode-charts-lines': '#cccccc80' } },
+    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-foreground': '#cccccc', '--vscode-charts-lines': '#cccccc80',
+    '--vscode-textPreformat-foreground': '#d0d0d0', '--vscode-textPreformat-background': '#3c3c3c' } },
   light: { cls: 'vscode-light', vars: { ...FONT,
     '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#3b3b3b',
     '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8', '--vscode-button-border': '#0000001a',
@@ -53,7 +54,8 @@ const THEMES = {
     '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-textCodeBlock-background': '#f8f8f8',
     '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-inputValidation-errorBackground': '#f2dede', '--vscode-inputValidation-warningBackground': '#f6f5d2',
     '--vscode-charts-blue': '#1a85ff', '--vscode-charts-red': '#e51400', '--vscode-charts-green': '#388a34', '--vscode-charts-yellow': '#bf8803',
-    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#652d90', '--vscode-charts-foreground': '#3b3b3b', '--vscode-charts-lines': '#3b3b3b80' } },
+    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#652d90', '--vscode-charts-foreground': '#3b3b3b', '--vscode-charts-lines': '#3b3b3b80',
+    '--vscode-textPreformat-foreground': '#3b3b3b', '--vscode-textPreformat-background': '#0000001f' } },
   'high-contrast': { cls: 'vscode-high-contrast', vars: { ...FONT,
     '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffffb3',
     '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-focusBorder': '#f38518',
@@ -65,8 +67,30 @@ const THEMES = {
     '--vscode-errorForeground': '#f48771', '--vscode-editorWarning-foreground': '#ffd370', '--vscode-textCodeBlock-background': '#000000',
     '--vscode-inputValidation-errorBorder': '#6fc3df', '--vscode-inputValidation-errorBackground': '#000000', '--vscode-inputValidation-warningBackground': '#000000',
     '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#cca700',
-    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-foreground': '#ffffff', '--vscode-charts-lines': '#ffffff' } },
+    '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-foreground': '#ffffff', '--vscode-charts-lines': '#ffffff',
+    '--vscode-textPreformat-foreground': '#ffffff' } },
+  // Light High Contrast, with VS Code 1.139's defaults for it (colour registry, hcLight); VS Code gives the body
+  // both classes. textPreformat (white on dark blue) is what its default <code> style uses.
+  'high-contrast-light': { cls: 'vscode-high-contrast-light vscode-high-contrast', vars: { ...FONT,
+    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#292929', '--vscode-foreground': '#292929', '--vscode-descriptionForeground': '#292929b3',
+    '--vscode-contrastBorder': '#0f4a85', '--vscode-contrastActiveBorder': '#006bbd', '--vscode-focusBorder': '#006bbd',
+    '--vscode-button-background': '#0f4a85', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85',
+    '--vscode-button-secondaryBackground': '#ffffff', '--vscode-button-secondaryForeground': '#292929',
+    '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#292929', '--vscode-input-border': '#0f4a85',
+    '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#292929', '--vscode-dropdown-border': '#0f4a85',
+    '--vscode-panel-border': '#0f4a85', '--vscode-widget-border': '#0f4a85', '--vscode-textLink-foreground': '#0f4a85',
+    '--vscode-errorForeground': '#b5200d', '--vscode-editorWarning-foreground': '#895503', '--vscode-textCodeBlock-background': '#f2f2f2',
+    '--vscode-inputValidation-errorBorder': '#0f4a85', '--vscode-inputValidation-errorBackground': '#ffffff', '--vscode-inputValidation-warningBackground': '#ffffff',
+    '--vscode-charts-blue': '#0063d3', '--vscode-charts-red': '#b5200d', '--vscode-charts-green': '#374e06', '--vscode-charts-yellow': '#895503',
+    '--vscode-charts-purple': '#652d90', '--vscode-charts-foreground': '#292929', '--vscode-charts-lines': '#29292980',
+    '--vscode-textPreformat-foreground': '#ffffff', '--vscode-textPreformat-background': '#09345f' } },
 };
+
+/**
+ * What VS Code's webview host puts before the extension's own styles (its default stylesheet): written here for
+ * the rules that can hide our text, the <code> colours. Served from the page's origin, so the CSP admits it.
+ */
+const VSCODE_DEFAULT_CSS = 'code { color: var(--vscode-textPreformat-foreground); background-color: var(--vscode-textPreformat-background); padding: 1px 3px; border-radius: 4px; }\n';
 
 // ------------------------------------------------------------------------------------------------ harness
 let passed = 0, failed = 0;
@@ -85,7 +109,12 @@ function serve(csp) {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (url.pathname === '/' || url.pathname === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(server.html);
+      res.end(server.html.replace('<head>', `<head>\n<link rel="stylesheet" href="${server.origin}/vscode-defaults.css">`));
+      return;
+    }
+    if (url.pathname === '/vscode-defaults.css') {
+      res.writeHead(200, { 'content-type': 'text/css' });
+      res.end(VSCODE_DEFAULT_CSS);
       return;
     }
     const rel = url.pathname.replace(/^\/+/, '');
@@ -151,6 +180,8 @@ async function main() {
     dice: model.buildState(session('Dice', [[[[1], [0]], [[0], [1]]], [[[1], [1]], [[0], [0]]]], [[[[0.9], [0.2]], [[0.1], [0.7]]], [[[0.6], [0.8]], [[0.3], [0.1]]]], { title: 'Dice rank 4' })),
     custom: model.buildState({ ...session('my_loss', [[0, 1], [2, 3]], [[1, 1], [2, 5]], { title: 'my_loss' }), customSource: 'import tensorflow as tf\ndef my_loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n' }),
     compare: model.buildState(session('MeanSquaredError', [0, 1, 2, 3], [0.4, 1.5, 1.2, 3.9], { compare: ['MeanAbsoluteError', 'Huber', 'LogCosh'], title: 'compare' })),
+    // Probabilities that sum to 3 per row, passed as probabilities: a pitfall warning and renormalised rows.
+    warn: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [1, 0, 0]], [[2.5, 1, -0.5], [3, 0.2, 0.1]], { title: 'warnings', sampleWeight: [0.5, 2] })),
   };
   {
     const r = (i) => Math.sin(i * 12.9898) * 0.5 + 0.5;
@@ -171,7 +202,7 @@ async function main() {
     page.on('console', (m) => { if (m.type() === 'error' && !page.expectCspError) pageErrors.push(`${themeName} console: ${m.text()}`); });
     await page.addInitScript(initScript, th.vars);
     await page.goto(`${server.origin}/index.html`);
-    await page.evaluate((cls) => { document.body.classList.add(cls); }, th.cls);
+    await page.evaluate((cls) => { document.body.classList.add(...cls.split(' ')); }, th.cls);
     await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: 10000 });
     return { page, context };
   }
@@ -376,9 +407,33 @@ async function main() {
     console.log(`      1e4 elements: first render ${ms.toFixed(1)} ms, update (slider move) ${again.toFixed(1)} ms, heatmap redraw ${dt.toFixed(1)} ms`);
     eq(await page.textContent('#result-value'), big.valueText, 'value');
     eq(await rowsOf(page, 'table-grad'), 501, 'table capped at 500 rows + a "more" row');
-    eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').data.datasets[0].data.length), 480, 'heatmap window 48 rows × 10');
+    eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').data.datasets[0].data.length), 640, 'the whole 1000 × 10 gradient in 64 × 10 bins');
     // The time is reported above, not asserted (speed is measured by `npm run bench`): what keeps the render fast
     // at any size is the capping checked here, which a timing under CI load would only make flaky.
+  });
+
+  await test('a 2 × 1000 MSE gradient: readable x ticks (spaced for the width), axis named for a regression loss, compact numbers on every axis', async () => {
+    // Errors of ~1e-6: gradients of ~1e-9, the case that printed "1.0000000E-6" ticks.
+    const yt = [Array.from({ length: 1000 }, (_, i) => i / 1000), Array.from({ length: 1000 }, (_, i) => 1 - i / 1000)];
+    const yp = yt.map((row, r) => row.map((v, i) => v + (((i * 7 + r) % 11) - 5) * 1e-6));
+    const st = model.buildState(session('MeanSquaredError', yt, yp, { title: 'mse 2×1000' }));
+    await postState(page, st);
+    await page.waitForFunction(() => window.__lossInspector.charts.get('grad')?.config.type === 'matrix', null, { timeout: 5000 });
+    const info = await page.evaluate(() => {
+      const c = window.__lossInspector.charts.get('grad');
+      const labels = (id) => c.scales[id].ticks.map((t) => t.label);
+      const all = ['curve', 'samples', 'grad'].flatMap((k) => { const ch = window.__lossInspector.charts.get(k); return Object.keys(ch.scales).filter((id) => ch.scales[id].type !== 'category').flatMap((id) => ch.scales[id].ticks.map((t) => String(t.label))); });
+      return { x: labels('x'), width: c.chartArea.width, xTitle: c.options.scales.x.title.text, cells: c.data.datasets[0].data.length, all };
+    });
+    assert(info.x.length >= 3 && info.x.length <= Math.floor(info.width / 30), `x ticks: ${info.x.join(' ')} over ${info.width} px`);
+    assert(info.x.every((l) => /^\d+$/.test(l)), `integer column ticks: ${info.x.join(' ')}`);
+    eq(info.xTitle, 'last axis (output)', 'x axis name for MSE');
+    eq(info.cells, 2 * 120, 'two rows of 120 bins');
+    const long = info.all.filter((l) => /E/.test(l) || l.length > 8);
+    eq(long.length, 0, `compact tick labels (${long.slice(0, 6).join(' | ')})`);
+    await page.evaluate(() => document.getElementById('chart-grad').scrollIntoView({ block: 'center' }));
+    await page.locator('#fig-grad').screenshot({ path: path.join(SHOTS, 'heatmap-mse-2x1000.png') });
+    eq(S.rank2.gradAxes.cols, 'last axis (class)', 'CategoricalCrossentropy: classes');
   });
 
   await test('an error reply is shown in the status line', async () => {
@@ -541,10 +596,10 @@ async function main() {
       const { page: p, context: c } = await open(name);
       await postState(p, S.rank2);
       const col = await p.evaluate(() => window.__lossInspector.charts.get('curve').data.datasets[0].borderColor);
-      const expect = { dark: 'rgba(55, 148, 255, 1)', light: 'rgba(26, 133, 255, 1)', 'high-contrast': 'rgba(55, 148, 255, 1)' }[name];
+      const expect = { dark: 'rgba(55, 148, 255, 1)', light: 'rgba(26, 133, 255, 1)', 'high-contrast': 'rgba(55, 148, 255, 1)', 'high-contrast-light': 'rgba(0, 99, 211, 1)' }[name];
       eq(col, expect, 'loss line colour from --vscode-charts-blue');
       const tick = await p.evaluate(() => window.__lossInspector.charts.get('curve').options.scales.x.ticks.color);
-      const fg = { dark: 'rgba(204, 204, 204, 1)', light: 'rgba(59, 59, 59, 1)', 'high-contrast': 'rgba(255, 255, 255, 1)' }[name];
+      const fg = { dark: 'rgba(204, 204, 204, 1)', light: 'rgba(59, 59, 59, 1)', 'high-contrast': 'rgba(255, 255, 255, 1)', 'high-contrast-light': 'rgba(41, 41, 41, 1)' }[name];
       eq(tick, fg, 'tick colour from --vscode-editor-foreground');
       await p.screenshot({ path: path.join(SHOTS, `panel-${name}-rank2.png`), fullPage: true, animations: 'disabled' });
       await postState(p, S.compare);
@@ -558,6 +613,75 @@ async function main() {
       const v = await cspOf(p);
       eq(v.length, 0, `CSP violations ${JSON.stringify(v)}`);
       await c.close();
+    });
+  }
+
+  // WCAG 2 contrast of every piece of text the panel shows (DOM text and the charts' canvas text) against what is
+  // behind it, computed in Chromium from the computed styles, in all four theme kinds. 4.5:1 is WCAG AA for text.
+  const contrastReport = (p) => p.evaluate(() => {
+    const parse = (c) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c || '');
+      if (!m) return null;
+      const v = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return { r: v[0], g: v[1], b: v[2], a: v.length > 3 ? v[3] : 1 };
+    };
+    const over = (top, under) => ({ r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a), a: 1 });
+    const lum = (c) => { const f = (x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((u, v) => v - u); return (x + 0.05) / (y + 0.05); };
+    const backdrop = (el) => {
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+      }
+      let bg = { r: 255, g: 255, b: 255, a: 1 };
+      for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+      return bg;
+    };
+    const out = [];
+    const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    for (const el of document.querySelectorAll('body *')) {
+      if (['SCRIPT', 'STYLE', 'OPTION', 'OPTGROUP', 'CANVAS'].includes(el.tagName) || el.closest('canvas') || !visible(el) || el.matches(':disabled')) continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      const control = (el.tagName === 'INPUT' && ['text', 'number'].includes(el.type)) || el.tagName === 'SELECT';
+      if (!own && !control) continue;
+      const bg = backdrop(el);
+      const fg = over(parse(getComputedStyle(el).color), bg);
+      const text = (control ? el.value : el.textContent).trim().slice(0, 40);
+      out.push({ what: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''} "${text}"`, ratio: ratio(fg, bg) });
+    }
+    // Canvas text: tick labels, axis titles and legends are drawn in the colours the chart options carry.
+    const bodyBg = backdrop(document.body);
+    const charts = window.__lossInspector.charts;
+    for (const id of ['curve', 'samples', 'grad', 'compare']) {
+      const c = charts.get(id);
+      if (!c || !visible(c.canvas)) continue;
+      const o = c.options;
+      const colors = [o.plugins?.legend?.labels?.color];
+      for (const sc of Object.values(o.scales || {})) colors.push(sc.ticks?.color, sc.title?.display ? sc.title.color : undefined);
+      for (const col of colors.filter((x) => typeof x === 'string')) out.push({ what: `canvas ${id} text ${col}`, ratio: ratio(over(parse(col), bodyBg), bodyBg) });
+    }
+    return out;
+  });
+
+  for (const name of Object.keys(THEMES)) {
+    await test(`theme ${name}: every text element has contrast ≥ 4.5:1 against its background (DOM and chart text)`, async () => {
+      const { page: p, context: c } = await open(name);
+      const worst = [];
+      let n = 0;
+      for (const [label, st] of [['rank1', S.rank1], ['rank2', S.rank2], ['compare', S.compare], ['error', S.error], ['warn', S.warn], ['empty', S.empty]]) {
+        await postState(p, st);
+        await p.waitForFunction((k) => document.body.dataset.state === k, st.kind, { timeout: 5000 });
+        // open every data table so their text counts too
+        await p.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+        const r = await contrastReport(p);
+        n += r.length;
+        for (const x of r) if (x.ratio < 4.5) worst.push(`${label}: ${x.what} ${x.ratio.toFixed(2)}:1`);
+        if (label === 'rank1') await p.screenshot({ path: path.join(SHOTS, `contrast-${name}-rank1.png`), fullPage: true, animations: 'disabled' });
+      }
+      assert(n > 60, `checked ${n} text elements`);
+      await c.close();
+      eq(worst.length, 0, `below 4.5:1 in ${name}:\n        ${worst.slice(0, 15).join('\n        ')}`);
     });
   }
 

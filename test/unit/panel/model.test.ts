@@ -274,3 +274,33 @@ describe('panel CSP and HTML', () => {
     assert.doesNotMatch(html, /https?:/);
   });
 });
+
+describe('panel model: the decimated gradient heatmap', () => {
+  it('bins a 300 × 1000 gradient into at most 64 × 120 cells, each the element of largest magnitude with its index', async () => {
+    const { gradMap } = await import('../../../src/extension/panelModel');
+    const rows = 300, cols = 1000;
+    const data = new Float64Array(rows * cols).map((_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
+    data[123 * cols + 456] = -50; // the extreme must survive decimation
+    const m = gradMap({ shape: [rows, cols], data })!;
+    assert.equal(m.rowStarts.length, 64);
+    assert.equal(m.colStarts.length, 120);
+    assert.equal(m.values.length, 64 * 120);
+    const k = m.index.indexOf(123 * cols + 456);
+    assert.ok(k >= 0, 'the bin of the extreme points at it');
+    assert.equal(m.values[k], -50);
+    // Every cell's value is the largest |g| among the elements of its bin.
+    const bin = 5 * 120 + 7;
+    const r0 = m.rowStarts[5], r1 = m.rowStarts[6], c0 = m.colStarts[7], c1 = m.colStarts[8];
+    let best = 0;
+    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) best = Math.max(best, Math.abs(data[r * cols + c]));
+    assert.equal(Math.abs(m.values[bin]!), best);
+    assert.equal(data[m.index[bin]], m.values[bin]);
+  });
+  it('a small gradient is one element per cell; rank 1 has no map', async () => {
+    const { gradMap } = await import('../../../src/extension/panelModel');
+    const m = gradMap({ shape: [2, 3], data: Float64Array.of(1, -2, 3, NaN, 5, -6) })!;
+    assert.deepEqual(m.values, [1, -2, 3, null, 5, -6]);
+    assert.deepEqual(m.index, [0, 1, 2, 3, 4, 5]);
+    assert.equal(gradMap({ shape: [4], data: new Float64Array(4) }), null);
+  });
+});
