@@ -90,8 +90,6 @@ export const WEBVIEW_STRINGS = {
   perSampleLoss: 'per-sample loss',
   weightTooltip: 'weight: {0}',
   yPredElement: 'y_pred element',
-  lastAxisClass: 'last axis (class)',
-  rowAxis: 'row',
   paramValueAria: '{0} value',
   returnsAria: '{0} returns {1}',
   lossClass: 'class {0}',
