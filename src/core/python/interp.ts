@@ -12,7 +12,7 @@ import { LossInspectorError } from '../errors';
 import { evaluate, EvalRequest, EvalResult } from '../evaluate';
 import { tryResolveLoss, resolveLoss } from '../registry';
 import { allParams, resolveConfig } from '../config';
-import { formatKeras, float32Digits, float64Digits } from '../format';
+import { formatKeras, formatArray, float32Digits, float64Digits } from '../format';
 import type { LossSpec, ParamValue } from '../spec';
 import { Tensor, toNested } from '../tensor';
 import { closest } from '../suggest';
@@ -1144,7 +1144,8 @@ export class Interpreter {
     const swN = swb && swb.v.kind !== 'none' ? this.arrayNode(swb.v, 'sample_weight', swb.s) : null;
     const request: EvalRequest = { loss: spec.id, yTrue: ytN.value, yPred: ypN.value, sampleWeight: swN?.value ?? null, config, mode: isClass ? 'class' : 'function', semantics: this.session.semantics };
     // function forms compute in y_pred's dtype (a float64 NumPy array stays float64); classes in their own
-    if (!isClass && ypN.dtype === 'float64') request.inputDtype = 'float64';
+    // (JAX makes float32 of NumPy float64 arrays unless jax_enable_x64 is set: optax stays float32)
+    if (!isClass && !spec.functionOnly && ypN.dtype === 'float64') request.inputDtype = 'float64';
     let r: EvalResult;
     let node: Node;
     const dtype = isClass ? (dtypeName(String(config.dtype ?? 'float32')) ?? 'float32') : request.inputDtype ?? 'float32';
@@ -1354,7 +1355,9 @@ export class Interpreter {
 
 /** A loss result as Keras prints it, in the dtype it was computed in. */
 function printedOf(r: EvalResult, request: EvalRequest | undefined): string {
-  return formatKeras(r.value, r.config.dtype === 'float64' || request?.inputDtype === 'float64' ? 'float64' : 'float32');
+  const dtype = r.config.dtype === 'float64' || request?.inputDtype === 'float64' ? 'float64' : 'float32';
+  // optax returns a jax.Array: `Array([...], dtype=float32)`
+  return r.framework === 'optax' && r.value.shape.length ? formatArray(r.value, 1000, 'Array', dtype) : formatKeras(r.value, dtype);
 }
 
 /** Points an error at the argument it names, else at the call. */

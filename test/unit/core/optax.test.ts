@@ -226,5 +226,6 @@ describe('optax in snippets', () => {
     const vals = r.results.map((x) => Array.from(x.result.value.data));
     assertClose(vals[0], [9.00013, 3.0696733], 1e-6, 1e-5); // SoftmaxCrossEntropyTest values (optax/losses/_classification_test.py)
     assertClose(vals[1], [0.125, 2.0]);
+    assert.equal(r.results[1].printed, 'Array([0.125, 2.   ], dtype=float32)');
   });
 });
