@@ -157,8 +157,14 @@ async function waitText(read, ok, what) {
     await variable('logits').click({ button: 'right' });
     const item = page.getByRole('menuitem', { name: /Watch Loss/ });
     await item.waitFor({ timeout: T });
-    await item.click();
     const input = page.locator('.quick-input-widget input');
+    // A context menu ignores a click that comes too soon after it opened (the item is only highlighted, as a failed
+    // CI-like run's screenshot shows): click again while the menu is still there and no input has opened.
+    for (let i = 0; i < 5; i++) {
+      await item.click().catch(() => {});
+      const opened = await input.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+      if (opened || !(await item.isVisible().catch(() => false))) break;
+    }
     await input.waitFor({ state: 'visible', timeout: T });
     await input.fill('y_true');
     await page.keyboard.press('Enter');
