@@ -9,7 +9,7 @@ import { ResultStore } from './store';
 import { readSettings } from './settings';
 import { decorationText } from './model/resultText';
 import { useTranslator } from './model/l10n';
-import { registerPanel } from './panel';
+import { registerLazyPanel } from './panelLazy';
 import type { Services } from './services';
 import type { Platform } from './platform';
 import { registerComputeLoss } from './commands/computeLoss';
@@ -23,9 +23,7 @@ import { registerHover } from './hover';
 import { registerResultHover } from './resultHover';
 import { registerCodeLens } from './codelens';
 import { registerCodeActions } from './codeActions';
-import { registerComputeLossWith } from './commands/computeLossWith';
-import { registerWatchLoss } from './commands/watchLoss';
-import { trackSessions } from './debug/paused';
+import { registerDebugCommands } from './debug/commands';
 
 /** Activates with the platform services the entry picked; `t0` is when the entry started loading. */
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, t0: number = performance.now()): { services: Services; panel: Services['panel'] } {
@@ -33,7 +31,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
   useTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const store = new ResultStore(log);
-  const panel = registerPanel(context, log, {
+  const panel = registerLazyPanel(context, log, {
     startWorker: () => platform.startWorker(),
     timeoutMs: () => readSettings().timeoutSeconds * 1000,
   });
@@ -44,13 +42,11 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     activationMs: 0,
   };
   const lens = registerCodeLens(s);
-  const watch = registerWatchLoss(s);
-  s.watches = () => watch.manager.state();
   context.subscriptions.push(
     log, store, panel,
     registerComputeLoss(s), registerOpenPanel(s), registerCopyResult(s), registerClearResults(s), ...registerExplain(s), registerState(s), registerRevealResult(s),
     registerHover(s), registerResultHover(s), lens.disposable, registerCodeActions(),
-    trackSessions(), registerComputeLossWith(s), watch.disposable,
+    registerDebugCommands(s),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.precision}`)) store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision));

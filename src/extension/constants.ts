@@ -55,4 +55,7 @@ export const HOVER_LANGUAGES = ['python', 'javascript', 'typescript', 'javascrip
  * Default of lossInspector.maxInputChars: admits a 1000×1000 pair of float32 literals as NumPy prints them
  * (≈ 14 M characters) twice over; package.json's default must equal it (a unit test checks).
  */
+/** Default bound on one array's elements a debugger value may have (lossInspector.debug.maxElements). */
+export const DEFAULT_MAX_ELEMENTS = 4_000_000;
+
 export const DEFAULT_MAX_INPUT_CHARS = 32_000_000;

@@ -17,6 +17,7 @@ import { WEBVIEW_STRINGS, type WebviewStringId } from '../shared/strings';
 import { base64Bytes, type WorkerPort } from './platform';
 import { loadSnippetCore, snippetCoreIfLoaded } from './lazyCore';
 import { docSourceLabel } from './docNames';
+import { PANEL_VIEW_TYPE } from './constants';
 
 /** The panel's words in the display language: each English text is its own l10n bundle key. */
 function panelStrings(): Record<WebviewStringId, string> {
@@ -25,7 +26,7 @@ function panelStrings(): Record<WebviewStringId, string> {
   return out;
 }
 
-export const PANEL_VIEW_TYPE = 'lossInspector.panel';
+export { PANEL_VIEW_TYPE };
 
 export interface PanelHandle extends vscode.Disposable {
   open(args?: PanelOpenArgs): void;
@@ -65,9 +66,16 @@ export interface PanelOptions extends ModelOptions {
   startWorker?: () => WorkerPort;
   /** The worker's time limit per state, read when used (lossInspector.worker.timeoutSeconds). */
   timeoutMs?: () => number;
+  /** false: the caller registers the restore serializer (panelLazy.ts, which loads this module on first use). */
+  registerSerializer?: boolean;
 }
 
-export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: PanelOptions = {}): PanelHandle & PanelDebug {
+/** Restores a panel VS Code kept over a reload (what the serializer does). */
+export interface PanelRestore {
+  restore(p: vscode.WebviewPanel, state: unknown): void;
+}
+
+export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: PanelOptions = {}): PanelHandle & PanelDebug & PanelRestore {
   let panel: vscode.WebviewPanel | undefined;
   let session: PanelSession | null = null;
   let last: PanelState | null = null;
@@ -216,16 +224,17 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     ];
   };
 
-  disposables.push(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-    async deserializeWebviewPanel(p: vscode.WebviewPanel, state: unknown) {
-      const saved = (state ?? {}) as WebviewPersisted;
-      if (panel && panel !== p) panel.dispose();
-      session = saved.session && typeof saved.session === 'object' && saved.session.request ? saved.session : null;
-      log.info(`panel: restored ${session ? session.request.loss : 'an empty panel'}`);
-      setup(p);
-      // The restored webview posts `ready`; the state is sent then.
-    },
-  }));
+  /** Takes over a panel VS Code restored after a reload; the restored webview posts `ready`, the state is sent then. */
+  const restore = (p: vscode.WebviewPanel, state: unknown): void => {
+    const saved = (state ?? {}) as WebviewPersisted;
+    if (panel && panel !== p) panel.dispose();
+    session = saved.session && typeof saved.session === 'object' && saved.session.request ? saved.session : null;
+    log.info(`panel: restored ${session ? session.request.loss : 'an empty panel'}`);
+    setup(p);
+  };
+  if (opts.registerSerializer !== false) {
+    disposables.push(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { async deserializeWebviewPanel(p, state) { restore(p, state); } }));
+  }
 
   return {
     open(args?: PanelOpenArgs) {
@@ -253,6 +262,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     },
     lastState: () => last,
     visible: () => !!panel?.visible,
+    restore,
   };
 }
 

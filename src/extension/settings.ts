@@ -1,7 +1,6 @@
 /** Typed access to the `lossInspector.*` settings. */
 import * as vscode from 'vscode';
-import { CONFIG_SECTION, DEFAULT_MAX_INPUT_CHARS, Settings } from './constants';
-import { DEFAULT_MAX_ELEMENTS } from './model/debugFetch';
+import { CONFIG_SECTION, DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_INPUT_CHARS, Settings } from './constants';
 
 export interface LossInspectorSettings {
   precision: number;

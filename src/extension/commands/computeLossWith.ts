@@ -12,7 +12,6 @@ import { formatKeras, toJsonValue } from '../../core/format';
 import { toNested } from '../../core/tensor';
 import { resolveLoss } from '../../core/registry';
 import { LossInspectorError } from '../../core/errors';
-import { Commands } from '../constants';
 import type { Services } from '../services';
 import { describeValue, nonFiniteText, type FetchedValue } from '../model/debugFetch';
 import { chooseLoss } from './computeLoss';
@@ -182,15 +181,14 @@ async function showResult(s: Services, p: PausedFrame, yTrue: FetchedValue, yPre
   return { loss: spec.id, printed, value, yTrue: info(yTrue), yPred: info(yPred), nonFinite, where: p.source };
 }
 
-export function registerComputeLossWith(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.computeLossWith, async (arg?: unknown) => {
-    try {
-      return await computeLossWith(s, arg);
-    } catch (e) {
-      const msg = debugErrorMessage(s, e);
-      if (e instanceof LossInspectorError && e.details.code === 'cancelled') { vscode.window.setStatusBarMessage(msg, 5000); return { error: msg }; }
-      void (e instanceof DebugUserError ? vscode.window.showWarningMessage(msg) : vscode.window.showErrorMessage(msg));
-      return { error: msg };
-    }
-  });
+/** The Compute Loss With command (registered by debug/commands.ts, this module loaded on its first use). */
+export async function runComputeLossWith(s: Services, arg?: unknown): Promise<unknown> {
+  try {
+    return await computeLossWith(s, arg);
+  } catch (e) {
+    const msg = debugErrorMessage(s, e);
+    if (e instanceof LossInspectorError && e.details.code === 'cancelled') { vscode.window.setStatusBarMessage(msg, 5000); return { error: msg }; }
+    void (e instanceof DebugUserError ? vscode.window.showWarningMessage(msg) : vscode.window.showErrorMessage(msg));
+    return { error: msg };
+  }
 }

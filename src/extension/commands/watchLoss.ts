@@ -12,7 +12,6 @@ import { toNested } from '../../core/tensor';
 import { resolveLoss } from '../../core/registry';
 import { LossInspectorError } from '../../core/errors';
 import type { WatchPoint, WatchSeries } from '../../shared/protocol';
-import { Commands } from '../constants';
 import type { Services } from '../services';
 import type { FetchedValue } from '../model/debugFetch';
 import { debugLanguageOf, unsupportedDebuggerMessage } from '../model/debugFetch';
@@ -182,9 +181,10 @@ export async function watchLoss(s: Services, mgr: WatchManager, arg?: unknown): 
   return mgr.add(session, yTrue, yPred, choice.loss, choice.config);
 }
 
-export function registerWatchLoss(s: Services): { disposable: vscode.Disposable; manager: WatchManager } {
+/** Watch Loss with its watches, made on the first use of the command (registered by debug/commands.ts). */
+export function watchCommand(s: Services): { manager: WatchManager; run(arg?: unknown): Promise<unknown> } {
   const manager = new WatchManager(s);
-  const cmd = vscode.commands.registerCommand(Commands.watchLoss, async (arg?: unknown) => {
+  const run = async (arg?: unknown): Promise<unknown> => {
     try {
       return await watchLoss(s, manager, arg);
     } catch (e) {
@@ -192,6 +192,6 @@ export function registerWatchLoss(s: Services): { disposable: vscode.Disposable;
       void (e instanceof DebugUserError ? vscode.window.showWarningMessage(msg) : vscode.window.showErrorMessage(msg));
       return { error: msg };
     }
-  });
-  return { disposable: vscode.Disposable.from(manager, cmd), manager };
+  };
+  return { manager, run };
 }

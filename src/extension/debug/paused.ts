@@ -10,6 +10,9 @@ import {
   debugLanguageOf, evaluateArguments, fetchValue, unsupportedDebuggerMessage, type DebugLanguage, type FetchedValue,
 } from '../model/debugFetch';
 import type { Services } from '../services';
+import { sessionById } from './sessions';
+
+export { sessionById };
 
 export interface PausedFrame {
   session: vscode.DebugSession;
@@ -24,22 +27,6 @@ export interface PausedFrame {
 export class DebugUserError extends Error {}
 
 interface DapFrame { id: number; line: number; source?: { path?: string } }
-
-const sessions = new Map<string, vscode.DebugSession>();
-
-/** Keeps a map of the running debug sessions (the menus pass a session id; VS Code has no lookup by id). */
-export function trackSessions(): vscode.Disposable {
-  for (const x of [vscode.debug.activeDebugSession]) if (x) sessions.set(x.id, x);
-  return vscode.Disposable.from(
-    vscode.debug.onDidStartDebugSession((x) => sessions.set(x.id, x)),
-    vscode.debug.onDidTerminateDebugSession((x) => sessions.delete(x.id)),
-  );
-}
-
-/** The session with that id, else the active one. */
-export function sessionById(id: string | undefined): vscode.DebugSession | undefined {
-  return (id ? sessions.get(id) : undefined) ?? vscode.debug.activeDebugSession;
-}
 
 /** The session's paused frame: the one selected in the Call Stack view, else the top frame of the first stopped thread. */
 export async function pausedFrame(session?: vscode.DebugSession, threadId?: number): Promise<PausedFrame> {

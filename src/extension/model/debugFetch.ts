@@ -12,6 +12,7 @@
  * `d['k'][0]`): a call or arithmetic is evaluated once, whole, so it does not run again per window.
  */
 import { LossInspectorError } from '../../core/errors';
+import { DEFAULT_MAX_ELEMENTS } from '../constants';
 import type { Tensor } from '../../core/tensor';
 import { l10n } from './l10n';
 import { base64Bytes } from '../platform';
@@ -34,8 +35,7 @@ export function unsupportedDebuggerMessage(type: string): string {
   return l10n.t('Loss Inspector cannot read values from this debugger (type "{0}"): it is not supported for this debugger. Supported: debugpy/python (Python) and js-debug (pwa-node, node, pwa-chrome).', type);
 }
 
-/** Default bound on one array's elements (lossInspector.debug.maxElements). */
-export const DEFAULT_MAX_ELEMENTS = 4_000_000;
+export { DEFAULT_MAX_ELEMENTS };
 /** Elements per evaluate reply: 262144 float32 = 1 MiB of data, 1.4 MB of base64. */
 export const DEFAULT_SLICE_ELEMENTS = 262_144;
 

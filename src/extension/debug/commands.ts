@@ -1,0 +1,32 @@
+/**
+ * The debugger commands (Compute Loss With…, Watch Loss) registered at activation, their code (the debug value
+ * fetches, the watches) loaded on the first use, chunks of their own like the snippet evaluator of lazyCore.ts; the
+ * session map is kept from activation on.
+ */
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import type { Services } from '../services';
+import { trackSessions } from './sessions';
+
+type WatchCommand = ReturnType<typeof import('../commands/watchLoss').watchCommand>;
+
+const loadWatchLoss = (): Promise<typeof import('../commands/watchLoss')> => import('../commands/watchLoss');
+const loadComputeLossWith = (): Promise<typeof import('../commands/computeLossWith')> => import('../commands/computeLossWith');
+
+export function registerDebugCommands(s: Services): vscode.Disposable {
+  let watch: WatchCommand | undefined;
+  let loading: Promise<WatchCommand> | undefined;
+  let disposed = false;
+  s.watches = () => watch?.manager.state() ?? [];
+  return vscode.Disposable.from(
+    trackSessions(),
+    vscode.commands.registerCommand(Commands.computeLossWith, async (arg?: unknown) => (await loadComputeLossWith()).runComputeLossWith(s, arg)),
+    vscode.commands.registerCommand(Commands.watchLoss, async (arg?: unknown) => {
+      loading ??= loadWatchLoss().then((m) => (watch = m.watchCommand(s)));
+      const w = await loading;
+      if (disposed) return undefined;
+      return w.run(arg);
+    }),
+    { dispose: () => { disposed = true; watch?.manager.dispose(); } },
+  );
+}
