@@ -23,7 +23,7 @@ import { registerHover } from './hover';
 import { registerResultHover } from './resultHover';
 import { registerCodeLens } from './codelens';
 import { registerCodeActions } from './codeActions';
-import { registerDebugCommands } from './debug/commands';
+import { registerDebugCommands } from './commands/debugger';
 
 /** Activates with the platform services the entry picked; `t0` is when the entry started loading. */
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, t0: number = performance.now()): { services: Services; panel: Services['panel'] } {

@@ -181,7 +181,7 @@ async function showResult(s: Services, p: PausedFrame, yTrue: FetchedValue, yPre
   return { loss: spec.id, printed, value, yTrue: info(yTrue), yPred: info(yPred), nonFinite, where: p.source };
 }
 
-/** The Compute Loss With command (registered by debug/commands.ts, this module loaded on its first use). */
+/** The Compute Loss With command (registered by debugger.ts, this module loaded on its first use). */
 export async function runComputeLossWith(s: Services, arg?: unknown): Promise<unknown> {
   try {
     return await computeLossWith(s, arg);

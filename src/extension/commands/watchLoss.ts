@@ -57,20 +57,9 @@ export function plottedValue(data: Float64Array): number | null {
 
 export class WatchManager implements vscode.Disposable {
   private readonly watches = new Map<string, Watch>();
-  private readonly subs: vscode.Disposable[] = [];
-
-  constructor(private readonly s: Services) {
-    this.subs.push(
-      vscode.debug.registerDebugAdapterTrackerFactory('*', {
-        createDebugAdapterTracker: (session) => ({
-          onDidSendMessage: (m: { type?: string; event?: string; body?: { threadId?: number } }) => {
-            if (m?.type === 'event' && m.event === 'stopped') this.onStopped(session, m.body?.threadId);
-          },
-        }),
-      }),
-      vscode.debug.onDidTerminateDebugSession((session) => this.end(session)),
-    );
-  }
+  /** Stops and ended sessions reach it through debugger.ts, whose tracker exists from activation (VS Code asks
+   * for a session's tracker when the session starts, usually before the first Watch Loss loads this module). */
+  constructor(private readonly s: Services) {}
 
   /** The watches, for the test-only state command. */
   state(): { session: string; label: string; points: number; ended: boolean }[] {
@@ -93,7 +82,7 @@ export class WatchManager implements vscode.Disposable {
     return w.series;
   }
 
-  private onStopped(session: vscode.DebugSession, threadId: number | undefined): void {
+  onStopped(session: vscode.DebugSession, threadId: number | undefined): void {
     const w = this.watches.get(session.id);
     if (!w || w.series.ended) return;
     const n = ++w.stops;
@@ -145,7 +134,7 @@ export class WatchManager implements vscode.Disposable {
     this.s.panel.open({ request, title, source: w.last?.source, notes: w.last ? w.last.notes : [vscode.l10n.t('Waiting for the program to stop…')], watch });
   }
 
-  private end(session: vscode.DebugSession): void {
+  end(session: vscode.DebugSession): void {
     const w = this.watches.get(session.id);
     if (!w) return;
     this.watches.delete(session.id);
@@ -157,7 +146,6 @@ export class WatchManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of this.subs.splice(0)) d.dispose();
     this.watches.clear();
   }
 }
@@ -181,7 +169,7 @@ export async function watchLoss(s: Services, mgr: WatchManager, arg?: unknown): 
   return mgr.add(session, yTrue, yPred, choice.loss, choice.config);
 }
 
-/** Watch Loss with its watches, made on the first use of the command (registered by debug/commands.ts). */
+/** Watch Loss with its watches, made on the first use of the command (registered by debugger.ts). */
 export function watchCommand(s: Services): { manager: WatchManager; run(arg?: unknown): Promise<unknown> } {
   const manager = new WatchManager(s);
   const run = async (arg?: unknown): Promise<unknown> => {

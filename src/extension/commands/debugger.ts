@@ -6,12 +6,12 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { Services } from '../services';
-import { trackSessions } from './sessions';
+import { trackSessions } from '../debug/sessions';
 
-type WatchCommand = ReturnType<typeof import('../commands/watchLoss').watchCommand>;
+type WatchCommand = ReturnType<typeof import('./watchLoss').watchCommand>;
 
-const loadWatchLoss = (): Promise<typeof import('../commands/watchLoss')> => import('../commands/watchLoss');
-const loadComputeLossWith = (): Promise<typeof import('../commands/computeLossWith')> => import('../commands/computeLossWith');
+const loadWatchLoss = (): Promise<typeof import('./watchLoss')> => import('./watchLoss');
+const loadComputeLossWith = (): Promise<typeof import('./computeLossWith')> => import('./computeLossWith');
 
 export function registerDebugCommands(s: Services): vscode.Disposable {
   let watch: WatchCommand | undefined;
@@ -20,6 +20,15 @@ export function registerDebugCommands(s: Services): vscode.Disposable {
   s.watches = () => watch?.manager.state() ?? [];
   return vscode.Disposable.from(
     trackSessions(),
+    // From activation: VS Code asks for a session's tracker when it starts, before a Watch Loss on it loads the watches.
+    vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type?: string; event?: string; body?: { threadId?: number } }) => {
+          if (m?.type === 'event' && m.event === 'stopped') watch?.manager.onStopped(session, m.body?.threadId);
+        },
+      }),
+    }),
+    vscode.debug.onDidTerminateDebugSession((session) => watch?.manager.end(session)),
     vscode.commands.registerCommand(Commands.computeLossWith, async (arg?: unknown) => (await loadComputeLossWith()).runComputeLossWith(s, arg)),
     vscode.commands.registerCommand(Commands.watchLoss, async (arg?: unknown) => {
       loading ??= loadWatchLoss().then((m) => (watch = m.watchCommand(s)));
