@@ -141,12 +141,8 @@ def _main(x, start, stop, cap, whole):
             vals = _flat(x, shape)
         except ValueError as e:
             return _fail('not a rectangular list of numbers: %s' % e, x)
-        def leaves(v):
-            while isinstance(v, (list, tuple)) and len(v):
-                v = v[0]
-            return v
-        first = leaves(x)
-        dt = 'bool' if isinstance(first, bool) else 'int64' if isinstance(first, int) and all(float(v).is_integer() for v in vals) else 'float64'
+        # c is the first leaf already: the shape walk above went down the first items
+        dt = 'bool' if isinstance(c, bool) else 'int64' if isinstance(c, int) and all(float(v).is_integer() for v in vals) else 'float64'
         hi = size if whole else min(size, stop)
         return dict(info, dtype=dt, start=start, stop=hi, data=_js(vals[start:hi]))
     elif np is not None and hasattr(x, '__array__') and not isinstance(x, (str, bytes, dict)):
