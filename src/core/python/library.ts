@@ -8,7 +8,7 @@
  */
 import type { Value, Site } from './values';
 import { LossInspectorError } from '../errors';
-import { shapeStr } from '../tensor';
+import { shapeStr, broadcastShapes } from '../tensor';
 import { Node, DType, Budget, scalarNode, makeNode } from './autodiff';
 import * as O from './ops';
 import { toNode, tv, toInt, toNumber, toAxis, toShape, toBool, toDtype, describe, hasTensor } from './convert';
@@ -295,6 +295,42 @@ def(['l2_normalize', 'normalize'], (c) => {
   const ss = O.reduce('sum', O.square(n), axis, true);
   // tf.math.l2_normalize: x * rsqrt(max(Σx², ε)); torch F.normalize: x / max(‖x‖, ε).
   return tv(torch ? O.div(n, O.maximum(O.sqrt(ss), scalarNode(eps))) : O.mul(n, O.rsqrt(O.maximum(ss, scalarNode(eps)))));
+});
+
+/**
+ * torch's F.cosine_similarity(x1, x2, dim=1, eps=1e-8) as torch 1.13 computes it: both broadcast to a common shape,
+ * each divided by its norm clamped to eps (the clamp under no_grad: the norm's gradient x/‖x‖ uses the clamped norm),
+ * then Σ over dim. A zero vector gives 0, not nan.
+ */
+def(['cosine_similarity'], (c) => {
+  if (c.fam !== 'torch') throw new LossInspectorError(`${c.name}: cosine_similarity is a torch function here (torch.cosine_similarity / F.cosine_similarity).`, { code: 'unsupported' });
+  const [a1, a2, d, e] = bind(c, ['x1|input1', 'x2|input2', 'dim', 'eps']);
+  const [x1, x2] = pair(c, a1, a2, 'x1', 'x2');
+  const shape = broadcastShapes(x1.shape, x2.shape);
+  if (!shape) throw new LossInspectorError(`${c.name}: x1 ${shapeStr(x1.shape)} and x2 ${shapeStr(x2.shape)} do not broadcast.`, { code: 'shape', expected: `a shape that broadcasts with ${shapeStr(x1.shape)}`, received: shapeStr(x2.shape) });
+  const dim = O.normAxis(c.name, axisArg(c, d, 1), shape.length);
+  const eps = e === undefined ? 1e-8 : toNumber(e, 'eps');
+  const a = O.broadcastTo(x1, shape), b = O.broadcastTo(x2, shape);
+  const norm = (x: Node) => O.unary('norm', O.reduce('sum', O.square(x), dim, true), (s) => Math.max(Math.sqrt(s), eps), (_s, y) => 0.5 / y);
+  return tv(O.reduce('sum', O.mul(O.div(a, norm(a)), O.div(b, norm(b))), dim));
+});
+
+/** torch's F.pairwise_distance(x1, x2, p=2, eps=1e-6, keepdim=False): ‖x1 − x2 + eps‖_p over the last dim (gradient 0 at a zero distance). */
+def(['pairwise_distance'], (c) => {
+  if (c.fam !== 'torch') throw new LossInspectorError(`${c.name}: pairwise_distance is a torch function here (F.pairwise_distance).`, { code: 'unsupported' });
+  const [a1, a2, pv, e, kd] = bind(c, ['x1|input1', 'x2|input2', 'p', 'eps', 'keepdim']);
+  const [x1, x2] = pair(c, a1, a2, 'x1', 'x2');
+  const p = pv === undefined ? 2 : toNumber(pv, 'p');
+  const eps = e === undefined ? 1e-6 : toNumber(e, 'eps');
+  const keep = kd ? toBool(kd, 'keepdim') : false;
+  const v = O.add(O.sub(x1, x2), scalarNode(eps, x1.dtype));
+  const dim = Math.max(v.shape.length - 1, 0);
+  if (v.shape.length === 0) return tv(O.abs(v));
+  if (p === Infinity) return tv(O.reduce('max', O.abs(v), dim, keep));
+  if (p === 1) return tv(O.reduce('sum', O.abs(v), dim, keep));
+  if (p === 2) return tv(O.unary('norm', O.reduce('sum', O.square(v), dim, keep), Math.sqrt, (_s, y) => (y > 0 ? 0.5 / y : 0)));
+  const s = O.reduce('sum', O.pow(O.abs(v), scalarNode(p, v.dtype)), dim, keep);
+  return tv(O.unary('norm', s, (q) => Math.pow(q, 1 / p), (q, y) => (q > 0 ? y / (p * q) : 0)));
 });
 
 /** Variance / standard deviation: NumPy, TF and Keras use ddof 0; torch's default is the unbiased (n − 1) estimate. */

@@ -8,16 +8,19 @@ import { defineBuiltin, type BuiltinCall } from './namespace';
 import { Value, Site, TensorValue, NONE, callable, bool, typeName } from './values';
 import { errAt } from './pyops';
 import { nodeOf, dtypeName } from './convert';
-import { makeNode, variable, backward, type Node, type DType } from './autodiff';
+import { makeNode, variable, backward, scalarNode, type Node, type DType } from './autodiff';
+import * as O from './ops';
+import { sizeOf } from '../tensor';
 import { LossInspectorError } from '../errors';
 import { TORCH_SPECS } from '../torch/registry';
-import { evaluateTorch } from '../torch/evaluate';
+import { evaluateTorch, resolveTorchConfig } from '../torch/evaluate';
 import { formatTorch } from '../torch/print';
 import type { TorchSpec, TorchTensor, TorchDtype, TorchResult } from '../torch/types';
 import type { EvalResult } from '../evaluate';
 import type { ParamValue } from '../spec';
 import { toParamValue } from './pyops';
 import type { Interpreter } from './interp';
+import { userEntityOf } from './user';
 
 /** torch's dtype of a tensor value (int32 from other frameworks' inference counts as int64 here). */
 function torchDtype(v: TensorValue): TorchDtype {
@@ -102,8 +105,12 @@ function reaches(out: Node, leaf: Node): boolean {
 }
 
 /** Evaluates a torch loss call from the interpreter's values: one autodiff node whose VJP is torch's own backward. */
-function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'functional', config: Record<string, ParamValue>, args: Value[], kwargs: Map<string, Value>, site: Site): TensorValue {
+function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'functional', config: Record<string, ParamValue>, args: Value[], kwargs: Map<string, Value>, site: Site, distance?: Value): TensorValue {
   const callee = mode === 'module' ? `nn.${spec.id}` : `F.${spec.functionName}`;
+  if (mode === 'functional' && kwargs.has('distance_function')) {
+    distance = kwargs.get('distance_function');
+    kwargs = new Map([...kwargs].filter(([k]) => k !== 'distance_function'));
+  }
   const vals: Record<string, Value> = {};
   args.forEach((a, i) => {
     const s = spec.args[i];
@@ -115,6 +122,7 @@ function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'funct
     if (mode === 'module') throw errAt(site, `TypeError: forward() got an unexpected keyword argument '${k}' (loss parameters go to the constructor)`, 'unknown-param', { loss: callee, argument: k });
     config[k] = toParamValue(v, k, site);
   }
+  if (distance && distance.kind !== 'none') return tripletWithDistance(interp, spec, mode, callee, config, distance, vals, site);
   const targs: Record<string, TorchTensor> = {};
   const nodes: Record<string, Node> = {};
   for (const a of spec.args) {
@@ -148,6 +156,73 @@ function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'funct
   return { kind: 'tensor', tensor: r.value, dtype: r.dtype, node, evalResult: asEvalResult(r, printed) };
 }
 
+/**
+ * TripletMarginWithDistanceLoss / F.triplet_margin_with_distance_loss with the user's distance_function (a lambda, a
+ * def, or any callable of the snippet), as torch 1.13's functional computes it: d(a, p), d(a, n), with swap
+ * torch.min(d(a, n), d(p, n)) (a tie splits the gradient), clamp(d(a, p) − d(a, n) + margin, min=0) (a zero counts as
+ * active), then mean/sum. The user's function runs once, on the tape, so the gradient is the autodiff of their code;
+ * the hover's gradients are taken w.r.t. the three inputs whether or not they require grad.
+ */
+function tripletWithDistance(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'functional', callee: string, config: Record<string, ParamValue>, fn: Value, vals: Record<string, Value>, site: Site): TensorValue {
+  const warnings: string[] = [];
+  const given = { ...config };
+  delete given.distance_function;
+  const { cfg, reduction } = resolveTorchConfig(spec, callee, mode, given, warnings);
+  const fnName = fn.kind === 'callable' ? fn.name : typeName(fn);
+  cfg.distance_function = fnName;
+  const names = ['anchor', 'positive', 'negative'];
+  const budget = interp.session.budget;
+  const inputs: Record<string, TensorValue> = {};
+  const ids: Record<string, Node> = {};
+  for (const k of names) {
+    const v = vals[k];
+    if (v === undefined) throw errAt(site, `TypeError: ${callee}() missing required positional argument: '${k}'`, 'missing-argument', { loss: callee, argument: k });
+    if (v.kind !== 'tensor') throw errAt(site, `TypeError: ${callee}(): argument '${k}' must be Tensor, not ${typeName(v)}`, 'type', { loss: callee, argument: k });
+    const real = nodeOf(v, budget);
+    // an identity node over the user's tensor (so loss.backward() reaches it) or over a private leaf (for the hover's gradient)
+    const leaf = real.requiresGrad ? real : variable(v.tensor, real.dtype, budget);
+    ids[k] = makeNode(k, v.tensor.data, v.tensor.shape, real.dtype, [leaf], (g) => [g]);
+    inputs[k] = { kind: 'tensor', tensor: v.tensor, dtype: v.dtype, node: ids[k] };
+  }
+  const dist = (x: string, y: string): Node => {
+    // a user def/lambda runs as a plain function (not as a top-level custom-loss call, which would be a result of its own)
+    const ent = userEntityOf(fn);
+    const r = ent ? interp.runEntity(ent, [inputs[x], inputs[y]], new Map(), site) : interp.callValue(fn, [inputs[x], inputs[y]], new Map(), site);
+    if (r.kind !== 'tensor') throw errAt(site, `${callee}: distance_function ${fnName}(${x}, ${y}) returned ${typeName(r)}, not a Tensor`, 'type', { loss: callee, argument: 'distance_function' });
+    return nodeOf(r, budget);
+  };
+  const dPos = dist('anchor', 'positive');
+  let dNeg = dist('anchor', 'negative');
+  if (cfg.swap) dNeg = torchMinimum(dNeg, dist('positive', 'negative'));
+  const dtype: DType = dPos.dtype === 'float64' || dNeg.dtype === 'float64' ? 'float64' : 'float32';
+  const z = O.add(O.sub(dPos, dNeg), scalarNode(dtype === 'float32' ? Math.fround(cfg.margin as number) : cfg.margin as number, dtype));
+  const none = O.clip(z, scalarNode(0, dtype), scalarNode(Infinity, dtype));
+  const out = reduction === 'mean' ? O.reduce('mean', none, null) : reduction === 'sum' ? O.reduce('sum', none, null) : none;
+  const round = dtype === 'float32' ? (a: Float64Array) => a.map(Math.fround) : (a: Float64Array) => a.slice();
+  const tdt: 'float32' | 'float64' = dtype;
+  const value: TorchTensor = { data: round(out.data), shape: out.shape.slice(), dtype: tdt };
+  const gs = backward(out, names.map((k) => ids[k]));
+  const grads: Record<string, TorchTensor> = {};
+  names.forEach((k, i) => { grads[k] = { data: round(gs[i]), shape: ids[k].shape.slice(), dtype: tdt }; });
+  const gradFn = reduction === 'mean' ? 'MeanBackward0' : reduction === 'sum' ? 'SumBackward0' : 'ClampBackward1';
+  const anyGrad = names.some((k) => !!(vals[k] as TensorValue).node?.requiresGrad);
+  const sum = none.data.reduce((a, b) => a + b, 0);
+  const r: TorchResult = {
+    loss: spec.id, callee, mode, reduction, config: cfg, dtype: tdt, value, perSample: { data: round(none.data), shape: none.shape.slice(), dtype: tdt }, grads,
+    mean: reduction === 'mean' ? { numerator: sum, divisor: sizeOf(none.shape), text: 'triplets' } : null, gradFn,
+    trace: { warnings: warnings.map((message) => ({ code: 'deprecated', message })), notes: [`distance_function = ${fnName}: evaluated by the snippet interpreter; its gradient is the autodiff of that code.`] },
+    shapes: Object.fromEntries(names.map((k) => [k, ids[k].shape.slice()])),
+  };
+  const node = anyGrad ? makeNode(callee, value.data, value.shape, dtype, [out], (g) => [g]) : undefined;
+  const printed = formatTorch(value, tdt, { gradFn: anyGrad ? gradFn : null });
+  return { kind: 'tensor', tensor: value, dtype: tdt, node, evalResult: asEvalResult(r, printed) };
+}
+
+/** torch.min(a, b) (binary): the smaller side gets the gradient, a tie splits it in halves (torch's minimum backward). */
+function torchMinimum(a: Node, b: Node): Node {
+  return O.binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : Math.min(x, y)), (x, y) => (x < y ? 1 : x === y ? 0.5 : 0), (x, y) => (y < x ? 1 : x === y ? 0.5 : 0));
+}
+
 /** The torch result in the shape the snippet results, hover and panel read (input as y_pred, target as y_true). */
 function asEvalResult(r: TorchResult, printed: string): EvalResult {
   const first = Object.keys(r.grads)[0];
@@ -173,11 +248,15 @@ for (const spec of TORCH_SPECS) {
   defineBuiltin([`torch.nn.${spec.id}`, `torch.nn.modules.loss.${spec.id}`], (c: BuiltinCall) => {
     if (c.args.length) throw errAt(c.site, `${spec.id}(...): pass the constructor's arguments by keyword (${spec.params.map((p) => p.name).concat('reduction').join(', ')})`, 'param', { loss: `nn.${spec.id}` });
     const config: Record<string, ParamValue> = {};
-    for (const [k, v] of c.kwargs) config[k] = toParamValue(v, k, c.site);
+    let distance: Value | undefined;
+    for (const [k, v] of c.kwargs) {
+      if (k === 'distance_function' && spec.params.some((p) => p.name === k)) { distance = v; continue; }
+      config[k] = toParamValue(v, k, c.site);
+    }
     // construction validates the keywords as torch's __init__ does (an unknown one is a TypeError)
     const probe = Object.keys(config).filter((k) => !['reduction', 'size_average', 'reduce', ...spec.params.map((p) => p.name)].includes(k));
     if (probe.length) throw errAt(c.site, `TypeError: ${spec.id}.__init__() got an unexpected keyword argument '${probe[0]}'`, 'unknown-param', { loss: `nn.${spec.id}`, argument: probe[0] });
-    return callable(`nn.${spec.id}()`, (args, kwargs, site) => callTorch(c.interp, spec, 'module', { ...config }, args, kwargs, site));
+    return callable(`nn.${spec.id}()`, (args, kwargs, site) => callTorch(c.interp, spec, 'module', { ...config }, args, kwargs, site, distance));
   });
   defineBuiltin([`torch.nn.functional.${spec.functionName}`], (c: BuiltinCall) => callTorch(c.interp, spec, 'functional', {}, c.args, c.kwargs, c.site));
 }

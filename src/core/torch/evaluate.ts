@@ -28,7 +28,8 @@ function resolveSpec(req: TorchRequest): { spec: TorchSpec; mode: 'module' | 'fu
   return { spec: r.spec, mode: req.mode ?? r.mode };
 }
 
-function resolveConfig(spec: TorchSpec, callee: string, mode: 'module' | 'functional', given: Record<string, ParamValue>, warnings: string[]): { cfg: Config; reduction: TorchReduction } {
+/** Validates and completes a call's keywords (legacy flags folded into `reduction`), with torch's errors. */
+export function resolveTorchConfig(spec: TorchSpec, callee: string, mode: 'module' | 'functional', given: Record<string, ParamValue>, warnings: string[]): { cfg: Config; reduction: TorchReduction } {
   const params = torchParams(spec);
   const cfg: Config = {};
   for (const [k, v] of Object.entries(given)) {
@@ -76,7 +77,7 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   const { spec, mode } = resolveSpec(req);
   const callee = mode === 'module' ? `nn.${spec.id}` : `F.${spec.functionName}`;
   const warnings: string[] = [];
-  const { cfg, reduction } = resolveConfig(spec, callee, mode, req.config ?? {}, warnings);
+  const { cfg, reduction } = resolveTorchConfig(spec, callee, mode, req.config ?? {}, warnings);
   // Arguments: converted with their given (or inferred) dtypes, then floats promoted to the computation dtype.
   const raw: Record<string, TorchTensor> = {};
   const argDtypes: Record<string, TorchDtype> = {};

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { evaluateTorch, tryResolveTorch, toNested, LossInspectorError } from '../../../src/core';
 import type { TorchDtype } from '../../../src/core';
 import { assertClose } from '../helpers';
+import { evaluateSnippet } from '../../../src/core/python';
 
 const DIR = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'torch');
 
@@ -51,12 +52,54 @@ function tol(c: FixtureCase): [number, number] {
   return f64 ? [1e-12, 1e-15] : [2e-6, 1e-6];
 }
 
+/** A Python literal of a JSON value (lists, numbers, booleans, strings, None). */
+function pyLit(v: unknown): string {
+  if (v === null) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(pyLit).join(', ')}]`;
+  return String(v);
+}
+
+/**
+ * A TripletMarginWithDistanceLoss case whose distance_function is Python source (a lambda or a def): the call is written
+ * as a torch snippet and evaluated by the one Python evaluator, which runs the user's function on the tape. Checked:
+ * the printed result (exactly as torch printed it), the value, and the gradients of loss.backward() (of the sum for 'none').
+ */
+function checkDistanceCase(c: FixtureCase): void {
+  const src = c.config.distance_function as string;
+  const lines = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F'];
+  const names = Object.keys(c.args);
+  for (const k of names) lines.push(`${k} = torch.tensor(${pyLit(c.args[k])}, dtype=torch.${c.dtypes[k]}, requires_grad=True)`);
+  let fn = src;
+  if (src.startsWith('def ')) { lines.push(...src.split('\n')); fn = /^def (\w+)/.exec(src)![1]; }
+  const kw = Object.entries(c.config).map(([k, v]) => `${k}=${k === 'distance_function' ? fn : pyLit(v)}`).join(', ');
+  lines.push(c.loss.startsWith('nn.')
+    ? `out = nn.${c.loss.slice(3)}(${kw})(${names.join(', ')})`
+    : `out = F.${c.loss.slice(2)}(${names.join(', ')}, ${kw})`);
+  lines.push('print(out)', c.shape!.length ? 'out.sum().backward()' : 'out.backward()', c.shape!.length ? 'print(out.tolist())' : 'print(out.item())');
+  for (const k of names) lines.push(`print(${k}.grad.tolist())`);
+  const r = evaluateSnippet(lines.join('\n') + '\n');
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [], lines.join('\n'));
+  assert.deepEqual(r.stdoutGaps, []);
+  const out = r.stdout!.split('\n');
+  const nStr = c.str!.split('\n').length;
+  assert.equal(out.slice(0, nStr).join('\n'), c.str, 'printed as torch prints it');
+  const [rtol, atol] = tol(c);
+  assertClose(JSON.parse(out[nStr]), decode(c.value), rtol, atol, 'value');
+  names.forEach((k, i) => assertClose(JSON.parse(out[nStr + 1 + i]), decode(c.grads![k]), rtol, atol, `grad ${k}`));
+  const res = r.results.find((x) => x.result.loss === 'TripletMarginWithDistanceLoss');
+  assert.ok(res, 'the call is a result on its line');
+  assertClose(toNested(res.result.perSample), decode(c.none), rtol, atol, 'none (the hover\'s per-sample losses)');
+}
+
 describe('torch core vs torch 1.13 fixtures', () => {
   for (const { file, cases } of loadFixtures()) {
     if (!tryResolveTorch(`nn.${file}`)) continue;
     describe(file, () => {
       for (const c of cases) {
-        if (c.config.distance_function) continue; // a Python callable: evaluated through the snippet interpreter
+        if (c.config.distance_function) { it(`${c.id} (distance_function through the snippet evaluator)`, () => checkDistanceCase(c)); continue; }
         it(c.id, () => {
           const req = requestOf(c);
           if (c.error) {
