@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { buildHtml, makeNonce } from '../shared/csp';
 import {
-  HostToWebview, Intent, isWebviewMessage, MAX_PERSISTED_ELEMENTS, PanelOpenArgs, PanelSession, PanelState, SerializableRequest, WebviewPersisted, WebviewToHost, withoutData,
+  HostToWebview, Intent, isWebviewMessage, MAX_COPY_CHARS, MAX_PERSISTED_ELEMENTS, PanelOpenArgs, PanelSession, PanelState, SerializableRequest, WebviewPersisted, WebviewToHost, withoutData,
 } from '../shared/protocol';
 import { toNested, type Tensor } from '../core/tensor';
 import { applyIntent, emptyState, ModelOptions, sessionFromArgs } from './panelModel';
@@ -157,6 +157,12 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
         log.info(`panel: exported ${chart} plot to ${uri.toString()}`);
         return vscode.l10n.t('Saved {0}', uri.fsPath || uri.toString());
       }
+      case 'copyText': {
+        if (typeof m.text !== 'string' || m.text.length > MAX_COPY_CHARS) throw new Error(`copyText: expected a text of at most ${MAX_COPY_CHARS} characters`);
+        await vscode.env.clipboard.writeText(m.text);
+        log.info(`panel: copied ${m.text.length} characters`);
+        return vscode.l10n.t('Copied to the clipboard');
+      }
       case 'openSource': {
         const src = session?.source;
         if (!src) throw new Error(vscode.l10n.t('This result has no source location.'));
@@ -243,6 +249,8 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
       // A new call keeps the user's compare choice.
       if (next && session) next.compare = { ...session.compare };
       if (next || !session) session = next ?? session;
+      // A link to a view (the result hover's "Compare in panel") shows it on the session already open too.
+      else if (args?.view === 'plots' || args?.view === 'frameworks') session = { ...session, view: args.view };
       if (panel) {
         panel.reveal(undefined, true);
         void render();

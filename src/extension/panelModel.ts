@@ -22,6 +22,7 @@ import {
 } from '../shared/protocol';
 import { l10n } from './model/l10n';
 import { divisorKindText } from './model/resultText';
+import { frameworksData } from './model/frameworks';
 
 /** Evaluates a user-defined loss (issue 6's custom-loss plugin) for a session with `customSource`. */
 export type CustomEvaluator = (source: string, request: SerializableRequest) => EvalResult;
@@ -85,6 +86,7 @@ export function sessionFromArgs(args: PanelOpenArgs | undefined): PanelSession |
     title: args.title, source: args.example ? undefined : args.source, customSource: args.customSource,
     ...(args.example ? { example: true } : {}),
     ...(args.notes?.length ? { notes: args.notes.slice() } : {}), ...(args.watch ? { watch: args.watch } : {}),
+    ...(args.view === 'frameworks' ? { view: 'frameworks' as const } : {}),
     sweepElement: -1, compare: { enabled: false, losses: DEFAULT_COMPARE.slice() },
   };
 }
@@ -315,6 +317,23 @@ export function compareData(main: SweepDetails, chosen: string[], t: { yTrue: Te
 
 function fin(v: number): number | null { return Number.isFinite(v) ? v : null; }
 
+/**
+ * The Frameworks view of a result: computed only while the view is shown (each sweep point is a compare of its own);
+ * a loss without ports, or a user-defined one, gets the reason instead of rows.
+ */
+function frameworksState(session: PanelSession, loss: string, t: { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null }, curve: SweepDetails | null): ResultState['frameworks'] {
+  const view = session.view === 'frameworks' ? 'frameworks' : 'plots';
+  if (view !== 'frameworks') return { view, data: null };
+  if (session.customSource) return { view, data: null, error: l10n.t('{0} is a user-defined loss: it has no ports in other frameworks.', loss) };
+  const req = session.request;
+  try {
+    const sweep = curve ? { element: curve.element, x: curve.x, xLabel: curve.xLabel, offset: curve.kind === 'error' && t.yTrue.data.length === t.yPred.data.length ? t.yTrue.data[curve.element] : 0 } : null;
+    return { view, data: frameworksData({ loss: req.loss, config: req.config ?? {}, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight }, sweep) };
+  } catch (e) {
+    return { view, data: null, error: (e as Error).message };
+  }
+}
+
 /** Builds the state for a session: evaluate, curve, compare, everything the view shows. Never throws. */
 export function buildState(session: PanelSession | null, cache = new TensorCache(), opts: ModelOptions = {}): PanelState {
   if (!session) return emptyState();
@@ -357,6 +376,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
     const sweepEl = curve ? curve.element : Math.max(0, element);
     let compare: CompareData | null = null;
     if (session.compare.enabled && curve) compare = compareData(curve, session.compare.losses, t, points);
+    const frameworks = frameworksState(session, r.loss, t, curve);
     const weights = r.reduction?.weights ?? null;
     const userConfig = req.config ?? {};
     const state: ResultState = {
@@ -384,6 +404,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       curveError,
       sweep: { element: sweepEl, count: t.yPred.data.length, label: elementLabel(sweepEl, t.yPred.shape), kind: curve?.kind ?? 'raw' },
       compare: { enabled: session.compare.enabled, losses: session.compare.losses.slice(), available: spec ? compareAvailable(spec, session.compare.losses) : [], data: compare },
+      frameworks,
       python: spec ? pythonCall(spec, r.mode, userConfig, !!t.sampleWeight) : '# user-defined loss',
       source: session.source,
       elapsedMs: 0,
@@ -469,6 +490,11 @@ export function applyIntent(session: PanelSession | null, intent: Intent): Panel
       if (!session) throw new LossInspectorError('setCompare: nothing is open in the panel');
       const losses = Array.isArray(intent.losses) ? intent.losses.filter((x): x is string => typeof x === 'string').slice(0, 12) : session.compare.losses;
       return { ...session, compare: { enabled: !!intent.enabled, losses } };
+    }
+    case 'setView': {
+      if (!session) throw new LossInspectorError('setView: nothing is open in the panel');
+      if (intent.view !== 'plots' && intent.view !== 'frameworks') throw new LossInspectorError(`setView: expected 'plots' or 'frameworks', received ${JSON.stringify(intent.view)}`);
+      return { ...session, view: intent.view };
     }
     case 'resetParams': {
       if (!session) return null;

@@ -54,7 +54,12 @@ export interface PanelOpenArgs {
   notes?: string[];
   /** A loss watched across debugger stops (its history is plotted above the result). */
   watch?: WatchSeries;
+  /** The view the panel opens on (the result hover's "Compare in panel" link opens the Frameworks view). */
+  view?: PanelView;
 }
+
+/** The panel's two views of one result: the plots, or the call beside its ports in the other frameworks. */
+export type PanelView = 'plots' | 'frameworks';
 
 /** One debugger stop of a watched loss. */
 export interface WatchPoint {
@@ -97,6 +102,8 @@ export interface PanelSession {
   /** Flat index of the y_pred element the loss curve sweeps (-1: the default element). */
   sweepElement: number;
   compare: { enabled: boolean; losses: string[] };
+  /** The view shown (absent: the plots). The Frameworks rows are computed only while their view is shown. */
+  view?: PanelView;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -150,6 +157,43 @@ export interface CompareData {
   x: number[];
   xLabel: string;
   series: CompareSeries[];
+}
+
+/** One row of the Frameworks view: the source call or a port of it in another framework, computed on the user's numbers. */
+export interface FrameworkRowView {
+  framework: 'keras3' | 'keras2' | 'pytorch' | 'optax';
+  /** The call as that framework writes it; `y_true`/`y_pred` are the arrays of `snippet`. */
+  call: string;
+  /** A runnable Python script (imports, the arrays, `print(call)`) that reproduces the number in that framework. */
+  snippet: string;
+  /** The value as a short text ('0.2876821', '[0.58, 1.39]'); '—' when the call raises. */
+  valueText: string;
+  /** The plotted number: the value, or the sum of an unreduced result; null when it raises or is not finite. */
+  value: number | null;
+  /** The call returns one value per example (or element): the curves plot their sum. */
+  unreduced: boolean;
+  /** Gives the source's number on these arrays. */
+  same: boolean;
+  role: 'source' | 'faithful' | 'common';
+  /** Empty when the number is the source's; else one sentence why it differs. */
+  why: string;
+}
+
+/** The Frameworks view: the rows and each row's loss on the main plot's sweep. */
+export interface FrameworksData {
+  rows: FrameworkRowView[];
+  /** The main curve's sweep (the same x), `xLabel` as there. */
+  x: number[];
+  xLabel: string;
+  /** series[i][k]: row i's number (its value, or the sum of an unreduced result) at x[k]; null where it raises or is not finite. */
+  series: (number | null)[][];
+  /** The input's own x (the point of the table's values), when the rows are of the whole input. */
+  current?: number;
+  /** Set when the rows and curves are not of the whole input (a large input: one sample alone), saying which part. */
+  scope?: string;
+  /** Conversions the rows assume and conventions checked on the numbers (from compare). */
+  notes: string[];
+  warnings: string[];
 }
 
 /** A numeric array sent for display, capped to `shown` values (CSV export has all of them). */
@@ -234,6 +278,11 @@ export interface ResultState {
   /** Flat index into y_pred of the swept element, and a label for it ('y_pred[1, 2]'). */
   sweep: { element: number; count: number; label: string; kind: string };
   compare: { enabled: boolean; losses: string[]; available: string[]; data: CompareData | null };
+  /**
+   * The view shown, and in the Frameworks view its rows and curves (null in the plots view: not computed), or why
+   * there are none (a loss without ports in the other frameworks).
+   */
+  frameworks: { view: PanelView; data: FrameworksData | null; error?: string };
   /** `tf.keras.losses.Huber(delta=0.5)(y_true, y_pred)`. */
   python: string;
   source?: SourceRef;
@@ -279,7 +328,7 @@ export type HostToWebview =
 // ---------------------------------------------------------------------------------------------------------
 // Webview → host
 
-export type ChartId = 'curve' | 'samples' | 'grad' | 'compare' | 'watch';
+export type ChartId = 'curve' | 'samples' | 'grad' | 'compare' | 'watch' | 'frameworks';
 
 export type Intent =
   | { type: 'setLoss'; loss: string }
@@ -288,6 +337,9 @@ export type Intent =
   | { type: 'setReduction'; reduction: string | null }
   | { type: 'setSweepElement'; element: number }
   | { type: 'setCompare'; enabled: boolean; losses?: string[] }
+  | { type: 'setView'; view: PanelView }
+  /** Copy a row's snippet (the host writes the clipboard: a webview's own clipboard access depends on focus). */
+  | { type: 'copyText'; text: string }
   | { type: 'resetParams' }
   | { type: 'exportCsv' }
   | { type: 'exportPython' }
@@ -307,6 +359,9 @@ export const MAX_PERSISTED_ELEMENTS = 200_000;
 
 /** Upper bound on values per array sent to the view (charts and tables); the CSV export has them all. */
 export const MAX_VIEW_VALUES = 4096;
+
+/** Longest text a copyText intent may carry (a snippet with its arrays). */
+export const MAX_COPY_CHARS = 1_000_000;
 
 /** The losses compare mode starts with. */
 export const DEFAULT_COMPARE = ['MeanSquaredError', 'MeanAbsoluteError', 'Huber', 'LogCosh'];
@@ -329,5 +384,5 @@ export function withData(state: PanelState, previous: PanelSession | undefined):
 export function isWebviewMessage(m: unknown): m is WebviewToHost {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
-  return typeof t === 'string' && ['ready', 'setLoss', 'setParam', 'setReduction', 'setSweepElement', 'setCompare', 'resetParams', 'exportCsv', 'exportPython', 'exportPng', 'openSource'].includes(t);
+  return typeof t === 'string' && ['ready', 'setLoss', 'setParam', 'setReduction', 'setSweepElement', 'setCompare', 'setView', 'copyText', 'resetParams', 'exportCsv', 'exportPython', 'exportPng', 'openSource'].includes(t);
 }
