@@ -167,6 +167,11 @@ export interface LossSpec {
    * y_pred its predictions/logits, whatever order the framework's signature puts them in.
    */
   functionOnly?: boolean;
+  /**
+   * A function-only spec's positional argument names when they are not (y_pred, y_true, ...params): optax.ctc_loss
+   * takes (logits, logit_paddings, labels, label_paddings).
+   */
+  positional?: string[];
   /** Not accepted as a compile string (Keras: CategoricalGeneralizedCrossEntropy). */
   notCompileString?: boolean;
   /** Extra checks of the resolved config (ranges that depend on several params). */

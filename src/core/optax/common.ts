@@ -136,14 +136,14 @@ export const NO_REDUCTION_PITFALL = 'optax does not reduce: the result is per ex
 export function optaxSpec(s: {
   name: string; family: LossSpec['family']; params?: ParamSpec[]; inputs?: LossSpec['inputs'];
   compute: LossSpec['compute']; example: LossSpec['example']; sweep?: LossSpec['sweep']; doc: LossDoc;
-  aliases?: string[]; validate?: LossSpec['validate'];
+  aliases?: string[]; validate?: LossSpec['validate']; positional?: string[];
 }): LossSpec {
   const id = `optax.${s.name}`;
   return {
     id, framework: 'optax', family: s.family, functionName: id, defaultName: s.name,
     aliases: [`optax.losses.${s.name}`, ...(s.aliases ?? [])],
     params: s.params ?? [], defaultReduction: 'none', base: 'keras3', functionOnly: true, noSqueeze: true,
-    inputs: s.inputs ?? 'broadcast', compute: s.compute, example: s.example, sweep: s.sweep, validate: s.validate,
+    inputs: s.inputs ?? 'broadcast', positional: s.positional, compute: s.compute, example: s.example, sweep: s.sweep, validate: s.validate,
     doc: { ...s.doc, pitfalls: [...s.doc.pitfalls, NO_REDUCTION_PITFALL] },
   };
 }

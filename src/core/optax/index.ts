@@ -5,5 +5,6 @@
 import type { LossSpec } from '../spec';
 import { OPTAX_REGRESSION } from './regression';
 import { OPTAX_CLASSIFICATION } from './classification';
+import { OPTAX_EXTRAS } from './extras';
 
-export const OPTAX: readonly LossSpec[] = [...OPTAX_REGRESSION, ...OPTAX_CLASSIFICATION];
+export const OPTAX: readonly LossSpec[] = [...OPTAX_REGRESSION, ...OPTAX_CLASSIFICATION, ...OPTAX_EXTRAS];

@@ -46,8 +46,8 @@ export interface ArgSites { pos: Site[]; kw: Map<string, Site> }
 
 /** Conventional import names snippets use without importing them: name → [canonical path, the import it stands for]. */
 /** optax's names for the predictions and the targets (its functions take them in that order). */
-const OPTAX_PRED_ARGS = new Set(['predictions', 'logits', 'scores', 'predictor_outputs', 'log_predictions']);
-const OPTAX_TRUE_ARGS = new Set(['targets', 'labels', 'log_targets']);
+const OPTAX_PRED_ARGS = new Set(['predictions', 'logits', 'scores', 'predictor_outputs', 'log_predictions', 'embeddings', 'anchors']);
+const OPTAX_TRUE_ARGS = new Set(['targets', 'labels', 'log_targets', 'positives']);
 
 const IMPLICIT_MODULES: Record<string, [string, string]> = {
   tf: ['tf', 'import tensorflow as tf'], tensorflow: ['tf', 'import tensorflow'], np: ['np', 'import numpy as np'], numpy: ['np', 'import numpy'],
@@ -1114,7 +1114,7 @@ export class Interpreter {
     const isClass = fn.kind === 'loss';
     const callee = isClass ? spec.id : (spec.functionName ?? spec.id);
     // optax takes (predictions, targets) — the reverse of Keras — under its own argument names
-    const names = isClass ? ['y_true', 'y_pred', 'sample_weight'] : spec.functionOnly ? ['y_pred', 'y_true', ...positionalOrder(spec.functionParams ?? spec.params)] : ['y_true', 'y_pred', ...positionalOrder(spec.functionParams ?? spec.params)];
+    const names = isClass ? ['y_true', 'y_pred', 'sample_weight'] : spec.functionOnly ? spec.positional ?? ['y_pred', 'y_true', ...positionalOrder(spec.functionParams ?? spec.params)] : ['y_true', 'y_pred', ...positionalOrder(spec.functionParams ?? spec.params)];
     if (spec.functionOnly) {
       const renamed = new Map<string, Value>();
       for (const [k, v] of kwargs) renamed.set(OPTAX_PRED_ARGS.has(k) ? 'y_pred' : OPTAX_TRUE_ARGS.has(k) ? 'y_true' : k, v);

@@ -6,7 +6,7 @@
  * A path not found here falls back to the tensor library (library.ts: the element-wise, reduction and shape ops
  * under every framework prefix, by bare name) and then to the built-in losses (registry.ts).
  */
-import { sizeOf, shapeStr, Tensor } from '../tensor';
+import { sizeOf, shapeStr, Tensor, broadcastShapes, broadcastIndex } from '../tensor';
 import type { EvalResult } from '../evaluate';
 import { Value, Site, ObjectValue, NONE, num, str, bool, list, callable, truthy, typeName } from './values';
 import { errAt, skip, repr, asNumber } from './pyops';
@@ -16,6 +16,7 @@ import { makeNode, variable, backward } from './autodiff';
 import * as O from './ops';
 import { pyStr, NotPrintable } from './stdout';
 import type { Interpreter, ArgSites } from './interp';
+import { smoothLabels, smoothLabelsDtypeError } from '../optax/extras';
 
 /** One call of a builtin: the interpreter (its session, conversions, iteration), the arguments and where they stand. */
 export interface BuiltinCall {
@@ -378,3 +379,34 @@ function tapeGradient(target: Value & { kind: 'tensor' }, source: Value, site: S
   return { kind: 'tensor', tensor: grad, dtype, evalResult: result };
 }
 
+
+// ---------------------------------------------------------------- optax helpers that are not losses
+
+/** optax.smooth_labels(labels, alpha, *, axis=-1, where=None): (1 − alpha)·labels + alpha / C, in JAX's float32. */
+defineBuiltin(['optax.smooth_labels', 'optax.losses.smooth_labels'], (c) => {
+  const labels = c.args[0] ?? c.kwargs.get('labels');
+  const alphaV = c.args[1] ?? c.kwargs.get('alpha');
+  if (!labels || !alphaV) throw errAt(c.site, `optax.smooth_labels() missing required argument${!labels && !alphaV ? 's' : ''}: ${[!labels && "'labels'", !alphaV && "'alpha'"].filter(Boolean).join(' and ')}`, 'param', { loss: 'optax.smooth_labels' });
+  if (c.args.length > 2) throw errAt(c.sites.pos[2] ?? c.site, 'optax.smooth_labels() takes 2 positional arguments (labels, alpha); axis and where are keyword-only', 'param', { loss: 'optax.smooth_labels' });
+  const n = toNode(labels, 'labels', null, c.sites.pos[0] ?? c.site, c.interp.session.budget);
+  if (n.dtype !== 'float32' && n.dtype !== 'float64') throw smoothLabelsDtypeError(labels.kind === 'tensor' ? `an array of dtype ${n.dtype}` : 'integers');
+  const alpha = asNumber(alphaV);
+  if (alpha === undefined) throw errAt(c.sites.pos[1] ?? c.site, `optax.smooth_labels: argument \`alpha\`: expected a number, received ${typeName(alphaV)}`, 'param', { loss: 'optax.smooth_labels', argument: 'alpha' });
+  const axisV = c.kwargs.get('axis');
+  const axis = axisV === undefined ? -1 : axisV.kind === 'none' ? null : axisV.kind === 'list' ? axisV.items.map((x) => asNumber(x) ?? NaN) : asNumber(axisV) ?? NaN;
+  const whereV = c.kwargs.get('where');
+  let where: Uint8Array | null = null;
+  if (whereV && whereV.kind !== 'none') {
+    const w = toNode(whereV, 'where', null, c.site, c.interp.session.budget).value;
+    const b = broadcastShapes(w.shape, n.shape);
+    if (!b || b.length !== n.shape.length || b.some((d, i) => d !== n.shape[i])) throw errAt(c.site, `optax.smooth_labels: argument \`where\`: a mask of shape ${shapeStr(w.shape)} does not broadcast to the labels' shape ${shapeStr(n.shape)}`, 'shape', { loss: 'optax.smooth_labels', argument: 'where' });
+    const bi = broadcastIndex(w.shape, n.shape);
+    where = new Uint8Array(bi.length);
+    for (let i = 0; i < bi.length; i++) where[i] = w.data[bi[i]] !== 0 ? 1 : 0;
+  }
+  // alpha / C per element (C = the included count along axis), then (1 − alpha)·labels added on the tape
+  const zeros: Tensor = { data: new Float64Array(n.value.data.length), shape: n.shape.slice() };
+  const share = smoothLabels(zeros, alpha, axis, where);
+  const out = O.add(O.mul(n, makeNode('const', Float64Array.of(1 - alpha), [], 'float32', [], null)), makeNode('const', share.data, share.shape, 'float32', [], null));
+  return tv(O.cast(out, 'float32'));
+});

@@ -71,7 +71,7 @@ describe('explain: foreign names say which Keras loss and what differs', () => {
     assert.match(md, /optax does not reduce/);
   });
   it('an optax name without an optax spec still documents its Keras equivalent', () => {
-    assert.match(plain(hoverMarkdown('optax.ctc_loss', { images: false })), /\(Optax\) → Keras equivalent/);
+    assert.match(plain(hoverMarkdown('optax.ctc_loss_with_forward_probs', { images: false })), /\(Optax\) → Keras equivalent/);
   });
   it('tf.losses.meanSquaredError is TensorFlow.js', () => {
     assert.match(hoverMarkdown('tf.losses.meanSquaredError', { images: false }), /\(TensorFlow\.js\) → Keras equivalent/);

@@ -110,7 +110,7 @@ describe('names: specific spellings', () => {
     ['l = optax.log_cosh(p, t)', 'optax.log_cosh', 'optax.log_cosh'],
     ['loss = keras.losses.Dice(axis=(1, 2))', 'keras.losses.Dice', 'Dice'],
     ['ctc = nn.CTCLoss(blank=0)', 'nn.CTCLoss', 'CTC'],
-    ['l = optax.ctc_loss(logits, lp, labels, lbp)', 'optax.ctc_loss', 'CTC'],
+    ['l = optax.ctc_loss(logits, lp, labels, lbp)', 'optax.ctc_loss', 'optax.ctc_loss'],
     ['l = torchvision.ops.generalized_box_iou_loss(b1, b2)', 'torchvision.ops.generalized_box_iou_loss', 'GIoULoss'],
     ['gl = tfa.losses.GIoULoss(mode="iou")', 'tfa.losses.GIoULoss', 'GIoULoss'],
     ["model.compile(loss='Addons>GIoULoss')", 'Addons>GIoULoss', 'GIoULoss'],
