@@ -73,6 +73,16 @@ export interface EvalResult {
   shapes: { yTrue: number[]; yPred: number[]; sampleWeight: number[] | null };
   /** User-defined losses: what the result was computed from, for the panel to evaluate it again (see customRequestOf). */
   customRequest?: CustomRequest;
+  /** PyTorch calls in a snippet: the call as the torch core evaluates it, for the panel to evaluate it again. */
+  torchRequest?: {
+    /** 'nn.CrossEntropyLoss' or 'F.cross_entropy'. */
+    loss: string;
+    mode: 'module' | 'functional';
+    /** The keywords the user wrote (constructor or functional), by torch's names. */
+    config: Record<string, ParamValue>;
+    /** Every argument by torch's name, with its dtype. */
+    args: Record<string, import('./torch/types').TorchTensor>;
+  };
 }
 
 function toTensor(x: Tensor | Nested, loss: string, argument: string): Tensor {

@@ -7,6 +7,7 @@
 import type { EvalResult } from '../core/evaluate';
 import type { Config } from '../core/spec';
 import type { Nested, Tensor } from '../core/tensor';
+import type { TorchDtype } from '../core/torch/types';
 import { evaluate } from '../core/evaluate';
 import { LossInspectorError } from '../core/errors';
 import { formatFor } from '../core/format';
@@ -82,6 +83,23 @@ export function serializableRequest(req: SnippetResult['request']): Serializable
 }
 
 /**
+ * A PyTorch call of a snippet in the panel's form: torch's first argument as yPred, its second as yTrue, the others
+ * in `args`, every dtype kept (the call's arguments arrive in torch's order).
+ */
+export function torchSerializableRequest(t: NonNullable<EvalResult['torchRequest']>): SerializableRequest {
+  const names = Object.keys(t.args);
+  const dtypes: Record<string, TorchDtype> = {};
+  for (const n of names) dtypes[n] = t.args[n].dtype;
+  const rest: Record<string, Tensor> = {};
+  for (const n of names.slice(2)) rest[n] = t.args[n];
+  return {
+    loss: t.loss, framework: 'torch', mode: t.mode === 'module' ? 'class' : 'function',
+    yPred: t.args[names[0]], yTrue: t.args[names[1]], ...(names.length > 2 ? { args: rest } : {}),
+    dtypes, config: { ...t.config },
+  };
+}
+
+/**
  * The answer for an input longer than lossInspector.maxInputChars, or null. The runner asks this on the extension
  * host before handing a large job to the worker, so the message is in the display language (the worker has no
  * vscode.l10n).
@@ -119,6 +137,7 @@ export async function runJob(job: EvalJob): Promise<JobOutput> {
         // re-evaluates it from the snippet's text (with Keras's wrapping, as compile(loss=...) would).
         const custom = r.request ? null : customRequestOf(r.result);
         const request = r.request ? serializableRequest(r.request)
+          : r.result.torchRequest ? torchSerializableRequest(r.result.torchRequest)
           : custom && custom.yTrue !== null ? { loss: custom.loss, yTrue: custom.yTrue, yPred: custom.yPred, ...(custom.sampleWeight != null ? { sampleWeight: custom.sampleWeight } : {}), ...(custom.config ? { config: custom.config } : {}) } // no mode: the panel applies Keras's wrapping
             : undefined;
         return { offset: r.offset, end: r.end, line: r.line, lineEnd: r.lineEnd, text: r.text, printed: r.printed, result: r.result, request, ...(custom && request ? { customSource: job.text } : {}), notes: r.notes ?? [] };

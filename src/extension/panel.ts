@@ -56,9 +56,11 @@ function forWebview(st: PanelState): PanelState {
     return { ...slim, session: { ...(slim as { session: PanelSession }).session, dataDropped: true } } as PanelState;
   }
   const r = s.request;
-  if (!isTensor(r.yTrue) && !isTensor(r.yPred) && !isTensor(r.sampleWeight)) return st;
+  const args = Object.values(r.args ?? {});
+  if (!isTensor(r.yTrue) && !isTensor(r.yPred) && !isTensor(r.sampleWeight) && !args.some(isTensor)) return st;
   const nested = (x: SerializableRequest['yTrue'] | null | undefined) => (isTensor(x) ? toNested(x) : x);
-  return { ...st, session: { ...s, request: { ...r, yTrue: nested(r.yTrue)!, yPred: nested(r.yPred)!, ...(r.sampleWeight != null ? { sampleWeight: nested(r.sampleWeight) } : {}) } } } as PanelState;
+  const nestedArgs = r.args ? { args: Object.fromEntries(Object.entries(r.args).map(([k, v]) => [k, nested(v)!])) } : {};
+  return { ...st, session: { ...s, request: { ...r, yTrue: nested(r.yTrue)!, yPred: nested(r.yPred)!, ...(r.sampleWeight != null ? { sampleWeight: nested(r.sampleWeight) } : {}), ...nestedArgs } } } as PanelState;
 }
 
 export interface PanelOptions extends ModelOptions {
@@ -80,7 +82,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
   let session: PanelSession | null = null;
   let last: PanelState | null = null;
   /** The arrays the webview holds (from the last state it was sent in full); reset when it reloads. */
-  let sentData: { yTrue: unknown; yPred: unknown; sampleWeight: unknown } | null = null;
+  let sentData: { yTrue: unknown; yPred: unknown; sampleWeight: unknown; args: unknown[] } | null = null;
   const evaluator = new PanelEvaluator({
     startWorker: opts.startWorker, model: { custom: opts.custom, points: opts.points },
     timeoutMs: opts.timeoutMs?.() ?? 30_000,
@@ -114,11 +116,13 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms${session && evaluator.usesWorker(session) ? ' (worker)' : ''}`);
     if (last.kind === 'error') log.info(`panel: ${last.message}`);
     const r = last.kind !== 'empty' ? last.session?.request : undefined;
-    const same = !!r && !!sentData && sentData.yTrue === r.yTrue && sentData.yPred === r.yPred && sentData.sampleWeight === (r.sampleWeight ?? null);
+    const args = Object.values(r?.args ?? {});
+    const same = !!r && !!sentData && sentData.yTrue === r.yTrue && sentData.yPred === r.yPred && sentData.sampleWeight === (r.sampleWeight ?? null)
+      && sentData.args.length === args.length && args.every((a, i) => a === sentData!.args[i]);
     if (same) post({ type: 'state', state: withoutData(last), sameData: true });
     else {
       post({ type: 'state', state: forWebview(last) });
-      sentData = r ? { yTrue: r.yTrue, yPred: r.yPred, sampleWeight: r.sampleWeight ?? null } : null;
+      sentData = r ? { yTrue: r.yTrue, yPred: r.yPred, sampleWeight: r.sampleWeight ?? null, args } : null;
     }
   };
 

@@ -11,7 +11,11 @@ import { buildCsv, buildPython, buildState, TensorCache, type ModelOptions } fro
 import { useTranslator } from './model/l10n';
 import { loadSnippetCore } from './lazyCore';
 
-export interface PanelArrays { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null }
+export interface PanelArrays {
+  yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null;
+  /** torch: the arguments after the first two, by name (SerializableRequest.args). */
+  args?: Record<string, Tensor>;
+}
 
 export type PanelRequest =
   /** The arrays every following request works on; `l10n` is the display language's bundle (message → text). */
@@ -26,7 +30,7 @@ let cache = new TensorCache();
 /** The session with the arrays of the last `data` request (the same objects each time, so the cache holds). */
 function withArrays(session: PanelSession): PanelSession {
   if (!arrays) throw new Error('panel worker: no data');
-  return { ...session, request: { ...session.request, yTrue: arrays.yTrue, yPred: arrays.yPred, sampleWeight: arrays.sampleWeight } };
+  return { ...session, request: { ...session.request, yTrue: arrays.yTrue, yPred: arrays.yPred, sampleWeight: arrays.sampleWeight, ...(arrays.args ? { args: arrays.args } : {}) } };
 }
 
 /** A state without its session (the caller has it), so nothing large is sent back. */

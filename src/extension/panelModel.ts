@@ -23,6 +23,9 @@ import {
 import { l10n } from './model/l10n';
 import { divisorKindText } from './model/resultText';
 import { frameworksData } from './model/frameworks';
+import {
+  applyTorchIntent, buildTorchCsv, buildTorchPython, buildTorchState, isTorchRequest, torchErrorControls, torchLossOptions, TorchArgsCache,
+} from './panelTorch';
 
 /** Evaluates a user-defined loss (issue 6's custom-loss plugin) for a session with `customSource`. */
 export type CustomEvaluator = (source: string, request: SerializableRequest) => EvalResult;
@@ -59,6 +62,8 @@ export class TensorCache {
   private key: SerializableRequest | null = null;
   private keyT: unknown; private keyP: unknown; private keyW: unknown;
   private value: { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null } | null = null;
+  /** The torch tensors of a torch request (with their dtypes). */
+  readonly torch = new TorchArgsCache();
   get(r: SerializableRequest): { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null } {
     if (this.value && this.keyT === r.yTrue && this.keyP === r.yPred && this.keyW === (r.sampleWeight ?? null)) return this.value;
     const v = {
@@ -74,7 +79,7 @@ export class TensorCache {
 let optionsCache: LossOption[] | null = null;
 /** Every registered loss for the picker. */
 export function lossOptions(): LossOption[] {
-  optionsCache ??= ALL_SPECS.map((s) => ({ id: s.id, family: s.family, framework: s.framework, summary: s.doc.summary }));
+  optionsCache ??= [...ALL_SPECS.map((s) => ({ id: s.id, family: s.family, framework: s.framework, summary: s.doc.summary })), ...torchLossOptions()];
   return optionsCache;
 }
 
@@ -250,6 +255,18 @@ export function arrayView(t: Tensor, cap = MAX_VIEW_VALUES): ArrayView {
   return { shape: t.shape.slice(), values, total: t.data.length };
 }
 
+/**
+ * A window of a tensor for display: MAX_VIEW_VALUES values from flat index `offset` (clamped to the data; see
+ * PanelSession.pages), so page 2000 of a 1e6-element result sends 4096 numbers, not the million.
+ */
+export function windowView(t: Tensor, offset: number | undefined): ArrayView {
+  const n = t.data.length;
+  const o = Math.max(0, Math.min(Math.floor(Number(offset) || 0), Math.max(0, n - 1)));
+  if (!o) return arrayView(t);
+  const v = arrayView({ data: t.data.subarray(o, o + MAX_VIEW_VALUES), shape: t.shape });
+  return { ...v, total: n, offset: o };
+}
+
 function num(x: number): string {
   return float32Digits(x);
 }
@@ -321,7 +338,7 @@ function fin(v: number): number | null { return Number.isFinite(v) ? v : null; }
  * The Frameworks view of a result: computed only while the view is shown (each sweep point is a compare of its own);
  * a loss without ports, or a user-defined one, gets the reason instead of rows.
  */
-function frameworksState(session: PanelSession, loss: string, t: { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null }, curve: SweepDetails | null): ResultState['frameworks'] {
+export function frameworksState(session: PanelSession, loss: string, t: { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null }, curve: SweepDetails | null): ResultState['frameworks'] {
   const view = session.view === 'frameworks' ? 'frameworks' : 'plots';
   if (view !== 'frameworks') return { view, data: null };
   if (session.customSource) return { view, data: null, error: l10n.t('{0} is a user-defined loss: it has no ports in other frameworks.', loss) };
@@ -345,6 +362,20 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
   const start = perf.now();
   const req = session.request;
   const title = session.title ?? 'Loss Inspector';
+  if (isTorchRequest(req)) {
+    try {
+      return buildTorchState(session, cache.torch, opts, lossOptions(), start);
+    } catch (e) {
+      const err = e as Error;
+      const details = e instanceof LossInspectorError ? e.details : {};
+      const out: ErrorState = {
+        kind: 'error', title, message: err instanceof LossInspectorError ? err.message : l10n.t('Internal error: {0}', err.message),
+        argument: details.argument, lossOptions: lossOptions(), session,
+      };
+      torchErrorControls(session, out);
+      return out;
+    }
+  }
   let spec: LossSpec | null = null;
   let isClass = req.mode !== 'function';
   try {
@@ -378,6 +409,7 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
     if (session.compare.enabled && curve) compare = compareData(curve, session.compare.losses, t, points);
     const frameworks = frameworksState(session, r.loss, t, curve);
     const weights = r.reduction?.weights ?? null;
+    const pages = session.pages ?? {};
     const userConfig = req.config ?? {};
     const state: ResultState = {
       kind: 'result', title,
@@ -392,8 +424,8 @@ export function buildState(session: PanelSession | null, cache = new TensorCache
       reductionText: reductionText(r),
       reductionInfo: r.reduction ? { reduction: r.reduction.reduction, numerator: fin(r.reduction.numerator), divisor: r.reduction.divisor, divisorKind: r.reduction.divisorKind, unreduced: r.reduction.unreduced } : null,
       shapes: r.shapes,
-      perSample: arrayView(r.perSample), weighted: arrayView(r.weighted), weights: weights ? arrayView(weights) : null,
-      grad: arrayView(r.grad), yTrue: arrayView(t.yTrue), yPred: arrayView(t.yPred),
+      perSample: windowView(r.perSample, pages.samples), weighted: windowView(r.weighted, pages.samples), weights: weights ? windowView(weights, pages.samples) : null,
+      grad: windowView(r.grad, pages.grad), yTrue: windowView(t.yTrue, pages.grad), yPred: windowView(t.yPred, pages.grad),
       gradMap: gradMap(r.grad), gradAxes: heatmapAxes(spec, r.grad.shape),
       clipped: r.trace.clipped ?? null,
       smoothedLabels: r.trace.smoothedLabels ? arrayView(r.trace.smoothedLabels) : null,
@@ -442,6 +474,9 @@ export function applyIntent(session: PanelSession | null, intent: Intent): Panel
     const loss = session ? session.request.loss : 'panel';
     throw tooDeep(loss, intent.type === 'setParam' && typeof intent.name === 'string' ? intent.name : intent.type);
   }
+  // PyTorch sessions, and a switch to a torch loss, have their own model (panelTorch.ts).
+  const torch = applyTorchIntent(session, intent);
+  if (torch !== undefined) return torch;
   switch (intent.type) {
     case 'setLoss': {
       if (typeof intent.loss !== 'string') throw new LossInspectorError('setLoss: expected a loss name');
@@ -457,7 +492,9 @@ export function applyIntent(session: PanelSession | null, intent: Intent): Panel
       for (const [k, v] of Object.entries(session.request.config ?? {})) if (names.has(k)) config[k] = v;
       // The title named the old loss (Compute Loss passes the callee): it follows the switch.
       const title = !session.title || session.title === session.request.loss || /^[A-Za-z_]\w*$/.test(session.title) ? spec.id : session.title;
-      return { ...session, title, customSource: undefined, request: { ...session.request, loss: spec.id, mode: 'class', config }, sweepElement: -1 };
+      // From a torch call: its first argument is the prediction, its second the target (torch's own keywords are dropped).
+      const { framework: _f, args: _a, dtypes: _d, scale: _s, ...keras } = session.request;
+      return { ...session, title, customSource: undefined, request: { ...keras, loss: spec.id, mode: 'class', config }, sweepElement: -1, pages: undefined };
     }
     case 'setParam': {
       if (!session) throw new LossInspectorError('setParam: nothing is open in the panel');
@@ -496,6 +533,13 @@ export function applyIntent(session: PanelSession | null, intent: Intent): Panel
       if (intent.view !== 'plots' && intent.view !== 'frameworks') throw new LossInspectorError(`setView: expected 'plots' or 'frameworks', received ${JSON.stringify(intent.view)}`);
       return { ...session, view: intent.view };
     }
+    case 'setPage': {
+      if (!session) throw new LossInspectorError('setPage: nothing is open in the panel');
+      const o = Number(intent.offset);
+      if (intent.view !== 'samples' && intent.view !== 'grad') throw new LossInspectorError(`setPage: expected the view 'samples' or 'grad', received ${JSON.stringify(intent.view)}`);
+      if (!Number.isInteger(o) || o < 0) throw new LossInspectorError(`setPage: expected a flat index ≥ 0, received ${intent.offset}`);
+      return { ...session, pages: { ...(session.pages ?? {}), [intent.view]: o } };
+    }
     case 'resetParams': {
       if (!session) return null;
       return { ...session, request: { ...session.request, config: {} } };
@@ -516,6 +560,7 @@ function csvNum(x: number): string {
 export function buildCsv(session: PanelSession, cache = new TensorCache(), opts: ModelOptions = {}): string {
   const st = buildState(session, cache, { ...opts });
   if (st.kind !== 'result') throw new LossInspectorError(st.kind === 'error' ? st.message : l10n.t('Nothing to export.'));
+  if (isTorchRequest(session.request)) return buildTorchCsv(session, cache.torch, st);
   const t = cache.get(session.request);
   const r = session.customSource ? (opts.custom ?? sourceCustomEvaluator)(session.customSource, session.request)
     : evaluate({ loss: session.request.loss, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, config: session.request.config ?? {}, mode: st.mode });
@@ -543,6 +588,7 @@ export function buildCsv(session: PanelSession, cache = new TensorCache(), opts:
 /** The Python script reproducing the session. */
 export function buildPython(session: PanelSession, cache = new TensorCache()): string {
   if (session.customSource) return session.customSource;
+  if (isTorchRequest(session.request)) return buildTorchPython(session, cache.torch);
   const spec = resolveLoss(session.request.loss).spec;
   const mode = session.request.mode ?? 'class';
   return pythonScript(spec, mode, session.request.config ?? {}, cache.get(session.request));

@@ -39,7 +39,16 @@ function tensorOf(x: unknown, what: string): Tensor {
 /** Elements of a session's arrays. */
 export function sessionElements(s: PanelSession): number {
   const r = s.request;
-  return elementsOf(r.yTrue) + elementsOf(r.yPred) + elementsOf(r.sampleWeight ?? null);
+  let n = elementsOf(r.yTrue) + elementsOf(r.yPred) + elementsOf(r.sampleWeight ?? null);
+  for (const v of Object.values(r.args ?? {})) n += elementsOf(v);
+  return n;
+}
+
+/** True when the worker's copy of the arrays (by identity) is the request's. */
+function sameArrays(sent: { yTrue: unknown; yPred: unknown; sampleWeight: unknown; args: unknown[] } | null, r: PanelSession['request']): boolean {
+  if (!sent || sent.yTrue !== r.yTrue || sent.yPred !== r.yPred || sent.sampleWeight !== (r.sampleWeight ?? null)) return false;
+  const args = Object.values(r.args ?? {});
+  return args.length === sent.args.length && args.every((a, i) => a === sent.args[i]);
 }
 
 interface Pending { req: PanelRequest; resolve: (v: PanelState | string | null) => void; reject: (e: Error) => void }
@@ -48,7 +57,7 @@ export class PanelEvaluator {
   private worker: WorkerPort | null = null;
   private nextId = 1;
   /** The request arrays whose copy the worker holds (by identity). */
-  private sent: { yTrue: unknown; yPred: unknown; sampleWeight: unknown } | null = null;
+  private sent: { yTrue: unknown; yPred: unknown; sampleWeight: unknown; args: unknown[] } | null = null;
   private inFlight: { id: number; p: Pending; timer: ReturnType<typeof setTimeout> } | null = null;
   /** The next state request, waiting for the one in flight (a newer one replaces it). */
   private waitingState: Pending | null = null;
@@ -97,7 +106,7 @@ export class PanelEvaluator {
   }
 
   private slim(s: PanelSession): PanelSession {
-    return { ...s, request: { ...s.request, yTrue: [], yPred: [], sampleWeight: s.request.sampleWeight == null ? s.request.sampleWeight : [] } };
+    return { ...s, request: { ...s.request, yTrue: [], yPred: [], sampleWeight: s.request.sampleWeight == null ? s.request.sampleWeight : [], ...(s.request.args ? { args: {} } : {}) } };
   }
 
   private stop(): void {
@@ -159,10 +168,11 @@ export class PanelEvaluator {
     try {
       w = this.ensureWorker();
       const r = s.request;
-      if (!this.sent || this.sent.yTrue !== r.yTrue || this.sent.yPred !== r.yPred || this.sent.sampleWeight !== (r.sampleWeight ?? null)) {
+      if (!sameArrays(this.sent, r)) {
         const arrays: PanelArrays = { yTrue: tensorOf(r.yTrue, 'y_true'), yPred: tensorOf(r.yPred, 'y_pred'), sampleWeight: r.sampleWeight == null ? null : tensorOf(r.sampleWeight, 'sample_weight') };
+        if (r.args) arrays.args = Object.fromEntries(Object.entries(r.args).map(([k, v]) => [k, tensorOf(v, k)]));
         w.postMessage({ id: 0, panel: { kind: 'data', arrays, l10n: this.opts.l10nBundle?.() } } satisfies WorkerRequest);
-        this.sent = { yTrue: r.yTrue, yPred: r.yPred, sampleWeight: r.sampleWeight ?? null };
+        this.sent = { yTrue: r.yTrue, yPred: r.yPred, sampleWeight: r.sampleWeight ?? null, args: Object.values(r.args ?? {}) };
       }
     } catch (e) {
       p.reject(e as Error);

@@ -14,6 +14,7 @@ import type { Nested, Tensor } from '../core/tensor';
  */
 export type ArrayArg = Nested | Tensor;
 import type { ParamValue } from '../core/spec';
+import type { TorchDtype } from '../core/torch/types';
 
 /** A loss call that survives JSON (command arguments, webview state). */
 export interface SerializableRequest {
@@ -25,6 +26,22 @@ export interface SerializableRequest {
   /** Keyword arguments by their Python names. */
   config?: Record<string, ParamValue>;
   mode?: 'class' | 'function';
+  /**
+   * 'torch': a PyTorch call computed by the torch core (torch 1.13 semantics). `loss` is then 'nn.X' (the module,
+   * mode 'class') or 'F.x' (the functional, mode 'function'); `yPred` holds torch's first argument (input, input1,
+   * anchor, log_probs), `yTrue` its second (target, input2, positive, targets), `args` the others by torch's names
+   * (var, negative, input_lengths, …), `config` the constructor's keywords by torch's names.
+   */
+  framework?: 'torch';
+  /** torch: the arguments after the first two, by name. */
+  args?: Record<string, ArrayArg>;
+  /** torch: every argument's dtype ('float32', 'float64', 'int64'); nested lists lose 1 vs 1.0, so it is carried here. */
+  dtypes?: Record<string, TorchDtype>;
+  /**
+   * torch: factors a tensor parameter is multiplied by before the call (`pos_weight`: one slider scales the whole
+   * per-class tensor, or a scalar pos_weight when it is None).
+   */
+  scale?: Record<string, number>;
 }
 
 /** A place in the user's code: `line` is 1-based, as editors show it; `label` names it for people. */
@@ -104,6 +121,12 @@ export interface PanelSession {
   compare: { enabled: boolean; losses: string[] };
   /** The view shown (absent: the plots). The Frameworks rows are computed only while their view is shown. */
   view?: PanelView;
+  /**
+   * First flat index of the windows sent for the per-sample views (perSample, weighted, weights) and the element
+   * views (grad, y_true, y_pred, the other gradients); 0 when absent. Pages of a 1e6-element result are read
+   * window by window; the whole data goes only into the CSV export.
+   */
+  pages?: { samples?: number; grad?: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -196,12 +219,30 @@ export interface FrameworksData {
   warnings: string[];
 }
 
-/** A numeric array sent for display, capped to `shown` values (CSV export has all of them). */
+/** A numeric array sent for display: a window of at most MAX_VIEW_VALUES values (CSV export has all of them). */
 export interface ArrayView {
   shape: number[];
-  /** Row-major values, first `values.length` of `total`. Non-finite values are sent as null. */
+  /** Row-major values `offset` … `offset + values.length - 1` of `total`. Non-finite values are sent as null. */
   values: (number | null)[];
   total: number;
+  /** Flat index of `values[0]` (absent: 0). */
+  offset?: number;
+}
+
+/** What a PyTorch result adds to the state (ResultState.torch). */
+export interface TorchView {
+  /** The computation dtype (float64 when any floating argument is float64). */
+  dtype: 'float32' | 'float64';
+  /** torch's reduction as given ('mean', 'sum', 'none', 'batchmean'). */
+  reduction: string;
+  /** Every argument in torch's order: its name, shape and dtype ('input', [4, 3], 'float32'). */
+  args: { name: string; shape: number[]; dtype: string }[];
+  /** The gradient of every differentiable argument besides the first (which is ResultState.grad), windowed like it. */
+  grads: { name: string; view: ArrayView }[];
+  /** The grad_fn torch prints on the result when an argument requires grad: 'NllLossBackward0'. */
+  gradFn: string;
+  /** The 'none' output as torch prints it (`tensor([1.5398, 0.4934])`), for small results. */
+  noneText?: string;
 }
 
 /** See ResultState.gradMap. */
@@ -283,8 +324,10 @@ export interface ResultState {
    * there are none (a loss without ports in the other frameworks).
    */
   frameworks: { view: PanelView; data: FrameworksData | null; error?: string };
-  /** `tf.keras.losses.Huber(delta=0.5)(y_true, y_pred)`. */
+  /** `tf.keras.losses.Huber(delta=0.5)(y_true, y_pred)`; torch: `nn.HuberLoss(delta=0.5)(input, target)`. */
   python: string;
+  /** Present for a PyTorch result: RESULT is then printed as torch prints it (`tensor(0.9391)`). */
+  torch?: TorchView;
   source?: SourceRef;
   /** Milliseconds the host spent building this state (evaluate + curves). */
   elapsedMs: number;
@@ -340,6 +383,8 @@ export type Intent =
   | { type: 'setView'; view: PanelView }
   /** Copy a row's snippet (the host writes the clipboard: a webview's own clipboard access depends on focus). */
   | { type: 'copyText'; text: string }
+  /** Moves the window of a paged view (per-sample values or element values) to start at flat index `offset`. */
+  | { type: 'setPage'; view: 'samples' | 'grad'; offset: number }
   | { type: 'resetParams' }
   | { type: 'exportCsv' }
   | { type: 'exportPython' }
@@ -370,19 +415,19 @@ export const DEFAULT_COMPARE = ['MeanSquaredError', 'MeanAbsoluteError', 'Huber'
 export function withoutData(state: PanelState): PanelState {
   if (state.kind === 'empty' || !state.session) return state;
   const r = state.session.request;
-  return { ...state, session: { ...state.session, request: { ...r, yTrue: [], yPred: [], sampleWeight: r.sampleWeight == null ? r.sampleWeight : [] } } } as PanelState;
+  return { ...state, session: { ...state.session, request: { ...r, yTrue: [], yPred: [], sampleWeight: r.sampleWeight == null ? r.sampleWeight : [], ...(r.args ? { args: {} } : {}) } } } as PanelState;
 }
 
 /** Puts the arrays of `previous` back into a state sent with `sameData`. */
 export function withData(state: PanelState, previous: PanelSession | undefined): PanelState {
   if (state.kind === 'empty' || !state.session || !previous) return state;
   const r = state.session.request, p = previous.request;
-  return { ...state, session: { ...state.session, request: { ...r, yTrue: p.yTrue, yPred: p.yPred, sampleWeight: r.sampleWeight == null ? r.sampleWeight : p.sampleWeight } } } as PanelState;
+  return { ...state, session: { ...state.session, request: { ...r, yTrue: p.yTrue, yPred: p.yPred, sampleWeight: r.sampleWeight == null ? r.sampleWeight : p.sampleWeight, ...(r.args ? { args: p.args ?? {} } : {}) } } } as PanelState;
 }
 
 /** Type guard for messages arriving at the host (the webview is not trusted to send well-formed data). */
 export function isWebviewMessage(m: unknown): m is WebviewToHost {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
-  return typeof t === 'string' && ['ready', 'setLoss', 'setParam', 'setReduction', 'setSweepElement', 'setCompare', 'setView', 'copyText', 'resetParams', 'exportCsv', 'exportPython', 'exportPng', 'openSource'].includes(t);
+  return typeof t === 'string' && ['ready', 'setLoss', 'setParam', 'setReduction', 'setSweepElement', 'setCompare', 'setView', 'copyText', 'setPage', 'resetParams', 'exportCsv', 'exportPython', 'exportPng', 'openSource'].includes(t);
 }

@@ -162,9 +162,10 @@ function fillLossSelect(options: LossOption[], selected: string | undefined): vo
     if (custom) sel.append(h('option', { value: custom, text: tr('userDefined', custom) }));
     const groups = new Map<string, HTMLOptGroupElement>();
     for (const o of options) {
-      const g = `${o.family}${o.framework === 'tfa' ? ' (tfa)' : ''}`;
+      const suffix = o.framework === 'tfa' ? ' (tfa)' : o.framework === 'torch' ? ' (PyTorch)' : '';
+      const g = `${o.family}${suffix}`;
       const family = FAMILY_STRINGS[o.family] ? tr(FAMILY_STRINGS[o.family]) : o.family;
-      if (!groups.has(g)) { const og = h('optgroup', { label: `${family}${o.framework === 'tfa' ? ' (tfa)' : ''}` }); groups.set(g, og); sel.append(og); }
+      if (!groups.has(g)) { const og = h('optgroup', { label: `${family}${suffix}` }); groups.set(g, og); sel.append(og); }
       groups.get(g)!.append(h('option', { value: o.id, title: o.summary, text: o.id }));
     }
   }
@@ -482,7 +483,7 @@ function persist(s: PanelState): void {
   persisted = s.kind === 'empty' || !s.session ? {} : { session: s.session };
   if (s.kind === 'result' && s.yTrue.total + s.yPred.total > MAX_PERSISTED_ELEMENTS && persisted.session) {
     const r = persisted.session.request;
-    persisted = { session: { ...persisted.session, dataDropped: true, request: { ...r, yTrue: [], yPred: [], sampleWeight: null } } };
+    persisted = { session: { ...persisted.session, dataDropped: true, request: { ...r, yTrue: [], yPred: [], sampleWeight: null, ...(r.args ? { args: {} } : {}) } } };
   }
   if (persistTimer) return;
   persistTimer = setTimeout(() => { persistTimer = null; vscode.setState(persisted); }, 250);

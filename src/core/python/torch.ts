@@ -153,7 +153,10 @@ function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'funct
     return diff.map((a) => again.grads[a.name].data);
   });
   const printed = formatTorch(r.value, r.dtype, { gradFn: anyGrad ? r.gradFn : null });
-  return { kind: 'tensor', tensor: r.value, dtype: r.dtype, node, evalResult: asEvalResult(r, printed) };
+  const evalResult = asEvalResult(r, printed);
+  // what the panel re-evaluates when its sliders move: the call with the user's keywords and the tensors as given
+  evalResult.torchRequest = { loss: callee, mode, config: { ...config }, args: targs };
+  return { kind: 'tensor', tensor: r.value, dtype: r.dtype, node, evalResult };
 }
 
 /**

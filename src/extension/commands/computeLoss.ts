@@ -94,7 +94,8 @@ interface Target {
 /** The request as a command link can carry it (JSON): small arrays as nested lists. */
 function linkRequest(r: SerializableRequest): SerializableRequest {
   const n = (x: SerializableRequest['yTrue'] | null | undefined) => (x && typeof x === 'object' && !Array.isArray(x) ? toNested(x as Tensor) : x);
-  return { ...r, yTrue: n(r.yTrue)!, yPred: n(r.yPred)!, ...(r.sampleWeight != null ? { sampleWeight: n(r.sampleWeight) } : {}) };
+  const args = r.args ? Object.fromEntries(Object.entries(r.args).map(([k, v]) => [k, n(v)!])) : undefined;
+  return { ...r, yTrue: n(r.yTrue)!, yPred: n(r.yPred)!, ...(r.sampleWeight != null ? { sampleWeight: n(r.sampleWeight) } : {}), ...(args ? { args } : {}) };
 }
 
 /** The code cells above a notebook cell, in its language, so their assignments are in scope. */

@@ -50,6 +50,28 @@ describe('panel states of large sessions in the worker', function () {
     ev.dispose();
   });
 
+  it('a large PyTorch session (three arguments, their dtypes) is computed in the worker with the numbers of the inline model', async () => {
+    const n = 30000;
+    const t = (f: (i: number) => number) => ({ shape: [n / 3, 3], data: new Float64Array(n).map((_, i) => Math.fround(f(i))), dtype: 'float32' as const });
+    const s = sessionFromArgs({
+      request: { loss: 'nn.GaussianNLLLoss', framework: 'torch', yPred: t((i) => Math.sin(i)), yTrue: t((i) => Math.cos(i)), args: { var: t((i) => 0.5 + ((i * 3) % 7) / 7) }, dtypes: { input: 'float32', target: 'float32', var: 'float32' } },
+      title: 'nn.GaussianNLLLoss',
+    })!;
+    const ev = new PanelEvaluator({ startWorker });
+    assert.ok(ev.usesWorker(s));
+    const st = await ev.build(s) as ResultState;
+    const inline = buildState(s) as ResultState;
+    assert.equal(st.kind, 'result', JSON.stringify(st).slice(0, 300));
+    assert.equal(st.valueText, inline.valueText);
+    assert.match(st.valueText, /^tensor\(/);
+    assert.deepEqual(st.torch!.grads.map((g) => g.name), ['target', 'var']);
+    assert.deepEqual(st.torch!.grads[1].view.values.slice(0, 20), inline.torch!.grads[1].view.values.slice(0, 20));
+    const step = applyIntent(s, { type: 'setParam', name: 'eps', value: 0.01 })!;
+    assert.equal((await ev.build(step) as ResultState).valueText, (buildState(step) as ResultState).valueText);
+    assert.match(await ev.python(step), /var = torch.tensor\(/);
+    ev.dispose();
+  });
+
   it('small sessions stay on the host thread', async () => {
     const ev = new PanelEvaluator({ startWorker });
     const s = sessionFromArgs({ request: { loss: 'Huber', yTrue: [[0, 1], [0, 0]], yPred: [[0.6, 0.4], [0.4, 0.6]] } })!;
