@@ -713,7 +713,7 @@ async function main() {
       eq(await p2.locator('#export-csv').textContent(), '⟦Export CSV⟧', 'CSV button');
       eq(await p2.locator('#fig-samples summary').textContent(), '⟦Data table⟧', 'table summary');
       const groups = await p2.$$eval('#loss-select optgroup', (gs) => gs.map((g) => g.label));
-      assert(groups.length > 0 && groups.every((g) => /^⟦[a-z-]+⟧( \(tfa\))?$/.test(g)), `loss picker groups: ${groups.join(', ')}`);
+      assert(groups.length > 0 && groups.every((g) => /^⟦[a-z-]+⟧( \((tfa|PyTorch)\))?$/.test(g)), `loss picker groups: ${groups.join(', ')}`);
       assert(/^⟦class Huber⟧ · y_true/.test(await p2.locator('#shapes').textContent()), 'shapes line');
       assert(/^⟦Huber returns .+⟧$/s.test(await p2.locator('#result-value').getAttribute('aria-label')), 'result aria-label');
       eq(await p2.locator('#param-list input[type="number"][data-param="delta"]').getAttribute('aria-label'), '⟦delta value⟧', 'number box aria-label');
