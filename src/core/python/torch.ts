@@ -15,6 +15,7 @@ import { LossInspectorError } from '../errors';
 import { TORCH_SPECS } from '../torch/registry';
 import { evaluateTorch, resolveTorchConfig } from '../torch/evaluate';
 import { formatTorch } from '../torch/print';
+import { TORCH_SIGNATURES, bindPython } from '../torch/signatures';
 import type { TorchSpec, TorchTensor, TorchDtype, TorchResult } from '../torch/types';
 import type { EvalResult } from '../evaluate';
 import type { ParamValue } from '../spec';
@@ -107,19 +108,19 @@ function reaches(out: Node, leaf: Node): boolean {
 /** Evaluates a torch loss call from the interpreter's values: one autodiff node whose VJP is torch's own backward. */
 function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'functional', config: Record<string, ParamValue>, args: Value[], kwargs: Map<string, Value>, site: Site, distance?: Value): TensorValue {
   const callee = mode === 'module' ? `nn.${spec.id}` : `F.${spec.functionName}`;
-  if (mode === 'functional' && kwargs.has('distance_function')) {
-    distance = kwargs.get('distance_function');
-    kwargs = new Map([...kwargs].filter(([k]) => k !== 'distance_function'));
-  }
+  const sig = TORCH_SIGNATURES[spec.id];
+  const argNames = spec.args.map((a) => a.name);
+  // Python's own binding: forward(self, input, target) for a module, the functional's whole signature otherwise
+  const b = mode === 'module'
+    ? bindPython(`${spec.id}.forward`, sig?.forward ?? argNames, [], [], args, [...kwargs], true)
+    : bindPython(spec.functionName, argNames, sig?.fn ?? [], sig?.fnKwOnly ?? [], args, [...kwargs], false, true);
+  if (b.error !== undefined) throw errAt(site, `TypeError: ${b.error}`, /unexpected keyword/.test(b.error) ? 'unknown-param' : 'param', { loss: callee, argument: /'(\w+)'/.exec(b.error)?.[1] ?? '' });
   const vals: Record<string, Value> = {};
-  args.forEach((a, i) => {
-    const s = spec.args[i];
-    if (!s) throw errAt(site, `TypeError: ${callee}() takes ${spec.args.length} positional arguments but ${args.length} were given`, 'param', { loss: callee });
-    vals[s.name] = a;
-  });
-  for (const [k, v] of kwargs) {
-    if (spec.args.some((a) => a.name === k)) { vals[k] = v; continue; }
-    if (mode === 'module') throw errAt(site, `TypeError: forward() got an unexpected keyword argument '${k}' (loss parameters go to the constructor)`, 'unknown-param', { loss: callee, argument: k });
+  const fwd = mode === 'module' ? sig?.forward ?? argNames : argNames;
+  for (const [k, v] of b.values) {
+    const i = fwd.indexOf(k);
+    if (i >= 0) { vals[argNames[i]] = v; continue; }
+    if (k === 'distance_function') { distance = v; continue; }
     config[k] = toParamValue(v, k, site);
   }
   if (distance && distance.kind !== 'none') return tripletWithDistance(interp, spec, mode, callee, config, distance, vals, site);
@@ -249,10 +250,13 @@ function asEvalResult(r: TorchResult, printed: string): EvalResult {
 
 for (const spec of TORCH_SPECS) {
   defineBuiltin([`torch.nn.${spec.id}`, `torch.nn.modules.loss.${spec.id}`], (c: BuiltinCall) => {
-    if (c.args.length) throw errAt(c.site, `${spec.id}(...): pass the constructor's arguments by keyword (${spec.params.map((p) => p.name).concat('reduction').join(', ')})`, 'param', { loss: `nn.${spec.id}` });
+    const sig = TORCH_SIGNATURES[spec.id];
+    // positional constructor arguments in torch's __init__ order (legacy size_average/reduce included)
+    const b = bindPython(`${spec.id}.__init__`, [], sig?.init ?? [], sig?.initKwOnly ?? [], c.args, [...c.kwargs], true);
+    if (b.error !== undefined) throw errAt(c.site, `TypeError: ${b.error}`, /unexpected keyword/.test(b.error) ? 'unknown-param' : 'param', { loss: `nn.${spec.id}`, argument: /'(\w+)'/.exec(b.error)?.[1] ?? '' });
     const config: Record<string, ParamValue> = {};
     let distance: Value | undefined;
-    for (const [k, v] of c.kwargs) {
+    for (const [k, v] of b.values) {
       if (k === 'distance_function' && spec.params.some((p) => p.name === k)) { distance = v; continue; }
       config[k] = toParamValue(v, k, c.site);
     }

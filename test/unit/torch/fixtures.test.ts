@@ -32,7 +32,7 @@ export function decode(x: unknown): unknown {
 }
 
 export function loadFixtures(): { file: string; cases: FixtureCase[] }[] {
-  return fs.readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'printing.json').sort()
+  return fs.readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'printing.json' && f !== 'signatures.json').sort()
     .map((f) => ({ file: f.replace(/\.json$/, ''), cases: (JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as { cases: FixtureCase[] }).cases }));
 }
 
