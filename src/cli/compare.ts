@@ -32,7 +32,8 @@ function compareLine(line: string): Record<string, unknown> {
       const t = torchRequestOfLine(line);
       if ('error' in t) return t;
       const a = t.args as Record<string, Nested>;
-      if (a.input === undefined || a.target === undefined) return { error: `${loss}: compare reads "args": {"input", "target"}` };
+      // (input, target), or the loss's own argument names (anchor/positive/negative, input1/input2/target)
+      if (a.input === undefined || a.target === undefined) return compareJson(compareFrameworks({ loss, config: t.config, yTrue: [], yPred: [], args: a, dtypes: t.dtypes }));
       return compareJson(compareFrameworks({ loss, config: t.config, yTrue: a.target, yPred: a.input, dtypes: t.dtypes }));
     }
     const config = (req.config ?? {}) as Record<string, unknown>;

@@ -129,7 +129,7 @@ describe('compare: definitions that differ (confusions 12, 14) and Keras 3 vs tf
 
 describe('compare: errors and the CLI forms', () => {
   it('a loss without ports is a clear error naming what compare covers', () => {
-    assert.throws(() => compareFrameworks({ loss: 'Poisson', yTrue: [1], yPred: [1] }), /no ports of 'Poisson'/);
+    assert.throws(() => compareFrameworks({ loss: 'Tversky', yTrue: [[0, 1]], yPred: [[0.6, 0.4]] }), /no ports of 'Tversky'/);
   });
   it('compareJson gives {rows: [{framework, call, value, grad, same_as_source, why}]}; NaN as "nan"', () => {
     const j = compareJson(compareFrameworks({ loss: 'BinaryCrossentropy', yTrue: [[0, 1]], yPred: [[0, 1]] })) as { rows: Record<string, unknown>[] };

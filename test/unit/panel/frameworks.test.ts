@@ -116,9 +116,9 @@ describe('panel Frameworks view: model', () => {
   });
 
   it('a loss without ports: the view says so and names the loss; the result itself is unaffected', () => {
-    const st = result(session('Poisson', [[0, 1]], [[0.6, 0.4]], { view: 'frameworks' }));
+    const st = result(session('Tversky', [[0, 1]], [[0.6, 0.4]], { view: 'frameworks' }));
     assert.equal(st.frameworks.data, null);
-    assert.match(st.frameworks.error!, /Poisson/);
+    assert.match(st.frameworks.error!, /Tversky/);
     assert.equal(st.valueText.length > 0, true);
   });
 
