@@ -4,6 +4,7 @@
  * sigmoid_focal_loss and optax's softmax/sigmoid functions.
  */
 import type { Tensor } from '../tensor';
+import { smoothLabels } from '../optax/extras';
 import type { Data, Group, Out, Port } from './types';
 import {
   ID, LOG, LOGIT, SIGMOID, kerasOut, optaxMean, torchOut, torchHas, gradNorm, SAME_FORMULA, f7, pyFloat, tIdx, tDist, perExampleOptax,
@@ -205,4 +206,50 @@ function focalPorts(d: Data, logits: boolean): Port[] {
     });
   }
   return ports;
+}
+
+/**
+ * Label smoothing (CROSS_FRAMEWORK.md #11): Keras's label_smoothing=ls on logits ↔ torch CrossEntropyLoss(label_smoothing)
+ * and optax.smooth_labels (categorical: (1 − ls)·t + ls/C), or the targets written out (binary: t·(1 − ls) + ls/2; torch's
+ * BCEWithLogitsLoss and optax have no such argument). The unsmoothed ports of the group follow with the source's why.
+ */
+export function smoothingPorts(g: Group, d: Data): Port[] {
+  const ls = (d.cfg.label_smoothing as number) ?? 0;
+  if (!(ls > 0)) return [];
+  const lsText = pyFloat(ls);
+  if (g === 'cce-logits') {
+    const smoothed = smoothLabels(d.dist!, ls);
+    const ports: Port[] = [];
+    if (torchHas('CrossEntropyLoss')) {
+      ports.push({
+        framework: 'pytorch', role: 'faithful', call: `nn.CrossEntropyLoss(label_smoothing=${lsText})(y_pred, ${d.idx ? tIdx(d, 'torch') : 'y_true'})`,
+        run: (dd, pIn) => torchOut('CrossEntropyLoss', { label_smoothing: ls }, { input: pIn, target: dd.idx ?? dd.dist! }, { input: 'float32', target: dd.idx ? 'int64' : 'float32' }),
+        why: () => SAME_FORMULA,
+      });
+    }
+    ports.push({
+      framework: 'optax', role: 'faithful', call: `optax.softmax_cross_entropy(y_pred, optax.smooth_labels(${tDist(d, 'jax')}, ${lsText})).mean()`,
+      run: (_dd, pIn) => optaxMean('optax.softmax_cross_entropy', {}, smoothed, pIn),
+      why: () => SAME_FORMULA,
+    });
+    return ports;
+  }
+  if (g === 'bce-logits') {
+    const t = (dd: Data): Tensor => ({ data: dd.t.data.map((v) => Math.fround(Math.fround(v * (1 - ls)) + 0.5 * ls)), shape: dd.t.shape.slice() });
+    const ports: Port[] = [];
+    if (torchHas('BCEWithLogitsLoss')) {
+      ports.push({
+        framework: 'pytorch', role: 'faithful', call: `nn.BCEWithLogitsLoss()(y_pred, y_true * ${pyFloat(1 - ls)} + ${pyFloat(0.5 * ls)})`,
+        run: (dd, pIn) => torchOut('BCEWithLogitsLoss', {}, { input: pIn, target: t(dd) }, { input: 'float32', target: 'float32' }),
+        why: () => SAME_FORMULA,
+      });
+    }
+    ports.push({
+      framework: 'optax', role: 'faithful', call: `optax.sigmoid_binary_cross_entropy(y_pred, y_true * ${pyFloat(1 - ls)} + ${pyFloat(0.5 * ls)}).mean()`,
+      run: (dd, pIn) => optaxMean('optax.sigmoid_binary_cross_entropy', {}, t(dd), pIn),
+      why: () => SAME_FORMULA,
+    });
+    return ports;
+  }
+  return [];
 }

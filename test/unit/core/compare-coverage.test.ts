@@ -287,3 +287,31 @@ describe('compare --jsonl with torch requests of other argument names', () => {
     assert.ok(b.rows.some((x: CompareRow) => x.framework === 'optax'));
   });
 });
+
+describe('compare coverage: label smoothing (confusion 11)', () => {
+  const yt = [[0, 1, 0], [1, 0, 0]], yp = [[0.5, 2, -1], [1, 0.2, 0.1]];
+  it('CategoricalCrossentropy(label_smoothing=0.1) ↔ CrossEntropyLoss(label_smoothing=0.1) ↔ optax.smooth_labels; the unsmoothed rows say so', () => {
+    const r = compareFrameworks({ loss: 'CategoricalCrossentropy', config: { from_logits: true, label_smoothing: 0.1 }, yTrue: yt, yPred: yp });
+    whysPresent(r);
+    const t = row(r, 'nn.CrossEntropyLoss(label_smoothing=0.1)(y_pred, y_true.argmax(1))');
+    assert.equal(t.same_as_source, true);
+    assert.equal(t.value, tv('nn.CrossEntropyLoss', { input: yp, target: [1, 0] }, { label_smoothing: 0.1 }, { target: 'int64' }));
+    const o = row(r, 'optax.softmax_cross_entropy(y_pred, optax.smooth_labels(y_true, 0.1)).mean()');
+    assert.equal(o.same_as_source, true);
+    const smoothed = yt.map((q) => q.map((v) => 0.9 * v + 0.1 / 3));
+    assertClose(num(o.value), mean(Array.from(evaluate({ loss: 'optax.softmax_cross_entropy', yTrue: smoothed, yPred: yp }).value.data)), 1e-6);
+    const u = row(r, 'optax.softmax_cross_entropy_with_integer_labels(y_pred, y_true.argmax(-1)).mean()');
+    assert.equal(u.same_as_source, false);
+    assert.match(u.why, /smooths the labels/);
+  });
+  it('BinaryCrossentropy(from_logits=True, label_smoothing=0.2): the targets written out for torch and optax', () => {
+    const t = [[0, 1], [1, 0]], x = [[0.3, 1.5], [-0.5, -2]];
+    const r = compareFrameworks({ loss: 'BinaryCrossentropy', config: { from_logits: true, label_smoothing: 0.2 }, yTrue: t, yPred: x });
+    whysPresent(r);
+    const b = row(r, 'nn.BCEWithLogitsLoss()(y_pred, y_true * 0.8 + 0.1)');
+    assert.equal(b.same_as_source, true);
+    assert.equal(b.value, tv('nn.BCEWithLogitsLoss', { input: x, target: t.map((q) => q.map((v) => Math.fround(Math.fround(v * 0.8) + 0.1))) }));
+    assert.equal(row(r, 'optax.sigmoid_binary_cross_entropy(y_pred, y_true * 0.8 + 0.1).mean()').same_as_source, true);
+    assert.equal(row(r, 'nn.BCEWithLogitsLoss()(y_pred, y_true)').same_as_source, false);
+  });
+});
