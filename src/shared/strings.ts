@@ -64,7 +64,6 @@ export const WEBVIEW_STRINGS = {
   curveAriaCurrent: ' Current input: x = {0}, loss {1}, gradient {2}.',
   currentSeries: '{0} (current)',
   compareAria: 'Compared losses on the same sweep of {0}: {1}.',
-  showingFirst: 'Showing the first {0} of {1} values.',
   scalarPerSample: 'The loss function returns one value ({0}) for rank-1 inputs; the sample weights broadcast it to {1} values.',
   perSampleBroadcast: 'Per-sample losses {0} broadcast with the weights to {1}.',
   aScalar: 'a scalar',
@@ -102,6 +101,16 @@ export const WEBVIEW_STRINGS = {
   familySegmentation: 'segmentation',
   familyMetricLearning: 'metric-learning',
   familySequence: 'sequence',
+  pagerAria: 'Pages of the values',
+  pagePrev: 'Previous page',
+  pageNext: 'Next page',
+  pageSlider: 'Page',
+  pageRange: 'values {0}–{1} of {2}',
+  torchCall: 'The PyTorch call',
+  torchComputed: 'computed in {0}',
+  figGradTorch: 'Gradient d result / d {0}',
+  torchNone: "reduction='none' gives",
+  torchGrad: 'd result / d {0}: {1}',
 } as const;
 
 export type WebviewStringId = keyof typeof WEBVIEW_STRINGS;

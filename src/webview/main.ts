@@ -14,6 +14,8 @@ import { drawCurve, drawCompare, drawSamples, drawGradBars, drawGradHeatmap, dra
 import { fmt, short, tick, indexLabel, multiIndex } from './format';
 import type { WebviewStringId } from '../shared/strings';
 import { tr } from './i18n';
+import { pagerControls, wirePager, page, showIndex, type PagedView } from './pager';
+import { torchSection, renderTorch, argNames } from './torch';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -118,6 +120,7 @@ function buildSkeleton(): void {
       h('p', { id: 'reduction-text', class: 'reduction' }),
       h('p', { class: 'python' }, h('code', { id: 'python-call' })),
       h('p', { id: 'shapes', class: 'muted' })),
+    torchSection(),
     h('fieldset', { id: 'params', hidden: true },
       h('legend', { text: tr('parameters') }),
       h('div', { id: 'param-list', class: 'param-list' })),
@@ -134,8 +137,8 @@ function buildSkeleton(): void {
         h('input', { id: 'sweep-element', type: 'number', min: 0, step: 1, 'aria-describedby': 'sweep-name' }),
         h('span', { id: 'sweep-name', class: 'muted' }))),
       figure('compare', 'figCompare'),
-      figure('samples', 'figSamples'),
-      figure('grad', 'figGrad')),
+      figure('samples', 'figSamples', pagerControls('samples')),
+      figure('grad', 'figGrad', pagerControls('grad'))),
     h('div', { id: 'status', role: 'status', 'aria-live': 'polite' }),
   );
   show(byId('fig-compare'), false);
@@ -370,7 +373,7 @@ function renderCurve(s: ResultState): void {
   const lo = fin.length ? Math.min(...fin) : NaN, hi = fin.length ? Math.max(...fin) : NaN;
   canvas.setAttribute('aria-label', tr('curveAria', s.loss, short(lo), short(hi), c.xLabel, short(c.x[0]), short(c.x[c.x.length - 1])) +
     (c.current ? tr('curveAriaCurrent', short(c.current.x), short(c.current.loss), short(c.current.grad)) : ''));
-  setTable('table-curve', [tr('curveTable', c.xLabel), [c.xLabel, tr('colLoss'), 'dL/dy_pred'], () => {
+  setTable('table-curve', [tr('curveTable', c.xLabel), [c.xLabel, tr('colLoss'), s.torch ? `d/d${argNames(s).pred}` : 'dL/dy_pred'], () => {
     const rows = c.x.map((x, i) => [fmt(x), fmt(c.loss[i]), fmt(c.grad[i])]);
     if (c.current) rows.unshift([tr('colCurrent', fmt(c.current.x)), fmt(c.current.loss), fmt(c.current.grad)]);
     return rows;
@@ -419,28 +422,36 @@ function fillFromSpec(id: string): void {
   delete table.dataset.stale;
 }
 
+/** The values of `v` for the flat indices start … start + n − 1 (the pager made sure the window holds them). */
+function slice(v: ArrayView, start: number, n: number): (number | null)[] {
+  const o = start - (v.offset ?? 0);
+  return v.values.slice(o, o + n);
+}
+
 function renderSamples(s: ResultState): void {
   const canvas = byId<HTMLCanvasElement>('chart-samples');
   const w = s.weighted;
-  const n = Math.min(w.values.length, MAX_BARS);
-  const labels = Array.from({ length: n }, (_, i) => indexLabel(i, w.shape) || tr('allSamples'));
+  const pg = page('samples', w);
+  if (!pg) return; // the window of this page is on its way from the host
+  const start = pg.start, n = Math.min(pg.values.length, MAX_BARS);
+  const labels = Array.from({ length: n }, (_, i) => indexLabel(start + i, w.shape) || tr('allSamples'));
   const same = s.perSample.total === w.total;
   // A scalar per-sample value (rank-1 inputs reduce over their only axis) broadcast against per-element weights.
   const scalarPer = s.perSample.total === 1 && w.total > 1;
-  const perVals = scalarPer ? new Array<number | null>(n).fill(s.perSample.values[0]) : s.perSample.values;
-  const unweighted = (same || scalarPer) && (s.weights || perVals.some((v, i) => v !== w.values[i])) ? perVals.slice(0, n) : null;
-  const weights = s.weights && s.weights.total === w.total ? s.weights.values.slice(0, n) : null;
-  drawSamples(canvas, { labels, unweighted, weighted: w.values.slice(0, n), weights }, theme);
+  const perVals = scalarPer ? new Array<number | null>(n).fill(s.perSample.values[0]) : same ? slice(s.perSample, start, n) : s.perSample.values.slice(0, n);
+  const wVals = pg.values.slice(0, n);
+  const unweighted = (same || scalarPer) && (s.weights || perVals.some((v, i) => v !== wVals[i])) ? perVals : null;
+  const weights = s.weights && s.weights.total === w.total ? slice(s.weights, start, n) : null;
+  drawSamples(canvas, { labels, unweighted, weighted: wVals, weights }, theme);
   const note = byId('note-samples');
   const parts: string[] = [];
-  if (w.total > n) parts.push(tr('showingFirst', n, w.total));
   if (scalarPer) parts.push(tr('scalarPerSample', fmt(s.perSample.values[0]), w.total));
   else if (!same) parts.push(tr('perSampleBroadcast', arr(s.perSample), w.shape.join('×') || tr('aScalar')));
   note.textContent = parts.join(' ');
   show(note, parts.length > 0);
   canvas.setAttribute('aria-label', tr(s.weights ? 'samplesAriaWeighted' : 'samplesAria', w.total, s.reductionText));
   const headers = [tr('colSample'), tr('colLoss'), ...(weights ? [tr('colWeight')] : []), s.weights ? tr('colWeighted') : tr('colAsReduced')];
-  setTable('table-samples', [tr('figSamples'), headers, () => labels.map((l, i) => [l, same || scalarPer ? fmt(perVals[i]) : '', ...(weights ? [fmt(weights[i])] : []), fmt(w.values[i])]), w.total]);
+  setTable('table-samples', [tr('figSamples'), headers, () => labels.map((l, i) => [l, same || scalarPer ? fmt(perVals[i]) : '', ...(weights ? [fmt(weights[i])] : []), fmt(wVals[i])]), w.total - start]);
 }
 
 function renderGrad(s: ResultState): void {
@@ -449,7 +460,11 @@ function renderGrad(s: ResultState): void {
   const box = byId('box-grad');
   const pick = (i: number) => sendParam({ type: 'setSweepElement', element: i });
   const note = byId('note-grad');
+  const names = argNames(s);
   const sameT = s.yTrue.total === g.total;
+  const pg = page('grad', g);
+  if (!pg) return;
+  const start = pg.start, n = Math.min(pg.values.length, MAX_BARS);
   if (g.shape.length >= 2 && s.gradMap) {
     const map = s.gradMap;
     const lead = g.shape.slice(0, -1);
@@ -464,16 +479,22 @@ function renderGrad(s: ResultState): void {
   } else {
     box.classList.remove('heatmap');
     box.style.height = '';
-    const n = Math.min(g.values.length, MAX_BARS);
-    const labels = Array.from({ length: n }, (_, i) => indexLabel(i, g.shape) || '()');
-    drawGradBars(canvas, labels, g.values.slice(0, n), s.sweep.element, theme, pick);
+    const labels = Array.from({ length: n }, (_, i) => indexLabel(start + i, g.shape) || '()');
+    drawGradBars(canvas, labels, pg.values.slice(0, n), s.sweep.element - start, theme, (i) => pick(start + i));
     canvas.setAttribute('aria-label', tr('barsAria', g.total));
-    note.textContent = g.total > n ? tr('showingFirst', n, g.total) : '';
+    note.textContent = '';
   }
   if (s.valueShape.length > 0) note.textContent = tr('tensorResult', s.valueShape.join(', '), note.textContent);
   show(note, note.textContent !== '');
-  setTable('table-grad', [tr('gradTable'), [tr('colIndex'), 'y_true', 'y_pred', 'dL/dy_pred'],
-    () => g.values.slice(0, 500).map((v, i) => [indexLabel(i, g.shape) || '()', sameT ? fmt(s.yTrue.values[i]) : '', fmt(s.yPred.values[i]), fmt(v)]), g.total]);
+  const gv = pg.values.slice(0, n), tv = sameT ? slice(s.yTrue, start, n) : [], pv = slice(s.yPred, start, n);
+  setTable('table-grad', [tr('gradTable'), [tr('colIndex'), names.truth, names.pred, s.torch ? `d/d${names.pred}` : 'dL/dy_pred'],
+    () => gv.map((v, i) => [indexLabel(start + i, g.shape) || '()', sameT ? fmt(tv[i]) : '', fmt(pv[i]), fmt(v)]), g.total - start]);
+}
+
+/** Redraws a paged view from the state it has (a page inside the window the host sent). */
+function redrawPaged(view: PagedView): void {
+  if (current?.kind !== 'result') return;
+  if (view === 'samples') renderSamples(current); else renderGrad(current);
 }
 
 let persistTimer: ReturnType<typeof setTimeout> | null = null;
@@ -504,7 +525,8 @@ function render(s: PanelState): void {
   byId<HTMLButtonElement>('export-csv').disabled = !isResult;
   byId<HTMLButtonElement>('export-python').disabled = s.kind === 'empty';
   byId<HTMLButtonElement>('reset-params').disabled = s.kind === 'empty';
-  byId<HTMLInputElement>('compare-toggle').disabled = !isResult;
+  // compare mode sweeps Keras losses; a torch call is compared in the Frameworks view
+  byId<HTMLInputElement>('compare-toggle').disabled = !isResult || !!s.torch;
   const src = byId<HTMLButtonElement>('open-source');
   const source = s.kind === 'result' ? s.source : s.kind === 'error' ? s.session?.source : undefined;
   show(src, !!source);
@@ -534,6 +556,7 @@ function render(s: PanelState): void {
   byId('python-call').textContent = s.python;
   const shp = (x: number[]) => `(${x.join(', ')}${x.length === 1 ? ',' : ''})`;
   byId('shapes').textContent = `${tr(s.mode === 'class' ? 'lossClass' : 'lossFunction', s.callee)} · y_true ${shp(s.shapes.yTrue)} · y_pred ${shp(s.shapes.yPred)}` + (s.shapes.sampleWeight ? ` · sample_weight ${shp(s.shapes.sampleWeight)}` : '');
+  renderTorch(s);
   byId('elapsed').textContent = tr('evaluatedIn', s.elapsedMs);
   const steps: [string, () => void][] = [
     ['params', () => renderParams(s.params, s.custom)], ['reduction', () => renderReduction(s.reduction)], ['trace', () => renderTrace(s)],
@@ -599,6 +622,7 @@ function wire(): void {
       if ((d as HTMLDetailsElement).open && t && t.dataset.stale) fillFromSpec(t.id);
     });
   }
+  wirePager((view, offset) => { post({ type: 'setPage', view, offset }); }, redrawPaged);
   byId('reset-params').addEventListener('click', () => post({ type: 'resetParams' }));
   byId('export-csv').addEventListener('click', () => post({ type: 'exportCsv' }));
   byId('export-python').addEventListener('click', () => post({ type: 'exportPython' }));
@@ -620,7 +644,7 @@ function wire(): void {
     if (!d) return;
     e.preventDefault();
     const next = Math.max(0, Math.min(s.sweep.count - 1, s.sweep.element + d));
-    if (next !== s.sweep.element) sendParam({ type: 'setSweepElement', element: next });
+    if (next !== s.sweep.element) { showIndex('grad', next); sendParam({ type: 'setSweepElement', element: next }); }
   });
   window.addEventListener('message', (ev: MessageEvent) => {
     const m = ev.data as HostToWebview;

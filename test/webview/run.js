@@ -189,7 +189,24 @@ async function main() {
     const yp = Array.from({ length: 1000 }, (_, i) => { const p = Array.from({ length: 10 }, (_, j) => r(i * 10 + j) + 0.01); const s = p.reduce((a, b) => a + b, 0); return p.map((x) => x / s); });
     S.big = model.buildState(session('CategoricalCrossentropy', yt, yp, { title: '1e4' }));
   }
-  for (const [k, v] of Object.entries(S)) if (k !== 'empty' && k !== 'error') assert(v.kind === 'result', `fixture ${k} is ${v.kind}: ${v.message}`);
+  {
+    // PyTorch calls (panelTorch.ts): class weights, three arguments, and a 1e6-element 'none' result for the pager
+    const torchSession = (loss, args, dtypes, config = {}, title = loss) => {
+      const names = Object.keys(args);
+      return {
+        request: { loss, framework: 'torch', mode: 'class', yPred: args[names[0]], yTrue: args[names[1]], ...(names.length > 2 ? { args: Object.fromEntries(names.slice(2).map((n) => [n, args[n]])) } : {}), dtypes, config },
+        title, sweepElement: -1, compare: { enabled: false, losses: [] }, source: { uri: 'file:///ws/torch_ce.py', line: 4, label: 'torch_ce.py:4' },
+      };
+    };
+    S.torchCe = model.buildState(torchSession('nn.CrossEntropyLoss', { input: [[-1.846, 2.312, 1.029], [0.988, 0.462, -2.072], [-1.949, -2.178, 1.92], [-0.43, 2.803, 1.149]], target: [2, 0, 1, 2] }, { input: 'float32', target: 'int64' }, { weight: [0.2, 1.0, 3.0] }));
+    S.torchGauss = model.buildState(torchSession('nn.GaussianNLLLoss', { input: [[0.5, -0.2], [1.0, 0.3]], target: [[0.0, 0.1], [1.5, -0.2]], var: [[0.5, 1.2], [0.8, 0.3]] }, { input: 'float32', target: 'float32', var: 'float32' }));
+    const n = 1_000_000;
+    const input = { data: new Float64Array(n).map((_, i) => Math.fround(Math.sin(i) * 2)), shape: [n], dtype: 'float32' };
+    const target = { data: new Float64Array(n).map((_, i) => Math.fround(Math.cos(i))), shape: [n], dtype: 'float32' };
+    S.torchBigSession = torchSession('nn.L1Loss', { input, target }, { input: 'float32', target: 'float32' }, { reduction: 'none' }, 'L1 1e6');
+    S.torchBig = protocol.withoutData(model.buildState(S.torchBigSession));
+  }
+  for (const [k, v] of Object.entries(S)) if (k !== 'empty' && k !== 'error' && k !== 'torchBigSession') assert(v.kind === 'result', `fixture ${k} is ${v.kind}: ${v.message}`);
   assert(S.error.kind === 'error', 'error fixture');
 
   const pageErrors = [];
@@ -436,6 +453,79 @@ async function main() {
     eq(S.rank2.gradAxes.cols, 'last axis (class)', 'CategoricalCrossentropy: classes');
   });
 
+  await test('a PyTorch result: RESULT as torch prints it, the weighted mean written out, arguments with dtypes, torch\'s reductions', async () => {
+    await postState(page, S.torchCe);
+    await page.waitForFunction(() => document.getElementById('result-value').textContent === 'tensor(2.0053)', null, { timeout: 5000 });
+    assert(/^mean: Σ w\[y\]·ℓ \/ Σ w\[y\] = 14\.43781\d* \/ 7\.2 = 2\.00525\d*$/.test(await page.textContent('#reduction-text')), `reduction text: ${await page.textContent('#reduction-text')}`);
+    eq(await page.textContent('#python-call'), 'nn.CrossEntropyLoss(weight=torch.tensor([0.2, 1.0, 3.0]))(input, target)', 'call');
+    eq(await page.textContent('#shapes'), 'class nn.CrossEntropyLoss · input (4, 3) · target (4,)', 'shapes line names torch\'s arguments');
+    assert((await page.textContent('#torch-args')).includes('target (4,) int64'), 'argument dtypes');
+    assert((await page.textContent('#torch-args')).includes('grad_fn=<NllLossBackward0>'), 'grad_fn');
+    eq(await page.textContent('#title-grad'), 'Gradient d result / d input', 'gradient title names torch\'s argument');
+    eq(await page.textContent('#torch-none'), S.torchCe.torch.noneText, "the 'none' output as torch prints it");
+    const opts = await page.$$eval('#reduction-select option', (os) => os.map((o) => o.value));
+    eq(opts.join(','), 'mean,sum,none', 'torch reductions');
+    eq(await page.locator('#loss-select').inputValue(), 'nn.CrossEntropyLoss', 'picker on the torch loss');
+    assert(await page.locator('#compare-toggle').isDisabled(), 'compare (Keras sweeps) is off for torch');
+    assert(await visible(page, '#param-list input[type="range"][data-param="label_smoothing"]'), 'label_smoothing slider');
+    assert(await visible(page, '#param-list input[type="text"][data-param="weight"]'), 'weight as a text field');
+    eq(await rowsOf(page, 'table-grad'), 12, 'grad table rows');
+    eq(await page.$$eval('#table-grad thead th', (ths) => ths.map((t) => t.textContent).join('|')), 'index|target|input|d/dinput', 'grad table headers');
+    assert(await inkOf(page, 'chart-curve') > 500, 'curve drawn');
+    await page.evaluate(() => { window.__posted.length = 0; });
+    await page.selectOption('#reduction-select', 'sum');
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'setReduction' && m.reduction === 'sum'), null, { timeout: 3000 });
+    await page.locator('#fig-curve').screenshot({ path: path.join(SHOTS, 'torch-ce-curve.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'torch-ce-dark.png'), fullPage: true, animations: 'disabled' });
+  });
+
+  await test('a Keras result after a torch one: the torch section goes, the gradient title is Keras\'s again', async () => {
+    await postState(page, S.rank1);
+    await page.waitForFunction(() => document.getElementById('torch').hidden, null, { timeout: 5000 });
+    eq(await page.textContent('#title-grad'), 'Gradient dL/dy_pred', 'Keras gradient title');
+    assert(!(await page.locator('#compare-toggle').isDisabled()), 'compare available again');
+  });
+
+  await test('a PyTorch call with three arguments lists the gradients of target and var', async () => {
+    await postState(page, S.torchGauss);
+    await page.waitForFunction(() => document.querySelectorAll('#torch-grads li').length === 2, null, { timeout: 5000 });
+    const items = await page.$$eval('#torch-grads li', (li) => li.map((x) => x.dataset.grad + ':' + x.textContent));
+    assert(items[0].startsWith('target:d result / d target: (2, 2) ['), items[0]);
+    assert(items[1].startsWith('var:d result / d var: (2, 2) ['), items[1]);
+    assert((await page.textContent('#shapes')).endsWith('var (2, 2)'), 'shapes line with var');
+  });
+
+  await test('paged views at 1e6 values: next, the page slider and prev move the bars; a page outside the window asks the host', async () => {
+    const st = S.torchBig;
+    await postState(page, st);
+    await page.waitForFunction(() => !document.getElementById('pager-samples').hidden, null, { timeout: 5000 });
+    eq(await page.textContent('#page-text-samples'), 'values 1–500 of 1,000,000', 'first page');
+    const bars = () => page.evaluate(() => window.__lossInspector.charts.get('samples').data.labels);
+    eq((await bars()).length, 500, '500 bars');
+    await page.click('#page-next-samples');
+    eq(await page.textContent('#page-text-samples'), 'values 501–1,000 of 1,000,000', 'second page');
+    eq((await bars())[0], '500', 'bars of the second page, labelled by their index');
+    const v501 = await page.evaluate(() => window.__lossInspector.charts.get('samples').data.datasets.at(-1).data[0]);
+    eq(v501, st.perSample.values[500], 'drawn from the window the host sent (no request)');
+    await page.evaluate(() => { window.__posted.length = 0; });
+    // the slider to page 1000 (values 500,001–500,500): outside the window, so the host is asked for it
+    await page.evaluate(() => { const s = document.getElementById('page-slider-samples'); s.value = '1000'; s.dispatchEvent(new Event('change', { bubbles: true })); });
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'setPage' && m.view === 'samples' && m.offset === 500000), null, { timeout: 3000 });
+    const next = protocol.withoutData(model.buildState({ ...S.torchBigSession, pages: { samples: 500000 } }));
+    eq(next.perSample.values.length <= 4096, true, 'a window, not the data');
+    await page.evaluate((s) => window.postMessage({ type: 'state', state: s, sameData: true }, '*'), next);
+    await page.waitForFunction(() => document.getElementById('page-text-samples').textContent === 'values 500,001–500,500 of 1,000,000', null, { timeout: 3000 });
+    eq((await bars())[0], '500000', 'first bar of the page');
+    const drawn = await page.evaluate(() => window.__lossInspector.charts.get('samples').data.datasets.at(-1).data.slice(0, 3));
+    eq(JSON.stringify(drawn), JSON.stringify(next.perSample.values.slice(0, 3)), 'the page\'s values from the new window');
+    await page.locator('#fig-samples').screenshot({ path: path.join(SHOTS, 'paged-samples-1e6.png') });
+    await page.click('#page-prev-samples');
+    eq(await page.textContent('#page-text-samples'), 'values 499,501–500,000 of 1,000,000', 'prev');
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'setPage' && m.offset === 499500), null, { timeout: 3000 });
+    assert(await page.locator('#page-prev-grad').isDisabled(), 'the grad pager starts at page 1');
+    eq(await page.textContent('#page-text-grad'), 'values 1–500 of 1,000,000', 'gradient pager');
+  });
+
   await test('an error reply is shown in the status line', async () => {
     await page.click('#export-csv');
     const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'exportCsv').pop());
@@ -610,6 +700,8 @@ async function main() {
       await p.screenshot({ path: path.join(SHOTS, `panel-${name}-error.png`), fullPage: false, animations: 'disabled' });
       await postState(p, S.none);
       await p.screenshot({ path: path.join(SHOTS, `panel-${name}-none.png`), fullPage: true, animations: 'disabled' });
+      await postState(p, S.torchCe);
+      await p.screenshot({ path: path.join(SHOTS, `panel-${name}-torch.png`), fullPage: true, animations: 'disabled' });
       const v = await cspOf(p);
       eq(v.length, 0, `CSP violations ${JSON.stringify(v)}`);
       await c.close();
@@ -669,7 +761,7 @@ async function main() {
       const { page: p, context: c } = await open(name);
       const worst = [];
       let n = 0;
-      for (const [label, st] of [['rank1', S.rank1], ['rank2', S.rank2], ['compare', S.compare], ['error', S.error], ['warn', S.warn], ['empty', S.empty]]) {
+      for (const [label, st] of [['rank1', S.rank1], ['rank2', S.rank2], ['compare', S.compare], ['error', S.error], ['warn', S.warn], ['torch', S.torchGauss], ['paged', S.torchBig], ['empty', S.empty]]) {
         await postState(p, st);
         await p.waitForFunction((k) => document.body.dataset.state === k, st.kind, { timeout: 5000 });
         // open every data table so their text counts too

@@ -65,9 +65,9 @@ describe('l10n', () => {
     assert.deepEqual(Object.keys(WEBVIEW_STRINGS).filter((id) => !asked.has(id) && !quoted(id) && !skeleton.includes(id)), [], 'panel strings nobody shows');
   });
   it('the webview falls back to English for missing, empty or placeholder-changing translations', () => {
-    const got = completeStrings({ loss: 'Verlust', showingFirst: 'Die ersten {0} von {1} Werten.', savePng: 'PNG speichern', pickLoss: '', bogus: 'x' });
+    const got = completeStrings({ loss: 'Verlust', pageRange: 'Werte {0}–{1} von {2}', savePng: 'PNG speichern', pickLoss: '', bogus: 'x' });
     assert.equal(got.loss, 'Verlust');
-    assert.equal(formatString(got.showingFirst, [500, 1000]), 'Die ersten 500 von 1000 Werten.');
+    assert.equal(formatString(got.pageRange, [1, 500, 1000]), 'Werte 1–500 von 1000');
     assert.equal(got.savePng, WEBVIEW_STRINGS.savePng, 'a translation that drops {0} is refused');
     assert.equal(got.pickLoss, WEBVIEW_STRINGS.pickLoss);
     assert.ok(!('bogus' in got));
