@@ -37,7 +37,17 @@ export const DEFAULT_LIMITS: Limits = {
  * `y_true = [...]\ny_pred = [...]` (names y_true/labels/targets, y_pred/preds/logits, sample_weight/weights
  * are honoured; otherwise the order is y_true, y_pred, sample_weight). Throws LossInspectorError.
  */
-export function parseTwoArrays(text: string, opts: { limits?: Partial<Limits>; baseOffset?: number } = {}): { yTrue: Tensor; yPred: Tensor; sampleWeight?: Tensor; ranges: { start: number; end: number }[] } {
+/** One literal of a selection, in source order: the name it was assigned to (`logits = [...]`), if any. */
+export interface ArrayItem { name: string | null; tensor: Tensor; start: number; end: number }
+
+export interface TwoArrays {
+  yTrue: Tensor; yPred: Tensor; sampleWeight?: Tensor;
+  ranges: { start: number; end: number }[];
+  /** Every literal in source order (offsets like `ranges`): torch assigns its own roles (input first). */
+  items: ArrayItem[];
+}
+
+export function parseTwoArrays(text: string, opts: { limits?: Partial<Limits>; baseOffset?: number } = {}): TwoArrays {
   try {
     return parseTwoArraysUnguarded(text, opts);
   } catch (e) {
@@ -46,7 +56,7 @@ export function parseTwoArrays(text: string, opts: { limits?: Partial<Limits>; b
   }
 }
 
-function parseTwoArraysUnguarded(text: string, opts: { limits?: Partial<Limits>; baseOffset?: number }): { yTrue: Tensor; yPred: Tensor; sampleWeight?: Tensor; ranges: { start: number; end: number }[] } {
+function parseTwoArraysUnguarded(text: string, opts: { limits?: Partial<Limits>; baseOffset?: number }): TwoArrays {
   const limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
   const base = opts.baseOffset ?? 0;
   const found: { name: string | null; tensor: Tensor; start: number; end: number }[] = [];
@@ -86,7 +96,8 @@ function parseTwoArraysUnguarded(text: string, opts: { limits?: Partial<Limits>;
   const yt = roles.get('y_true')!;
   const yp = roles.get('y_pred')!;
   const sw = roles.get('sample_weight');
-  return { yTrue: yt.tensor, yPred: yp.tensor, ...(sw ? { sampleWeight: sw.tensor } : {}), ranges: found.map((f) => ({ start: base + f.start, end: base + f.end })) };
+  return { yTrue: yt.tensor, yPred: yp.tensor, ...(sw ? { sampleWeight: sw.tensor } : {}), ranges: found.map((f) => ({ start: base + f.start, end: base + f.end })),
+    items: found.map((f) => ({ name: f.name, tensor: f.tensor, start: base + f.start, end: base + f.end })) };
 }
 
 function roleOf(name: string | null): string | null {

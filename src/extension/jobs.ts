@@ -12,7 +12,10 @@ import { evaluate } from '../core/evaluate';
 import { LossInspectorError } from '../core/errors';
 import { formatFor } from '../core/format';
 import { sizeOf } from '../core/tensor';
-import { parseTwoArrays } from '../core/arrays';
+import { parseTwoArrays, type TwoArrays } from '../core/arrays';
+import { tryResolveLoss } from '../core/registry';
+import type { TorchResult, TorchSpec, TorchTensor } from '../core/torch/types';
+import { literalDtype, looksSwapped, torchRoles } from './model/torchArgs';
 import type { SnippetResult } from '../core/python';
 import { loadSnippetCore } from './lazyCore';
 import type { SerializableRequest } from '../shared/protocol';
@@ -22,7 +25,25 @@ export interface JobLimits { maxInputChars: number; maxDepth: number; semantics?
 
 export type EvalJob =
   | { kind: 'snippet'; text: string; limits: JobLimits }
-  | { kind: 'arrays'; text: string; loss: string; config: Config; limits: JobLimits };
+  | { kind: 'arrays'; text: string; loss: string; config: Config; limits: JobLimits; swap?: boolean };
+
+/**
+ * How the arrays of a two-array job were given to a torch loss: argument names, the arrays (name, 1-based line in
+ * the job's text), which array is each argument, and why (names, selection order, Swap). The host writes the note.
+ */
+export interface TorchPlacement {
+  args: string[];
+  arrays: { name: string | null; line: number }[];
+  items: number[];
+  byName: boolean;
+  swapped: boolean;
+  /** The input holds only integers and the target fractions: perhaps Keras's order. */
+  looksSwapped: boolean;
+  dtypes: Record<string, string>;
+  /** The loss and parameters as chosen (for Swap, which computes again). */
+  loss: string;
+  config: Config;
+}
 
 export interface JobResult {
   /** Offsets into the job's text (end exclusive) of the statement holding the call. */
@@ -38,6 +59,8 @@ export interface JobResult {
   /** For a user-defined loss: the snippet that defines it (the panel re-evaluates the loss from it). */
   customSource?: string;
   notes: string[];
+  /** Two arrays given to a torch loss: which is input and which target. */
+  torch?: TorchPlacement;
 }
 
 export interface JobDiagnostic { offset: number; length: number; message: string; severity: 'error' | 'warning' | 'info'; code?: string }
@@ -149,6 +172,12 @@ export async function runJob(job: EvalJob): Promise<JobOutput> {
   try {
     const parsed = parseTwoArrays(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth } });
     ranges = parsed.ranges.map((r) => [r.start, r.end] as [number, number]);
+    // A torch spelling (nn.CrossEntropyLoss, F.mse_loss, …) is none of Keras's names: the torch core, loaded now.
+    if (!tryResolveLoss(job.loss)) {
+      const torch = await import('../core/torch');
+      const resolved = torch.tryResolveTorch(job.loss);
+      if (resolved) return torchArrays(job, parsed, resolved.spec, torch);
+    }
     // Like a compile string: any spelling (even a function name) means the loss object, reduced as Keras reduces it.
     const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config, mode: 'class', semantics: job.limits.semantics === 'keras2' ? 'keras2' : 'keras3' });
     const lead = job.text.length - job.text.trimStart().length;
@@ -171,6 +200,72 @@ export async function runJob(job: EvalJob): Promise<JobOutput> {
     const [offset, length] = arraysErrorRange(e, job.text, ranges);
     return { kind: 'arrays', results: [], diagnostics: [{ offset, length, message: e.message, severity: 'error' }] };
   }
+}
+
+function lineIn(text: string, off: number): number {
+  let n = 1;
+  for (let k = 0; k < off; k++) if (text.charCodeAt(k) === 10) n++;
+  return n;
+}
+
+/**
+ * Two or three arrays given to a torch loss as the module would be called, `nn.X(**config)(input, target)`: each
+ * array placed by its name or the selection order (torch's order, prediction first; `swap` exchanges input and
+ * target), with the dtype torch.tensor infers from its text (int64 from integer literals: class indices for
+ * CrossEntropyLoss), printed as torch prints it (`tensor(0.9391)`).
+ */
+function torchArrays(job: Extract<EvalJob, { kind: 'arrays' }>, parsed: TwoArrays, spec: TorchSpec, torch: typeof import('../core/torch')): JobOutput {
+  const argNames = spec.args.map((a) => a.name);
+  const callee = `nn.${spec.id}`;
+  const items = parsed.items;
+  if (items.length !== argNames.length) {
+    const missing = argNames[items.length];
+    throw new LossInspectorError(l10n.t('{0} is called with {1} tensors ({2}); the selection has {3} arrays. Select one array per argument.', callee, argNames.length, argNames.join(', '), items.length),
+      { loss: callee, argument: missing ?? argNames[argNames.length - 1], code: 'missing-argument', expected: `${argNames.length} arrays (${argNames.join(', ')})`, received: `${items.length} arrays`, offset: 0, length: Math.max(1, job.text.trimEnd().length) });
+  }
+  const roles = torchRoles(items.map((i) => i.name), argNames, !!job.swap);
+  const args: Record<string, TorchTensor> = {};
+  const dtypes: Record<string, TorchDtype> = {};
+  argNames.forEach((a, k) => {
+    const it = items[roles.items[k]];
+    dtypes[a] = literalDtype(job.text.slice(it.start, it.end));
+    // The literal's numbers are float64; torch.tensor rounds them to the inferred dtype.
+    args[a] = torch.toTorchTensor({ ...it.tensor, dtype: 'float64' }, dtypes[a], callee, a);
+  });
+  let r: TorchResult;
+  try {
+    r = torch.evaluateTorch({ loss: spec, mode: 'module', config: job.config, args, dtypes });
+  } catch (e) {
+    // An error about one argument points at the array given as it.
+    if (!(e instanceof LossInspectorError)) throw e;
+    // Class indices or 0/1 labels first: probably Keras's order, which Swap fixes.
+    const err = looksSwapped(argNames, dtypes) && !roles.swapped
+      ? new LossInspectorError(`${e.message} ${l10n.t("The input holds only integers and the target has fractions: the arrays may be in Keras's order (y_true first). Run Compute Loss again and choose Swap input and target.")}`, e.details)
+      : e;
+    if (err.details.offset === undefined && err.details.argument && argNames.includes(err.details.argument)) {
+      const it = items[roles.items[argNames.indexOf(err.details.argument)]];
+      throw err.at(it.start, it.end - it.start);
+    }
+    throw err;
+  }
+  const printed = torch.formatTorch(r.value, r.dtype);
+  const result = torch.torchAsEvalResult(r, printed);
+  const lead = job.text.length - job.text.trimStart().length;
+  const endOff = job.text.trimEnd().length;
+  return {
+    kind: 'arrays',
+    results: [{
+      offset: lead, end: endOff, line: lineIn(job.text, lead), lineEnd: lineIn(job.text, Math.max(lead, endOff - 1)), text: job.text.trim().slice(0, 200), printed, result,
+      // The panel's torch request (first argument as yPred, second as yTrue, the rest in args, every dtype).
+      request: torchSerializableRequest({ loss: callee, mode: 'module', config: job.config, args }),
+      notes: [],
+      torch: {
+        args: argNames, arrays: items.map((it) => ({ name: it.name, line: lineIn(job.text, it.start) })), items: roles.items, byName: roles.byName, swapped: roles.swapped,
+        looksSwapped: looksSwapped(argNames, dtypes), dtypes, loss: callee, config: job.config,
+      },
+    }],
+    diagnostics: [],
+  };
 }
 
 /** A value the limit could be raised to so that `chars` characters are admitted: 25 % headroom, whole millions. */

@@ -26,3 +26,8 @@ export function snippetCoreIfLoaded(): SnippetCore | undefined {
 export function loadDocs(): Promise<typeof import('../core/explain')> {
   return import('../core/explain');
 }
+
+/** The torch core (every torch.nn loss, evaluateTorch, formatTorch), loaded when a torch loss is picked or computed. */
+export function loadTorchCore(): Promise<typeof import('../core/torch')> {
+  return import('../core/torch');
+}

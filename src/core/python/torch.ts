@@ -16,8 +16,8 @@ import { TORCH_SPECS } from '../torch/registry';
 import { evaluateTorch, resolveTorchConfig } from '../torch/evaluate';
 import { formatTorch } from '../torch/print';
 import { TORCH_SIGNATURES, bindPython } from '../torch/signatures';
+import { torchAsEvalResult as asEvalResult } from '../torch/evalResult';
 import type { TorchSpec, TorchTensor, TorchDtype, TorchResult } from '../torch/types';
-import type { EvalResult } from '../evaluate';
 import type { ParamValue } from '../spec';
 import { toParamValue } from './pyops';
 import type { Interpreter } from './interp';
@@ -225,27 +225,6 @@ function tripletWithDistance(interp: Interpreter, spec: TorchSpec, mode: 'module
 /** torch.min(a, b) (binary): the smaller side gets the gradient, a tie splits it in halves (torch's minimum backward). */
 function torchMinimum(a: Node, b: Node): Node {
   return O.binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : Math.min(x, y)), (x, y) => (x < y ? 1 : x === y ? 0.5 : 0), (x, y) => (y < x ? 1 : x === y ? 0.5 : 0));
-}
-
-/** The torch result in the shape the snippet results, hover and panel read (input as y_pred, target as y_true). */
-function asEvalResult(r: TorchResult, printed: string): EvalResult {
-  const first = Object.keys(r.grads)[0];
-  const g = first ? r.grads[first] : { data: new Float64Array(0), shape: [0] };
-  const pred = r.shapes.input ?? r.shapes.input1 ?? r.shapes.anchor ?? r.shapes.log_probs ?? [];
-  const truth = r.shapes.target ?? r.shapes.targets ?? r.shapes.input2 ?? r.shapes.positive ?? [];
-  const weighted = r.config.weight !== null && r.config.weight !== undefined;
-  return {
-    loss: r.loss, callee: r.callee, mode: r.mode === 'module' ? 'class' : 'function', config: r.config,
-    value: r.value, perSample: r.perSample, weighted: r.perSample, grad: { data: g.data, shape: g.shape },
-    reduction: r.reduction === 'none' ? null : {
-      reduction: r.reduction === 'sum' ? 'sum' : 'sum_over_batch_size', weightedShape: r.perSample.shape,
-      numerator: r.mean ? r.mean.numerator : r.value.data[0], divisor: r.mean ? r.mean.divisor : null,
-      divisorKind: r.mean ? (weighted && /Σ w/.test(r.mean.text) ? 'sum of weights' : /non-ignored/.test(r.mean.text) ? 'valid elements' : 'elements') : null,
-      unreduced: false, weights: null,
-    },
-    mask: null, trace: { warnings: r.trace.warnings, notes: [...r.trace.notes, `PyTorch ${r.callee}: torch 1.13 semantics, computed in ${r.dtype}.`] },
-    shapes: { yTrue: truth, yPred: pred, sampleWeight: null }, printedAs: printed,
-  };
 }
 
 for (const spec of TORCH_SPECS) {

@@ -5,3 +5,4 @@ export { TORCH_SPECS, tryResolveTorch, torchSpec, torchNames } from './registry'
 export { inferDtype, toTorchTensor } from './base';
 export { formatTorch, pyFloatRepr, pyFixed, pyExp } from './print';
 export type { TorchPrintOptions } from './print';
+export { torchAsEvalResult } from './evalResult';

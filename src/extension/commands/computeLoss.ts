@@ -29,16 +29,19 @@ const COMPARE_MAX_ELEMENTS = 4096;
 function compareOf(req: SerializableRequest | undefined): CompareResult | null {
   if (!req || req.mode === 'function' && !/^optax\./.test(req.loss)) return null;
   try {
-    return compareFrameworks({ loss: req.loss, yTrue: req.yTrue, yPred: req.yPred, sampleWeight: (req.sampleWeight ?? null) as never, config: req.config });
+    return compareFrameworks({ loss: req.loss, yTrue: req.yTrue, yPred: req.yPred, sampleWeight: (req.sampleWeight ?? null) as never, config: req.config, ...(req.dtypes ? { dtypes: req.dtypes } : {}) });
   } catch (e) {
     // A call no port takes (bad shapes for another framework) has no rows; the result itself is still shown.
     if (!(e instanceof LossInspectorError)) console.error('Loss Inspector: compare failed', e);
     return null;
   }
 }
-import { changedOnly } from '../model/lossPick';
+import { changedOnly, pickId, torchPickId, type TorchPickSpec } from '../model/lossPick';
 import { blankDeclarations } from '../model/jsText';
-import { pickLoss, pickParams } from '../pickers';
+import { pickLoss, pickParams, type OrderOption } from '../pickers';
+import { loadTorchCore } from '../lazyCore';
+import { assignedNames, frameworkOfText, rolesReason, rolesText, torchRoles, type ArrayLabel } from '../model/torchArgs';
+import type { TorchPlacement } from '../jobs';
 import { docLogName } from '../docNames';
 
 /** Arguments for programmatic use (tests, CodeLens, hover links); all optional. */
@@ -51,12 +54,14 @@ export interface ComputeArgs {
   uri?: string;
   /** [startLine, startChar, endLine, endChar], 0-based (default: the selection, or the whole document if empty). */
   range?: [number, number, number, number];
+  /** A torch loss on selected arrays: exchange input and target (the result hover's Swap link). */
+  swap?: boolean;
 }
 
 export interface ComputeSummary {
   kind: 'snippet' | 'arrays';
   /** `line`/`lineEnd` are 1-based document lines of the call. */
-  results: { line: number; lineEnd: number; loss: string; printed: string; value: unknown; shape: number[] }[];
+  results: { line: number; lineEnd: number; loss: string; printed: string; value: unknown; shape: number[]; torchArgs?: string; decoration?: string }[];
   /** `line` is 1-based. */
   diagnostics: { line: number; message: string; severity: string }[];
   /** True when the input went to the worker (worker_threads, or a Web Worker in VS Code for the Web). */
@@ -70,6 +75,46 @@ const turn = () => new Promise<void>((r) => setTimeout(r, 0));
 const MAX_SUMMARY_VALUES = 10_000;
 
 interface LastChoice { loss: string; config: Config; recent: string[] }
+
+/** The document's framework (its imports; a notebook cell reads the cells above too), for the loss pick's order. */
+function documentFramework(doc: vscode.TextDocument): string | undefined {
+  const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 3000), 0));
+  return frameworkOfText(cellPrefix(doc) + head);
+}
+
+/** The arrays of a two-array selection as the torch order note names them (document lines, 1-based). */
+function arrayLabels(target: Target, items: { name: string | null; start: number }[] | null): ArrayLabel[] {
+  if (items) return items.map((it) => ({ name: it.name, line: target.doc.positionAt(target.base + it.start).line + 1 }));
+  // Too large to parse on this thread: the assigned names, read without the numbers.
+  return (assignedNames(target.text) ?? [null, null]).map((name) => ({ name }));
+}
+
+/** Every torch loss as the pickers see it (the torch core is loaded now). */
+async function torchPickSpecs(): Promise<TorchPickSpec[]> {
+  const t = await loadTorchCore();
+  return t.TORCH_SPECS.map((sp) => ({ framework: 'torch', id: sp.id, functionName: sp.functionName, family: sp.family, args: sp.args, doc: sp.doc, kerasMatch: sp.kerasMatch, params: t.torchParams(sp) }));
+}
+
+/** The picker's Swap item for a torch loss on these arrays. */
+function orderOption(spec: TorchPickSpec, arrays: ArrayLabel[]): OrderOption {
+  const args = spec.args.map((a) => a.name);
+  const names = arrays.map((a) => a.name);
+  return {
+    swap: false,
+    describe: (swap) => { const r = torchRoles(names, args, swap); return { roles: rolesText(r, args, arrays), reason: rolesReason(r) }; },
+  };
+}
+
+/** The result hover's lines about a torch call on selected arrays: which array was which argument, and why. */
+function placementText(p: TorchPlacement, docLine: (l: number) => number): string {
+  const arrays = p.arrays.map((a) => ({ name: a.name, line: docLine(a.line) + 1 }));
+  const roles = { items: p.items, byName: p.byName, swapped: p.swapped };
+  const dt = p.args.map((a) => `${a}: ${p.dtypes[a]}`).join(', ');
+  return [
+    vscode.l10n.t('**torch arguments:** {0} ({1}); dtypes {2}.', rolesText(roles, p.args, arrays), rolesReason(roles), dt),
+    ...(p.looksSwapped ? [vscode.l10n.t('⚠ The input holds only integers and the target has fractions: the arrays may be in Keras\'s order (y_true first). Swap them if so.')] : []),
+  ].join('\n\n');
+}
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
@@ -203,12 +248,13 @@ async function computeOn(s: Services, target: Target, version: number, args: Com
   let job: EvalJob;
   if (kind === 'arrays') {
     // Small inputs: parse first, so a typo is reported before any question is asked.
+    let items: { name: string | null; start: number }[] | null = null;
     if (target.text.length <= cfg.workerThresholdChars) {
-      try { parseTwoArrays(target.text); } catch { return finish(s, target, await runJob({ kind: 'arrays', text: target.text, loss: 'MeanSquaredError', config: {}, limits })); }
+      try { items = parseTwoArrays(target.text).items; } catch { return finish(s, target, await runJob({ kind: 'arrays', text: target.text, loss: 'MeanSquaredError', config: {}, limits })); }
     }
-    const choice = await chooseLoss(s, args, cfg.defaultLoss);
+    const choice = await chooseLoss(s, args, cfg.defaultLoss, { preferFramework: documentFramework(target.doc), torch: { arrays: arrayLabels(target, items) } });
     if (!choice) return undefined;
-    job = { kind: 'arrays', text: target.text, loss: choice.loss, config: choice.config, limits };
+    job = { kind: 'arrays', text: target.text, loss: choice.loss, config: choice.config, limits, ...(choice.swap ? { swap: true } : {}) };
   } else {
     job = { kind: 'snippet', text: target.text, limits };
   }
@@ -293,31 +339,41 @@ export async function raiseInputLimit(s: Services, a: RaiseArgs): Promise<Comput
 
 /**
  * The loss and its parameters: from the arguments, lossInspector.defaultLoss, or the pickers (remembered per
- * workspace). `preferFramework` lists that framework's losses first in each family (the paused file's framework).
+ * workspace). `preferFramework` lists that framework's losses first (the document's or the paused file's framework).
+ * `torch` offers the torch.nn losses too (two selected arrays: their names and lines for the Swap item).
  */
-export async function chooseLoss(s: Services, args: Pick<ComputeArgs, 'loss' | 'config'> | undefined, defaultLoss: string, opts: { preferFramework?: string; title?: string } = {}): Promise<{ loss: string; config: Config } | undefined> {
+export async function chooseLoss(s: Services, args: Pick<ComputeArgs, 'loss' | 'config' | 'swap'> | undefined, defaultLoss: string, opts: { preferFramework?: string; title?: string; torch?: { arrays: ArrayLabel[] } } = {}): Promise<{ loss: string; config: Config; swap?: boolean } | undefined> {
   const state = s.context.workspaceState;
   const last = state.get<LastChoice>(LAST_CHOICE_KEY);
   let loss: string | undefined = args?.loss;
   let config: Config | undefined = args?.config;
-  if (loss) return { loss, config: config ?? {} };
+  if (loss) return { loss, config: config ?? {}, ...(args?.swap ? { swap: true } : {}) };
   const def = defaultLoss ? tryResolveLoss(defaultLoss) : null;
-  if (defaultLoss && !def) s.log.warn(`lossInspector.defaultLoss '${defaultLoss}' is not a loss name; asking instead`);
+  const torchDef = defaultLoss && !def && opts.torch ? (await loadTorchCore()).tryResolveTorch(defaultLoss) : null;
+  if (defaultLoss && !def && !torchDef) s.log.warn(`lossInspector.defaultLoss '${defaultLoss}' is not a loss name; asking instead`);
   if (def) {
     const spec = def.spec;
     return { loss: defaultLoss, config: config ?? (last && last.loss === spec.id ? last.config : {}) };
   }
-  const spec = await pickLoss(last?.recent ?? (last ? [last.loss] : []), opts.title, opts.preferFramework);
+  if (torchDef) {
+    const id = torchPickId(torchDef.spec);
+    return { loss: id, config: config ?? (last && last.loss === id ? last.config : {}) };
+  }
+  const torch = opts.torch ? await torchPickSpecs() : undefined;
+  const spec = await pickLoss(last?.recent ?? (last ? [last.loss] : []), opts.title, opts.preferFramework, torch);
   if (!spec) return undefined;
-  loss = spec.id;
+  loss = pickId(spec);
+  let swap = false;
   if (!config) {
-    config = await pickParams(spec, last && last.loss === spec.id ? last.config : {});
-    if (!config) return undefined;
+    const order = spec.framework === 'torch' && opts.torch ? orderOption(spec as TorchPickSpec, opts.torch.arrays) : undefined;
+    const picked = await pickParams(spec, last && last.loss === loss ? last.config : {}, order);
+    if (!picked) return undefined;
+    config = picked.config; swap = picked.swap;
   }
   config = changedOnly(spec, config);
-  const recent = [spec.id, ...(last?.recent ?? []).filter((r) => r !== spec.id)].slice(0, 3);
-  await state.update(LAST_CHOICE_KEY, { loss: spec.id, config, recent } satisfies LastChoice);
-  return { loss, config };
+  const recent = [loss, ...(last?.recent ?? []).filter((r) => r !== loss)].slice(0, 3);
+  await state.update(LAST_CHOICE_KEY, { loss, config, recent } satisfies LastChoice);
+  return { loss, config, ...(swap ? { swap: true } : {}) };
 }
 
 /** Positions in a text that started at `base` in its document (for the document as it was when it was read). */
@@ -335,6 +391,12 @@ function countLines(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
   return n;
+}
+
+/** Compute Loss again on the same selection, loss and parameters, with input and target exchanged. */
+function swapArgs(target: Target, p: TorchPlacement): ComputeArgs {
+  const a = target.doc.positionAt(target.base), b = target.doc.positionAt(target.base + target.text.length - target.skip);
+  return { uri: target.doc.uri.toString(), loss: p.loss, config: p.config, swap: !p.swapped, ...(target.wholeDocument ? {} : { range: [a.line, a.character, b.line, b.character] }) };
 }
 
 /** Maps job offsets to the document, stores decorations and diagnostics, and builds the returned summary. */
@@ -362,6 +424,7 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
   const firstLine = basePos.line - (skip ? countLines(target.text.slice(0, skip)) : 0);
   const docLine = (l: number) => Math.max(0, firstLine + l - 1);
   const stored: StoredResult[] = [];
+  const torchNotes = new Map<string, string>();
   for (const r of out.results) {
     let lines: [number, number] | null = [docLine(r.line), docLine(r.lineEnd)];
     if (changes) lines = mapLines(lines[0], lines[1], changes);
@@ -379,13 +442,16 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     const links = [
       { label: vscode.l10n.t('Open in panel'), uri: commandUri(Commands.openPanel, openArgs), title: vscode.l10n.t('Plot this call in the Loss Inspector panel') },
       { label: vscode.l10n.t('Copy as Python literal'), uri: commandUri(Commands.copyResult, { uri: doc.uri.toString(), line: start.line, resultRef: id }), title: vscode.l10n.t('Copy the value') },
+      ...(r.torch ? [{ label: vscode.l10n.t('Swap input and target'), uri: commandUri(Commands.computeLoss, swapArgs(target, r.torch)), title: vscode.l10n.t('Compute again with the arrays exchanged') }] : []),
     ];
-    const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes, compare: elements <= COMPARE_MAX_ELEMENTS ? compareOf(r.request) : null }), true);
+    const lead = r.torch ? placementText(r.torch, docLine) : undefined;
+    const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes, lead, compare: elements <= COMPARE_MAX_ELEMENTS ? compareOf(r.request) : null }), true);
     hover.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
     stored.push({
       id, uri: doc.uri.toString(), startLine: start.line, endLine: end.line, text: r.text, printed: r.printed, result: r.result,
       request: r.request, customSource: r.customSource, notes: r.notes, decoration: decorationText(r.result, precision), hover,
     });
+    if (lead) torchNotes.set(id, lead);
   }
   const diags: vscode.Diagnostic[] = [];
   const diagSeverity: string[] = [];
@@ -434,7 +500,8 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     kind: out.kind,
     results: stored.map((r) => ({ line: r.startLine + 1, lineEnd: r.endLine + 1, loss: r.result.callee, printed: r.printed,
       // A large unreduced value is not turned into nested lists unless asked for (Copy Result does).
-      value: r.result.value.data.length <= MAX_SUMMARY_VALUES ? toJsonValue(r.result.value) : undefined, shape: r.result.value.shape.slice() })),
+      value: r.result.value.data.length <= MAX_SUMMARY_VALUES ? toJsonValue(r.result.value) : undefined, shape: r.result.value.shape.slice(),
+      decoration: r.decoration, ...(torchNotes.has(r.id) ? { torchArgs: torchNotes.get(r.id) } : {}) })),
     diagnostics: diags.map((d, i) => ({ line: d.range.start.line + 1, message: d.message, severity: diagSeverity[i] ?? 'warning' })),
   };
 }

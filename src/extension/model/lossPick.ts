@@ -39,15 +39,52 @@ function lossEntry(spec: LossSpec): PickEntry {
 export { paramRepr };
 
 /**
+ * A torch loss as the pickers see it (the torch core is loaded only when the picker opens, so this is a plain
+ * shape): the module class name, its functional, arguments, family, one-line summary, the Keras loss that matches
+ * it, and its constructor keywords (torchParams: reduction and the legacy flags included).
+ */
+export interface TorchPickSpec {
+  framework: 'torch';
+  id: string;
+  functionName: string;
+  family: Family;
+  args: readonly { name: string }[];
+  doc: { summary: string };
+  kerasMatch?: { name: string };
+  /** Every constructor keyword, in torch's order (torchParams(spec)). */
+  params: ParamSpec[];
+}
+
+/** The id a torch loss has in the pickers, the remembered choice and the job: `nn.CrossEntropyLoss` (never a Keras name). */
+export function torchPickId(spec: Pick<TorchPickSpec, 'id'>): string {
+  return `nn.${spec.id}`;
+}
+
+function torchEntry(spec: TorchPickSpec): PickEntry {
+  const description = ['torch.nn', `F.${spec.functionName}`, `(${spec.args.map((a) => a.name).join(', ')})`, ...(spec.kerasMatch ? [l10n.t('Keras: {0}', spec.kerasMatch.name)] : [])].join(' · ');
+  return { kind: 'loss', id: torchPickId(spec), label: torchPickId(spec), description, detail: spec.doc.summary };
+}
+
+/**
  * The loss quick pick: an optional "Recently used" group, then one group per family in a fixed order (the preferred
  * framework first inside a family, then Keras before tfa). Every spec appears exactly once per group it is in.
+ * With `torch`, the torch.nn losses form one "PyTorch (torch.nn)" group (in family order): first when the document
+ * is a torch one (`preferFramework` 'torch'), else after the families. One group rather than torch entries inside
+ * each family: torch's argument order and conventions differ from Keras's, and `nn.HuberLoss` beside `Huber` in
+ * "Regression" invites picking the other framework's loss by accident.
  */
-export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[] = ALL_SPECS, preferFramework?: string): PickEntry[] {
+export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[] = ALL_SPECS, preferFramework?: string, torch?: readonly TorchPickSpec[]): PickEntry[] {
   const out: PickEntry[] = [];
-  const rec = recent.map((id) => specs.find((s) => s.id === id)).filter((s): s is LossSpec => !!s);
-  if (rec.length) out.push({ kind: 'separator', label: l10n.t('Recently used') }, ...rec.map(lossEntry));
+  const rec = recent.map((id) => specs.find((s) => s.id === id) ?? torch?.find((t) => torchPickId(t) === id)).filter((s): s is LossSpec | TorchPickSpec => !!s);
+  if (rec.length) out.push({ kind: 'separator', label: l10n.t('Recently used') }, ...rec.map((s) => (s.framework === 'torch' ? torchEntry(s as TorchPickSpec) : lossEntry(s as LossSpec))));
   const families = [...FAMILY_ORDER, ...new Set(specs.map((s) => s.family).filter((f) => !FAMILY_ORDER.includes(f)))];
   const labels = familyLabels();
+  const torchGroup = (): PickEntry[] => {
+    if (!torch?.length) return [];
+    const fam = (f: Family) => { const i = FAMILY_ORDER.indexOf(f); return i < 0 ? FAMILY_ORDER.length : i; };
+    return [{ kind: 'separator', label: l10n.t('PyTorch (torch.nn)') }, ...[...torch].sort((a, b) => fam(a.family) - fam(b.family)).map(torchEntry)];
+  };
+  if (preferFramework === 'torch') out.push(...torchGroup());
   for (const fam of families) {
     const group = specs.filter((s) => s.family === fam);
     if (!group.length) continue;
@@ -56,7 +93,16 @@ export function lossPickEntries(recent: string[] = [], specs: readonly LossSpec[
     group.sort((a, b) => rank(a.framework) - rank(b.framework));
     out.push({ kind: 'separator', label: labels[fam] ?? fam }, ...group.map(lossEntry));
   }
+  if (preferFramework !== 'torch') out.push(...torchGroup());
   return out;
+}
+
+/** A loss whose parameters the picker edits: a Keras/tfa/optax spec or a torch one. */
+export type Pickable = LossSpec | TorchPickSpec;
+
+/** The picker's id of a pickable loss (`Huber`, `nn.HuberLoss`). */
+export function pickId(spec: Pickable): string {
+  return spec.framework === 'torch' ? torchPickId(spec as TorchPickSpec) : spec.id;
 }
 
 export interface ParamRow {
@@ -69,9 +115,14 @@ export interface ParamRow {
   spec: ParamSpec;
 }
 
-/** Parameters offered for editing (not `name`, which never changes a number). */
-export function editableParams(spec: LossSpec): ParamSpec[] {
-  return allParams(spec).filter((p) => p.name !== 'name' && !(p.name === 'reduction' && spec.fixedReduction));
+/**
+ * Parameters offered for editing (not `name`, which never changes a number; for torch not the deprecated
+ * size_average/reduce, which `reduction` says better).
+ */
+export function editableParams(spec: Pickable): ParamSpec[] {
+  if (spec.framework === 'torch') return (spec as TorchPickSpec).params.filter((p) => p.name !== 'size_average' && p.name !== 'reduce');
+  const k = spec as LossSpec;
+  return allParams(k).filter((p) => p.name !== 'name' && !(p.name === 'reduction' && k.fixedReduction));
 }
 
 function same(a: ParamValue, b: ParamValue): boolean {
@@ -79,9 +130,9 @@ function same(a: ParamValue, b: ParamValue): boolean {
 }
 
 /** The rows of the parameter picker for the current config (values not in `config` are the defaults). */
-export function paramRows(spec: LossSpec, config: Config): ParamRow[] {
+export function paramRows(spec: Pickable, config: Config): ParamRow[] {
   return editableParams(spec).map((p) => {
-    const def = p.name === 'reduction' ? (spec.defaultReduction === 'none' ? null : spec.defaultReduction) : p.default;
+    const def = p.name === 'reduction' && spec.framework !== 'torch' ? ((spec as LossSpec).defaultReduction === 'none' ? null : (spec as LossSpec).defaultReduction) : p.default;
     const has = Object.prototype.hasOwnProperty.call(config, p.name);
     const value = has ? config[p.name] : def;
     const isDefault = !has || same(value, def);
@@ -100,11 +151,11 @@ export function paramChoices(p: ParamSpec): ParamValue[] | null {
  * Parses what a user typed for a parameter, Python-style (None, True/False, numbers, inf/nan, [lists], (tuples),
  * quoted or bare strings), and validates it against the spec. Throws LossInspectorError with what to fix.
  */
-export function parseParamInput(spec: LossSpec, name: string, text: string): ParamValue {
-  const p = allParams(spec).find((q) => q.name === name);
-  if (!p) throw new LossInspectorError(l10n.t('{0} has no parameter `{1}`.', spec.id, name), { loss: spec.id, argument: name, code: 'unknown-param' });
+export function parseParamInput(spec: Pickable, name: string, text: string): ParamValue {
+  const p = (spec.framework === 'torch' ? (spec as TorchPickSpec).params : allParams(spec as LossSpec)).find((q) => q.name === name);
+  if (!p) throw new LossInspectorError(l10n.t('{0} has no parameter `{1}`.', pickId(spec), name), { loss: pickId(spec), argument: name, code: 'unknown-param' });
   const v = parsePyValue(text.trim());
-  return checkParam(spec.id, p, v);
+  return checkParam(pickId(spec), p, v);
 }
 
 function parsePyValue(s: string): ParamValue {
@@ -145,7 +196,7 @@ function splitTop(s: string): string[] {
 }
 
 /** Drops entries equal to the defaults, so the remembered/returned config only lists what the user changed. */
-export function changedOnly(spec: LossSpec, config: Config): Config {
+export function changedOnly(spec: Pickable, config: Config): Config {
   const out: Config = {};
   for (const r of paramRows(spec, config)) if (!r.isDefault) out[r.name] = r.value;
   return out;

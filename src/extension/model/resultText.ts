@@ -38,7 +38,9 @@ export function inlineTensor(t: Tensor, precision = KERAS_PRECISION, maxItems = 
 
 /** The text after a result's last line. A ⚠ marks results that carry pitfall warnings. */
 export function decorationText(r: EvalResult, precision = KERAS_PRECISION): string {
-  return `→ ${inlineTensor(r.value, precision)}${r.trace.warnings.length ? ' ⚠' : ''}`;
+  // A framework's own print (torch: `tensor(0.9391)`) when it is one short line and the precision is the default.
+  const own = precision === KERAS_PRECISION && r.printedAs && r.printedAs.length <= 48 && !r.printedAs.includes('\n') ? r.printedAs : null;
+  return `→ ${own ?? inlineTensor(r.value, precision)}${r.trace.warnings.length ? ' ⚠' : ''}`;
 }
 
 /** A tensor as a code block: NumPy's print for small ones, the first values and the shape for large ones. */
@@ -72,6 +74,8 @@ export interface ResultHoverOptions {
   text?: string;
   /** The call beside its ports in the other frameworks (computed rows), shown as one compact table. */
   compare?: CompareResult | null;
+  /** Markdown shown right under the links (a torch call on selected arrays: which array was input, which target). */
+  lead?: string;
 }
 
 /** The compare rows as one compact Markdown table (framework, value, same as the source, call) and each differing row's why. */
@@ -99,6 +103,7 @@ export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}
   out.push(`**${esc(r.callee)}** (${r.mode}) → \`${inlineTensor(r.value, precision, 8)}\``);
   // The actions first: a long hover scrolls, and these are what one hovers for.
   if (opts.links?.length) out.push('', opts.links.map((l) => `[${esc(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
+  if (opts.lead) out.push('', opts.lead);
   if (cfg.length) out.push('', cfg.map(([k, v]) => `\`${k}=${repr(k, v)}\``).join(' '));
   out.push('', r.shapes.sampleWeight
     ? l10n.t('Shapes: y_true {0}, y_pred {1}, sample_weight {2}', shapeStr(r.shapes.yTrue), shapeStr(r.shapes.yPred), shapeStr(r.shapes.sampleWeight))

@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { ALL_SPECS, getSpec } from '../../../src/core/registry';
 import { LossInspectorError } from '../../../src/core/errors';
-import { lossPickEntries, paramRows, parseParamInput, paramChoices, changedOnly, editableParams, familyLabels, paramRepr } from '../../../src/extension/model/lossPick';
+import { lossPickEntries, paramRows, parseParamInput, paramChoices, changedOnly, editableParams, familyLabels, paramRepr, pickId, type TorchPickSpec } from '../../../src/extension/model/lossPick';
+import { TORCH_SPECS, torchParams } from '../../../src/core/torch';
 
 describe('loss quick pick model', () => {
   const entries = lossPickEntries();
@@ -120,5 +121,67 @@ describe('parseParamInput', () => {
     assert.equal(parseParamInput(huber!, 'delta', '1e-3'), 1e-3);
     assert.throws(() => parseParamInput(huber!, 'delta', '-1'), LossInspectorError);
     assert.throws(() => parseParamInput(huber!, 'delta', 'abc'), LossInspectorError);
+  });
+});
+
+describe('loss quick pick: the PyTorch group', () => {
+  const torch: TorchPickSpec[] = TORCH_SPECS.map((s) => ({ framework: 'torch', id: s.id, functionName: s.functionName, family: s.family, args: s.args, doc: s.doc, kerasMatch: s.kerasMatch, params: torchParams(s) }));
+  const ids = (es: ReturnType<typeof lossPickEntries>) => es.filter((e) => e.kind === 'loss').map((e) => (e as { id: string }).id);
+  const groupOf = (es: ReturnType<typeof lossPickEntries>) => {
+    const out: string[] = [];
+    for (const e of es) if (e.kind === 'separator') out.push(e.label);
+    return out;
+  };
+  it('every torch.nn loss once, as nn.X, beside every Keras/tfa/optax loss once', () => {
+    const all = ids(lossPickEntries([], undefined, undefined, torch));
+    assert.deepEqual(all.filter((i) => i.startsWith('nn.')).sort(), TORCH_SPECS.map((s) => `nn.${s.id}`).sort());
+    assert.deepEqual(all.filter((i) => !i.startsWith('nn.')).sort(), ALL_SPECS.map((s) => s.id).sort());
+  });
+  it('a torch document lists the PyTorch group first; any other lists it last', () => {
+    const first = lossPickEntries([], undefined, 'torch', torch);
+    assert.deepEqual(first[0], { kind: 'separator', label: 'PyTorch (torch.nn)' });
+    assert.ok(ids(first).slice(0, TORCH_SPECS.length).every((i) => i.startsWith('nn.')));
+    for (const f of ['keras', 'optax', undefined]) {
+      const es = lossPickEntries([], undefined, f, torch);
+      assert.equal(groupOf(es).at(-1), 'PyTorch (torch.nn)', String(f));
+      assert.ok(ids(es).slice(-TORCH_SPECS.length).every((i) => i.startsWith('nn.')), String(f));
+    }
+  });
+  it('Keras first for a Keras document, optax first for an optax one (inside each family)', () => {
+    const firstOf = (f: string) => ids(lossPickEntries([], undefined, f, torch))[0];
+    assert.equal(getSpec(firstOf('keras')).framework, 'keras');
+    assert.equal(getSpec(firstOf('optax')).framework, 'optax');
+  });
+  it('torch entries: the functional, the arguments in torch\'s order and the Keras match are searchable', () => {
+    const ce = lossPickEntries([], undefined, 'torch', torch).find((e) => e.kind === 'loss' && e.id === 'nn.CrossEntropyLoss') as { description: string; detail: string };
+    assert.match(ce.description, /^torch\.nn · F\.cross_entropy · \(input, target\) · Keras: SparseCategoricalCrossentropy$/);
+    assert.equal(ce.detail, TORCH_SPECS.find((s) => s.id === 'CrossEntropyLoss')!.doc.summary);
+  });
+  it('a recently used torch loss comes back under "Recently used"', () => {
+    const r = lossPickEntries(['nn.HuberLoss', 'Huber'], undefined, undefined, torch);
+    assert.deepEqual(ids(r).slice(0, 2), ['nn.HuberLoss', 'Huber']);
+    // without the torch list (the debugger's picker) it is left out, not shown as an unknown id
+    assert.deepEqual(ids(lossPickEntries(['nn.HuberLoss', 'Huber'])).slice(0, 1), ['Huber']);
+  });
+  it('torch parameters: reduction defaults to mean, the deprecated size_average/reduce are not offered', () => {
+    const huber = torch.find((t) => t.id === 'HuberLoss')!;
+    const rows = paramRows(huber, { delta: 2 });
+    assert.deepEqual(rows.map((r) => r.name), ['delta', 'reduction']);
+    assert.equal(rows[0].label, 'delta = 2.0 (default 1.0)');
+    assert.equal(rows[1].label, "reduction = 'mean'");
+    assert.deepEqual(paramChoices(rows[1].spec), ['mean', 'sum', 'none']);
+    assert.equal(pickId(huber), 'nn.HuberLoss');
+    assert.deepEqual(changedOnly(huber, { delta: 1, reduction: 'sum' }), { reduction: 'sum' });
+    const kl = torch.find((t) => t.id === 'KLDivLoss')!;
+    assert.ok(paramChoices(paramRows(kl, {}).find((r) => r.name === 'reduction')!.spec)!.includes('batchmean'));
+  });
+  it('torch parameters are validated with the torch spelling in the message', () => {
+    const huber = torch.find((t) => t.id === 'HuberLoss')!;
+    assert.equal(parseParamInput(huber, 'delta', '0.5'), 0.5);
+    assert.throws(() => parseParamInput(huber, 'reduction', "'average'"), (e: unknown) => e instanceof LossInspectorError && /nn\.HuberLoss/.test(e.message) && /`reduction`/.test(e.message));
+    assert.throws(() => parseParamInput(huber, 'beta', '1'), (e: unknown) => e instanceof LossInspectorError && /nn\.HuberLoss has no parameter `beta`/.test(e.message));
+    const ce = torch.find((t) => t.id === 'CrossEntropyLoss')!;
+    assert.deepEqual(parseParamInput(ce, 'weight', '[0.2, 1.0, 3.0]'), [0.2, 1, 3]);
+    assert.equal(parseParamInput(ce, 'ignore_index', '-100'), -100);
   });
 });
