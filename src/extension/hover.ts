@@ -46,7 +46,9 @@ export class LossHoverProvider implements vscode.HoverProvider {
       { label: vscode.l10n.t('$(graph-line) Open in panel'), uri: commandUri(Commands.openPanel, exampleOpenArgs(spec, { uri: doc.uri.toString(), line: position.line + 1 })), title: vscode.l10n.t('Plot {0} in the Loss Inspector panel', spec.id) },
       ...(found.resolved.kind !== 'foreign' && doc.languageId === 'python'
         ? [{ label: vscode.l10n.t('$(play) Compute here'), uri: commandUri(Commands.computeLoss, { uri: doc.uri.toString() }), title: vscode.l10n.t('Evaluate every loss call of this file or cell') }]
-        : []),
+        : found.resolved.framework === 'PyTorch' && doc.languageId === 'python'
+          ? [{ label: vscode.l10n.t('$(play) Compute with the numbers under the cursor'), uri: commandUri(Commands.computeLoss, { uri: doc.uri.toString(), focus: { line: position.line, name: found.name } }), title: vscode.l10n.t('Evaluate this call with its arguments in the file, as torch would') }]
+          : []),
       { label: vscode.l10n.t('$(book) Full docs'), uri: commandUri(Commands.explain, spec.id), title: vscode.l10n.t('Open the documentation in a Markdown preview') },
     ];
     const key = `${found.name}|${found.quoted}|${cfg.hoverImages}|${links.map((l) => l.uri).join('|')}`;

@@ -56,6 +56,12 @@ export interface ComputeArgs {
   range?: [number, number, number, number];
   /** A torch loss on selected arrays: exchange input and target (the result hover's Swap link). */
   swap?: boolean;
+  /**
+   * The hover's "Compute with the numbers under the cursor": evaluate the document as Compute Loss does, then bring
+   * forward the call of the loss `name` hovered on 0-based `line` (the call on that line, else the first call of that
+   * loss below it: `criterion = nn.CrossEntropyLoss()` is called later).
+   */
+  focus?: { line: number; name: string };
 }
 
 export interface ComputeSummary {
@@ -66,6 +72,8 @@ export interface ComputeSummary {
   diagnostics: { line: number; message: string; severity: string }[];
   /** True when the input went to the worker (worker_threads, or a Web Worker in VS Code for the Web). */
   usedWorker?: boolean;
+  /** With `focus`: the call brought forward (null when no call of that loss was evaluated at or below the line). */
+  focused?: { line: number; loss: string; printed: string } | null;
 }
 
 /** Lets the event loop run pending events (typing, rendering requests) before continuing. */
@@ -202,11 +210,35 @@ export async function computeLoss(s: Services, args?: ComputeArgs): Promise<Comp
   const running = { uri: target.doc.uri.toString(), version, chars: target.text.length };
   inFlight.add(running);
   try {
-    return await computeOn(s, target, version, args);
+    const summary = await computeOn(s, target, version, args);
+    return args?.focus && summary ? focusOn(target.doc, summary, args.focus) : summary;
   } finally {
     inFlight.delete(running);
     watch.dispose();
   }
+}
+
+/** `nn.CrossEntropyLoss`, `torch.nn.CrossEntropyLoss`, `CrossEntropyLoss()` → `crossentropyloss`; `F.mse_loss` → `mse_loss`. */
+function bareLossName(name: string): string {
+  return name.replace(/\(.*$/s, '').replace(/^.*\./, '').toLowerCase();
+}
+
+/** The hover's call brought forward: said in the status bar and revealed in its editor. */
+function focusOn(doc: vscode.TextDocument, summary: ComputeSummary, focus: { line: number; name: string }): ComputeSummary {
+  const line = focus.line + 1;
+  const bare = bareLossName(focus.name);
+  const rs = summary.results;
+  const hit = rs.find((r) => r.line <= line && line <= r.lineEnd)
+    ?? rs.find((r) => r.line >= line && bareLossName(r.loss) === bare)
+    ?? null;
+  if (!hit) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Loss Inspector: no call of {0} with numbers in the file was evaluated at or below line {1}. Calls that could not be evaluated say why in the Problems view.', focus.name, line));
+    return { ...summary, focused: null };
+  }
+  vscode.window.setStatusBarMessage(vscode.l10n.t('$(graph-line) Loss Inspector: {0} (line {1}) = {2}', hit.loss, hit.line, hit.printed), 8000);
+  const ed = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+  if (ed) ed.revealRange(new vscode.Range(hit.lineEnd - 1, 0, hit.lineEnd - 1, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return { ...summary, focused: { line: hit.line, loss: hit.loss, printed: hit.printed } };
 }
 
 /** Evaluations whose text has been read and whose results are not shown yet. */
