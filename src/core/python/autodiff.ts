@@ -17,6 +17,13 @@ export type DType = 'float64' | 'float32' | 'int64' | 'int32' | 'bool';
 export type Backward = (g: Float64Array) => (Float64Array | null)[];
 
 export class Node {
+  /** The grad_fn torch shows on this value (`MulBackward0`), set where the torch-level operation is known (gradfn.ts). */
+  label?: string;
+  /**
+   * Computed by arithmetic that torch rounds in float32 where we compute in float64 (exp, softmax, division…): its last
+   * bits are not torch's, so an exactly-integer result may print as `1.0000` in torch (gradfn.ts, stdout.ts).
+   */
+  inexact?: boolean;
   constructor(
     readonly value: Tensor,
     readonly dtype: DType,

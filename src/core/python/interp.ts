@@ -31,6 +31,7 @@ import { callOp, callMethod } from './library';
 import { lossNode } from './lossnode';
 import { builtinAt, constantAt, isPythonBuiltin, BuiltinCall, writePrint } from './namespace';
 import { torchTensorAttr } from './torch';
+import { labelCall, labelIndex } from './gradfn';
 import { pyStr, NotPrintable } from './stdout';
 import { kids, PUNCT, parsePyNumber, parsePyString, isTrailingDotFloat, firstLineLength, unescapePy, formatSpec } from './syntax';
 import {
@@ -678,7 +679,8 @@ export class Interpreter {
         if (isTrailingDotFloat(node)) return parsePyNumber(this.text(ch[0]) + '.', site);
         const obj = this.evalExpr(ch[0], scope);
         if (ch[1]?.name === '.') return this.getAttr(obj, this.text(ch[2]), this.site(ch[2]));
-        return indexValue(obj, this.indices(ch.slice(2, -1), scope), site, this.session.budget);
+        const idx = this.indices(ch.slice(2, -1), scope);
+        return labelIndex(indexValue(obj, idx, site, this.session.budget), idx, obj);
       }
       case 'CallExpression': return this.evalCall(node, scope);
       case 'ArrayComprehensionExpression': case 'ComprehensionExpression': case 'SetComprehensionExpression':
@@ -971,12 +973,12 @@ export class Interpreter {
     if (name === 'ndim') return num(t.tensor.shape.length, true);
     if (name === 'size' && !this.isTorch()) return num(t.tensor.data.length, true);
     if (name === 'dtype') return str(t.dtype ?? 'float32');
-    if (name === 'T' || name === 'mT') return tv(O.transpose(nodeOf(t, this.session.budget)));
+    if (name === 'T' || name === 'mT') return labelCall(tv(O.transpose(nodeOf(t, this.session.budget))), 'permute', [t], new Map(), true);
     if (name === 'tolist') return callable('tolist', () => nestedToValue(toNested(t.tensor)));
     return callable(`.${name}`, (args, kwargs, s) => {
       const r = callMethod(name, t, args, kwargs, s, this.session.budget);
       if (r === undefined) throw this.unsupported(s, `The tensor method \`.${name}()\``);
-      return r;
+      return this.isTorch() ? labelCall(r, name, [t, ...args], kwargs, true) : r;
     });
   }
 
@@ -1189,7 +1191,7 @@ export class Interpreter {
       if (e instanceof LossInspectorError && e.details.offset === undefined) throw e.at(site.offset, site.length);
       throw e;
     }
-    if (lib) return lib;
+    if (lib) return this.isTorch() ? labelCall(lib, path.split('.').pop()!, args, kwargs, false) : lib;
     const lm = LOSS_MODULES.exec(path);
     if (lm) throw errAt(site, `Unknown loss '${path}'.${closestLoss(lm[2])}`, 'unknown-loss');
     if (IO_PATHS.test(path)) throw this.unsupported(site, `I/O (\`${/\./.test(path) ? path : path + '()'}\`)`, 'a loss function is evaluated as a pure computation; remove printing and file access');

@@ -216,8 +216,14 @@ def(['full_like', 'fill_like'], (c) => {
   const n = node(c, x);
   return tv(O.fill(n.shape, toNumber(need(c, f, 'fill_value'), `${c.name}: fill_value`), d && d.kind !== 'none' ? toDtype(d, 'dtype') : n.dtype, c.budget));
 });
+/** torch.zeros(2, 3) / torch.ones(2, 3): torch takes the sizes as separate ints too. */
+function torchSizes(c: OpCall): OpCall {
+  if (c.fam !== 'torch' || c.args.length < 2 || !c.args.every((a) => a.kind === 'number' && a.int)) return c;
+  return { ...c, args: [{ kind: 'list', items: c.args, tuple: true }] };
+}
 function shapeOp(v: number) {
-  return (c: OpCall): Value => {
+  return (c0: OpCall): Value => {
+    const c = torchSizes(c0);
     const [s, d] = bind(c, ['shape|size|dims', 'dtype']);
     const dt = d && d.kind !== 'none' ? toDtype(d, `${c.name}: dtype`, c.site) : c.fam === 'np' ? 'float64' : 'float32';
     return tv(O.fill(toShape(need(c, s, 'shape'), `${c.name}: shape`, c.site), v, dt, c.budget));
@@ -228,7 +234,8 @@ def(['zeros'], shapeOp(0));
 def(['fill', 'full'], (c) => {
   const [s, v] = bind(c, ['dims|shape|size', 'value|fill_value']);
   const x = toNumber(need(c, v, 'value'), `${c.name}: value`);
-  return tv(O.fill(toShape(need(c, s, 'dims'), `${c.name}: shape`, c.site), x, Number.isInteger(x) && need(c, v, 'value').kind === 'number' && (need(c, v, 'value') as { int: boolean }).int ? 'int32' : 'float32', c.budget));
+  const intFill = Number.isInteger(x) && need(c, v, 'value').kind === 'number' && (need(c, v, 'value') as { int: boolean }).int;
+  return tv(O.fill(toShape(need(c, s, 'dims'), `${c.name}: shape`, c.site), x, intFill ? (c.fam === 'torch' ? 'int64' : 'int32') : 'float32', c.budget));
 });
 def(['epsilon'], (c) => { bind(c, []); return { kind: 'number', value: 1e-7, int: false }; });
 

@@ -3,6 +3,7 @@
  * strings, lists and tuples, None, and tensors with NumPy broadcasting as differentiable autodiff nodes. Indexing
  * and slicing of lists, strings, dicts and tensors (basic and advanced) live here too.
  */
+import { labelBinop, labelUnary } from './gradfn';
 import { shapeStr, sizeOf } from '../tensor';
 import { Value, Site, NONE, num, str, bool, list, truthy, typeName } from './values';
 import { errAt, skip, repr, asNumber } from './pyops';
@@ -126,7 +127,7 @@ export function binop(op: string, a: Value, b: Value, site: Site | undefined, bu
       y = toNode(b, `right operand of ${op}`, null, site, budget);
       x = toNode(a, `left operand of ${op}`, y.dtype, site, budget);
     }
-    return tv(tensorOp(op, x, y, site));
+    return labelBinop(tv(tensorOp(op, x, y, site)), op, a, b);
   }
   const hint = a.kind === 'list' || b.kind === 'list' ? ' (Python lists do not broadcast: wrap them with np.array(...))' : '';
   throw errAt(site, `TypeError: unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'${hint}`, 'type');
@@ -149,7 +150,7 @@ export function unaryValue(op: string, v: Value, site: Site | undefined, budget:
   }
   if (v.kind === 'tensor' || (v.kind === 'list' && hasTensor(v))) {
     const n = toNode(v, 'operand', null, site, budget);
-    if (op === '-') return tv(O.neg(n));
+    if (op === '-') return labelUnary(tv(O.neg(n)), op, v);
     if (op === '+') return tv(n);
     if (op === '~') return tv(n.dtype === 'bool' ? O.logicalNot(n) : O.sub(O.neg(n), O.fill([], 1, n.dtype, budget)));
   }

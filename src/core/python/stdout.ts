@@ -24,18 +24,35 @@ export function pyStr(v: Value, torch: boolean, nested = false): string {
     case 'bool': return v.value ? 'True' : 'False';
     case 'number': return v.int ? String(v.value) : pyFloatRepr(v.value);
     case 'string':
+      if (v.display !== undefined) return v.display;
       return nested ? `'${v.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : v.value;
     case 'list': {
       const items = v.items.map((x) => pyStr(x, torch, true));
+      if (v.torchSize) return `torch.Size([${items.join(', ')}])`;
       return v.tuple ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`;
     }
     case 'tensor': {
       if (!torch) throw new NotPrintable('NumPy/TensorFlow tensor printing is not reproduced');
       if (v.evalResult?.printedAs) return v.evalResult.printedAs;
       const leaf = !!v.node?.requiresGrad && v.node.parents.length === 0;
-      if (v.node?.requiresGrad && !leaf) throw new NotPrintable('the grad_fn of this tensor is not reproduced');
-      return formatTorch(v.tensor, torchDtypeOf(v), { requiresGrad: leaf });
+      if (v.node?.requiresGrad && !leaf && !v.node.label) throw new NotPrintable('the grad_fn of this tensor is not reproduced');
+      const dt = torchDtypeOf(v);
+      if (dt === 'float32' && v.node?.inexact && integerValued(v.tensor.data)) {
+        throw new NotPrintable('torch computes it in float32, and whether it prints as integers (1.) or as 1.0000 depends on last-bit rounding we do not reproduce');
+      }
+      return formatTorch(v.tensor, dt, { requiresGrad: leaf, gradFn: leaf ? null : v.node?.label ?? null });
     }
     default: throw new NotPrintable(`a ${v.kind} value`);
   }
+}
+
+/** Every finite non-zero element is an integer (torch's integer print mode), and there is at least one. */
+function integerValued(a: Float64Array): boolean {
+  let any = false;
+  for (const x of a) {
+    if (!Number.isFinite(x) || x === 0) continue;
+    if (x !== Math.ceil(x)) return false;
+    any = true;
+  }
+  return any;
 }

@@ -5,9 +5,10 @@
  * results printed as torch prints them. Registered in the namespace table like any framework.
  */
 import { defineBuiltin, type BuiltinCall } from './namespace';
-import { Value, Site, TensorValue, NONE, callable, bool, typeName } from './values';
+import { Value, Site, TensorValue, NONE, callable, bool, num, typeName } from './values';
 import { errAt } from './pyops';
-import { nodeOf, dtypeName } from './convert';
+import { nodeOf, dtypeName, tv } from './convert';
+import { labelCall } from './gradfn';
 import { makeNode, variable, backward, scalarNode, type Node, type DType } from './autodiff';
 import * as O from './ops';
 import { sizeOf } from '../tensor';
@@ -29,6 +30,11 @@ function torchDtype(v: TensorValue): TorchDtype {
   return d === 'float64' ? 'float64' : d === 'float32' ? 'float32' : d === 'bool' ? 'bool' : 'int64';
 }
 
+/** A torch.Size: a tuple of ints that prints as `torch.Size([2, 3])`. */
+function torchSize(shape: readonly number[]): Value {
+  return { kind: 'list', tuple: true, torchSize: true, items: shape.map((d) => num(d, true)) };
+}
+
 /** Leaves created with requires_grad=True, by their node, so backward() can give each its `.grad`. */
 const LEAVES = Symbol('torch leaves');
 type WithLeaves = { [LEAVES]?: Map<Node, TensorValue> };
@@ -43,12 +49,20 @@ defineBuiltin(['torch.tensor', 'torch.as_tensor'], (c) => {
   const dt = c.kwargs.get('dtype');
   const dtype = dt?.kind === 'string' ? dt.value : undefined;
   const ints = isIntData(c.args[0]);
-  const v = c.interp.convertArray(c.args[0], dtype ?? (ints ? 'int64' : 'float32'), c.site, c.sites.pos[0], 'torch.tensor');
+  const bools = isBoolData(c.args[0]);
+  const v = c.interp.convertArray(c.args[0], dtype ?? (bools ? 'bool' : ints ? 'int64' : 'float32'), c.site, c.sites.pos[0], 'torch.tensor');
   if (v.kind !== 'tensor') return v;
   const rg = c.kwargs.get('requires_grad');
   if (rg && rg.kind === 'bool' && rg.value) return requireGrad(c.interp, v, c.site);
   return v;
 });
+
+/** torch.tensor([True, False]) is a bool tensor. */
+function isBoolData(v: Value): boolean {
+  if (v.kind === 'bool') return true;
+  if (v.kind === 'list') return v.items.length > 0 && v.items.every(isBoolData);
+  return false;
+}
 
 function isIntData(v: Value): boolean {
   if (v.kind === 'number') return v.int;
@@ -69,8 +83,46 @@ function requireGrad(interp: Interpreter, v: TensorValue, site: Site): TensorVal
 /** Attributes torch tensors have beyond the shared tensor methods: backward, grad, requires_grad, requires_grad_, long. */
 export function torchTensorAttr(interp: Interpreter, t: TensorValue, name: string, site: Site): Value | undefined {
   const ext = t as TensorValue & { grad?: TensorValue };
+  const f32 = (t.dtype ?? 'float32') === 'float32' || t.dtype === 'torch.float32';
   switch (name) {
     case 'grad': return ext.grad ?? NONE;
+    case 'shape': return torchSize(t.tensor.shape);
+    case 'size': return callable('size', (args, _kw, s) => {
+      if (!args.length) return torchSize(t.tensor.shape);
+      const d = args[0].kind === 'number' ? args[0].value : NaN, r = t.tensor.shape.length;
+      if (!Number.isInteger(d) || d < -r || d >= r) throw errAt(s, `IndexError: Dimension out of range (expected to be in range of [${-r}, ${r - 1}], but got ${args[0].kind === 'number' ? args[0].value : typeName(args[0])})`, 'index');
+      return num(t.tensor.shape[d < 0 ? d + r : d], true);
+    });
+    case 'dtype': { const d = torchDtype(t); return { kind: 'string', value: d, display: `torch.${d}` }; }
+    // x.transpose(d0, d1) swaps two dims (NumPy's ndarray.transpose(1, 0) permutes: not the same for (0, 1))
+    case 'transpose': return callable('transpose', (args, _kw, s) => {
+      const r = t.tensor.shape.length;
+      const ax = args.map((a) => (a.kind === 'number' && a.int ? a.value : NaN));
+      if (ax.length !== 2 || ax.some((a) => !Number.isInteger(a) || a < -r || a >= Math.max(r, 1))) throw errAt(s, `TypeError: transpose() takes two dims within the ${r} dimensions`, 'param');
+      const [a, b] = ax.map((d) => (d < 0 ? d + r : d));
+      const perm = t.tensor.shape.map((_, i) => i);
+      perm[a] = b; perm[b] = a;
+      return labelCall(tv(O.transpose(nodeOf(t, interp.session.budget), perm)), 'transpose', [t], new Map(), true);
+    });
+    // detach(): the same numbers, cut from the graph (printing it shows no grad_fn / requires_grad)
+    case 'detach': return callable('detach', () => ({ kind: 'tensor', tensor: t.tensor, dtype: t.dtype }));
+    // item() / tolist(): Python floats of the float32 values (the widened float32, as torch returns them)
+    case 'item': return callable('item', (_a, _kw, s) => {
+      if (t.tensor.data.length !== 1) throw errAt(s, `ValueError: only one element tensors can be converted to Python scalars`, 'shape');
+      const v = t.tensor.data[0], d = torchDtype(t);
+      if (d === 'bool') return bool(v !== 0);
+      return num(f32 ? Math.fround(v) : v, d === 'int64');
+    });
+    case 'tolist': return callable('tolist', () => {
+      const d = torchDtype(t);
+      const conv = (x: number): Value => (d === 'bool' ? bool(x !== 0) : num(f32 ? Math.fround(x) : x, d === 'int64'));
+      const rec = (shape: number[], off: number): Value => {
+        if (!shape.length) return conv(t.tensor.data[off]);
+        const stride = shape.slice(1).reduce((a, b) => a * b, 1);
+        return { kind: 'list', tuple: false, items: Array.from({ length: shape[0] }, (_, i) => rec(shape.slice(1), off + i * stride)) };
+      };
+      return rec(t.tensor.shape, 0);
+    });
     case 'requires_grad': return bool(!!t.node?.requiresGrad);
     case 'requires_grad_': return callable('requires_grad_', () => { const r = requireGrad(interp, t, site); t.node = r.node; leaves(interp).set(r.node!, t); return t; });
     case 'long': return callable('long', () => interp.convertArray(t, 'int64', site, site, 'torch.tensor'));

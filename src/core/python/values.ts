@@ -23,12 +23,13 @@ export interface NoneValue { kind: 'none' }
 export interface BoolValue { kind: 'bool'; value: boolean }
 /** A Python int or float (`int` tells them apart: 2 vs 2.0). */
 export interface NumberValue { kind: 'number'; value: number; int: boolean }
-export interface StringValue { kind: 'string'; value: string }
+/** `display`: how print() shows it when that differs (torch's dtype attribute `float32` prints as `torch.float32`). */
+export interface StringValue { kind: 'string'; value: string; display?: string }
 /**
  * A list or tuple; `site` is where its literal stands, so errors about it (ragged rows) point there. `node`: the
  * differentiable tensor this very list converts to (a list passed as y_pred keeps its gradient).
  */
-export interface ListValue { kind: 'list'; items: Value[]; tuple: boolean; site?: Site; node?: Node }
+export interface ListValue { kind: 'list'; items: Value[]; tuple: boolean; site?: Site; node?: Node; /** A torch.Size (a tuple that prints as `torch.Size([2, 3])`). */ torchSize?: boolean }
 /** A Python dict (keys compared by their Python repr). */
 export interface DictValue { kind: 'dict'; entries: [Value, Value][] }
 /**

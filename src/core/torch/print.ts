@@ -66,7 +66,11 @@ export function pyFloatRepr(x: number): string {
 
 interface Formatter { width: number; format(v: number): string }
 
-function makeFormatter(values: number[], floating: boolean): Formatter {
+function makeFormatter(values: number[], floating: boolean, bool = false): Formatter {
+  if (bool) {
+    const width = values.some((v) => v === 0) ? 5 : 4;
+    return { width, format: (v) => (v !== 0 ? 'True' : 'False').padStart(width) };
+  }
   if (!floating) {
     const strs = values.map((v) => String(v));
     const width = Math.max(1, ...strs.map((s) => s.length));
@@ -157,10 +161,12 @@ export function formatTorch(t: Tensor, dtype: TorchDtype, opts: TorchPrintOption
   } else {
     if (dtype === 'float64') suffixes.push('dtype=torch.float64');
     const summarize = numel > THRESHOLD;
-    const view: View = { shape: t.shape.slice(), data: t.data, off: 0 };
+    // a float32 tensor holds float32 numbers (values computed in float64 are shown as torch holds them: rounded once)
+    const data = dtype === 'float32' && !isFloat32(t.data) ? t.data.map(Math.fround) : t.data;
+    const view: View = { shape: t.shape.slice(), data, off: 0 };
     const vals: number[] = [];
-    if (summarize) summarized(view, true, vals); else vals.push(...t.data);
-    const f = makeFormatter(vals, dtype === 'float32' || dtype === 'float64');
+    if (summarize) summarized(view, true, vals); else vals.push(...data);
+    const f = makeFormatter(vals, dtype === 'float32' || dtype === 'float64', dtype === 'bool');
     body = tensorStr(view, indent, summarize, f);
   }
   if (opts.gradFn) suffixes.push(`grad_fn=<${opts.gradFn}>`);
@@ -172,4 +178,9 @@ export function formatTorch(t: Tensor, dtype: TorchDtype, opts: TorchPrintOption
     else { s += ', ' + suf; lastLen += suf.length + 2; }
   }
   return s + ')';
+}
+
+function isFloat32(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (Math.fround(a[i]) !== a[i] && a[i] === a[i]) return false;
+  return true;
 }
