@@ -17,6 +17,7 @@ import { TORCH_SPECS } from '../torch/registry';
 import { evaluateTorch, resolveTorchConfig } from '../torch/evaluate';
 import { formatTorch } from '../torch/print';
 import { TORCH_SIGNATURES, bindPython } from '../torch/signatures';
+import { GAUSSIAN_FLOAT_VAR_HINT } from '../torch/versions';
 import { torchAsEvalResult as asEvalResult } from '../torch/evalResult';
 import type { TorchSpec, TorchTensor, TorchDtype, TorchResult } from '../torch/types';
 import type { ParamValue } from '../spec';
@@ -188,6 +189,7 @@ function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'funct
       const t = interp.convertArray(v, 'int64', site, site, 'torch.tensor') as TensorValue;
       targs[a.name] = { data: t.tensor.data, shape: t.tensor.shape.slice(), dtype: 'int64' };
     } else {
+      if (spec.id === 'GaussianNLLLoss' && a.name === 'var' && v.kind === 'number') throw errAt(site, `AttributeError: 'float' object has no attribute 'size' (${callee}: argument 'var' must be a Tensor in torch 1.13).${GAUSSIAN_FLOAT_VAR_HINT}`, 'type', { loss: callee, argument: a.name });
       throw errAt(site, `TypeError: ${callee}(): argument '${a.name}' must be Tensor, not ${typeName(v)}`, 'type', { loss: callee, argument: a.name });
     }
   }

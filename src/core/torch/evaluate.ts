@@ -10,6 +10,7 @@ import type { Config, ParamSpec, ParamValue } from '../spec';
 import type { TorchRequest, TorchResult, TorchSpec, TorchTensor, TorchDtype, TorchReduction, TorchContext, TorchArgs } from './types';
 import { tryResolveTorch, torchNames } from './registry';
 import { torchConventions } from '../conventions';
+import { torch2Notes, torch2KeywordHint } from './versions';
 import { toTorchTensor, castTo, legacyReduction, reductionParam, LEGACY_PARAMS, isFloat, torchError } from './base';
 
 /** Every keyword the module's constructor (and the functional) accepts, in torch's order. */
@@ -37,7 +38,7 @@ export function resolveTorchConfig(spec: TorchSpec, callee: string, mode: 'modul
     if (!p) {
       const where = mode === 'module' ? `${spec.id}.__init__()` : `${spec.functionName}()`;
       const sugg = closest(k, params.map((q) => q.name), 2);
-      throw new LossInspectorError(`${callee}: unexpected keyword argument \`${k}\`: ${where} got an unexpected keyword argument '${k}'${sugg.length ? ` (did you mean ${sugg.join(', ')}?)` : ''}. It takes ${params.map((q) => q.name).join(', ')}.`,
+      throw new LossInspectorError(`${callee}: unexpected keyword argument \`${k}\`: ${where} got an unexpected keyword argument '${k}'${sugg.length ? ` (did you mean ${sugg.join(', ')}?)` : ''}. It takes ${params.map((q) => q.name).join(', ')}.${torch2KeywordHint(spec.id, mode, k)}`,
         { loss: callee, argument: k, code: 'unknown-param', expected: params.map((q) => q.name).join(', '), received: k, suggestions: sugg, torch: { type: 'TypeError', message: `${where} got an unexpected keyword argument '${k}'` } });
     }
     if (p.name === 'reduction') { cfg.reduction = v; continue; }
@@ -162,6 +163,7 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
     if (f.code === 'torch-kl-mean' && trace.warnings.some((w) => /batchmean/.test(w.message))) continue;
     trace.warnings.push({ code: f.code, message: f.message });
   }
+  trace.notes.push(...torch2Notes(spec.id, kcfg, args, reduction));
   return {
     loss: spec.id, callee, mode, reduction, config: cfg, dtype, value, perSample: none, grads, mean,
     gradFn: gradFnOf(spec, reduction, args, cfg), trace, shapes,
