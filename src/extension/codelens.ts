@@ -7,7 +7,7 @@ import { findLossSites, type LossSite } from '../core/names';
 import { getSpec } from '../core/registry';
 import { Commands, HOVER_LANGUAGES } from './constants';
 import type { Services } from './services';
-import { exampleOpenArgs } from './hover';
+import { exampleOpenArgs, torchSpelling } from './hover';
 
 class LossLens extends vscode.CodeLens {
   constructor(range: vscode.Range, readonly action: 'compute' | 'plot' | 'explain', readonly site: LossSite, readonly uri: string) {
@@ -33,7 +33,8 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
     const lenses: LossLens[] = [];
     for (const site of findLossSites(text)) {
       const range = new vscode.Range(site.line, site.start, site.line, site.end);
-      const first: 'compute' | 'explain' = site.computable && doc.languageId === 'python' ? 'compute' : 'explain';
+      // torch calls are evaluated too (the torch core): Compute, like Keras's
+      const first: 'compute' | 'explain' = (site.computable || !!torchSpelling(site.name)) && doc.languageId === 'python' ? 'compute' : 'explain';
       lenses.push(new LossLens(range, first, site, doc.uri.toString()), new LossLens(range, 'plot', site, doc.uri.toString()));
     }
     return lenses;
@@ -49,7 +50,9 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
         lens.command = { title: vscode.l10n.t('Explain'), command: Commands.explain, arguments: [site.id], tooltip: vscode.l10n.t('Documentation of {0}', site.id) };
         break;
       case 'plot':
-        lens.command = { title: vscode.l10n.t('Plot'), command: Commands.openPanel, arguments: [exampleOpenArgs(getSpec(site.id), { uri: lens.uri, line: site.line + 1 })], tooltip: vscode.l10n.t('Plot {0} and its gradient in the Loss Inspector panel', site.id) };
+        // the call's own arguments when the file evaluates them (openPanel's `at`), else the loss's example: a torch
+        // name opens torch's loss, never the Keras spec that documents it
+        lens.command = { title: vscode.l10n.t('Plot'), command: Commands.openPanel, arguments: [exampleOpenArgs(getSpec(site.id), { uri: lens.uri, line: site.line + 1 }, site.name)], tooltip: vscode.l10n.t('Plot {0} and its gradient in the Loss Inspector panel', torchSpelling(site.name) ?? site.id) };
         break;
     }
     return lens;

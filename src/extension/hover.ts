@@ -15,7 +15,28 @@ import type { PanelOpenArgs } from '../shared/protocol';
  * Panel arguments that plot a loss: the evaluated arguments of the call `at` when it has them, else the loss's own
  * small example, titled as an example and with no file:line (it is not in the user's code).
  */
-export function exampleOpenArgs(spec: LossSpec, at?: { uri: string; line: number }): PanelOpenArgs {
+/** 'nn.CrossEntropyLoss' / 'F.cross_entropy' for a PyTorch spelling of a loss name (any import style), else null. */
+export function torchSpelling(name: string): string | null {
+  const n = name.trim();
+  const f = /^(?:torch\.nn\.functional\.|nn\.functional\.|functional\.|F\.)([a-z_0-9]+)$/.exec(n);
+  if (f) return `F.${f[1]}`;
+  const m = /^(?:torch\.nn\.modules\.loss\.|torch\.nn\.|nn\.)([A-Z]\w*Loss)$/.exec(n);
+  return m ? `nn.${m[1]}` : null;
+}
+
+/**
+ * The panel on a loss's own example, titled "(example)" without file:line; `at` lets the panel plot the call's own
+ * arguments instead when the file evaluates them. A PyTorch name (`name`) opens torch's loss and its example, not the
+ * Keras spec that documents it.
+ */
+export function exampleOpenArgs(spec: LossSpec, at?: { uri: string; line: number }, name?: string): PanelOpenArgs {
+  const torch = name ? torchSpelling(name) : null;
+  if (torch) {
+    return {
+      request: { loss: torch, framework: 'torch', yTrue: [], yPred: [] }, torchExample: torch,
+      title: vscode.l10n.t('{0} (example)', torch), example: true, ...(at ? { at } : {}),
+    };
+  }
   return {
     request: {
       loss: spec.id, yTrue: spec.example.yTrue, yPred: spec.example.yPred,
@@ -43,7 +64,7 @@ export class LossHoverProvider implements vscode.HoverProvider {
     if (!found) return undefined;
     const spec = found.resolved.spec;
     const links = [
-      { label: vscode.l10n.t('$(graph-line) Open in panel'), uri: commandUri(Commands.openPanel, exampleOpenArgs(spec, { uri: doc.uri.toString(), line: position.line + 1 })), title: vscode.l10n.t('Plot {0} in the Loss Inspector panel', spec.id) },
+      { label: vscode.l10n.t('$(graph-line) Open in panel'), uri: commandUri(Commands.openPanel, exampleOpenArgs(spec, { uri: doc.uri.toString(), line: position.line + 1 }, found.name)), title: vscode.l10n.t('Plot {0} in the Loss Inspector panel', spec.id) },
       ...(found.resolved.kind !== 'foreign' && doc.languageId === 'python'
         ? [{ label: vscode.l10n.t('$(play) Compute here'), uri: commandUri(Commands.computeLoss, { uri: doc.uri.toString() }), title: vscode.l10n.t('Evaluate every loss call of this file or cell') }]
         : found.resolved.framework === 'PyTorch' && doc.languageId === 'python'

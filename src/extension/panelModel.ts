@@ -24,7 +24,7 @@ import { l10n } from './model/l10n';
 import { divisorKindText } from './model/resultText';
 import { frameworksData } from './model/frameworks';
 import {
-  applyTorchIntent, buildTorchCsv, buildTorchPython, buildTorchState, isTorchRequest, torchErrorControls, torchLossOptions, TorchArgsCache,
+  applyTorchIntent, buildTorchCsv, buildTorchPython, buildTorchState, isTorchRequest, torchErrorControls, torchExampleSession, torchLossOptions, TorchArgsCache,
 } from './panelTorch';
 
 /** Evaluates a user-defined loss (issue 6's custom-loss plugin) for a session with `customSource`. */
@@ -85,6 +85,13 @@ export function lossOptions(): LossOption[] {
 
 /** A session from the open command's arguments; null when there is nothing to inspect yet. */
 export function sessionFromArgs(args: PanelOpenArgs | undefined): PanelSession | null {
+  if (args?.torchExample && (args.example || !args.request)) {
+    // a torch name's own example, titled "(example)" and without file:line
+    try {
+      const s = torchExampleSession(args.torchExample);
+      return { ...s, ...(args.view === 'frameworks' ? { view: 'frameworks' as const } : {}) };
+    } catch { /* not a torch loss the core knows: the request the link carries */ }
+  }
   if (!args?.request) return null;
   return {
     request: { ...args.request, config: { ...(args.request.config ?? {}) } },

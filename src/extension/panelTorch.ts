@@ -129,10 +129,11 @@ export function torchExampleSession(name: string): PanelSession {
   for (const a of spec.args.slice(2)) rest[a.name] = ex.args[a.name];
   return {
     request: {
-      loss: `nn.${spec.id}`, framework: 'torch', mode: 'class', yPred: ex.args[spec.args[0].name], yTrue: ex.args[spec.args[1].name],
+      loss: found.mode === 'functional' ? `F.${spec.functionName}` : `nn.${spec.id}`, framework: 'torch', mode: found.mode === 'functional' ? 'function' : 'class',
+      yPred: ex.args[spec.args[0].name], yTrue: ex.args[spec.args[1].name],
       ...(spec.args.length > 2 ? { args: rest } : {}), dtypes, config: { ...(ex.config ?? {}) },
     },
-    title: l10n.t('{0} (example)', `nn.${spec.id}`), example: true,
+    title: l10n.t('{0} (example)', found.mode === 'functional' ? `F.${spec.functionName}` : `nn.${spec.id}`), example: true,
     sweepElement: -1, compare: { enabled: false, losses: [] },
   };
 }

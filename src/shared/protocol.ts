@@ -61,6 +61,11 @@ export interface PanelOpenArgs {
   /** The request is the loss's own example, not data from the user's code (no source then). */
   example?: boolean;
   /**
+   * A PyTorch name ('nn.CrossEntropyLoss', 'F.huber_loss') whose own example the panel opens instead of `request`
+   * (the CodeLens and the hover name the loss; the torch example is built by the panel, loaded on first use).
+   */
+  torchExample?: string;
+  /**
    * A loss call in the user's code (a CodeLens or hover link): plot its evaluated arguments when the call evaluates,
    * else fall back to `request` (then an example).
    */

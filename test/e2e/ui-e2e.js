@@ -281,6 +281,41 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
   });
   await shot('10-panel-slider');
 
+  await step('torch snippet: Plot above nn.CrossEntropyLoss opens it on the file\'s tensors, tensor(0.3634); the label_smoothing slider moves it', async () => {
+    await page.mouse.move(1000, 60, { steps: 3 });
+    await page.keyboard.press('Escape');
+    await quickInput('torch_snippet.py', 'torch_snippet.py');
+    await viewLine(/criterion/).waitFor({ timeout: T });
+    const plot = page.locator('.editor-instance .codelens-decoration a', { hasText: /^\s*Plot\s*$/ }).first();
+    await plot.waitFor({ timeout: T });
+    await plot.click();
+    const wv = webview();
+    const value = wv.locator('#result-value');
+    const readV = async () => norm(await value.innerText().catch(() => '')).trim();
+    const end0 = Date.now() + T;
+    let before;
+    while ((before = await readV()) !== 'tensor(0.3634)') {
+      if (Date.now() > end0) throw new Error(`#result-value is "${before}", torch prints tensor(0.3634)`);
+      await page.waitForTimeout(100);
+    }
+    const title = norm(await wv.locator('#title').innerText()).trim();
+    const src = norm(await wv.locator('#open-source').innerText()).trim();
+    if (title !== 'nn.CrossEntropyLoss' || src !== 'torch_snippet.py:7') throw new Error(`panel titled "${title}", linked to "${src}"`);
+    console.log(`     ${title} ${src}: ${before}; ${norm(await wv.locator('#reduction-text').innerText()).trim()}`);
+    await shot('11-panel-torch');
+    const ls = wv.locator('input[type="range"][data-param="label_smoothing"]').first();
+    await ls.waitFor({ timeout: T });
+    const b = await ls.boundingBox();
+    await page.mouse.click(b.x + b.width * 0.5, b.y + b.height / 2);
+    const end = Date.now() + T;
+    let after;
+    while ((after = await readV()) === before) { if (Date.now() > end) throw new Error(`value stayed ${before} after moving label_smoothing`); await page.waitForTimeout(100); }
+    if (!/^tensor\(\d+\.\d{4}\)$/.test(after)) throw new Error(`after the slider: "${after}"`);
+    console.log(`     label_smoothing → ${await ls.inputValue()}: ${before} → ${after}`);
+    if (await wv.locator('#error').isVisible()) throw new Error(`panel shows an error: ${await wv.locator('#error').innerText()}`);
+  });
+  await shot('12-panel-torch-slider');
+
   times.scenario = Date.now() - server.t0;
   times.memMiB = L.memMiB(d);
   console.log(`     timings ${JSON.stringify(times)}`);

@@ -35,7 +35,8 @@ function resultOn(s: Services, uri: vscode.Uri, line: number, loss: string | und
 async function argsForCall(s: Services, a: PanelOpenArgs & { at: { uri: string; line: number } }): Promise<PanelOpenArgs> {
   const { at, ...fallback } = a;
   const uri = vscode.Uri.parse(at.uri);
-  const loss = fallback.request?.loss;
+  // the loss a constructor line's call is matched by: a result's spec id ('CrossEntropyLoss' for nn.CrossEntropyLoss)
+  const loss = (fallback.torchExample ?? fallback.request?.loss)?.replace(/^(?:torch\.nn\.modules\.loss\.|torch\.nn\.|nn\.)/, '');
   let r = resultOn(s, uri, at.line, loss);
   if (!r) {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === at.uri);
@@ -45,7 +46,7 @@ async function argsForCall(s: Services, a: PanelOpenArgs & { at: { uri: string; 
     }
   }
   const own = r && resultArgs(r);
-  s.log.info(`panel: plot ${docLogName(at.uri)}:${at.line} — ${own ? `its call's arguments (${own.title})` : `no evaluated call there; the ${fallback.request?.loss ?? 'loss'} example`}`);
+  s.log.info(`panel: plot ${docLogName(at.uri)}:${at.line} — ${own ? `its call's arguments (${own.title})` : `no evaluated call there; the ${fallback.torchExample ?? fallback.request?.loss ?? 'loss'} example`}`);
   return own ?? fallback;
 }
 

@@ -131,13 +131,39 @@ suite('extension extras', () => {
     assert.strictEqual(own.source.label, `seeds.py:${ctor + 2}`);
     assert.strictEqual(own.title, 'CategoricalCrossentropy');
     assert.strictEqual(own.valueText, '0.2876821'); // the seed article's printed value (seeds.py line 9)
-    // torch_ce.py: nothing to evaluate there, so the loss's example: titled as one, no file:line.
+    // torch_ce.py: nothing to evaluate there, so torch's loss on its own example: titled as one, no file:line,
+    // never the Keras CategoricalCrossentropy that documents the name.
     const t = await open('torch_ce.py');
     await plotLens(t.doc, lineOf(t.doc, 'nn.CrossEntropyLoss()'));
     const ex = await panelState((s) => s.kind === 'result' && /\(example\)$/.test(s.title), 'the example in the panel');
-    assert.strictEqual(ex.title, 'CategoricalCrossentropy (example)');
+    assert.strictEqual(ex.title, 'nn.CrossEntropyLoss (example)');
+    assert.strictEqual(ex.loss, 'nn.CrossEntropyLoss');
+    assert.match(ex.valueText, /^tensor\(\d\.\d{4}\)$/);
     assert.strictEqual(ex.source, undefined);
     assert.strictEqual(ex.session.example, true);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Plot CodeLens on a torch snippet: the call\'s own tensors, RESULT as torch prints it, torch_snippet.py:7; a slider re-evaluates', async () => {
+    await vscode.commands.executeCommand(C.clear);
+    const { doc } = await open('torch_snippet.py');
+    const ctor = lineOf(doc, 'criterion = nn.CrossEntropyLoss(');
+    const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri, 20)) || [];
+    const titles = lenses.filter((x) => x.command && x.range.start.line === ctor).map((x) => x.command.title);
+    assert.deepStrictEqual(titles.sort(), ['Compute', 'Plot'], 'a torch call is computable');
+    const l = lenses.find((x) => x.command && x.command.title === 'Plot' && x.range.start.line === ctor);
+    await vscode.commands.executeCommand(l.command.command, ...(l.command.arguments || []));
+    const st = await waitFor(async () => { const s = (await state()).panel.state; return s && s.kind === 'result' && s.source && s.source.uri === doc.uri.toString() ? s : null; }, 15000, 'the snippet\'s call in the panel');
+    assert.strictEqual(st.title, 'nn.CrossEntropyLoss');
+    assert.strictEqual(st.source.label, `torch_snippet.py:${ctor + 2}`);
+    assert.strictEqual(st.valueText, 'tensor(0.3634)'); // what the snippet prints under torch 1.13 (without its grad_fn)
+    assert.match(st.reductionText, /^mean: Σ w\[y\]·ℓ \/ Σ w\[y\] = [\d.]+ \/ 4\.2 = 0\.363/);
+    assert.deepStrictEqual(st.torch.args.map((a) => `${a.name}:${a.dtype}`), ['input:float32', 'target:int64']);
+    // the label_smoothing slider, as the webview sends it: torch gives tensor(0.9868) at 0.5
+    const request = { loss: 'nn.CrossEntropyLoss', framework: 'torch', yPred: [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 2.2]], yTrue: [0, 1, 2], dtypes: { input: 'float32', target: 'int64' }, config: { weight: [0.2, 1.0, 3.0], label_smoothing: 0.5 } };
+    await vscode.commands.executeCommand(C.openPanel, { request, title: st.title });
+    await waitFor(async () => { const s = (await state()).panel.state; return s && s.kind === 'result' && s.valueText === 'tensor(0.9868)'; }, 15000, 'label_smoothing 0.5 → tensor(0.9868)');
+    await vscode.commands.executeCommand(C.clear);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyIntent, buildCsv, buildPython, buildState, TensorCache, lossOptions } from '../../../src/extension/panelModel';
+import { applyIntent, buildCsv, buildPython, buildState, TensorCache, lossOptions, sessionFromArgs } from '../../../src/extension/panelModel';
 import { torchExampleSession, POS_WEIGHT_SCALE } from '../../../src/extension/panelTorch';
 import { torchSerializableRequest } from '../../../src/extension/jobs';
 import { torchSweep } from '../../../src/core/torch/sweep';
@@ -243,6 +243,23 @@ describe('panel model: PyTorch sessions (numbers from torch 1.13)', () => {
       const st = buildState(torchExampleSession(o.id));
       assert.equal(st.kind, 'result', `${o.id}: ${st.kind === 'error' ? st.message : ''}`);
     }
+  });
+
+  it('a torch name\'s example (CodeLens Plot, hover link): torch\'s loss on its own example, titled "(example)", without file:line', () => {
+    const s = sessionFromArgs({ request: { loss: 'CategoricalCrossentropy', yTrue: [[0, 1]], yPred: [[0.3, 0.7]] }, torchExample: 'nn.CrossEntropyLoss', title: 'x', example: true, source: { uri: 'file:///w/torch_ce.py', line: 4 } })!;
+    const st = result(s);
+    assert.equal(st.title, 'nn.CrossEntropyLoss (example)');
+    assert.equal(st.loss, 'nn.CrossEntropyLoss');
+    assert.match(st.valueText, /^tensor\(\d\.\d{4}\)$/);
+    assert.equal(st.source, undefined);
+    assert.equal(s.example, true);
+    const f = result(sessionFromArgs({ torchExample: 'F.huber_loss', example: true })!);
+    assert.equal(f.title, 'F.huber_loss (example)');
+    assert.equal(f.callee, 'F.huber_loss');
+    assert.match(f.python, /^F\.huber_loss\(input, target\)$/);
+    // a name the torch core does not know keeps the request the link carries
+    const k = sessionFromArgs({ request: { loss: 'Huber', yTrue: [0], yPred: [1] }, torchExample: 'nn.NotALoss', example: true })!;
+    assert.equal(k.request.loss, 'Huber');
   });
 
   it('a torch snippet\'s result opens as a torch session (dtypes kept, nested or Tensor arrays alike)', () => {
