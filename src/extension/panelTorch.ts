@@ -70,6 +70,8 @@ function allIntegers(x: ArrayArg | undefined): boolean {
 
 /** The torch tensors of a request, kept while its arrays and dtypes do not change (parameters change far more often). */
 export class TorchArgsCache {
+  /** The last evaluation and curve, reused when only the view changes (a page of a 1e6-element result). */
+  last: { key: string; args: TorchArgs; r: TorchResult; sweep: ReturnType<typeof torchSweep> | null; sweepError?: string } | null = null;
   private keys: unknown[] = [];
   private dt = '';
   private value: TorchArgs | null = null;
@@ -332,11 +334,14 @@ export function buildTorchState(session: PanelSession, cache: TorchArgsCache, op
   const { spec, mode } = torchSpecOf(req);
   const args = cache.get(spec, req);
   const config = effectiveTorchConfig(req);
-  const r = evaluateTorch({ loss: spec, mode, config, args });
+  const points = opts.points ?? 101;
+  // paging moves no number: the evaluation and the curve of the same call are reused
+  const key = JSON.stringify([spec.id, mode, config, session.sweepElement, points]);
+  const hit = cache.last && cache.last.key === key && cache.last.args === args ? cache.last : null;
+  const r = hit ? hit.r : evaluateTorch({ loss: spec, mode, config, args });
   const first = spec.args[0].name, second = spec.args[1].name;
   const input = args[first], target = args[second];
   const grad: Tensor = r.grads[first] ?? { data: new Float64Array(input.data.length), shape: input.shape.slice() };
-  const points = opts.points ?? 101;
   let curve: ResultState['curve'] = null, curveError: string | undefined;
   let element = session.sweepElement >= 0 && session.sweepElement < input.data.length ? session.sweepElement : -1;
   let kind = 'raw';
@@ -344,11 +349,13 @@ export function buildTorchState(session: PanelSession, cache: TorchArgsCache, op
   if (!r.grads[first]) curveError = l10n.t('{0} is not differentiable here ({1}): no curve.', first, input.dtype);
   else {
     try {
-      const c = torchSweep(spec, { mode, config, args, element: element >= 0 ? element : undefined, points, result: r });
+      if (hit && !hit.sweep) throw new Error(hit.sweepError ?? '');
+      const c = hit?.sweep ?? torchSweep(spec, { mode, config, args, element: element >= 0 ? element : undefined, points, result: r });
+      cache.last = { key, args, r, sweep: c };
       element = c.element; kind = c.kind;
       sweep = { ...c, kind: c.kind === 'error' ? 'error' : 'raw' };
       curve = { x: c.x, loss: c.loss, grad: c.grad, xLabel: c.xLabel, yLabel: r.value.shape.length ? l10n.t('sum of the returned values') : l10n.t('loss'), current: c.current };
-    } catch (e) { curveError = (e as Error).message; }
+    } catch (e) { curveError = (e as Error).message; cache.last = { key, args, r, sweep: null, sweepError: curveError }; }
   }
   if (element < 0) element = 0;
   const pages = session.pages ?? {};

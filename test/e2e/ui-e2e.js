@@ -286,7 +286,8 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
     await page.keyboard.press('Escape');
     await quickInput('torch_snippet.py', 'torch_snippet.py');
     await viewLine(/criterion/).waitFor({ timeout: T });
-    const plot = page.locator('.editor-instance .codelens-decoration a', { hasText: /^\s*Plot\s*$/ }).first();
+    // the lens of this file's editor (seeds.py may still be open beside it, with lenses of its own)
+    const plot = page.locator('.editor-instance', { hasText: 'criterion' }).locator('.codelens-decoration a', { hasText: /^\s*Plot\s*$/ }).first();
     await plot.waitFor({ timeout: T });
     await plot.click();
     const wv = webview();

@@ -286,8 +286,13 @@ describe('panel model: paged views (issue 16)', () => {
       sweepElement: -1, compare: { enabled: false, losses: [] },
     };
     const cache = new TensorCache();
+    result(s, cache);
+    const evaluated = cache.torch.last!.r;
     const p = applyIntent(applyIntent(s, { type: 'setPage', view: 'samples', offset: 500_000 })!, { type: 'setPage', view: 'grad', offset: 999_500 })!;
     const st = result(p, cache);
+    assert.equal(cache.torch.last!.r, evaluated, 'a page change reuses the evaluation (no number moves)');
+    result(applyIntent(p, { type: 'setReduction', reduction: 'sum' })!, cache);
+    assert.notEqual(cache.torch.last!.r, evaluated, 'a reduction change evaluates again');
     assert.equal(st.perSample.offset, 500_000);
     assert.equal(st.perSample.total, n);
     assert.equal(st.perSample.values.length, 4096);
