@@ -5,12 +5,12 @@
  * inputs, which for 1e6 elements took longer to clone onto the host than the evaluation itself.
  */
 import type { EvalResult } from '../core/evaluate';
-import type { Config } from '../core/spec';
+import type { Config, ParamValue } from '../core/spec';
 import type { Nested, Tensor } from '../core/tensor';
 import type { TorchDtype } from '../core/torch/types';
 import { evaluate } from '../core/evaluate';
 import { LossInspectorError } from '../core/errors';
-import { formatFor } from '../core/format';
+import { formatFor, float32Digits } from '../core/format';
 import { sizeOf } from '../core/tensor';
 import { parseTwoArrays, type TwoArrays } from '../core/arrays';
 import { tryResolveLoss } from '../core/registry';
@@ -115,10 +115,16 @@ export function torchSerializableRequest(t: NonNullable<EvalResult['torchRequest
   for (const n of names) dtypes[n] = t.args[n].dtype;
   const rest: Record<string, Tensor> = {};
   for (const n of names.slice(2)) rest[n] = t.args[n];
+  // A keyword tensor of the snippet (weight=torch.tensor([0.2, 1.0])) holds float32 values (0.20000000298…): the
+  // panel's controls and Python export show them as written (0.2), and torch rounds them to the same float32 again.
+  const short = (v: ParamValue): ParamValue => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) && Math.fround(v) === v ? Number(float32Digits(v))
+    : Array.isArray(v) ? (v as ParamValue[]).map(short) as ParamValue : v);
+  const config: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(t.config)) config[k] = short(v);
   return {
     loss: t.loss, framework: 'torch', mode: t.mode === 'module' ? 'class' : 'function',
     yPred: t.args[names[0]], yTrue: t.args[names[1]], ...(names.length > 2 ? { args: rest } : {}),
-    dtypes, config: { ...t.config },
+    dtypes, config,
   };
 }
 

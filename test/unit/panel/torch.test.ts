@@ -271,6 +271,7 @@ describe('panel model: PyTorch sessions (numbers from torch 1.13)', () => {
     const req = torchSerializableRequest(r.result.torchRequest!);
     assert.equal(req.loss, 'nn.CrossEntropyLoss');
     assert.deepEqual(req.dtypes, { input: 'float32', target: 'int64' });
+    assert.deepEqual(req.config, { weight: [0.2, 1, 3] }, 'the float32 weight tensor as written, not 0.20000000298');
     const st = result({ request: req, title: 'nn.CrossEntropyLoss', sweepElement: -1, compare: { enabled: false, losses: [] } });
     assert.equal(st.valueText, byId('CE weighted mean').str);
   });
