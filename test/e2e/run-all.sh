@@ -3,7 +3,7 @@
 # older than its sources), the UI scenario on the installed .vsix, then the mocha suite inside code-server's
 # extension host. Prints activation time, memory and sizes, and ends with ONE line "N passed, N failed" that
 # counts individual checks (UI steps + mocha tests). Exit non-zero on any failure.
-# Bounded: each part has a timeout, the run after setup E2E_TOTAL_TIMEOUT seconds (default 600); every process it
+# Bounded: each part has a timeout, the run after setup E2E_TOTAL_TIMEOUT seconds (default 900); every process it
 # started (code-server groups, chromium) is killed on exit, by the run folder they were started in.
 # Env: E2E_TOOLS (tools, default ~/.cache/loss-inspector-e2e), SHOTS (screenshots, default $E2E_TOOLS/shots),
 #      E2E_SKIP_UI=1 / E2E_SKIP_EXT=1 to leave a part out, E2E_GREP=regex to run some mocha tests only.
@@ -13,7 +13,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 cd "$REPO"
 export E2E_TOOLS=${E2E_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/loss-inspector-e2e}
 export SHOTS=${SHOTS:-$E2E_TOOLS/shots}
-TOTAL=${E2E_TOTAL_TIMEOUT:-600}
+TOTAL=${E2E_TOTAL_TIMEOUT:-900}
 START=$SECONDS; T0=$SECONDS
 export E2E_RUN_DIR; E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/li-e2e-run-XXXXXX")
 logs="$E2E_RUN_DIR/logs"; mkdir -p "$logs"
@@ -103,6 +103,9 @@ fi
 if [ -z "${E2E_SKIP_UI:-}" ] && [ -f "$VSIX" ]; then part ui 300 node "$HERE/ui-e2e.js" --vsix "$VSIX"; fi
 # the debugger features as a person uses them: Variables view → Compute Loss with… / Watch Loss on a real debugpy
 if [ -z "${E2E_SKIP_UI:-}" ] && [ -f "$VSIX" ]; then part ui-debug 240 node "$HERE/ui-debug-e2e.js" --vsix "$VSIX"; fi
+# torch losses on selected arrays (PyTorch group, Swap), the torch hover's Compute link, the notebook cell's "…" menu,
+# Cancel of a long evaluation (issues 11 and 16)
+if [ -z "${E2E_SKIP_UI:-}" ] && [ -f "$VSIX" ]; then part ui-torch 300 node "$HERE/ui-torch-e2e.js" --vsix "$VSIX"; fi
 # the mocha suite runs on the same packaged extension (unpacked), or on the repo when there is no .vsix
 if [ -z "${E2E_SKIP_EXT:-}" ]; then
   if [ -f "$VSIX" ]; then part mocha-exthost 300 node "$HERE/run-ext-tests.js" --vsix "$VSIX" "$HERE/suite/index.js"

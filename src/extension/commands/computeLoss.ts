@@ -109,7 +109,8 @@ function orderOption(spec: TorchPickSpec, arrays: ArrayLabel[]): OrderOption {
   const names = arrays.map((a) => a.name);
   return {
     swap: false,
-    describe: (swap) => { const r = torchRoles(names, args, swap); return { roles: rolesText(r, args, arrays), reason: rolesReason(r) }; },
+    // a quick pick shows text as it is: no Markdown backticks around the names there
+    describe: (swap) => { const r = torchRoles(names, args, swap); return { roles: rolesText(r, args, arrays).replace(/`/g, ''), reason: rolesReason(r) }; },
   };
 }
 
@@ -195,8 +196,15 @@ async function resolveTarget(args: ComputeArgs | undefined, fromMenu = false): P
 /** Entry point of the command. */
 export async function computeLoss(s: Services, args?: ComputeArgs): Promise<ComputeSummary | undefined> {
   // From a notebook cell's menu VS Code passes the cell; from the explorer, a Uri.
-  const cell = args as unknown as { document?: vscode.TextDocument; notebook?: unknown } | undefined;
-  if (cell && typeof cell === 'object' && cell.document && cell.notebook) args = { uri: cell.document.uri.toString() };
+  const cell = args as unknown as { document?: vscode.TextDocument; notebook?: unknown; kind?: vscode.NotebookCellKind } | undefined;
+  if (cell && typeof cell === 'object' && cell.document && cell.notebook) {
+    // The cell toolbar's "…" menu cannot tell a Markdown cell (its context has no notebookCellType): say so there.
+    if (cell.kind === vscode.NotebookCellKind.Markup) {
+      vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: Compute Loss works on code cells; this one is Markdown.'), 5000);
+      return undefined;
+    }
+    args = { uri: cell.document.uri.toString() };
+  }
   const fromMenu = args instanceof vscode.Uri;
   if (args instanceof vscode.Uri) args = { uri: args.toString() };
   const target = await resolveTarget(args && typeof args === 'object' ? args : undefined, fromMenu);
