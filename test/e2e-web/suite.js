@@ -157,6 +157,18 @@ test('two arrays with a loss, Explain Loss and Copy Result', async () => {
   assert.strictEqual(text, r.results[0].printed);
 });
 
+test('two arrays with a torch loss: the torch core loads on first use in the web worker host; Swap', async () => {
+  const { doc } = await open('torch_arrays.py');
+  const a = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text === '[0, 1]');
+  const range = [a, 0, a + 1, doc.lineAt(a + 1).text.length];
+  const r = await compute({ uri: doc.uri.toString(), range, loss: 'nn.CrossEntropyLoss', swap: true });
+  assert.deepStrictEqual(r.results.map((x) => x.printed), ['tensor(0.3185)'], JSON.stringify(r.diagnostics));
+  assert.strictEqual(r.results[0].decoration, '→ tensor(0.3185)');
+  assert.match(r.results[0].torchArgs, /input ← the second array .*swapped by you/);
+  const wrong = await compute({ uri: doc.uri.toString(), range, loss: 'nn.CrossEntropyLoss' });
+  assert.match(wrong.diagnostics[0].message, /Swap input and target/);
+});
+
 exports.run = async function run() {
   let passed = 0, failed = 0;
   for (const t of tests) {
