@@ -3,7 +3,7 @@
 // it, which array is input and which target, Swap), and the torch hover's "Compute with the numbers under the cursor".
 const assert = require('assert');
 const vscode = require('vscode');
-const { C, EXT_ID, open, compute, state, lineOf, hoverText } = require('./helpers');
+const { C, EXT_ID, open, compute, state, lineOf, hoverText, waitFor } = require('./helpers');
 
 /** The command link labelled `label` in a hover's Markdown, as [command, ...args]. */
 function linkArgs(md, label) {
@@ -28,6 +28,13 @@ suite('torch losses on selected arrays (torch_arrays.py)', () => {
     assert.match(r.results[0].torchArgs, /input: float32, target: int64/);
     const decos = (await state()).decorations.filter((d) => d.uri === doc.uri.toString());
     assert.ok(decos.some((d) => d.line === b + 1 && d.text === '→ tensor(0.3185)'), JSON.stringify(decos)); // 1-based
+    // the result hover's Open in panel: the panel computes it as torch, input = logits, target = labels (int64)
+    const md = await hoverText(doc.uri, new vscode.Position(b, doc.lineAt(b).text.length));
+    const [cmd, args] = linkArgs(md, 'Open in panel');
+    await vscode.commands.executeCommand(cmd, args);
+    const st = await waitFor(async () => { const x = (await state()).panel.state; return x && x.kind === 'result' && x.torch ? x : null; }, 15000, 'the torch result in the panel');
+    assert.strictEqual(st.valueText, 'tensor(0.3185)');
+    assert.deepStrictEqual(st.torch.args.map((x) => `${x.name}:${x.dtype}:${x.shape.join('x')}`), ['input:float32:2x3', 'target:int64:2']);
   });
 
   test('unnamed arrays in Keras\'s order: an error that says to swap; Swap computes; the hover says which was which and swaps back', async () => {
