@@ -91,6 +91,10 @@ interface Source {
   torchWeights?: { weight: Tensor | null; posWeight: Tensor | null; reduction: string };
   /** The source's own weighted form (a Keras sample_weight), for the weighted rows. */
   sampleWeight?: Tensor | null;
+  /** A row's gradient (in the group's layout) in the source's layout, when they differ (torch CTC's time-first input). */
+  gradLayout?: (g: Tensor) => Tensor;
+  /** Arrays the calls name besides y_true and y_pred (sample_weight, weight, pos_weight, negatives, paddings). */
+  named?: Record<string, Tensor>;
 }
 
 const KERAS_GROUPS: Record<string, (cfg: Record<string, ParamValue>) => Group> = {
@@ -124,6 +128,7 @@ const TORCH_GROUPS: Record<string, Group> = {
   CrossEntropyLoss: 'cce-logits', NLLLoss: 'cce-probs', BCELoss: 'bce-probs', BCEWithLogitsLoss: 'bce-logits',
   MSELoss: 'mse', L1Loss: 'mae', HuberLoss: 'huber', SmoothL1Loss: 'huber', KLDivLoss: 'kld', PoissonNLLLoss: 'poisson',
   MultiMarginLoss: 'categorical-hinge', HingeEmbeddingLoss: 'hinge', CosineEmbeddingLoss: 'cosine', TripletMarginLoss: 'triplet',
+  MultiLabelSoftMarginLoss: 'bce-logits', SoftMarginLoss: 'bce-logits', CTCLoss: 'ctc',
 };
 
 function kerasCallText(framework: 'keras3' | 'keras2', id: string, config: Record<string, ParamValue>, weighted: boolean): string {
@@ -155,6 +160,12 @@ function resolveTorchSource(req: CompareRequest, torch: NonNullable<ReturnType<t
     if (y.data.some((v) => v !== 1)) throw new LossInspectorError(`compare: ${req.loss}: only target 1 (similar pairs) has a port: Keras CosineSimilarity and optax cosine_* have no margin term for target −1.`, { loss: req.loss, argument: 'target', code: 'unsupported', expected: 'every target 1', received: 'a target −1' });
     callArgs = `y_pred, y_true, torch.ones(${y.data.length})`;
     notes.push('y_pred is input1, y_true input2.');
+  } else if (id === 'CTCLoss') {
+    ({ input, target } = torchCtcSource(req.loss, a, cfg));
+    predArg = 'log_probs';
+    const [N, T] = input.shape;
+    callArgs = `y_pred.transpose(0, 1), y_true, torch.full((${N},), ${T}), (y_true != 0).sum(1)`;
+    notes.push('y_pred is log_probs with the batch first (N, T, C) and y_true the targets zero-padded after target_lengths; Keras and optax read log-probabilities as logits (their log-softmax leaves them unchanged).');
   } else {
     if (a.input === undefined || a.target === undefined) throw new LossInspectorError(`compare: ${req.loss}: expected the arguments input and target.`, { loss: req.loss, argument: 'args', code: 'param', expected: 'input and target', received: Object.keys(a).join(', ') });
     input = tensorOf(a.input, 'input'); target = tensorOf(a.target, 'target');
@@ -164,6 +175,7 @@ function resolveTorchSource(req: CompareRequest, torch: NonNullable<ReturnType<t
     fwd = EXP; p = mapT(input, Math.exp);
     notes.push(`y_pred in every row is exp(input): the ${id === 'PoissonNLLLoss' ? 'rates behind the log-rates' : 'probabilities behind the log-probabilities'} torch was given.`);
   }
+  if (id === 'SoftMarginLoss') { target = mapT(target, (y) => (y + 1) / 2); notes.push('y_true in every row is (target + 1) / 2: SoftMarginLoss\'s ±1 labels as the 0/1 targets of a binary cross-entropy (log(1 + exp(−y·x)) is that loss).'); }
   if (id === 'KLDivLoss' && cfg.log_target) { fwd = EXP; p = mapT(input, Math.exp); target = mapT(target, Math.exp); notes.push('y_pred and y_true in every row are exp(input) and exp(target): the distributions behind the log-probabilities torch was given.'); }
   if (input.shape.length > 2 && (group === 'cce-logits' || group === 'cce-probs')) {
     throw new LossInspectorError(`compare: ${req.loss}: a class axis at dim 1 of a rank-${input.shape.length} input is not ported yet; compare an (N, C) input.`, { loss: req.loss, argument: 'input', code: 'unsupported', expected: 'shape (N, C)', received: shapeStr(input.shape) });
@@ -178,6 +190,8 @@ function resolveTorchSource(req: CompareRequest, torch: NonNullable<ReturnType<t
     : id === 'MultiMarginLoss' ? `The source sums max(0, margin − x_y + x_j) over every wrong class and divides by C; this row takes the worst wrong class only.`
     : id === 'HingeEmbeddingLoss' ? 'The source is a distance loss (x where y = 1, max(0, margin − x) where y = −1), not max(0, 1 − y·x): another quantity.'
     : id === 'CosineEmbeddingLoss' ? 'The source (target 1) is 1 − cos; this row is −cos: shifted by 1.'
+    : id === 'CTCLoss' && r.reduction === 'mean' ? "The source's reduction='mean' divides each sequence's loss by its target length before the batch mean; this row averages the raw per-sequence losses."
+    : id === 'CTCLoss' && r.reduction === 'sum' ? "The source sums the per-sequence losses (reduction='sum'); this row averages them."
     : r.reduction === 'sum' ? "The source sums every element (torch 'sum'); this row is reduced another way (Keras: one mean per sample)." : r.reduction === 'none' ? "The source keeps every element (torch 'none')." : undefined;
   const callee = `${r.callee}(${r.mode === 'module' ? cfgText : ''})`;
   const first = fwd === EXP ? 'torch.log(y_pred)' : 'y_pred';
@@ -188,7 +202,38 @@ function resolveTorchSource(req: CompareRequest, torch: NonNullable<ReturnType<t
     p, user: input, fwd, t: target, delta: delta ?? 1, reduction: 'sum_over_batch_size', cfg: { margin: cfg.margin ?? 1, p: cfg.p ?? 2 }, extra, notes, selfWhy,
     warnings: r.trace.warnings.map((w) => w.message),
     torchWeights: weight || posWeight ? { weight, posWeight, reduction: r.reduction } : undefined,
+    gradLayout: id === 'CTCLoss' ? (g) => swap01(g) : undefined,
+    named: { ...(weight ? { weight } : {}), ...(posWeight ? { pos_weight: posWeight } : {}), ...extra },
   };
+}
+
+/** (A, B, …) → (B, A, …). */
+function swap01(t: Tensor): Tensor {
+  const [A, B] = t.shape, inner = t.data.length / (A * B);
+  const out = new Float64Array(t.data.length);
+  for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) for (let k = 0; k < inner; k++) out[(b * A + a) * inner + k] = t.data[(a * B + b) * inner + k];
+  return { data: out, shape: [B, A, ...t.shape.slice(2)] };
+}
+
+/** torch CTCLoss arguments as Keras reads CTC: batch-first log-probabilities, labels zero-padded after target_lengths. */
+function torchCtcSource(loss: string, a: Record<string, Nested>, cfg: Record<string, ParamValue>): { input: Tensor; target: Tensor } {
+  const refuse = (argument: string, expected: string, received: string) => new LossInspectorError(`compare: ${loss}: argument \`${argument}\`: expected ${expected} to port to Keras CTC, received ${received}.`, { loss, argument, code: 'unsupported', expected, received });
+  const lp = tensorOf(a.log_probs, 'log_probs');
+  if (lp.shape.length !== 3) throw refuse('log_probs', 'batched (T, N, C) log-probabilities', `shape ${shapeStr(lp.shape)}`);
+  const [T, N] = lp.shape;
+  const tg = tensorOf(a.targets, 'targets');
+  if (tg.shape.length !== 2 || tg.shape[0] !== N) throw refuse('targets', `padded (N, S) targets with N = ${N}`, `shape ${shapeStr(tg.shape)}`);
+  const il = tensorOf(a.input_lengths, 'input_lengths'), tl = tensorOf(a.target_lengths, 'target_lengths');
+  if (il.data.some((v) => v !== T)) throw refuse('input_lengths', `every input length = T = ${T} (Keras uses all frames)`, `[${Array.from(il.data).join(', ')}]`);
+  if ((cfg.blank ?? 0) !== 0) throw refuse('blank', 'blank=0 (Keras CTC\'s blank and padding)', String(cfg.blank));
+  const S = tg.shape[1];
+  const t = new Float64Array(N * S);
+  for (let b = 0; b < N; b++) for (let s = 0; s < tl.data[b] && s < S; s++) {
+    const v = tg.data[b * S + s];
+    if (v === 0) throw refuse('targets', 'no blank (0) inside the first target_lengths targets (Keras reads 0 as padding)', `0 at [${b}, ${s}]`);
+    t[b * S + s] = v;
+  }
+  return { input: swap01(lp), target: { data: t, shape: [N, S] } };
 }
 
 function resolveSource(req: CompareRequest): Source {
@@ -209,6 +254,12 @@ function resolveSource(req: CompareRequest): Source {
     if (fwd === EXP) notes.push(`y_pred in every row is exp(log_predictions)${og.targets ? ' and y_true exp(log_targets)' : ''}: the distributions behind the logs optax was given.`);
     const extra: Record<string, Tensor> = {};
     if (spec.id === 'optax.triplet_margin_loss') { extra.negatives = tensorOf(r.config.negatives as Nested, 'negatives'); notes.push('y_pred is the anchors, y_true the positives.'); }
+    if (spec.id === 'optax.ctc_loss') {
+      const [B, T] = user.shape, N = t0.shape[1] ?? 0;
+      const pad = (v: ParamValue, rows: number, cols: number): Tensor => (v == null ? { data: new Float64Array(rows * cols), shape: [rows, cols] } : tensorOf(v as Nested, 'paddings'));
+      extra.logit_paddings = pad(r.config.logit_paddings, B, T);
+      extra.label_paddings = pad(r.config.label_paddings, B, N);
+    }
     const kw = Object.entries(req.config ?? {}).filter(([k]) => k !== 'dtype' && k !== 'negatives' && k !== 'label_paddings' && k !== 'logit_paddings').map(([k, v]) => `, ${k}=${pyLit(v)}`).join('');
     const call = spec.id === 'optax.ctc_loss' ? `optax.ctc_loss(y_pred, logit_paddings, y_true, label_paddings${kw}).mean()`
       : spec.id === 'optax.triplet_margin_loss' ? `optax.triplet_margin_loss(y_pred, y_true, negatives${kw}).mean()`
@@ -258,8 +309,9 @@ export function compareFrameworks(req: CompareRequest): CompareResult {
   const gradToSource = (g: Tensor | null, pre: Transform): Tensor | null => {
     if (!g) return null;
     const out = new Float64Array(g.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = src.fwd.vjp(src.user.data[i], pre.vjp(src.p.data[i], g.data[i]));
-    return { data: out, shape: g.shape.slice() };
+    for (let i = 0; i < out.length; i++) out[i] = src.fwd.vjp(src.gradLayout ? 0 : src.user.data[i], pre.vjp(src.p.data[i], g.data[i]));
+    const t = { data: out, shape: g.shape.slice() };
+    return src.gradLayout ? src.gradLayout(t) : t;
   };
   const rows: CompareRow[] = [{
     framework: src.framework, call: src.call, value: nested(src.out.value), grad: src.out.grad ? nested(src.out.grad) : null, same_as_source: true, why: '', role: 'source',
@@ -308,7 +360,9 @@ export function compareFrameworks(req: CompareRequest): CompareResult {
     }
   }
   if (!torchHas('BCELoss') && src.group.startsWith('bce')) src.notes.push('torch BCELoss/BCEWithLogitsLoss rows appear once the torch core has them.');
-  return { rows, notes: src.notes, arrays: { y_true: nested(data.t), y_pred: nested(data.p) }, warnings: src.warnings };
+  const named: Record<string, Nested> = {};
+  for (const [k, v] of Object.entries({ ...(src.sampleWeight ? { sample_weight: src.sampleWeight } : {}), ...src.extra, ...(src.named ?? {}) })) named[k] = nested(v);
+  return { rows, notes: src.notes, arrays: { y_true: nested(data.t), y_pred: nested(data.p), ...named }, warnings: src.warnings };
 }
 
 const KERAS2_WHY: Record<string, string> = {

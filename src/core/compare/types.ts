@@ -29,8 +29,11 @@ export interface CompareResult {
   rows: CompareRow[];
   /** Conversions the rows assume (`y_pred = exp(input)`, labels as indices, …) and why some frameworks have no row. */
   notes: string[];
-  /** The arrays every row's `y_true`/`y_pred` refer to. */
-  arrays: { y_true: Nested; y_pred: Nested };
+  /**
+   * The arrays every row's `y_true`/`y_pred` refer to, and the other arrays the calls name (`sample_weight`, `weight`,
+   * `pos_weight`, `negatives`): a snippet defining each of these makes every row's call run.
+   */
+  arrays: { y_true: Nested; y_pred: Nested; [name: string]: Nested };
   /** The source call's warnings, the conventions checked on these numbers included (each ends with its fix). */
   warnings: string[];
 }

@@ -315,3 +315,48 @@ describe('compare coverage: label smoothing (confusion 11)', () => {
     assert.equal(row(r, 'nn.BCEWithLogitsLoss()(y_pred, y_true)').same_as_source, false);
   });
 });
+
+describe('compare coverage: torch sources of other forms (CTCLoss, SoftMarginLoss, MultiLabelSoftMarginLoss) and the named arrays', () => {
+  const labels = [[1, 2, 1, 0], [2, 2, 0, 0]];
+  const logits = [
+    [[0.2, -0.5, 1.1], [0.9, 0.3, -0.4], [-0.3, 1.4, 0.2], [0.5, -0.1, 0.8], [1.2, 0.4, -0.6]],
+    [[-0.2, 0.7, 0.1], [0.6, -0.8, 0.3], [0.1, 0.9, -0.5], [0.4, 0.2, 0.6], [-0.7, 0.5, 1.0]],
+  ];
+  const logSoftmax = (r: number[]) => { const m = Math.max(...r); const l = m + Math.log(r.reduce((s, x) => s + Math.exp(x - m), 0)); return r.map((x) => x - l); };
+  const logProbs = [0, 1, 2, 3, 4].map((t) => logits.map((b) => logSoftmax(b[t]))); // (T, N, C)
+  it("nn.CTCLoss (time-first log-probabilities, 'mean'): the Keras row is the raw mean, said why; gradients come back time-first", () => {
+    const args = { log_probs: logProbs, targets: labels, input_lengths: [5, 5], target_lengths: [3, 2] };
+    const r = compareFrameworks({ loss: 'nn.CTCLoss', yTrue: [], yPred: [], args, dtypes: { targets: 'int64', input_lengths: 'int64', target_lengths: 'int64' } });
+    whysPresent(r);
+    assert.equal(r.rows[0].value, tv('nn.CTCLoss', args, {}, { targets: 'int64', input_lengths: 'int64', target_lengths: 'int64' }));
+    const k = row(r, 'keras.losses.CTC()(y_true, y_pred)');
+    assertClose(num(k.value), kv('CTC', labels, logits), 1e-6);
+    assert.match(k.why, /target length/);
+    const kg = k.grad as number[][][];
+    assert.deepEqual([kg.length, kg[0].length, kg[0][0].length], [5, 2, 3]); // (T, N, C) like the source's log_probs
+    assert.ok(r.notes.some((n) => /batch first/.test(n)));
+    assert.throws(() => compareFrameworks({ loss: 'nn.CTCLoss', yTrue: [], yPred: [], args: { ...args, input_lengths: [5, 4] } }), /input_lengths.*all frames/);
+  });
+  it('SoftMarginLoss (±1 labels) and MultiLabelSoftMarginLoss equal Keras BinaryCrossentropy(from_logits=True) on 0/1 targets', () => {
+    const x = [[0.3, 1.5], [-0.5, -2]], pm = [[-1, 1], [1, -1]], t01 = [[0, 1], [1, 0]];
+    const s = compareFrameworks({ loss: 'nn.SoftMarginLoss', yTrue: pm, yPred: x });
+    const k = row(s, 'keras.losses.BinaryCrossentropy(from_logits=True)(y_true, y_pred)');
+    assert.equal(k.same_as_source, true);
+    assertClose(num(k.value), kv('BinaryCrossentropy', t01, x, { from_logits: true }), 1e-7);
+    const m = compareFrameworks({ loss: 'nn.MultiLabelSoftMarginLoss', yTrue: t01, yPred: x });
+    assert.equal(row(m, 'keras.losses.BinaryCrossentropy(from_logits=True)(y_true, y_pred)').same_as_source, true);
+  });
+  it('arrays names every array a call uses: sample_weight, weight, negatives, paddings', () => {
+    const w = compareFrameworks({ loss: 'MeanSquaredError', yTrue: [[0, 1], [1, 0]], yPred: [[0.3, 0.5], [0.5, -0.2]], sampleWeight: [1, 3] });
+    assert.deepEqual(w.arrays.sample_weight, [1, 3]);
+    const c = compareFrameworks({ loss: 'nn.CrossEntropyLoss', config: { weight: [0.2, 1.0, 3.0] }, yTrue: [1, 0], yPred: [[0.5, 2, -1], [1, 0.2, 0.1]] });
+    assert.deepEqual(c.arrays.weight, [0.2, 1, 3]);
+    const t = compareFrameworks({ loss: 'optax.triplet_margin_loss', config: { negatives: [[1, 0]] }, yTrue: [[0.1, 0.1]], yPred: [[0, 0]] });
+    assert.deepEqual(t.arrays.negatives, [[1, 0]]);
+    const o = compareFrameworks({ loss: 'optax.ctc_loss', yTrue: labels, yPred: logits });
+    assert.deepEqual(o.arrays.label_paddings, [[0, 0, 0, 0], [0, 0, 0, 0]]);
+    for (const r of [w, c, t, o]) for (const x of r.rows) for (const name of ['sample_weight', 'weight', 'negatives', 'logit_paddings', 'label_paddings', 'pos_weight']) {
+      if (new RegExp(`\\b${name}\\b(?!=)`).test(x.call.replace(/sample_weight=/g, '').replace(/\w+=/g, ''))) assert.ok(name in r.arrays, `${x.call} names ${name}`);
+    }
+  });
+});
