@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor';
 import { smoothLabels } from '../optax/extras';
 import type { Data, Group, Out, Port } from './types';
 import {
-  ID, LOG, LOGIT, SIGMOID, kerasOut, optaxMean, torchOut, torchHas, gradNorm, SAME_FORMULA, f7, pyFloat, tIdx, tDist, perExampleOptax,
+  ID, LOG, LOGIT, SIGMOID, kerasOut, optaxMean, optaxOut, torchOut, torchHas, gradNorm, SAME_FORMULA, f7, pyFloat, tIdx, tDist, perExampleOptax,
 } from './util';
 
 export const CLASSIFICATION_PORTS: Partial<Record<Group, (d: Data) => Port[]>> = {
@@ -252,4 +252,46 @@ export function smoothingPorts(g: Group, d: Data): Port[] {
     return ports;
   }
   return [];
+}
+
+/**
+ * Ignored targets (CROSS_FRAMEWORK.md #10): Keras SparseCategoricalCrossentropy(ignore_class=k) ↔ torch
+ * CrossEntropyLoss(ignore_index=k) (both leave those positions out of the mean) ↔ optax, which has no such argument:
+ * the per-example losses masked by hand and divided by the kept count. All ignored: torch and the written form give
+ * NaN (0/0), Keras 0.
+ */
+export function ignorePorts(g: Group, d: Data): Port[] {
+  const k = d.cfg.ignore as number | null | undefined;
+  if (k == null || !d.idx || !d.idx.data.some((v) => v === k) || (g !== 'cce-logits' && g !== 'cce-probs')) return [];
+  const logits = g === 'cce-logits';
+  const keep = Float64Array.from(d.idx.data, (v) => (v === k ? 0 : 1));
+  let kept = 0;
+  for (const x of keep) kept += x;
+  const safeIdx: Tensor = { data: d.idx.data.map((v) => (v === k ? 0 : v)), shape: d.idx.shape.slice() };
+  const ports: Port[] = [{
+    framework: 'keras3', role: 'faithful', call: `keras.losses.SparseCategoricalCrossentropy(${logits ? 'from_logits=True, ' : ''}ignore_class=${k})(y_true, y_pred)`,
+    run: (_dd, pIn) => kerasOut('SparseCategoricalCrossentropy', { from_logits: logits, ignore_class: k }, d.idx!, pIn),
+    why: () => (kept === 0 ? 'Every target is ignored: Keras returns 0 where torch divides 0 by 0 (NaN).' : SAME_FORMULA),
+  }];
+  if (torchHas(logits ? 'CrossEntropyLoss' : 'NLLLoss')) {
+    ports.push({
+      framework: 'pytorch', role: 'faithful', call: logits ? `nn.CrossEntropyLoss(ignore_index=${k})(y_pred, y_true)` : `nn.NLLLoss(ignore_index=${k})(torch.log(y_pred), y_true)`, pre: logits ? ID : LOG,
+      run: (_dd, pIn) => torchOut(logits ? 'CrossEntropyLoss' : 'NLLLoss', { ignore_index: k }, { input: pIn, target: d.idx! }, { input: 'float32', target: 'int64' }),
+      why: () => (kept === 0 ? 'Every target is ignored: torch divides 0 by 0 (NaN, pytorch#70348) where Keras returns 0.' : SAME_FORMULA),
+    });
+  }
+  const jx = logits ? 'y_pred' : 'jnp.log(y_pred)';
+  ports.push({
+    framework: 'optax', role: 'faithful', pre: logits ? ID : LOG,
+    call: `(optax.softmax_cross_entropy_with_integer_labels(${jx}, jnp.where(y_true == ${k}, 0, y_true)) * (y_true != ${k})).sum() / (y_true != ${k}).sum()`,
+    run: (_dd, pIn) => {
+      const o = optaxOut('optax.softmax_cross_entropy_with_integer_labels', {}, safeIdx, pIn);
+      let s = 0;
+      for (let i = 0; i < keep.length; i++) s += keep[i] * o.value.data[i];
+      const C = pIn.shape[pIn.shape.length - 1];
+      return { value: { data: Float64Array.of(Math.fround(s / kept)), shape: [] }, grad: { data: o.grad!.data.map((x, i) => (x * keep[Math.floor(i / C)]) / kept), shape: pIn.shape.slice() } };
+    },
+    why: () => (kept === 0 ? 'Every target is ignored: the written form divides 0 by 0 (NaN) where Keras returns 0.' : SAME_FORMULA),
+  });
+  return ports;
 }

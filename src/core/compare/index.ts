@@ -16,7 +16,7 @@ import type { CompareFramework, CompareRequest, CompareResult, CompareRow, Data,
 import {
   ID, EXP, mapT, kerasOut, optaxMean, SAME_FORMULA, f7, pyFloat, pyLit, sameValue, nested, tensorOf, oneHot, oneHotIndices, torchHas,
 } from './util';
-import { CLASSIFICATION_PORTS, smoothingPorts } from './classification';
+import { CLASSIFICATION_PORTS, smoothingPorts, ignorePorts } from './classification';
 import { REGRESSION_PORTS } from './regression';
 import { SIMILARITY_PORTS } from './similarity';
 import { SEQUENCE_PORTS } from './sequence';
@@ -199,7 +199,7 @@ function resolveTorchSource(req: CompareRequest, torch: NonNullable<ReturnType<t
   return {
     group, framework: 'pytorch', call: `${callee}(${args})`.replace(/^F\.(\w+)\(\)\((.*)\)$/, 'F.$1($2)'),
     out: { value: r.value, grad: r.grads[predArg] ?? { data: new Float64Array(input.data.length), shape: input.shape } },
-    p, user: input, fwd, t: target, delta: delta ?? 1, reduction: 'sum_over_batch_size', cfg: { margin: cfg.margin ?? 1, p: cfg.p ?? 2 }, extra, notes, selfWhy,
+    p, user: input, fwd, t: target, delta: delta ?? 1, reduction: 'sum_over_batch_size', cfg: { margin: cfg.margin ?? 1, p: cfg.p ?? 2, ignore: cfg.ignore_index ?? null }, extra, notes, selfWhy,
     warnings: r.trace.warnings.map((w) => w.message),
     torchWeights: weight || posWeight ? { weight, posWeight, reduction: r.reduction } : undefined,
     gradLayout: id === 'CTCLoss' ? (g) => swap01(g) : undefined,
@@ -282,7 +282,7 @@ function resolveSource(req: CompareRequest): Source {
     group: mk(c), framework: semantics, call: kerasCallText(semantics, spec.id, given, req.sampleWeight != null), out: { value: r.value, grad: r.grad },
     p: tensorOf(req.yPred, 'y_pred'), user: tensorOf(req.yPred, 'y_pred'), fwd: ID, t: tensorOf(req.yTrue, 'y_true'), delta: (c.delta as number) ?? 1,
     reduction: String(c.reduction ?? 'none'), keras: { loss: spec.id, config: given }, notes, warnings: r.trace.warnings.map((w) => w.message),
-    cfg: { gamma: c.gamma ?? 2, alpha: c.alpha ?? 0.25, apply_class_balancing: c.apply_class_balancing ?? false, label_smoothing: c.label_smoothing ?? 0 },
+    cfg: { gamma: c.gamma ?? 2, alpha: c.alpha ?? 0.25, apply_class_balancing: c.apply_class_balancing ?? false, label_smoothing: c.label_smoothing ?? 0, ignore: c.ignore_class ?? null },
     extra: {}, sampleWeight: req.sampleWeight != null ? tensorOf(req.sampleWeight, 'sample_weight') : null,
     selfWhy: req.sampleWeight != null ? 'The source multiplies each sample\'s loss by sample_weight; this row is unweighted (the weighted rows below carry the weights).'
       : typeof c.label_smoothing === 'number' && c.label_smoothing > 0 ? `The source smooths the labels (label_smoothing=${f7(c.label_smoothing)}); this row does not (optax's integer-label cross-entropy has no smoothing at all: smooth one-hot labels with optax.smooth_labels).` : undefined,
@@ -318,8 +318,10 @@ export function compareFrameworks(req: CompareRequest): CompareResult {
   }];
   // Keras 3 and tf.keras 2: a second row where they differ.
   if (src.keras) keras2Row(req, src, rows);
-  const ports = [...smoothingPorts(src.group, data), ...PORTS[src.group](data)];
-  if (!src.keras) {
+  const ignoring = ignorePorts(src.group, data);
+  // with targets ignored, the group's plain ports would read the ignored label as a class: only the ignoring ports run
+  const ports = ignoring.length ? ignoring : [...smoothingPorts(src.group, data), ...PORTS[src.group](data)];
+  if (!src.keras && !ignoring.length) {
     const k = kerasFaithful(src.group, data);
     if (k) {
       ports.unshift({

@@ -360,3 +360,26 @@ describe('compare coverage: torch sources of other forms (CTCLoss, SoftMarginLos
     }
   });
 });
+
+describe('compare coverage: ignored targets (confusion 10)', () => {
+  const yp = [[0.5, 2, -1], [1, 0.2, 0.1], [0.3, 0.1, 0.9]];
+  it('SparseCategoricalCrossentropy(ignore_class=-1) ↔ CrossEntropyLoss(ignore_index=-1) ↔ optax masked by hand, all equal', () => {
+    const r = compareFrameworks({ loss: 'SparseCategoricalCrossentropy', config: { from_logits: true, ignore_class: -1 }, yTrue: [1, -1, 2], yPred: yp });
+    whysPresent(r);
+    const t = row(r, 'nn.CrossEntropyLoss(ignore_index=-1)(y_pred, y_true)');
+    assert.equal(t.same_as_source, true);
+    assert.equal(t.value, tv('nn.CrossEntropyLoss', { input: yp, target: [1, -1, 2] }, { ignore_index: -1 }, { target: 'int64' }));
+    const o = row(r, /^\(optax\.softmax_cross_entropy_with_integer_labels\(y_pred, jnp\.where/);
+    assert.equal(o.same_as_source, true);
+    const per = Array.from(evaluate({ loss: 'optax.softmax_cross_entropy_with_integer_labels', yTrue: [1, 0, 2], yPred: yp }).value.data);
+    assertClose(num(o.value), (per[0] + per[2]) / 2, 1e-6);
+  });
+  it('a torch source whose every target is ignore_index (-100): torch NaN, Keras 0, each row says why', () => {
+    const r = compareFrameworks({ loss: 'nn.CrossEntropyLoss', yTrue: [-100, -100], yPred: yp.slice(0, 2), dtypes: { target: 'int64' } });
+    assert.ok(Number.isNaN(num(r.rows[0].value)) || r.rows[0].value === null);
+    whysPresent(r);
+    const k = row(r, 'keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-100)(y_true, y_pred)');
+    assert.equal(k.value, 0);
+    assert.match(k.why, /Every target is ignored/);
+  });
+});
