@@ -24,6 +24,8 @@ export class Node {
    * bits are not torch's, so an exactly-integer result may print as `1.0000` in torch (gradfn.ts, stdout.ts).
    */
   inexact?: boolean;
+  /** Derived from a NumPy array (`t.numpy()`): prints as NumPy, which is not reproduced. */
+  numpy?: boolean;
   constructor(
     readonly value: Tensor,
     readonly dtype: DType,

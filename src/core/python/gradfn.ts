@@ -48,6 +48,7 @@ function set(out: Value, label: string | null, inputs: (Value | undefined)[], in
   const n = (out as TensorValue).node;
   if (!n || inputs.some((i) => nodeOfValue(i) === n)) return out;
   if (inexact || inputs.some((i) => nodeOfValue(i)?.inexact)) n.inexact = true;
+  if (inputs.some((i) => i?.kind === 'tensor' && (i.numpy || i.node?.numpy))) n.numpy = true;
   if (!label || !n.requiresGrad || n.label) return out;
   n.label = label;
   return out;

@@ -32,6 +32,7 @@ import { lossNode } from './lossnode';
 import { builtinAt, constantAt, isPythonBuiltin, BuiltinCall, writePrint } from './namespace';
 import { torchTensorAttr } from './torch';
 import { labelCall, labelIndex } from './gradfn';
+import { pyFloatRepr } from '../torch/print';
 import { pyStr, NotPrintable } from './stdout';
 import { kids, PUNCT, parsePyNumber, parsePyString, isTrailingDotFloat, firstLineLength, unescapePy, formatSpec } from './syntax';
 import {
@@ -716,12 +717,38 @@ export class Interpreter {
     return str(out);
   }
 
+  /** str.format: '{}', '{0}', '{name}' fields with an optional !r/!s and :spec, '{{' and '}}'; anything else is refused. */
+  private strFormat(tpl: string, args: Value[], kwargs: Map<string, Value>, site: Site): string {
+    let auto = 0;
+    return tpl.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (m, field: string | undefined) => {
+      if (m === '{{') return '{';
+      if (m === '}}') return '}';
+      const f = /^(\w*)(?:!([rs]))?(?::(.*))?$/.exec(field ?? '');
+      if (!f) throw this.unsupported(site, `the str.format field \`${m}\``);
+      const [, key, conv, spec] = f;
+      const v = key === '' ? args[auto++] : /^\d+$/.test(key) ? args[Number(key)] : kwargs.get(key);
+      if (v === undefined) throw errAt(site, key === '' || /^\d+$/.test(key) ? `IndexError: Replacement index ${key === '' ? auto - 1 : key} out of range for positional args tuple` : `KeyError: '${key}'`, 'index');
+      return this.formatValue(v, spec ?? '', conv ?? '');
+    });
+  }
+
   /** format(v, spec) of a Python value or a scalar tensor (printed in its dtype). */
   private formatValue(v: Value, spec: string, conv: string): string {
     if (v.kind === 'opaque') throw opaqueSkip(v, undefined);
-    if (v.kind === 'tensor' && !spec && !conv && this.isTorch()) {
-      // f"{loss}" in a torch snippet: str(tensor) as torch prints it
-      try { return pyStr(v, true); } catch (e) { if (!(e instanceof NotPrintable)) throw e; }
+    if (v.kind === 'tensor' && !conv && this.isTorch() && !v.numpy) {
+      // torch's Tensor.__format__: a 0-d tensor formats its item() (f"{loss}" is the Python float, not tensor(...));
+      // any other tensor is str(tensor) without a spec and a TypeError with one
+      if (v.tensor.shape.length === 0) {
+        const d = v.dtype ?? 'float32';
+        const raw = v.tensor.data[0];
+        if (d === 'bool') return formatSpec(raw !== 0 ? 'True' : 'False', spec, false);
+        const isInt = !/float/.test(d);
+        const item = d === 'float64' || isInt ? raw : Math.fround(raw);
+        if (!spec) return isInt ? String(item) : pyFloatRepr(item);
+        return formatSpec(item, spec, isInt);
+      }
+      if (spec) throw errAt(undefined, 'TypeError: unsupported format string passed to Tensor.__format__', 'type');
+      return pyStr(v, true);
     }
     const x = v.kind === 'tensor' && v.tensor.data.length === 1 ? v.tensor.data[0] : v.kind === 'number' ? v.value : v.kind === 'bool' ? v : undefined;
     if (typeof x === 'number') {
@@ -932,7 +959,7 @@ export class Interpreter {
         if (name === 'lower') return callable('str.lower', () => str(obj.value.toLowerCase()));
         if (name === 'upper') return callable('str.upper', () => str(obj.value.toUpperCase()));
         if (name === 'strip') return callable('str.strip', () => str(obj.value.trim()));
-        if (name === 'format') return callable('str.format', () => obj);
+        if (name === 'format') return callable('str.format', (args, kwargs, s) => str(this.strFormat(obj.value, args, kwargs, s)));
         break;
       default: break;
     }

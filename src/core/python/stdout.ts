@@ -32,7 +32,7 @@ export function pyStr(v: Value, torch: boolean, nested = false): string {
       return v.tuple ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`;
     }
     case 'tensor': {
-      if (!torch) throw new NotPrintable('NumPy/TensorFlow tensor printing is not reproduced');
+      if (!torch || v.numpy || v.node?.numpy) throw new NotPrintable('NumPy/TensorFlow array printing is not reproduced');
       if (v.evalResult?.printedAs) return v.evalResult.printedAs;
       const leaf = !!v.node?.requiresGrad && v.node.parents.length === 0;
       if (v.node?.requiresGrad && !leaf && !v.node.label) throw new NotPrintable('the grad_fn of this tensor is not reproduced');

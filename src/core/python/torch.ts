@@ -9,7 +9,7 @@ import { Value, Site, TensorValue, NONE, callable, bool, num, typeName } from '.
 import { errAt } from './pyops';
 import { nodeOf, dtypeName, tv } from './convert';
 import { labelCall } from './gradfn';
-import { makeNode, variable, backward, scalarNode, type Node, type DType } from './autodiff';
+import { makeNode, variable, constant, backward, scalarNode, type Node, type DType } from './autodiff';
 import * as O from './ops';
 import { sizeOf } from '../tensor';
 import { LossInspectorError } from '../errors';
@@ -104,6 +104,13 @@ export function torchTensorAttr(interp: Interpreter, t: TensorValue, name: strin
       const perm = t.tensor.shape.map((_, i) => i);
       perm[a] = b; perm[b] = a;
       return labelCall(tv(O.transpose(nodeOf(t, interp.session.budget), perm)), 'transpose', [t], new Map(), true);
+    });
+    // numpy(): an ndarray of the same numbers (torch raises on a tensor that requires grad: .detach() first)
+    case 'numpy': return callable('numpy', (_a, _kw, s) => {
+      if (t.node?.requiresGrad) throw errAt(s, "RuntimeError: Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.", 'type');
+      const node = constant(t.tensor, (dtypeName(t.dtype) ?? 'float32') as DType, interp.session.budget, true);
+      node.numpy = true;
+      return { kind: 'tensor', tensor: t.tensor, dtype: t.dtype, numpy: true, node };
     });
     // detach(): the same numbers, cut from the graph (printing it shows no grad_fn / requires_grad)
     case 'detach': return callable('detach', () => ({ kind: 'tensor', tensor: t.tensor, dtype: t.dtype }));

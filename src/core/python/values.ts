@@ -46,6 +46,8 @@ export interface TensorValue {
   request?: EvalRequest;
   /** The autodiff node of this value (absent: a constant, made on first use). */
   node?: Node;
+  /** A NumPy array made from a torch tensor (`.numpy()`): print() shows NumPy's layout, not torch's. */
+  numpy?: boolean;
 }
 /** A module or a dotted attribute path we resolve lazily: `tf`, `tf.keras.losses`, `np`, `K`. `path` is canonical (see canonicalPath). */
 export interface ModuleValue { kind: 'module'; path: string }
