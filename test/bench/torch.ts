@@ -3,7 +3,8 @@
  * of TORCH_SPECS on inputs of 1e6 elements, value + the gradient of every differentiable floating argument, as a
  * float32 request and as a float64 request. torch runs in one /usr/bin/python3 subprocess (test/bench/torch_side.py)
  * with torch.set_num_threads(1), on the same numbers (written once as raw float64 files, float32-representable so both
- * dtypes read them exactly), timed the same way: warm-up, then the median of the calls in a time budget.
+ * dtypes read them exactly), timed the same way: warm-up, then the median CPU time (user + system) of the calls in a
+ * time budget — CPU time, because wall time on the shared 2-core machine swings with the other jobs.
  * Goal: ratio torch ms / our ms ≥ 1 for float32 and ≥ 2 for float64 on every loss.
  * Without torch the torch columns are skipped with a note (npm test never needs Python).
  * Writes bench/results-torch.json; when bench/torch-before.json (the same bench's JSON from the commit before the
@@ -76,13 +77,20 @@ const CASES: Case[] = [
 
 function median(xs: number[]): number { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
 
-/** Median ms per call, timed as torch_side.py times torch: warm-up (⅓ budget, ≥ 3 calls), then ≥ 3 calls in the budget. */
+/**
+ * Median CPU ms per call (user + system time of this process: what the call itself costs, robust to the other jobs on
+ * a shared machine, where wall time swings 3–5×), timed as torch_side.py times torch (time.process_time): warm-up
+ * (⅓ budget, ≥ 3 calls), then ≥ 3 calls in the budget.
+ */
 function time(fn: () => void, budgetMs: number): number {
   const w0 = performance.now();
   for (let k = 0; k < 3 || (performance.now() - w0 < budgetMs / 3 && k < 300); k++) fn();
   const runs: number[] = [];
   const t0 = performance.now();
-  while (runs.length < 3 || (performance.now() - t0 < budgetMs && runs.length < 200)) { const a = performance.now(); fn(); runs.push(performance.now() - a); }
+  while (runs.length < 3 || (performance.now() - t0 < budgetMs && runs.length < 200)) {
+    const a = process.cpuUsage(); fn(); const d = process.cpuUsage(a);
+    runs.push((d.user + d.system) / 1000);
+  }
   return median(runs);
 }
 
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
   const before = fs.existsSync(beforePath) ? JSON.parse(fs.readFileSync(beforePath, 'utf8')) as { commit: string; rows: Row[] } : null;
   const tmp = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'li-torch-bench-'));
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-  console.log(`torch core vs torch on CPU: value + gradient of every differentiable floating argument, 1e6-element inputs, median ms per call; commit ${git}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`torch core vs torch on CPU: value + gradient of every differentiable floating argument, 1e6-element inputs, median CPU ms per call (user + system, both processes); commit ${git}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(side ? note : `torch column skipped: ${note}`);
   console.log('ratio = torch ms / our ms (> 1: we are faster); goal float32 ≥ 1, float64 ≥ 2' + (before ? `; "before" = the same bench at ${before.commit}, before the kernels were optimised` : ''));
   const hdr = `${'loss'.padEnd(30)} ${'input'.padEnd(26)} ${'ours f32'.padStart(9)} ${'torch f32'.padStart(9)} ${'ratio'.padStart(6)} ${'ours f64'.padStart(9)} ${'torch f64'.padStart(9)} ${'ratio'.padStart(6)}${before ? `  ${'before f32'.padStart(10)} ${'f64'.padStart(5)}` : ''}  goal   |Δvalue|/|value| f32, f64`;

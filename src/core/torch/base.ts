@@ -55,11 +55,13 @@ export function toTorchTensor(x: Nested | TorchTensor, dtype: TorchDtype | undef
 
 /** Casts like `.to(dtype)`: float32 rounds, int64 truncates toward zero. */
 export function castTo(t: Tensor & { dtype?: TorchDtype }, dtype: TorchDtype): TorchTensor {
-  const d = new Float64Array(t.data.length);
-  for (let i = 0; i < d.length; i++) {
-    const v = t.data[i];
-    d[i] = dtype === 'float32' ? Math.fround(v) : dtype === 'int64' ? Math.trunc(v) : dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
-  }
+  const src = t.data, n = src.length;
+  const d = new Float64Array(n);
+  // one loop per dtype: the per-element dtype test cost more than the rounding at 1e6 elements
+  if (dtype === 'float32') for (let i = 0; i < n; i++) d[i] = Math.fround(src[i]);
+  else if (dtype === 'int64') for (let i = 0; i < n; i++) d[i] = Math.trunc(src[i]);
+  else if (dtype === 'bool') for (let i = 0; i < n; i++) d[i] = src[i] !== 0 ? 1 : 0;
+  else d.set(src);
   return { data: d, shape: t.shape.slice(), dtype };
 }
 

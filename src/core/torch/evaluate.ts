@@ -73,6 +73,12 @@ function sumIn(a: Float64Array, round: (x: number) => number): number {
   return s;
 }
 
+/** A kernel's fresh array as a tensor of the loss dtype, rounded in place (float32) or taken as it is (float64). */
+function ownIn(data: Float64Array, shape: number[], dtype: 'float32' | 'float64', rounded = false): TorchTensor {
+  if (dtype === 'float32' && !rounded) for (let i = 0; i < data.length; i++) data[i] = Math.fround(data[i]);
+  return { data, shape: shape.slice(), dtype };
+}
+
 /** Evaluates one torch loss call. Throws LossInspectorError (with details.torch) where torch raises. */
 export function evaluateTorch(req: TorchRequest): TorchResult {
   const { spec, mode } = resolveSpec(req);
@@ -120,25 +126,27 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   }
 
   // torch materialises the per-element losses in the loss dtype before reducing them
-  const none = castTo(out.none, dtype);
+  const none = out.fresh ? ownIn(out.none.data, out.none.shape, dtype, out.rounded) : castTo(out.none, dtype);
   const n = none.data.length;
-  const up = new Float64Array(n);
+  // The upstream of every element of `none`: one number (`uniform`) unless it varies per element (`up`).
+  let uniform: number | null = 1;
+  let up: Float64Array | null = null;
   let value: TorchTensor;
   let mean: TorchResult['mean'] = null;
   if (reduction === 'none') {
-    up.fill(1);
     value = none;
   } else if (reduction === 'sum') {
-    up.fill(1);
     value = { data: Float64Array.of(sumIn(none.data, round)), shape: [], dtype };
   } else {
     const m = out.mean ?? { divisor: n, text: 'elements' };
     const s = sumIn(none.data, round);
     let v = 0;
     if (m.scale) {
+      uniform = null;
+      up = new Float64Array(n);
       for (let i = 0; i < n; i++) { up[i] = m.scale[i]; v += m.scale[i] * none.data[i]; }
     } else {
-      up.fill(1 / m.divisor);
+      uniform = 1 / m.divisor;
       v = s / round(m.divisor);
     }
     value = { data: Float64Array.of(round(v)), shape: [], dtype };
@@ -147,13 +155,26 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   if (req.upstream) {
     const u = req.upstream;
     if (u.length !== value.data.length) throw new Error(`${callee}: upstream of ${u.length} elements for a value of ${value.data.length}`);
-    for (let i = 0; i < n; i++) up[i] *= reduction === 'none' ? u[i] : u[0];
+    if (reduction === 'none') {
+      up = new Float64Array(n);
+      for (let i = 0; i < n; i++) up[i] = 1 * u[i];
+      uniform = null;
+    } else if (up) {
+      for (let i = 0; i < n; i++) up[i] *= u[0];
+    } else {
+      uniform = uniform! * u[0];
+    }
   }
-  const g = out.backward(up);
+  let g: Record<string, Float64Array>;
+  if (uniform !== null && out.backwardUniform) g = out.backwardUniform(uniform);
+  else {
+    if (!up) up = new Float64Array(n).fill(uniform!);
+    g = out.backward(up);
+  }
   const grads: Record<string, TorchTensor> = {};
   for (const a of spec.args) {
     if (!a.differentiable || !isFloat(args[a.name]) || !g[a.name]) continue;
-    grads[a.name] = castTo({ data: g[a.name], shape: raw[a.name].shape }, dtype);
+    grads[a.name] = out.fresh ? ownIn(g[a.name], raw[a.name].shape, dtype, out.rounded) : castTo({ data: g[a.name], shape: raw[a.name].shape }, dtype);
   }
   const shapes: Record<string, number[]> = {};
   for (const a of spec.args) shapes[a.name] = raw[a.name].shape.slice();

@@ -73,6 +73,18 @@ export interface TorchKernelOut {
    * `up` has one element per element of `none`.
    */
   backward(up: Float64Array): Record<string, Float64Array>;
+  /**
+   * The same for an upstream that is one number for every element (no upstream, or 'mean'/'sum' without per-element
+   * scale): spares the per-element `up` array. Must give what backward(up filled with u) gives, bit for bit.
+   */
+  backwardUniform?(u: number): Record<string, Float64Array>;
+  /**
+   * `none` and the arrays backward returns are fresh (shared with no argument and with nothing the kernel keeps):
+   * evaluateTorch rounds them to the loss dtype in place instead of copying.
+   */
+  fresh?: boolean;
+  /** With `fresh`: those arrays already hold values of the loss dtype (rounded to float32 where it is float32). */
+  rounded?: boolean;
 }
 
 export type TorchArgs = Record<string, TorchTensor>;

@@ -12,6 +12,22 @@ export interface ElementwiseOpts {
   outputLikeInput?: boolean;
   /** d value / d target; absent when torch does not differentiate the target. */
   dt?: Elem;
+  /**
+   * The same loss as fused loops over same-shaped input and target (no broadcasting): no call per element through
+   * `f`/`dx`/`dt`, which V8 cannot inline at this shared call site. Must compute exactly what f/dx/dt compute.
+   */
+  fast?: ElementwiseFast;
+}
+
+/**
+ * Fused loops of one elementwise loss; `gt` is given when the target is differentiated (opts.dt). Every value written
+ * is rounded to float32 when `f32` (what evaluateTorch would do in another pass over the array).
+ */
+export interface ElementwiseFast {
+  /** none[k] = f(x[k], t[k]). */
+  value(x: Float64Array, t: Float64Array, none: Float64Array, f32: boolean): void;
+  /** gx[k] = uk·dx(x[k], t[k]) and gt[k] = uk·dt(x[k], t[k]), uk = up ? up[k] : u. */
+  grad(x: Float64Array, t: Float64Array, up: Float64Array | null, u: number, gx: Float64Array, gt: Float64Array | null, f32: boolean): void;
 }
 
 /**
@@ -33,10 +49,22 @@ export function elementwise(a: TorchArgs, ctx: TorchContext, f: Elem, dx: Elem, 
   const n = numel(shape);
   const ix = bIndex(x.shape, shape), it = bIndex(t.shape, shape);
   const none = new Float64Array(n);
+  const fast = opts.fast;
+  if (fast && !ix && !it) {
+    const f32 = ctx.dtype === 'float32';
+    fast.value(x.data, t.data, none, f32);
+    const grad = (up: Float64Array | null, u: number): Record<string, Float64Array> => {
+      const gx = new Float64Array(n), gt = opts.dt ? new Float64Array(n) : null;
+      fast.grad(x.data, t.data, up, u, gx, gt, f32);
+      return gt ? { input: gx, target: gt } : { input: gx };
+    };
+    return { none: { data: none, shape }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true, backward: (up) => grad(up, 0), backwardUniform: (u) => grad(null, u) };
+  }
   for (let k = 0; k < n; k++) none[k] = f(x.data[ix ? ix[k] : k], t.data[it ? it[k] : k]);
   return {
     none: { data: none, shape },
     mean: { divisor: n, text: 'elements' },
+    fresh: true,
     backward(up) {
       const gx = new Float64Array(n), gt = opts.dt ? new Float64Array(n) : null;
       for (let k = 0; k < n; k++) {
