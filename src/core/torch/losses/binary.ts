@@ -4,7 +4,7 @@
  */
 import type { TorchSpec, TorchArgSpec, TorchArgs, TorchContext } from '../types';
 import { torchError, torchSize, configTensor, torchBroadcast, bIndex, cSize } from '../base';
-import { elementwise, softplus } from './common';
+import { elementwise, softplus, type ElementwiseFast } from './common';
 
 /** float32(1e-12): the clamp of p(1 − p) in binary_cross_entropy_backward, in float64 too. */
 const BCE_EPS = Math.fround(1e-12);
@@ -152,7 +152,19 @@ export const SOFT_MARGIN: TorchSpec = {
     // float64) → inf, and 1 + e^(−50) is 1, so the loss is exactly 0 there.
     const f = (x: number, t: number) => Math.log(r(1 + r(Math.exp(-t * x))));
     const g = (x: number, t: number) => { const z = r(Math.exp(-t * x)); return -t * z / (1 + z); };
-    return elementwise(a, ctx, f, g, { outputLikeInput: true });
+    const fast: ElementwiseFast = {
+      value(x, t, none, f32) {
+        if (f32) for (let k = 0; k < none.length; k++) none[k] = Math.fround(Math.log(Math.fround(1 + Math.fround(Math.exp(-t[k] * x[k])))));
+        else for (let k = 0; k < none.length; k++) none[k] = Math.log(1 + Math.exp(-t[k] * x[k]));
+      },
+      grad(x, t, up, u, gx, _gt, f32) {
+        for (let k = 0; k < gx.length; k++) {
+          const uk = up ? up[k] : u, tk = t[k], e = Math.exp(-tk * x[k]), z = f32 ? Math.fround(e) : e, v = uk * (-tk * z / (1 + z));
+          gx[k] = f32 ? Math.fround(v) : v;
+        }
+      },
+    };
+    return elementwise(a, ctx, f, g, { outputLikeInput: true, fast });
   },
   example: { args: { input: [[0.8, -0.3, 1.5], [-1.2, 0.4, 0.1]], target: [[1.0, -1.0, 1.0], [-1.0, 1.0, -1.0]] } },
   doc: {

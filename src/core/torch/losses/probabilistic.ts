@@ -4,9 +4,33 @@
  */
 import type { TorchSpec } from '../types';
 import { torchError, num, torchBroadcast, bIndex, unbroadcast, cSize } from '../base';
-import { elementwise } from './common';
+import { elementwise, type ElementwiseFast } from './common';
 
 const LOG_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
+
+// KLDivLoss's fused loops (the expressions of its closures; both arguments differentiated).
+const KL_FAST: ElementwiseFast = {
+  value(x, t, none, f32) {
+    if (f32) for (let k = 0; k < none.length; k++) { const tk = t[k]; none[k] = Math.fround(Math.fround(tk === 0 ? 0 : tk * Math.log(tk)) - Math.fround(tk * x[k])); }
+    else for (let k = 0; k < none.length; k++) { const tk = t[k]; none[k] = (tk === 0 ? 0 : tk * Math.log(tk)) - tk * x[k]; }
+  },
+  grad(x, t, up, u, gx, gt, f32) {
+    for (let k = 0; k < gx.length; k++) {
+      const uk = up ? up[k] : u, tk = t[k], ga = uk * -tk, gb = uk * (tk > 0 ? Math.log(tk) + 1 - x[k] : NaN);
+      gx[k] = f32 ? Math.fround(ga) : ga; gt![k] = f32 ? Math.fround(gb) : gb;
+    }
+  },
+};
+
+const KL_LOG_TARGET_FAST: ElementwiseFast = {
+  value(x, t, none, f32) { for (let k = 0; k < none.length; k++) { const tk = t[k], v = Math.exp(tk) * (tk - x[k]); none[k] = f32 ? Math.fround(v) : v; } },
+  grad(x, t, up, u, gx, gt, f32) {
+    for (let k = 0; k < gx.length; k++) {
+      const uk = up ? up[k] : u, tk = t[k], e = Math.exp(tk), ga = uk * -e, gb = uk * (e * (tk - x[k] + 1));
+      gx[k] = f32 ? Math.fround(ga) : ga; gt![k] = f32 ? Math.fround(gb) : gb;
+    }
+  },
+};
 
 export const KL_DIV: TorchSpec = {
   id: 'KLDivLoss', framework: 'torch', family: 'probabilistic', functionName: 'kl_div', legacy: true,
@@ -22,10 +46,10 @@ export const KL_DIV: TorchSpec = {
       ctx.trace.warnings.push({ code: 'kl-mean', message: "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release." });
     }
     const out = cfg.log_target
-      ? elementwise(a, ctx, (x, t) => Math.exp(t) * (t - x), (_x, t) => -Math.exp(t), { dt: (x, t) => Math.exp(t) * (t - x + 1) })
+      ? elementwise(a, ctx, (x, t) => Math.exp(t) * (t - x), (_x, t) => -Math.exp(t), { dt: (x, t) => Math.exp(t) * (t - x + 1), fast: KL_LOG_TARGET_FAST })
       // xlogy(t, t) − t·x: t = 0 contributes exactly 0; t < 0 gives nan.
       // xlogy(t, t) and t·x are float32 tensors before the subtraction: rounding each matters where they nearly cancel.
-      : elementwise(a, ctx, (x, t) => ctx.round(t === 0 ? 0 : t * Math.log(t)) - ctx.round(t * x), (_x, t) => -t, { dt: (x, t) => (t > 0 ? Math.log(t) + 1 - x : NaN) });
+      : elementwise(a, ctx, (x, t) => ctx.round(t === 0 ? 0 : t * Math.log(t)) - ctx.round(t * x), (_x, t) => -t, { dt: (x, t) => (t > 0 ? Math.log(t) + 1 - x : NaN), fast: KL_FAST });
     if (ctx.reduction === 'batchmean') {
       const x = a.input;
       const d = x.shape.length === 0 ? 1 : x.shape[0];
@@ -63,9 +87,29 @@ export const POISSON_NLL: TorchSpec = {
     const stir = (t: number) => (t > 1 ? t * Math.log(t) - t + 0.5 * Math.log(2 * Math.PI * t) : 0);
     // masked_fill keeps d/dt of the Stirling term out where t ≤ 1, except that 0·(log 0 + 1) is nan at t = 0.
     const dStir = (t: number) => (!full ? 0 : t > 1 ? Math.log(t) + 0.5 / t : t === 0 ? NaN : 0);
-    return logIn
-      ? elementwise(a, ctx, (x, t) => Math.exp(x) - t * x + (full ? stir(t) : 0), (x, t) => Math.exp(x) - t, { dt: (x, t) => -x + dStir(t) })
-      : elementwise(a, ctx, (x, t) => x - t * Math.log(r(x + eps)) + (full ? stir(t) : 0), (x, t) => 1 - t / r(x + eps), { dt: (x, t) => -Math.log(r(x + eps)) + dStir(t) });
+    // Fused loops: the closures of each form called from a loop of its own (one target per call site, inlined).
+    if (logIn) {
+      const f = (x: number, t: number) => Math.exp(x) - t * x + (full ? stir(t) : 0), dx = (x: number, t: number) => Math.exp(x) - t, dt = (x: number, t: number) => -x + dStir(t);
+      return elementwise(a, ctx, f, dx, { dt, fast: {
+        value(x, t, none, f32) { for (let k = 0; k < none.length; k++) { const v = f(x[k], t[k]); none[k] = f32 ? Math.fround(v) : v; } },
+        grad(x, t, up, u, gx, gt, f32) {
+          for (let k = 0; k < gx.length; k++) {
+            const uk = up ? up[k] : u, ga = uk * dx(x[k], t[k]), gb = uk * dt(x[k], t[k]);
+            gx[k] = f32 ? Math.fround(ga) : ga; gt![k] = f32 ? Math.fround(gb) : gb;
+          }
+        },
+      } });
+    }
+    const f = (x: number, t: number) => x - t * Math.log(r(x + eps)) + (full ? stir(t) : 0), dx = (x: number, t: number) => 1 - t / r(x + eps), dt = (x: number, t: number) => -Math.log(r(x + eps)) + dStir(t);
+    return elementwise(a, ctx, f, dx, { dt, fast: {
+      value(x, t, none, f32) { for (let k = 0; k < none.length; k++) { const v = f(x[k], t[k]); none[k] = f32 ? Math.fround(v) : v; } },
+      grad(x, t, up, u, gx, gt, f32) {
+        for (let k = 0; k < gx.length; k++) {
+          const uk = up ? up[k] : u, ga = uk * dx(x[k], t[k]), gb = uk * dt(x[k], t[k]);
+          gx[k] = f32 ? Math.fround(ga) : ga; gt![k] = f32 ? Math.fround(gb) : gb;
+        }
+      },
+    } });
   },
   example: { args: { input: [[0.5, -0.2, 1.1], [0.0, 0.7, -1.0]], target: [[2.0, 0.0, 3.0], [1.0, 2.0, 0.0]] } },
   kerasMatch: { name: 'Poisson', note: 'with log_input=False (Keras takes the rate and uses eps 1e-7; torch 1e-8); Keras averages the last axis first.' },
