@@ -6,6 +6,7 @@
  */
 import type { Tensor } from './tensor';
 import type { Config, Warning } from './spec';
+import { exp as fastExp } from './fastmath';
 
 export interface Finding extends Warning {
   /** Whose convention the finding checks. */
@@ -42,16 +43,42 @@ function everyRow(p: Tensor, axis: number, row: (get: (j: number) => number, n: 
  * and each row's Σ exp = 1; unit-interval: in [0, 1] without unit rows (sigmoid outputs); logits otherwise.
  */
 export function predictionKind(p: Tensor, axis = -1): PredictionKind {
-  let unit = p.data.length > 0, nonPos = p.data.length > 0;
-  for (const v of p.data) {
+  const d = p.data;
+  let unit = d.length > 0, nonPos = d.length > 0;
+  for (let i = 0; i < d.length && (unit || nonPos); i++) {
+    const v = d[i];
     if (!(v >= 0 && v <= 1)) unit = false;
     if (!(v <= 0)) nonPos = false;
   }
   const rank = p.shape.length;
   const classes = rank ? p.shape[axis < 0 ? axis + rank : axis] : 1;
-  if (unit && classes > 1 && everyRow(p, axis, (g, n) => { let s = 0; for (let j = 0; j < n; j++) s += g(j); return Math.abs(s - 1) < TOL; })) return 'probabilities';
-  if (nonPos && classes > 1 && everyRow(p, axis, (g, n) => { let s = 0; for (let j = 0; j < n; j++) s += Math.exp(g(j)); return Math.abs(s - 1) < TOL; })) return 'log-probabilities';
+  if (unit && classes > 1 && rowsSumTo1(p, axis, false)) return 'probabilities';
+  if (nonPos && classes > 1 && rowsSumTo1(p, axis, true)) return 'log-probabilities';
   return unit ? 'unit-interval' : 'logits';
+}
+
+/**
+ * Whether every row along `axis` sums to 1 within TOL (of exp(v) when `exp`): everyRow's test as plain strided loops,
+ * with the fast exp (a 1e-3 tolerance does not see its last bit) — at 1e6 elements the closures and Math.exp cost
+ * more than the loss itself.
+ */
+function rowsSumTo1(p: Tensor, axis: number, exp: boolean): boolean {
+  const r = p.shape.length, d = p.data;
+  const a = axis < 0 ? axis + r : axis;
+  const n = p.shape[a];
+  let inner = 1;
+  for (let k = a + 1; k < r; k++) inner *= p.shape[k];
+  const outer = n === 0 ? 0 : d.length / (n * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let s = 0;
+      if (exp) for (let j = 0; j < n; j++) s += fastExp(d[base + j * inner]);
+      else for (let j = 0; j < n; j++) s += d[base + j * inner];
+      if (!(Math.abs(s - 1) < TOL)) return false;
+    }
+  }
+  return true;
 }
 
 /** Exact one-hot rows along the last axis. */
