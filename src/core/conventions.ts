@@ -144,7 +144,8 @@ export function torchConventions(loss: string, args: Record<string, Tensor>, cfg
   }
   if (loss === 'BCELoss' && target) {
     let sat = 0;
-    input.data.forEach((p, i) => { const y = target.data[i % target.data.length]; if ((p === 0 && y > 0) || (p === 1 && y < 1)) sat++; });
+    const d = input.data, td = target.data, tn = td.length;
+    for (let i = 0; i < d.length; i++) { const p = d[i]; if (p !== 0 && p !== 1) continue; const y = td[i % tn]; if ((p === 0 && y > 0) || (p === 1 && y < 1)) sat++; }
     if (sat) add('torch-bce-clamp', `${sat} element(s) predict exactly 0 or 1 on the wrong side: BCELoss clamps each log at −100, so each costs 100 (Keras clips p to [1e-7, 1 − 1e-7], where it costs 15.94; optax on logits has no bound).`, 'nn.BCEWithLogitsLoss() on the logits');
   }
   if (loss === 'KLDivLoss') {

@@ -5,6 +5,7 @@
 import type { TorchSpec, TorchArgSpec, TorchArgs, TorchContext } from '../types';
 import { torchError, torchSize, configTensor, torchBroadcast, bIndex, cSize } from '../base';
 import { elementwise, softplus, type ElementwiseFast } from './common';
+import { exp as fexp, log as flog } from '../../fastmath';
 
 /** float32(1e-12): the clamp of p(1 − p) in binary_cross_entropy_backward, in float64 too. */
 const BCE_EPS = Math.fround(1e-12);
@@ -44,28 +45,34 @@ export const BCE: TorchSpec = {
   compute(a, cfg, ctx) {
     floatTarget(ctx);
     sameSize(ctx, a, (t, i) => `Using a target size (${t}) that is different to the input size (${i}) is deprecated. Please ensure they have the same size.`);
-    const x = a.input;
-    for (const p of x.data) if (!(p >= 0 && p <= 1)) throw torchError(ctx.loss, 'input', 'RuntimeError', 'all elements of input should be between 0 and 1', { expected: 'probabilities in [0, 1] (apply torch.sigmoid, or use BCEWithLogitsLoss on logits)', received: String(p), code: 'domain' });
+    const x = a.input, xd = x.data, td = a.target.data;
+    for (let k = 0; k < xd.length; k++) { const p = xd[k]; if (!(p >= 0 && p <= 1)) throw torchError(ctx.loss, 'input', 'RuntimeError', 'all elements of input should be between 0 and 1', { expected: 'probabilities in [0, 1] (apply torch.sigmoid, or use BCEWithLogitsLoss on logits)', received: String(p), code: 'domain' }); }
     const W = weightMap(a, ctx, 'weight', configTensor(cfg, 'weight', ctx.loss, ctx));
-    const r = ctx.round;
+    const f32 = ctx.dtype === 'float32';
     // log is taken in the loss dtype and clamped at −100: a confidently wrong 0/1 costs exactly 100.
-    const lg = (v: number) => Math.max(r(Math.log(v)), -100);
-    const n = x.data.length;
+    // (fastmath's log: within 1 ulp, as torch's vectorised one; fused loops rounded to the loss dtype as they write)
+    const lg = (v: number) => { const l = flog(v); return Math.max(f32 ? Math.fround(l) : l, -100); };
+    const n = xd.length;
     const none = new Float64Array(n);
-    for (let k = 0; k < n; k++) { const p = x.data[k], t = a.target.data[k]; none[k] = W(k) * ((t - 1) * lg(1 - p) - t * lg(p)); }
+    for (let k = 0; k < n; k++) { const p = xd[k], t = td[k], v = W(k) * ((t - 1) * lg(1 - p) - t * lg(p)); none[k] = f32 ? Math.fround(v) : v; }
+    const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
+      const gx = new Float64Array(n), gt = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        const p = xd[k], t = td[k], u = (up ? up[k] : u0) * W(k);
+        const q = (1 - p) * p, l1 = flog(1 - p), l0 = flog(p);
+        const a1 = u * (p - t) / Math.max(f32 ? Math.fround(q) : q, BCE_EPS);
+        // the target's gradient ignores the clamp: log(1 − p) − log(p)
+        const a2 = u * ((f32 ? Math.fround(l1) : l1) - (f32 ? Math.fround(l0) : l0));
+        gx[k] = f32 ? Math.fround(a1) : a1; gt[k] = f32 ? Math.fround(a2) : a2;
+      }
+      return { input: gx, target: gt };
+    };
     return {
       none: { data: none, shape: x.shape.slice() },
       mean: { divisor: n, text: 'elements' },
-      backward(up) {
-        const gx = new Float64Array(n), gt = new Float64Array(n);
-        for (let k = 0; k < n; k++) {
-          const p = x.data[k], t = a.target.data[k], u = up[k] * W(k);
-          gx[k] = u * (p - t) / Math.max(r((1 - p) * p), BCE_EPS);
-          // the target's gradient ignores the clamp: log(1 − p) − log(p)
-          gt[k] = u * (r(Math.log(1 - p)) - r(Math.log(p)));
-        }
-        return { input: gx, target: gt };
-      },
+      fresh: true, rounded: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
   },
   example: { args: { input: [[0.8, 0.3, 0.6], [0.1, 0.9, 0.45]], target: [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]] } },
@@ -105,26 +112,32 @@ export const BCE_WITH_LOGITS: TorchSpec = {
       const ip = bIndex(pw.shape, x.shape);
       PW = (k) => pw.data[ip ? ip[k] : k];
     }
-    const n = x.data.length;
-    const r = ctx.round;
+    const n = x.data.length, xd = x.data, td = tt.data;
+    const f32 = ctx.dtype === 'float32';
     /** 1 / (1 + e^(−x)) in the loss dtype: e^100 overflows float32, so σ(−100) is 0 there, not 3.8e-44. */
-    const sig = (v: number) => r(1 / r(1 + r(Math.exp(-v))));
+    const sig = (v: number) => {
+      if (!f32) return 1 / (1 + fexp(-v));
+      return Math.fround(1 / Math.fround(1 + Math.fround(fexp(-v))));
+    };
     const none = new Float64Array(n);
     // (1 − y)·x + lw·softplus(−x), lw = 1 + (pos_weight − 1)·y: stable for any logit, no clamp.
-    for (let k = 0; k < n; k++) { const v = x.data[k], t = tt.data[k], lw = 1 + (PW(k) - 1) * t; none[k] = W(k) * ((1 - t) * v + lw * softplus(-v)); }
+    for (let k = 0; k < n; k++) { const v = xd[k], t = td[k], lw = 1 + (PW(k) - 1) * t, l = W(k) * ((1 - t) * v + lw * softplus(-v)); none[k] = f32 ? Math.fround(l) : l; }
+    const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
+      const gx = new Float64Array(n), gt = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        const v = xd[k], t = td[k], p = PW(k), u = (up ? up[k] : u0) * W(k), lw = 1 + (p - 1) * t;
+        // torch: ((pos_weight·t + 1 − t)·σ(x) − pos_weight·t)·grad, with σ in the loss dtype (σ(100) is 1 in float32)
+        const a1 = u * (lw * sig(v) - p * t), a2 = u * (-v + (p - 1) * softplus(-v));
+        gx[k] = f32 ? Math.fround(a1) : a1; gt[k] = f32 ? Math.fround(a2) : a2;
+      }
+      return { input: gx, target: gt };
+    };
     return {
       none: { data: none, shape: x.shape.slice() },
       mean: { divisor: n, text: 'elements' },
-      backward(up) {
-        const gx = new Float64Array(n), gt = new Float64Array(n);
-        for (let k = 0; k < n; k++) {
-          const v = x.data[k], t = tt.data[k], p = PW(k), u = up[k] * W(k), lw = 1 + (p - 1) * t;
-          // torch: ((pos_weight·t + 1 − t)·σ(x) − pos_weight·t)·grad, with σ in the loss dtype (σ(100) is 1 in float32)
-          gx[k] = u * (lw * sig(v) - p * t);
-          gt[k] = u * (-v + (p - 1) * softplus(-v));
-        }
-        return { input: gx, target: gt };
-      },
+      fresh: true, rounded: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
   },
   example: { args: { input: [[1.2, -0.7, 0.3], [-2.0, 2.5, 0.1]], target: [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]] } },

@@ -1,6 +1,7 @@
 /** Helpers shared by the torch kernels: elementwise losses over broadcast input/target, and small math. */
 import type { TorchArgs, TorchContext, TorchKernelOut } from '../types';
 import { torchBroadcast, bIndex, unbroadcast, sizeWarning, numel, torchError, cSize } from '../base';
+import { exp as fexp, log1p as flog1p } from '../../fastmath';
 
 /** Per-element value and its partial derivatives (dx: w.r.t. input, dt: w.r.t. target). */
 export type Elem = (x: number, t: number) => number;
@@ -84,13 +85,18 @@ export function sign(v: number): number {
   return v > 0 ? 1 : v < 0 ? -1 : 0;
 }
 
-/** log(1 + exp(v)) without overflow (the softplus inside the stable logits losses). */
+/**
+ * log(1 + exp(v)) without overflow (the softplus inside the stable logits losses); exp and log1p from fastmath (within
+ * 1 and 2 ulps, as torch's own vectorised ones: the logits losses were bound by Math.exp/Math.log1p at 1e6 elements).
+ */
 export function softplus(v: number): number {
-  return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+  return v > 0 ? v + flog1p(fexp(-v)) : flog1p(fexp(v));
 }
 
 export function sigmoid(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+  if (v >= 0) return 1 / (1 + fexp(-v));
+  const e = fexp(v);
+  return e / (1 + e);
 }
 
 /**
