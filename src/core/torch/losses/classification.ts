@@ -444,16 +444,19 @@ export const MULTI_LABEL_SOFT_MARGIN: TorchSpec = {
     return {
       none: { data: none, shape: full.slice(0, -1) },
       mean: { divisor: M, text: 'samples (each already the mean over the last dim)' },
-      backward(up) {
-        const gx = new Float64Array(x.data.length), gt = new Float64Array(t.data.length);
-        for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) {
-          const k = m * C + c, xv = X(k), tv = T(k), u = up[m] * Wt(k) / C;
-          gx[ix ? ix[k] : k] += u * (sigmoid(xv) - tv);
-          gt[it ? it[k] : k] += -u * xv;
-        }
-        return { input: gx, target: gt };
-      },
+      fresh: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
+    function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+      const gx = new Float64Array(x.data.length), gt = new Float64Array(t.data.length);
+      for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) {
+        const k = m * C + c, xv = X(k), tv = T(k), u = (up ? up[m] : u0) * Wt(k) / C;
+        gx[ix ? ix[k] : k] += u * (sigmoid(xv) - tv);
+        gt[it ? it[k] : k] += -u * xv;
+      }
+      return { input: gx, target: gt };
+    }
   },
   example: { args: { input: [[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]], target: [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]] } },
   kerasMatch: { name: 'BinaryCrossentropy', note: "with from_logits=True under 'mean' (and torch's BCEWithLogitsLoss); 'none' differs: Keras averages the last axis too, torch gives (N,)." },

@@ -35,15 +35,19 @@ export const MARGIN_RANKING: TorchSpec = {
     for (let k = 0; k < n; k++) none[k] = Math.max(z(k), 0);
     return {
       none: { data: none, shape }, mean: { divisor: n, text: 'pairs' },
-      backward(up) {
-        const g1 = new Float64Array(n), g2 = new Float64Array(n), gy = new Float64Array(n);
-        for (let k = 0; k < n; k++) {
-          if (!(z(k) >= 0)) continue;
-          g1[k] = -Y(k) * up[k]; g2[k] = Y(k) * up[k]; gy[k] = -(A(k) - B(k)) * up[k];
-        }
-        return { input1: unbroadcast(g1, i1, x1.data.length), input2: unbroadcast(g2, i2, x2.data.length), target: unbroadcast(gy, iy, y.data.length) };
-      },
+      fresh: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
+    function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+      const g1 = new Float64Array(n), g2 = new Float64Array(n), gy = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        if (!(z(k) >= 0)) continue;
+        const uk = up ? up[k] : u0;
+        g1[k] = -Y(k) * uk; g2[k] = Y(k) * uk; gy[k] = -(A(k) - B(k)) * uk;
+      }
+      return { input1: unbroadcast(g1, i1, x1.data.length), input2: unbroadcast(g2, i2, x2.data.length), target: unbroadcast(gy, iy, y.data.length) };
+    }
   },
   example: { args: { input1: [0.8, -0.3, 0.5, 0.1], input2: [0.2, 0.4, 0.9, -0.6], target: [1.0, -1.0, 1.0, -1.0] }, config: { margin: 0.1 } },
   doc: {
@@ -76,12 +80,15 @@ export const HINGE_EMBEDDING: TorchSpec = {
     for (let k = 0; k < n; k++) none[k] = (Y(k) !== 1 ? Math.max(m - X(k), 0) : 0) + (Y(k) !== -1 ? X(k) : 0);
     return {
       none: { data: none, shape }, mean: { divisor: n, text: 'elements' },
-      backward(up) {
-        const g = new Float64Array(n);
-        for (let k = 0; k < n; k++) g[k] = up[k] * ((Y(k) !== 1 && m - X(k) >= 0 ? -1 : 0) + (Y(k) !== -1 ? 1 : 0));
-        return { input: unbroadcast(g, ix, x.data.length) };
-      },
+      fresh: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
+    function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+      const g = new Float64Array(n);
+      for (let k = 0; k < n; k++) g[k] = (up ? up[k] : u0) * ((Y(k) !== 1 && m - X(k) >= 0 ? -1 : 0) + (Y(k) !== -1 ? 1 : 0));
+      return { input: unbroadcast(g, ix, x.data.length) };
+    }
   },
   example: { args: { input: [[0.3, 1.4, 0.2], [0.9, 0.4, 2.0]], target: [[1.0, -1.0, -1.0], [1.0, -1.0, 1.0]] } },
   doc: {

@@ -5,6 +5,7 @@
 import type { TorchSpec } from '../types';
 import { torchError, num, torchBroadcast, bIndex, unbroadcast, cSize } from '../base';
 import { elementwise, type ElementwiseFast } from './common';
+import { log as flog } from '../../fastmath';
 
 const LOG_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
 
@@ -146,7 +147,7 @@ export const GAUSSIAN_NLL: TorchSpec = {
         throw torchError(ctx.loss, 'var', 'ValueError', 'var is of incorrect size', { expected: `shape ${cSize(x.shape)}, ${cSize(x.shape.slice(0, -1))} or ${cSize([...x.shape.slice(0, -1), 1])}`, received: cSize(a.var.shape), code: 'shape' });
       }
     }
-    for (const s of v.data) if (s < 0) throw torchError(ctx.loss, 'var', 'ValueError', 'var has negative entry/entries', { expected: 'variances ≥ 0', received: String(s), code: 'domain' });
+    for (let k = 0; k < v.data.length; k++) { const s = v.data[k]; if (s < 0) throw torchError(ctx.loss, 'var', 'ValueError', 'var has negative entry/entries', { expected: 'variances ≥ 0', received: String(s), code: 'domain' }); }
     const eps = num(cfg, 'eps'), full = !!cfg.full;
     const s1 = torchBroadcast(ctx.loss, 'target', x.shape, t.shape);
     const shape = torchBroadcast(ctx.loss, 'var', s1, v.shape);
@@ -155,21 +156,24 @@ export const GAUSSIAN_NLL: TorchSpec = {
     const X = (k: number) => x.data[ix ? ix[k] : k], T = (k: number) => t.data[it ? it[k] : k];
     const V = (k: number) => Math.max(v.data[iv ? iv[k] : k], eps);
     const none = new Float64Array(n);
-    for (let k = 0; k < n; k++) { const d = X(k) - T(k), vv = V(k); none[k] = 0.5 * (Math.log(vv) + d * d / vv) + (full ? LOG_2PI_HALF : 0); }
+    for (let k = 0; k < n; k++) { const d = X(k) - T(k), vv = V(k); none[k] = 0.5 * (flog(vv) + d * d / vv) + (full ? LOG_2PI_HALF : 0); }
     return {
       none: { data: none, shape },
       mean: { divisor: n, text: 'elements' },
-      backward(up) {
-        const gx = new Float64Array(n), gt = new Float64Array(n), gv = new Float64Array(n);
-        for (let k = 0; k < n; k++) {
-          const d = X(k) - T(k), vv = V(k);
-          gx[k] = up[k] * d / vv; gt[k] = -gx[k];
-          // evaluated at the clamped var and passed through (the clamp ran under no_grad)
-          gv[k] = up[k] * 0.5 * (1 / vv - d * d / (vv * vv));
-        }
-        return { input: unbroadcast(gx, ix, x.data.length), target: unbroadcast(gt, it, t.data.length), var: unbroadcast(gv, iv, v.data.length) };
-      },
+      fresh: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
+    function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+      const gx = new Float64Array(n), gt = new Float64Array(n), gv = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        const d = X(k) - T(k), vv = V(k), uk = up ? up[k] : u0;
+        gx[k] = uk * d / vv; gt[k] = -gx[k];
+        // evaluated at the clamped var and passed through (the clamp ran under no_grad)
+        gv[k] = uk * 0.5 * (1 / vv - d * d / (vv * vv));
+      }
+      return { input: unbroadcast(gx, ix, x.data.length), target: unbroadcast(gt, it, t.data.length), var: unbroadcast(gv, iv, v.data.length) };
+    }
   },
   example: { args: { input: [[0.5, -0.2], [1.0, 0.3]], target: [[0.0, 0.1], [1.5, -0.2]], var: [[0.5, 1.2], [0.8, 0.3]] } },
   doc: {
