@@ -5,12 +5,15 @@
  */
 import type { TorchSpec } from '../types';
 import { torchError, num, cSize } from '../base';
+import { exp as fexp, log as flog } from '../../fastmath';
 
+/** log(e^a + e^b), with fastmath's exp and log (within 1 ulp: the recursions were bound by Math.exp/Math.log). */
 function lse(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
+  // the larger term is exp(0) = 1 exactly: one exp instead of two, the same sum
   const m = Math.max(a, b);
-  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  return m + flog(1 + fexp(Math.min(a, b) - m));
 }
 
 export const CTC: TorchSpec = {
@@ -81,15 +84,17 @@ export const CTC: TorchSpec = {
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'the batch, after dividing each loss by its target length', scale },
+      fresh: true,
       backward(up) {
         const g = new Float64Array(lp.data.length);
+        const lcab = new Float64Array(C);
         for (let b = 0; b < N; b++) {
           if (zeroInf && nll[b] === Infinity) continue;
           const l = labels[b], S = 2 * l.length + 1, Tb = il.data[b];
           const ext = (s: number) => (s % 2 === 0 ? blank : l[(s - 1) >> 1]);
-          const al = alphas[b], be = betas[b];
+          const al = alphas[b], be = betas[b], nllFinite = Number.isFinite(nll[b]);
           for (let t = 0; t < Tb; t++) {
-            const lcab = new Float64Array(C).fill(-Infinity);
+            lcab.fill(-Infinity);
             if (t === Tb - 1) {
               // torch assigns the last frame's two entries instead of log-adding them ("a blank and a non-blank, so
               // different"): for a label equal to blank the second overwrites the first.
@@ -99,7 +104,9 @@ export const CTC: TorchSpec = {
             for (let c = 0; c < C; c++) {
               const k = at(t, b, c), v = lp.data[k];
               // in the loss dtype, as torch's kernel: the difference of two near-equal terms carries float32's rounding
-              g[k] = up[b] * (r(Math.exp(v)) - r(Math.exp(r(r(r(lcab[c]) + nll[b]) - v))));
+              // (a class on no path has lcab −∞: its posterior term is exp(−∞) = 0, unless nll or v make it NaN)
+              const lc = lcab[c];
+              g[k] = up[b] * (r(fexp(v)) - (lc === -Infinity && nllFinite && v > -Infinity ? 0 : r(fexp(r(r(r(lc) + nll[b]) - v)))));
             }
           }
         }
