@@ -335,19 +335,22 @@ export const MULTI_MARGIN: TorchSpec = {
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'samples (weights are not normalised)' },
-      backward(up) {
-        const g = new Float64Array(x.data.length);
-        for (let n = 0; n < N; n++) {
-          const y = t.data[n], wy = w ? w.data[y] : 1;
-          for (let i = 0; i < C; i++) {
-            if (i === y) continue;
-            const z = margin - x.data[n * C + y] + x.data[n * C + i];
-            if (z > 0) { const d = (p === 1 ? 1 : 2 * z) * wy * up[n] / C; g[n * C + i] += d; g[n * C + y] -= d; }
-          }
-        }
-        return { input: g };
-      },
+      fresh: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
+    function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+      const g = new Float64Array(x.data.length);
+      for (let n = 0; n < N; n++) {
+        const y = t.data[n], wy = w ? w.data[y] : 1, un = up ? up[n] : u0;
+        for (let i = 0; i < C; i++) {
+          if (i === y) continue;
+          const z = margin - x.data[n * C + y] + x.data[n * C + i];
+          if (z > 0) { const d = (p === 1 ? 1 : 2 * z) * wy * un / C; g[n * C + i] += d; g[n * C + y] -= d; }
+        }
+      }
+      return { input: g };
+    }
   },
   example: { args: { input: [[0.1, 0.2, 0.4, 0.8], [0.9, 0.3, 0.2, 0.1]], target: [3, 1] }, dtypes: { target: 'int64' } },
   kerasMatch: { name: 'CategoricalHinge', note: 'not equal: Keras takes the single worst wrong class, MultiMarginLoss sums over all wrong classes and divides by C.' },
@@ -377,35 +380,48 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
       throw torchError(ctx.loss, 'target', 'RuntimeError', `inconsistent size ${cSize(t.shape)} for argument #2 'target'`, { expected: `shape ${cSize(x.shape)} (class indices, −1 terminated)`, received: cSize(t.shape), code: 'shape' });
     }
     for (const v of t.data) if (v < -1 || v >= C) throw torchError(ctx.loss, 'target', 'RuntimeError', "argument #2 'target' is out of range", { expected: `indices in [−1, ${C - 1}]`, received: String(v), code: 'index' });
-    const sets: { list: number[]; isT: Uint8Array }[] = [];
+    // each row's target classes (up to the first −1, count[n] of them) and its target mask, flat: no arrays per row
+    const list = new Int32Array(N * C), count = new Int32Array(N), isT = new Uint8Array(N * C);
     for (let n = 0; n < N; n++) {
-      const list: number[] = [];
-      const isT = new Uint8Array(C);
-      for (let j = 0; j < C; j++) { const v = t.data[n * C + j]; if (v < 0) break; list.push(v); isT[v] = 1; }
-      sets.push({ list, isT });
+      let m = 0;
+      for (let j = 0; j < C; j++) { const v = t.data[n * C + j]; if (v < 0) break; list[n * C + m++] = v; isT[n * C + v] = 1; }
+      count[n] = m;
     }
+    const xd = x.data;
     const none = new Float64Array(N);
     for (let n = 0; n < N; n++) {
       let s = 0;
-      for (const j of sets[n].list) for (let i = 0; i < C; i++) {
-        if (sets[n].isT[i]) continue;
-        const z = 1 - (x.data[n * C + j] - x.data[n * C + i]);
-        if (z > 0) s += z;
+      for (let q = 0; q < count[n]; q++) {
+        const j = list[n * C + q];
+        for (let i = 0; i < C; i++) {
+          if (isT[n * C + i]) continue;
+          const z = 1 - (xd[n * C + j] - xd[n * C + i]);
+          if (z > 0) s += z;
+        }
       }
       none[n] = s / C;
     }
+    const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
+      const g = new Float64Array(xd.length);
+      for (let n = 0; n < N; n++) {
+        const un = up ? up[n] : u0;
+        for (let q = 0; q < count[n]; q++) {
+          const j = list[n * C + q];
+          for (let i = 0; i < C; i++) {
+            if (isT[n * C + i]) continue;
+            const z = 1 - (xd[n * C + j] - xd[n * C + i]);
+            if (z > 0) { g[n * C + j] -= un / C; g[n * C + i] += un / C; }
+          }
+        }
+      }
+      return { input: g };
+    };
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'samples' },
-      backward(up) {
-        const g = new Float64Array(x.data.length);
-        for (let n = 0; n < N; n++) for (const j of sets[n].list) for (let i = 0; i < C; i++) {
-          if (sets[n].isT[i]) continue;
-          const z = 1 - (x.data[n * C + j] - x.data[n * C + i]);
-          if (z > 0) { g[n * C + j] -= up[n] / C; g[n * C + i] += up[n] / C; }
-        }
-        return { input: g };
-      },
+      fresh: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
   },
   example: { args: { input: [[0.1, 0.2, 0.4, 0.8]], target: [[3, 0, -1, 1]] }, dtypes: { target: 'int64' } },

@@ -141,21 +141,24 @@ export const COSINE_EMBEDDING: TorchSpec = {
     for (let r = 0; r < rows; r++) none[r] = (Y(r) === 1 ? 1 - c.cos[r] : 0) + (Y(r) === -1 ? Math.max(c.cos[r] - m, 0) : 0);
     return {
       none: { data: none, shape: td === 1 ? [rows] : [] }, mean: { divisor: rows, text: 'pairs' },
-      backward(up) {
-        const g1 = new Float64Array(x1.data.length), g2 = new Float64Array(x2.data.length);
-        for (let r = 0; r < rows; r++) {
-          const dc = (Y(r) === 1 ? -1 : 0) + (Y(r) === -1 && c.cos[r] - m >= 0 ? 1 : 0);
-          if (dc === 0) continue;
-          const u = up[r] * dc;
-          for (let j = 0; j < D; j++) {
-            const k = r * D + j;
-            g1[k] = u * (x2.data[k] / c.den[r] - c.cos[r] * x1.data[k] / c.m1[r]);
-            g2[k] = u * (x1.data[k] / c.den[r] - c.cos[r] * x2.data[k] / c.m2[r]);
-          }
-        }
-        return { input1: g1, input2: g2 };
-      },
+      fresh: true,
+      backward: (up) => grad(up, 0),
+      backwardUniform: (u) => grad(null, u),
     };
+    function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+      const g1 = new Float64Array(x1.data.length), g2 = new Float64Array(x2.data.length);
+      for (let r = 0; r < rows; r++) {
+        const dc = (Y(r) === 1 ? -1 : 0) + (Y(r) === -1 && c.cos[r] - m >= 0 ? 1 : 0);
+        if (dc === 0) continue;
+        const u = (up ? up[r] : u0) * dc;
+        for (let j = 0; j < D; j++) {
+          const k = r * D + j;
+          g1[k] = u * (x2.data[k] / c.den[r] - c.cos[r] * x1.data[k] / c.m1[r]);
+          g2[k] = u * (x1.data[k] / c.den[r] - c.cos[r] * x2.data[k] / c.m2[r]);
+        }
+      }
+      return { input1: g1, input2: g2 };
+    }
   },
   example: { args: { input1: [[0.3, 1.2, -0.4], [1.0, 0.2, 0.5]], input2: [[0.5, 0.9, 0.1], [-0.8, 0.4, 0.3]], target: [1.0, -1.0] }, config: { margin: -0.5 } },
   kerasMatch: { name: 'CosineSimilarity', note: 'not equal: Keras returns −cos (in [−1, 1]), CosineEmbeddingLoss 1 − cos for similar pairs.' },
@@ -216,21 +219,25 @@ function tripletCore(a: TorchArgs, ctx: TorchContext, margin: number, swap: bool
   for (let r = 0; r < rows; r++) none[r] = Math.max(margin + dp.d[r] - neg(r), 0);
   return {
     none: { data: none, shape: an.shape.slice(0, -1) }, mean: { divisor: rows, text: 'triplets' },
-    backward(up) {
-      const ga = new Float64Array(an.data.length), gp = new Float64Array(po.data.length), gn = new Float64Array(ne.data.length);
-      const uP = new Float64Array(rows), uN = new Float64Array(rows), uS = new Float64Array(rows);
-      for (let r = 0; r < rows; r++) {
-        if (!(margin + dp.d[r] - neg(r) >= 0)) continue;
-        uP[r] = up[r];
-        if (!ds) { uN[r] = -up[r]; continue; }
-        // minimum's backward: the smaller side gets the gradient, a tie splits it
-        if (dn.d[r] < ds.d[r]) uN[r] = -up[r]; else if (ds.d[r] < dn.d[r]) uS[r] = -up[r]; else { uN[r] = -up[r] / 2; uS[r] = -up[r] / 2; }
-      }
-      dp.back(uP, ga, gp); dn.back(uN, ga, gn);
-      if (ds) ds.back(uS, gp, gn);
-      return { anchor: ga, positive: gp, negative: gn };
-    },
+    fresh: true,
+    backward: (up) => grad(up, 0),
+    backwardUniform: (u) => grad(null, u),
   };
+  function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+    const ga = new Float64Array(an.data.length), gp = new Float64Array(po.data.length), gn = new Float64Array(ne.data.length);
+    const uP = new Float64Array(rows), uN = new Float64Array(rows), uS = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      if (!(margin + dp.d[r] - neg(r) >= 0)) continue;
+      const ur = up ? up[r] : u0;
+      uP[r] = ur;
+      if (!ds) { uN[r] = -ur; continue; }
+      // minimum's backward: the smaller side gets the gradient, a tie splits it
+      if (dn.d[r] < ds.d[r]) uN[r] = -ur; else if (ds.d[r] < dn.d[r]) uS[r] = -ur; else { uN[r] = -ur / 2; uS[r] = -ur / 2; }
+    }
+    dp.back(uP, ga, gp); dn.back(uN, ga, gn);
+    if (ds) ds.back(uS, gp, gn);
+    return { anchor: ga, positive: gp, negative: gn };
+  }
 }
 
 const TRIPLET_ARGS: TorchArgSpec[] = [
