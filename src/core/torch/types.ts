@@ -85,6 +85,11 @@ export interface TorchKernelOut {
   fresh?: boolean;
   /** With `fresh`: those arrays already hold values of the loss dtype (rounded to float32 where it is float32). */
   rounded?: boolean;
+  /**
+   * How torch adds `none` for 'sum'/'mean': 'tensor' (default) as at::sum does on a contiguous tensor (the cascade of
+   * SumKernel.cpp), 'sequential' element by element in the loss dtype (kernels that accumulate in their own loop).
+   */
+  sum?: 'tensor' | 'sequential';
 }
 
 export type TorchArgs = Record<string, TorchTensor>;

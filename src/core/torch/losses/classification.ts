@@ -6,7 +6,7 @@
 import type { TorchSpec, TorchArgs, TorchContext, TorchKernelOut, TorchTensor, TorchArgSpec } from '../types';
 import type { Config } from '../../spec';
 import { torchError, cSize, configTensor, requireLong, num, torchBroadcast, bIndex } from '../base';
-import { softplus, sigmoid } from './common';
+import { softplus, sigmoid, softplus64, sigmoid64 } from './common';
 import { exp as fexp, log as flog } from '../../fastmath';
 
 /** Geometry of a (N, C, d1, …) input with class axis 1, or an unbatched (C,) input. */
@@ -187,7 +187,8 @@ function indexPath(a: TorchArgs, cfg: Config, ctx: TorchContext, logits: boolean
   return {
     none: { data: core.none, shape: noneShape(L) },
     mean: { divisor: core.wsum, text: w ? 'Σ w[y_i] over the non-ignored targets' : 'non-ignored targets' },
-    fresh: true, rounded: true,
+    // nll_loss adds its output in its own loop (a cascade of its own, element by element below 16 samples)
+    fresh: true, rounded: true, sum: 'sequential',
     backward: (up) => grad(up, 0),
     backwardUniform: (u) => grad(null, u),
   };
@@ -335,7 +336,7 @@ export const MULTI_MARGIN: TorchSpec = {
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'samples (weights are not normalised)' },
-      fresh: true,
+      fresh: true, sum: 'sequential',
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
@@ -419,7 +420,7 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'samples' },
-      fresh: true,
+      fresh: true, sum: 'sequential',
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
@@ -451,10 +452,11 @@ export const MULTI_LABEL_SOFT_MARGIN: TorchSpec = {
     const M = full.reduce((p, d) => p * d, 1) / C;
     const ix = bIndex(x.shape, full), it = bIndex(t.shape, full), iw = w ? bIndex(w.shape, full) : null;
     const X = (k: number) => x.data[ix ? ix[k] : k], T = (k: number) => t.data[it ? it[k] : k], Wt = (k: number) => (w ? w.data[iw ? iw[k] : k] : 1);
+    const f32 = ctx.dtype === 'float32';
     const none = new Float64Array(M);
     for (let m = 0; m < M; m++) {
       let s = 0;
-      for (let c = 0; c < C; c++) { const k = m * C + c, xv = X(k), tv = T(k); s += Wt(k) * (tv * softplus(-xv) + (1 - tv) * softplus(xv)); }
+      for (let c = 0; c < C; c++) { const k = m * C + c, xv = X(k), tv = T(k); s += Wt(k) * (f32 ? tv * softplus(-xv) + (1 - tv) * softplus(xv) : tv * softplus64(-xv) + (1 - tv) * softplus64(xv)); }
       none[m] = s / C;
     }
     return {
@@ -468,7 +470,7 @@ export const MULTI_LABEL_SOFT_MARGIN: TorchSpec = {
       const gx = new Float64Array(x.data.length), gt = new Float64Array(t.data.length);
       for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) {
         const k = m * C + c, xv = X(k), tv = T(k), u = (up ? up[m] : u0) * Wt(k) / C;
-        gx[ix ? ix[k] : k] += u * (sigmoid(xv) - tv);
+        gx[ix ? ix[k] : k] += u * ((f32 ? sigmoid(xv) : sigmoid64(xv)) - tv);
         gt[it ? it[k] : k] += -u * xv;
       }
       return { input: gx, target: gt };
