@@ -4,7 +4,7 @@
  */
 import type { TorchSpec, TorchArgSpec, TorchArgs, TorchContext } from '../types';
 import { torchError, torchSize, configTensor, torchBroadcast, bIndex, cSize } from '../base';
-import { elementwise, softplus, type ElementwiseFast } from './common';
+import { elementwise, softplus, softplus64, type ElementwiseFast } from './common';
 import { exp as fexp, log as flog } from '../../fastmath';
 
 /** float32(1e-12): the clamp of p(1 − p) in binary_cross_entropy_backward, in float64 too. */
@@ -116,18 +116,18 @@ export const BCE_WITH_LOGITS: TorchSpec = {
     const f32 = ctx.dtype === 'float32';
     /** 1 / (1 + e^(−x)) in the loss dtype: e^100 overflows float32, so σ(−100) is 0 there, not 3.8e-44. */
     const sig = (v: number) => {
-      if (!f32) return 1 / (1 + fexp(-v));
+      if (!f32) return 1 / (1 + Math.exp(-v));
       return Math.fround(1 / Math.fround(1 + Math.fround(fexp(-v))));
     };
     const none = new Float64Array(n);
     // (1 − y)·x + lw·softplus(−x), lw = 1 + (pos_weight − 1)·y: stable for any logit, no clamp.
-    for (let k = 0; k < n; k++) { const v = xd[k], t = td[k], lw = 1 + (PW(k) - 1) * t, l = W(k) * ((1 - t) * v + lw * softplus(-v)); none[k] = f32 ? Math.fround(l) : l; }
+    for (let k = 0; k < n; k++) { const v = xd[k], t = td[k], lw = 1 + (PW(k) - 1) * t, l = W(k) * ((1 - t) * v + lw * (f32 ? softplus(-v) : softplus64(-v))); none[k] = f32 ? Math.fround(l) : l; }
     const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
       const gx = new Float64Array(n), gt = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         const v = xd[k], t = td[k], p = PW(k), u = (up ? up[k] : u0) * W(k), lw = 1 + (p - 1) * t;
         // torch: ((pos_weight·t + 1 − t)·σ(x) − pos_weight·t)·grad, with σ in the loss dtype (σ(100) is 1 in float32)
-        const a1 = u * (lw * sig(v) - p * t), a2 = u * (-v + (p - 1) * softplus(-v));
+        const a1 = u * (lw * sig(v) - p * t), a2 = u * (-v + (p - 1) * (f32 ? softplus(-v) : softplus64(-v)));
         gx[k] = f32 ? Math.fround(a1) : a1; gt[k] = f32 ? Math.fround(a2) : a2;
       }
       return { input: gx, target: gt };

@@ -100,6 +100,18 @@ export function sigmoid(v: number): number {
 }
 
 /**
+ * softplus and sigmoid with Math.exp/Math.log1p, for float64 requests: there the last bit shows in `.item()` (the fast
+ * ones cost 6 of the float64 fixture values their exact repr); float32 rounding hides it.
+ */
+export function softplus64(v: number): number {
+  return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+}
+
+export function sigmoid64(v: number): number {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+}
+
+/**
  * log-softmax of `n` values read at data[base + c·stride], with torch's CPU steps rounded to the loss dtype (`r`):
  * x − max − log Σ exp(x − max).
  */
