@@ -4,7 +4,7 @@
  */
 import type { TorchSpec, TorchArgSpec, TorchArgs, TorchContext } from '../types';
 import { torchError, torchSize, configTensor, torchBroadcast, bIndex, cSize } from '../base';
-import { elementwise, softplus, softplus64, type ElementwiseFast } from './common';
+import { elementwise, softplus64, type ElementwiseFast } from './common';
 import { exp as fexp, log as flog } from '../../fastmath';
 
 /** float32(1e-12): the clamp of p(1 − p) in binary_cross_entropy_backward, in float64 too. */
@@ -51,18 +51,25 @@ export const BCE: TorchSpec = {
     const f32 = ctx.dtype === 'float32';
     // log is taken in the loss dtype and clamped at −100: a confidently wrong 0/1 costs exactly 100.
     // (fastmath's log: within 1 ulp, as torch's vectorised one; fused loops rounded to the loss dtype as they write)
-    const lg = (v: number) => { const l = flog(v); return Math.max(f32 ? Math.fround(l) : l, -100); };
+    // The two logs in the loss dtype, before the clamp, kept for the backward (which reads them unclamped): two arrays
+    // cost less than taking the logs again.
     const n = xd.length;
+    const L1 = new Float64Array(n), L0 = new Float64Array(n);
     const none = new Float64Array(n);
-    for (let k = 0; k < n; k++) { const p = xd[k], t = td[k], v = W(k) * ((t - 1) * lg(1 - p) - t * lg(p)); none[k] = f32 ? Math.fround(v) : v; }
+    for (let k = 0; k < n; k++) {
+      const p = xd[k], t = td[k], a = flog(1 - p), b = flog(p), l1 = f32 ? Math.fround(a) : a, l0 = f32 ? Math.fround(b) : b;
+      L1[k] = l1; L0[k] = l0;
+      const v = W(k) * ((t - 1) * Math.max(l1, -100) - t * Math.max(l0, -100));
+      none[k] = f32 ? Math.fround(v) : v;
+    }
     const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
       const gx = new Float64Array(n), gt = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         const p = xd[k], t = td[k], u = (up ? up[k] : u0) * W(k);
-        const q = (1 - p) * p, l1 = flog(1 - p), l0 = flog(p);
+        const q = (1 - p) * p;
         const a1 = u * (p - t) / Math.max(f32 ? Math.fround(q) : q, BCE_EPS);
         // the target's gradient ignores the clamp: log(1 − p) − log(p)
-        const a2 = u * ((f32 ? Math.fround(l1) : l1) - (f32 ? Math.fround(l0) : l0));
+        const a2 = u * (L1[k] - L0[k]);
         gx[k] = f32 ? Math.fround(a1) : a1; gt[k] = f32 ? Math.fround(a2) : a2;
       }
       return { input: gx, target: gt };
@@ -119,15 +126,17 @@ export const BCE_WITH_LOGITS: TorchSpec = {
       if (!f32) return 1 / (1 + Math.exp(-v));
       return Math.fround(1 / Math.fround(1 + Math.fround(fexp(-v))));
     };
-    const none = new Float64Array(n);
-    // (1 − y)·x + lw·softplus(−x), lw = 1 + (pos_weight − 1)·y: stable for any logit, no clamp.
-    for (let k = 0; k < n; k++) { const v = xd[k], t = td[k], lw = 1 + (PW(k) - 1) * t, l = W(k) * ((1 - t) * v + lw * (f32 ? softplus(-v) : softplus64(-v))); none[k] = f32 ? Math.fround(l) : l; }
+    const none = new Float64Array(n), SP = new Float64Array(n);
+    // (1 − y)·x + lw·softplus(−x), lw = 1 + (pos_weight − 1)·y: stable for any logit, no clamp. (softplus written out in
+    // the float32 loops: V8 did not inline the call, and each double it returned was allocated)
+    for (let k = 0; k < n; k++) { const v = xd[k], t = td[k], lw = 1 + (PW(k) - 1) * t, mv = -v, sp = f32 ? (mv > 0 ? mv + Math.log1p(fexp(-mv)) : Math.log1p(fexp(mv))) : softplus64(mv), l = W(k) * ((1 - t) * v + lw * sp); none[k] = f32 ? Math.fround(l) : l; SP[k] = sp; }
     const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
       const gx = new Float64Array(n), gt = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         const v = xd[k], t = td[k], p = PW(k), u = (up ? up[k] : u0) * W(k), lw = 1 + (p - 1) * t;
         // torch: ((pos_weight·t + 1 − t)·σ(x) − pos_weight·t)·grad, with σ in the loss dtype (σ(100) is 1 in float32)
-        const a1 = u * (lw * sig(v) - p * t), a2 = u * (-v + (p - 1) * (f32 ? softplus(-v) : softplus64(-v)));
+        const sp = SP[k]; // softplus(−x) of the forward pass
+        const a1 = u * (lw * sig(v) - p * t), a2 = u * (-v + (p - 1) * sp);
         gx[k] = f32 ? Math.fround(a1) : a1; gt[k] = f32 ? Math.fround(a2) : a2;
       }
       return { input: gx, target: gt };
