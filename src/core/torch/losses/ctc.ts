@@ -5,15 +5,16 @@
  */
 import type { TorchSpec } from '../types';
 import { torchError, num, cSize } from '../base';
-import { exp as fexp, log as flog } from '../../fastmath';
 
-/** log(e^a + e^b), with fastmath's exp and log (within 1 ulp: the recursions were bound by Math.exp/Math.log). */
+/**
+ * log(e^a + e^b). The larger term is exp(0) = 1 exactly: one exp instead of two, the same sum. Math.exp/Math.log, not
+ * fastmath's: V8 did not inline those here, and every double a call returned was allocated (a third of the time in GC).
+ */
 function lse(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
-  // the larger term is exp(0) = 1 exactly: one exp instead of two, the same sum
   const m = Math.max(a, b);
-  return m + flog(1 + fexp(Math.min(a, b) - m));
+  return m + Math.log(1 + Math.exp(Math.min(a, b) - m));
 }
 
 export const CTC: TorchSpec = {
@@ -51,17 +52,23 @@ export const CTC: TorchSpec = {
     const at = (t: number, b: number, c: number) => (t * N + b) * C + c;
     const nll = new Float64Array(N);
     const alphas: Float64Array[] = [], betas: Float64Array[] = [];
+    // every sample's alpha and beta tables in two buffers (one allocation each: the per-sample arrays kept the GC busy)
+    let total = 0;
+    for (let b = 0; b < N; b++) total += T * (2 * labels[b].length + 1);
+    const alBuf = new Float64Array(total).fill(-Infinity), beBuf = new Float64Array(total).fill(-Infinity);
+    let at0 = 0;
     for (let b = 0; b < N; b++) {
       const l = labels[b], S = 2 * l.length + 1, Tb = il.data[b];
       const ext = (s: number) => (s % 2 === 0 ? blank : l[(s - 1) >> 1]);
-      const al = new Float64Array(T * S).fill(-Infinity), be = new Float64Array(T * S).fill(-Infinity);
+      const al = alBuf.subarray(at0, at0 + T * S), be = beBuf.subarray(at0, at0 + T * S);
+      at0 += T * S;
       if (Tb > 0) {
         al[0] = lp.data[at(0, b, blank)];
         if (S > 1) al[1] = lp.data[at(0, b, ext(1))];
         for (let t = 1; t < Tb; t++) for (let s = 0; s < S; s++) {
           let v = al[(t - 1) * S + s];
-          if (s > 0) v = lse(v, al[(t - 1) * S + s - 1]);
-          if (s % 2 === 1 && s > 1 && ext(s) !== ext(s - 2)) v = lse(v, al[(t - 1) * S + s - 2]);
+          if (s > 0) { const w = al[(t - 1) * S + s - 1]; if (v === -Infinity) v = w; else if (w !== -Infinity) { const mx = Math.max(v, w); v = mx + Math.log(1 + Math.exp(Math.min(v, w) - mx)); } } // lse, written out
+          if (s % 2 === 1 && s > 1 && ext(s) !== ext(s - 2)) { const w = al[(t - 1) * S + s - 2]; if (v === -Infinity) v = w; else if (w !== -Infinity) { const mx = Math.max(v, w); v = mx + Math.log(1 + Math.exp(Math.min(v, w) - mx)); } } // lse, written out
           al[t * S + s] = v === -Infinity ? -Infinity : r(r(v) + lp.data[at(t, b, ext(s))]);
         }
         const last = (Tb - 1) * S;
@@ -70,8 +77,8 @@ export const CTC: TorchSpec = {
         if (S > 1) be[last + S - 2] = lp.data[at(Tb - 1, b, ext(S - 2))];
         for (let t = Tb - 2; t >= 0; t--) for (let s = 0; s < S; s++) {
           let v = be[(t + 1) * S + s];
-          if (s < S - 1) v = lse(v, be[(t + 1) * S + s + 1]);
-          if (s % 2 === 1 && s < S - 2 && ext(s) !== ext(s + 2)) v = lse(v, be[(t + 1) * S + s + 2]);
+          if (s < S - 1) { const w = be[(t + 1) * S + s + 1]; if (v === -Infinity) v = w; else if (w !== -Infinity) { const mx = Math.max(v, w); v = mx + Math.log(1 + Math.exp(Math.min(v, w) - mx)); } } // lse, written out
+          if (s % 2 === 1 && s < S - 2 && ext(s) !== ext(s + 2)) { const w = be[(t + 1) * S + s + 2]; if (v === -Infinity) v = w; else if (w !== -Infinity) { const mx = Math.max(v, w); v = mx + Math.log(1 + Math.exp(Math.min(v, w) - mx)); } } // lse, written out
           be[t * S + s] = v === -Infinity ? -Infinity : r(r(v) + lp.data[at(t, b, ext(s))]);
         }
       } else nll[b] = l.length === 0 ? 0 : Infinity;
@@ -100,13 +107,13 @@ export const CTC: TorchSpec = {
               // different"): for a label equal to blank the second overwrites the first.
               lcab[blank] = al[t * S + S - 1] + be[t * S + S - 1];
               if (S > 1) lcab[ext(S - 2)] = al[t * S + S - 2] + be[t * S + S - 2];
-            } else for (let s = 0; s < S; s++) lcab[ext(s)] = lse(lcab[ext(s)], al[t * S + s] + be[t * S + s]);
+            } else for (let s = 0; s < S; s++) { const e = ext(s), v = lcab[e], w = al[t * S + s] + be[t * S + s]; lcab[e] = v === -Infinity ? w : w === -Infinity ? v : Math.max(v, w) + Math.log(1 + Math.exp(Math.min(v, w) - Math.max(v, w))); }
             for (let c = 0; c < C; c++) {
               const k = at(t, b, c), v = lp.data[k];
               // in the loss dtype, as torch's kernel: the difference of two near-equal terms carries float32's rounding
               // (a class on no path has lcab −∞: its posterior term is exp(−∞) = 0, unless nll or v make it NaN)
               const lc = lcab[c];
-              g[k] = up[b] * (r(fexp(v)) - (lc === -Infinity && nllFinite && v > -Infinity ? 0 : r(fexp(r(r(r(lc) + nll[b]) - v)))));
+              g[k] = up[b] * (r(Math.exp(v)) - (lc === -Infinity && nllFinite && v > -Infinity ? 0 : r(Math.exp(r(r(r(lc) + nll[b]) - v)))));
             }
           }
         }
