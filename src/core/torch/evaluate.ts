@@ -7,7 +7,7 @@ import { LossInspectorError, pyRepr } from '../errors';
 import { checkParam } from '../config';
 import { closest } from '../suggest';
 import type { Config, ParamSpec, ParamValue } from '../spec';
-import type { TorchRequest, TorchResult, TorchSpec, TorchTensor, TorchDtype, TorchReduction, TorchContext, TorchArgs } from './types';
+import type { TorchRequest, TorchResult, TorchSpec, TorchTensor, TorchDtype, TorchReduction, TorchContext, TorchArgs, TorchKernelOut } from './types';
 import { tryResolveTorch, torchNames } from './registry';
 import { torchConventions } from '../conventions';
 import { torch2Notes, torch2KeywordHint } from './versions';
@@ -116,6 +116,12 @@ function torchSum(a: Float64Array, f32: boolean): number {
   return s;
 }
 
+/** Σ none as the kernel's torch reduction adds it (TorchKernelOut.sum). */
+function reduceSum(how: TorchKernelOut['sum'], none: Float64Array, dtype: 'float32' | 'float64', round: (x: number) => number): number {
+  if (typeof how === 'number') return how;
+  return how === 'sequential' ? sumIn(none, round) : torchSum(none, dtype === 'float32');
+}
+
 /** A kernel's fresh array as a tensor of the loss dtype, rounded in place (float32) or taken as it is (float64). */
 function ownIn(data: Float64Array, shape: number[], dtype: 'float32' | 'float64', rounded = false): TorchTensor {
   if (dtype === 'float32' && !rounded) for (let i = 0; i < data.length; i++) data[i] = Math.fround(data[i]);
@@ -179,10 +185,10 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   if (reduction === 'none') {
     value = none;
   } else if (reduction === 'sum') {
-    value = { data: Float64Array.of(out.sum === 'sequential' ? sumIn(none.data, round) : torchSum(none.data, dtype === 'float32')), shape: [], dtype };
+    value = { data: Float64Array.of(reduceSum(out.sum, none.data, dtype, round)), shape: [], dtype };
   } else {
     const m = out.mean ?? { divisor: n, text: 'elements' };
-    const s = out.sum === 'sequential' ? sumIn(none.data, round) : torchSum(none.data, dtype === 'float32');
+    const s = reduceSum(out.sum, none.data, dtype, round);
     let v = 0;
     if (m.scale) {
       uniform = null;

@@ -87,9 +87,10 @@ export interface TorchKernelOut {
   rounded?: boolean;
   /**
    * How torch adds `none` for 'sum'/'mean': 'tensor' (default) as at::sum does on a contiguous tensor (the cascade of
-   * SumKernel.cpp), 'sequential' element by element in the loss dtype (kernels that accumulate in their own loop).
+   * SumKernel.cpp), 'sequential' element by element in the loss dtype (kernels that accumulate in their own loop), or
+   * the sum itself, as the kernel's own reduction adds it (nll_loss's cascade).
    */
-  sum?: 'tensor' | 'sequential';
+  sum?: 'tensor' | 'sequential' | number;
 }
 
 export type TorchArgs = Record<string, TorchTensor>;

@@ -36,3 +36,31 @@ describe('torch reductions add as at::sum does (torch 1.13 fixtures, sizes 1 to 
     });
   }
 });
+
+describe("nll_loss adds as its own cascade does (CrossEntropyLoss/NLLLoss 'sum' and 'mean', torch 1.13 fixtures)", () => {
+  const NLL = path.join(path.dirname(FILE), 'nll.json');
+  type R = { sum: number; mean: number };
+  const fx = JSON.parse(fs.readFileSync(NLL, 'utf8')) as { C: number; weight: number[]; ignore_index: number; cases: ({ n: number } & Record<'float32' | 'float64', Record<string, R>>)[] };
+  const C = fx.C;
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`${dtype}: with and without weight and ignore_index, bit for bit at ${fx.cases.length} batch sizes`, () => {
+      const bad: string[] = [];
+      for (const c of fx.cases) {
+        const x = new Float64Array(c.n * C), t = new Float64Array(c.n);
+        for (let k = 0; k < x.length; k++) { const v = ((k * 2654435761) % 4294967296) / 4294967296 * 6 - 3; x[k] = dtype === 'float32' ? Math.fround(v) : v; }
+        for (let b = 0; b < c.n; b++) t[b] = ((b * 40503) % 65536) % C;
+        const args = { input: { data: x, shape: [c.n, C], dtype }, target: { data: t, shape: [c.n], dtype: 'int64' as const } };
+        for (const [name, want] of Object.entries(c[dtype])) {
+          const config: Record<string, never> = {};
+          if (name.includes('weight')) config.weight = fx.weight as never;
+          if (name.includes('ignore')) config.ignore_index = fx.ignore_index as never;
+          for (const reduction of ['sum', 'mean'] as const) {
+            const v = evaluateTorch({ loss: 'nn.NLLLoss', config: { ...config, reduction: reduction as never }, args }).value.data[0];
+            if (!Object.is(v, want[reduction])) bad.push(`n=${c.n} ${name} ${reduction}: ${v} vs torch ${want[reduction]}`);
+          }
+        }
+      }
+      assert.deepEqual(bad, []);
+    });
+  }
+});

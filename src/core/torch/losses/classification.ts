@@ -91,6 +91,35 @@ function nllCore(lp: Float64Array, L: ClassLayout, y: Int32Array, w: TorchTensor
   return { none, wsum, W };
 }
 
+/**
+ * nll_loss's own reduction of a (N, C) / (C,) input (LossNLL.cpp, nll_loss_out_frame, torch 1.13): −x[y]·w[y] and w[y]
+ * summed in the loss dtype through a cascade of 8 partial sums, the first pushed up whenever the sample index has its
+ * low 2^max(4, ⌈log2 N⌉/8) bits clear (sample 0 included), then the 8 partials added in order. Gives 'sum' and the
+ * divisor of 'mean' (Σ w[y], or the count of non-ignored samples without weights) bit for bit.
+ */
+function nllCascade(lp: Float64Array, C: number, N: number, y: Int32Array, wd: Float64Array | null, ignore: number, f32: boolean): { sum: number; wsum: number } {
+  const LEVELS = 8;
+  const lg = N <= 2 ? 1 : Math.floor(Math.log2(N - 1)) + 1;
+  const power = Math.max(4, Math.floor(lg / LEVELS)), mask = 2 ** power - 1;
+  const ls = new Float64Array(LEVELS), ws = new Float64Array(LEVELS);
+  const r = (v: number) => (f32 ? Math.fround(v) : v);
+  let ignored = 0;
+  for (let b = 0; b < N; b++) {
+    const t = y[b];
+    if (t === ignore) { ignored++; continue; }
+    const d = lp[b * C + t];
+    if (wd) { const wv = wd[t]; ls[0] = r(ls[0] - r(d * wv)); ws[0] = r(ws[0] + wv); } else ls[0] = r(ls[0] - d);
+    for (let j = 0; j + 1 < LEVELS; j++) {
+      if ((b & (mask * 2 ** (j * power))) !== 0) break;
+      ws[j + 1] = r(ws[j + 1] + ws[j]); ls[j + 1] = r(ls[j + 1] + ls[j]);
+      ws[j] = 0; ls[j] = 0;
+    }
+  }
+  let sum = 0, wsum = 0;
+  for (let j = 0; j < LEVELS; j++) { sum = r(sum + ls[j]); wsum = r(wsum + ws[j]); }
+  return { sum, wsum: wd ? wsum : N - ignored };
+}
+
 function noneShape(L: ClassLayout): number[] {
   return L.batched ? [L.N, ...L.spatial] : [];
 }
@@ -149,6 +178,9 @@ function indexPath(a: TorchArgs, cfg: Config, ctx: TorchContext, logits: boolean
   const core = nllCore(lp, L, y, w, ignore, ls);
   const f32 = ctx.dtype === 'float32';
   if (f32) for (let i = 0; i < core.none.length; i++) core.none[i] = Math.fround(core.none[i]);
+  // (N, C) and (C,) inputs without label smoothing reduce in nll_loss's own cascade (K-dim inputs go through nll_loss2d
+  // and label smoothing through a composite: element by element here, as before)
+  const cascade = ls === 0 && L.S === 1 ? nllCascade(lp, L.C, L.N, y, w ? w.data : null, ignore, f32) : null;
   const C = L.C, S = L.S, wd = w ? w.data : null;
   /**
    * d/d input of Σ uk·none, uk = up ? up[i] : u, row by row: d/d lp of the row as the NLL accumulates it (the true
@@ -186,9 +218,8 @@ function indexPath(a: TorchArgs, cfg: Config, ctx: TorchContext, logits: boolean
   };
   return {
     none: { data: core.none, shape: noneShape(L) },
-    mean: { divisor: core.wsum, text: w ? 'Σ w[y_i] over the non-ignored targets' : 'non-ignored targets' },
-    // nll_loss adds its output in its own loop (a cascade of its own, element by element below 16 samples)
-    fresh: true, rounded: true, sum: 'sequential',
+    mean: { divisor: cascade ? cascade.wsum : core.wsum, text: w ? 'Σ w[y_i] over the non-ignored targets' : 'non-ignored targets' },
+    fresh: true, rounded: true, sum: cascade ? cascade.sum : 'sequential',
     backward: (up) => grad(up, 0),
     backwardUniform: (u) => grad(null, u),
   };
