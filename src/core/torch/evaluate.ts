@@ -119,6 +119,7 @@ function torchSum(a: Float64Array, f32: boolean): number {
 /** Σ none as the kernel's torch reduction adds it (TorchKernelOut.sum). */
 function reduceSum(how: TorchKernelOut['sum'], none: Float64Array, dtype: 'float32' | 'float64', round: (x: number) => number): number {
   if (typeof how === 'number') return how;
+  if (how === 'double') { let s = 0; for (let i = 0; i < none.length; i++) s += none[i]; return s; }
   return how === 'sequential' ? sumIn(none, round) : torchSum(none, dtype === 'float32');
 }
 
@@ -185,7 +186,7 @@ export function evaluateTorch(req: TorchRequest): TorchResult {
   if (reduction === 'none') {
     value = none;
   } else if (reduction === 'sum') {
-    value = { data: Float64Array.of(reduceSum(out.sum, none.data, dtype, round)), shape: [], dtype };
+    value = { data: Float64Array.of(round(reduceSum(out.sum, none.data, dtype, round))), shape: [], dtype };
   } else {
     const m = out.mean ?? { divisor: n, text: 'elements' };
     const s = reduceSum(out.sum, none.data, dtype, round);

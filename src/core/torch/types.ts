@@ -88,9 +88,10 @@ export interface TorchKernelOut {
   /**
    * How torch adds `none` for 'sum'/'mean': 'tensor' (default) as at::sum does on a contiguous tensor (the cascade of
    * SumKernel.cpp), 'sequential' element by element in the loss dtype (kernels that accumulate in their own loop), or
-   * the sum itself, as the kernel's own reduction adds it (nll_loss's cascade).
+   * 'double' in float64 whatever the dtype, the value rounded once after the mean's division (multi_margin_loss's
+   * accumulator), or the sum itself, as the kernel's own reduction adds it (nll_loss's cascade).
    */
-  sum?: 'tensor' | 'sequential' | number;
+  sum?: 'tensor' | 'sequential' | 'double' | number;
 }
 
 export type TorchArgs = Record<string, TorchTensor>;

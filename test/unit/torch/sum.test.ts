@@ -64,3 +64,32 @@ describe("nll_loss adds as its own cascade does (CrossEntropyLoss/NLLLoss 'sum' 
     });
   }
 });
+
+describe('multi_margin_loss as torch computes it: each sample step by step in the loss dtype, the reduction in double', () => {
+  type R = { sum: number; mean: number; none?: number[] };
+  const fx = JSON.parse(fs.readFileSync(path.join(path.dirname(FILE), 'multi_margin.json'), 'utf8')) as { C: number; weight: number[]; cases: ({ n: number } & Record<'float32' | 'float64', Record<string, R>>)[] };
+  const C = fx.C;
+  const CONFIG: Record<string, Record<string, never>> = { p1: {}, p2: { p: 2 as never }, weight: { weight: fx.weight as never, margin: 0.7 as never } };
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`${dtype}: 'none', 'sum' and 'mean' bit for bit (p = 1, 2, weighted; N up to 2e4)`, () => {
+      const bad: string[] = [];
+      for (const c of fx.cases) {
+        const x = new Float64Array(c.n * C), t = new Float64Array(c.n);
+        for (let k = 0; k < x.length; k++) { const v = ((k * 2654435761) % 4294967296) / 4294967296 * 2 - 1; x[k] = dtype === 'float32' ? Math.fround(v) : v; }
+        for (let b = 0; b < c.n; b++) t[b] = ((b * 40503) % 65536) % C;
+        const args = { input: { data: x, shape: [c.n, C], dtype }, target: { data: t, shape: [c.n], dtype: 'int64' as const } };
+        for (const [name, want] of Object.entries(c[dtype])) {
+          for (const reduction of ['sum', 'mean', 'none'] as const) {
+            if (reduction === 'none' && !want.none) continue; // kept for N ≤ 1000 only
+            const v = evaluateTorch({ loss: 'nn.MultiMarginLoss', config: { ...CONFIG[name], reduction: reduction as never }, args }).value.data;
+            const w = reduction === 'none' ? want.none! : [want[reduction]];
+            const off = w.findIndex((u, i) => !Object.is(u, v[i]));
+            if (off >= 0) bad.push(`n=${c.n} ${name} ${reduction}[${off}]: ${v[off]} vs torch ${w[off]}`);
+          }
+        }
+      }
+      assert.deepEqual(bad, []);
+    });
+  }
+});
+

@@ -353,21 +353,34 @@ export const MULTI_MARGIN: TorchSpec = {
     const w = configTensor(cfg, 'weight', ctx.loss, ctx);
     const margin = num(cfg, 'margin');
     const none = new Float64Array(N);
+    const f32 = ctx.dtype === 'float32', xd = x.data;
+    // multi_margin_inner_sum_cpu in the loss dtype, step by step: z = (margin − x[y]) + x[i], h = z or z², h·w[y], Σ h, / C
     for (let n = 0; n < N; n++) {
       const y = t.data[n];
       if (y < 0 || y >= C) throw torchError(ctx.loss, 'target', 'RuntimeError', 'target out of range', { expected: `class indices in [0, ${C - 1}]`, received: String(y), code: 'index' });
+      const wy = w ? w.data[y] : 1, xy = xd[n * C + y];
       let s = 0;
-      for (let i = 0; i < C; i++) {
-        if (i === y) continue;
-        const z = margin - x.data[n * C + y] + x.data[n * C + i];
-        if (z > 0) s += (p === 1 ? z : z * z) * (w ? w.data[y] : 1);
+      if (f32) {
+        for (let i = 0; i < C; i++) {
+          if (i === y) continue;
+          const z = Math.fround(Math.fround(margin - xy) + xd[n * C + i]);
+          if (z > 0) { let h = p === 1 ? z : Math.fround(z * z); if (w) h = Math.fround(h * wy); s = Math.fround(s + h); }
+        }
+        none[n] = Math.fround(s / C);
+      } else {
+        for (let i = 0; i < C; i++) {
+          if (i === y) continue;
+          const z = margin - xy + xd[n * C + i];
+          if (z > 0) { let h = p === 1 ? z : z * z; if (w) h = h * wy; s = s + h; }
+        }
+        none[n] = s / C;
       }
-      none[n] = s / C;
     }
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'samples (weights are not normalised)' },
-      fresh: true, sum: 'sequential',
+      // the kernel adds the samples' losses in double (acc_type), divides by N there, and rounds once
+      fresh: true, rounded: false, sum: 'double',
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
