@@ -14,11 +14,25 @@ import { hoverCurve } from './hover-curve';
 import { tryResolveTorch } from './torch/registry';
 import { torchParams } from './torch/evaluate';
 import type { TorchSpec } from './torch/types';
+import { elsewhereMarkdown, elsewhereRows, type ElsewhereNumbers } from './elsewhere';
 
 export interface ExplainOptions {
   /** Include the loss/gradient image as a base64 SVG data URI (default true for hovers, false for the CLI). */
   images?: boolean;
+  /**
+   * The numbers the computed "Elsewhere" rows are evaluated on (the call under the cursor, when its arrays are
+   * known) and how to name them; default: the loss's own example.
+   */
+  numbers?: { numbers: ElsewhereNumbers; where: string };
 }
+
+/** The computed Elsewhere rows (compare.ts on real numbers), or nothing for a loss without ports. */
+function computedElsewhere(loss: string, id: string, fallback: ElsewhereNumbers, given?: ExplainOptions['numbers']): string[] {
+  const e = elsewhereRows(loss, given?.numbers ?? fallback, id);
+  return e && e.rows.length ? elsewhereMarkdown(e, given?.where ?? 'the example') : [];
+}
+
+const kerasExample = (spec: LossSpec): ElsewhereNumbers => ({ yTrue: spec.example.yTrue, yPred: spec.example.yPred, config: spec.example.config as ElsewhereNumbers['config'] });
 
 export interface HoverOptions extends ExplainOptions {
   /** A resolution done by the caller (findLossNameAt); otherwise `name` is resolved here. */
@@ -86,7 +100,7 @@ function foreignEntry(spec: LossSpec, r: ResolvedName): LossSpec['doc']['equival
 }
 
 /** The body shared by the hover and the CLI: summary, formula, parameters, domain, output, pitfalls, equivalents. */
-function body(spec: LossSpec, image = ''): string[] {
+function body(spec: LossSpec, image = '', computed: string[] = []): string[] {
   const d = spec.doc;
   const params = allParams(spec);
   const own = params.filter((p) => !COMMON.has(p.name));
@@ -106,6 +120,7 @@ function body(spec: LossSpec, image = ''): string[] {
   if (d.equivalents.length) {
     out.push('**Elsewhere**', '', ...d.equivalents.map((e) => `- ${md(e.framework)}: ${e.name === '—' ? '—' : code(e.name)}${e.note ? ` — ${md(e.note)}` : ''}`), '');
   }
+  out.push(...computed);
   return out;
 }
 
@@ -125,12 +140,12 @@ export function curveImageMarkdown(spec: LossSpec): string {
 export function explainMarkdown(written: string, opts: ExplainOptions = {}): string {
   const { name } = nameAsWritten(written);
   const t = tryResolveTorch(name);
-  if (t) return torchLines(t.spec, resolveAnyName(name, true), opts.images).join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  if (t) return torchLines(t.spec, resolveAnyName(name, true), opts.images, opts.numbers).join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
   const r = resolveAnyName(name, true);
   const spec = r ? r.spec : resolveLoss(name).spec; // resolveLoss throws the "did you mean" error
   const out = [nameLine(spec), ''];
   if (r && r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
-  out.push(...body(spec, opts.images ? curveImageMarkdown(spec) : ''));
+  out.push(...body(spec, opts.images ? curveImageMarkdown(spec) : '', computedElsewhere(spec.id, spec.id, kerasExample(spec), opts.numbers)));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
@@ -153,7 +168,7 @@ export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
   const t = tryResolveTorch(nameAsWritten(name).name);
   if (t) {
     // a torch name: torch's own loss first (its semantics differ), the Keras match as a section
-    const lines = torchLines(t.spec, r, opts.images !== false);
+    const lines = torchLines(t.spec, r, opts.images !== false, opts.numbers);
     lines[0] = `$(symbol-function) ${lines[0]}`;
     out.push(...lines);
     if (opts.links?.length) out.push(opts.links.map((l) => `[${md(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
@@ -161,7 +176,7 @@ export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
   }
   out.push(`$(symbol-function) ${nameLine(spec)}`, '');
   if (r.kind === 'foreign') out.push(...foreignLines(spec, r), '');
-  out.push(...body(spec, opts.images !== false ? curveImageMarkdown(spec) : ''));
+  out.push(...body(spec, opts.images !== false ? curveImageMarkdown(spec) : '', computedElsewhere(spec.id, spec.id, kerasExample(spec), opts.numbers)));
   if (opts.links?.length) out.push(opts.links.map((l) => `[${md(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`).join(' · '));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
 }
@@ -171,7 +186,7 @@ export function hoverMarkdown(name: string, opts: HoverOptions = {}): string {
  * on the same arrays (with the condition), when there is one: `keras` is the Keras spec the name's foreign
  * declarations resolve to, for its name line and picture.
  */
-function torchLines(spec: TorchSpec, keras: ResolvedName | null, images = false): string[] {
+function torchLines(spec: TorchSpec, keras: ResolvedName | null, images = false, numbers?: ExplainOptions['numbers']): string[] {
   const d = spec.doc;
   const out = [`**torch.nn.${spec.id}** · functional ${code(`torch.nn.functional.${spec.functionName}`)} (${code(`F.${spec.functionName}`)}) · PyTorch 1.13 semantics`, ''];
   out.push(md(d.summary), '', '```text', d.formula, '```', '');
@@ -181,6 +196,8 @@ function torchLines(spec: TorchSpec, keras: ResolvedName | null, images = false)
   out.push(`**Input** — ${md(d.domain)}`, '', `**Output** — ${md(d.output)}`, '');
   if (d.pitfalls.length) out.push('**Pitfalls**', '', ...d.pitfalls.map((p) => `- ${md(p)}`), '');
   if (d.equivalents.length) out.push('**Elsewhere**', '', ...d.equivalents.map((e) => `- ${md(e.framework)}: ${code(e.name)}${e.note ? ` — ${md(e.note)}` : ''}`), '');
+  const ex = spec.example;
+  out.push(...computedElsewhere(`nn.${spec.id}`, spec.id, { yTrue: ex.args.target, yPred: ex.args.input, config: ex.config, dtypes: ex.dtypes }, numbers));
   if (spec.kerasMatch || keras) {
     out.push('**Keras**', '');
     if (keras) out.push(nameLine(keras.spec), '', ...(keras.kind === 'foreign' ? foreignLines(keras.spec, keras) : []), '');

@@ -10,6 +10,23 @@ import type { Services } from './services';
 import { loadDocs } from './lazyCore';
 import { commandUri } from './services';
 import type { PanelOpenArgs } from '../shared/protocol';
+import { sizeOf, toNested, type Nested, type Tensor } from '../core/tensor';
+import type { ElsewhereNumbers } from '../core/elsewhere';
+import type { StoredResult } from './store';
+
+/** Calls up to this many elements lend their numbers to the computed "Elsewhere" rows of the hover. */
+const ELSEWHERE_MAX_ELEMENTS = 4096;
+
+const nestedOf = (x: Nested | Tensor): Nested => (typeof x === 'object' && x !== null && !Array.isArray(x) ? toNested(x as Tensor) : x as Nested);
+
+/** The arrays of the evaluated call of this loss on the hovered line, for the computed Elsewhere rows. */
+function callNumbers(results: StoredResult[], specId: string, written: string): { id: string; numbers: ElsewhereNumbers; line: number } | undefined {
+  const r = results.find((x) => x.request && (x.result.loss === specId || x.request.loss === written));
+  if (!r?.request) return undefined;
+  const sh = r.result.shapes;
+  if (sizeOf(sh.yTrue) + sizeOf(sh.yPred) > ELSEWHERE_MAX_ELEMENTS) return undefined;
+  return { id: r.id, line: r.startLine + 1, numbers: { yTrue: nestedOf(r.request.yTrue as Nested | Tensor), yPred: nestedOf(r.request.yPred as Nested | Tensor), config: r.request.config } };
+}
 
 /**
  * Panel arguments that plot a loss: the evaluated arguments of the call `at` when it has them, else the loss's own
@@ -72,11 +89,13 @@ export class LossHoverProvider implements vscode.HoverProvider {
           : []),
       { label: vscode.l10n.t('$(book) Full docs'), uri: commandUri(Commands.explain, spec.id), title: vscode.l10n.t('Open the documentation in a Markdown preview') },
     ];
-    const key = `${found.name}|${found.quoted}|${cfg.hoverImages}|${links.map((l) => l.uri).join('|')}`;
+    // The call under the cursor lends its numbers to the computed Elsewhere rows (else the loss's example).
+    const call = callNumbers(this.s.store.covering(doc.uri, position.line), spec.id, found.name);
+    const key = `${found.name}|${found.quoted}|${cfg.hoverImages}|${call?.id ?? ''}|${links.map((l) => l.uri).join('|')}`;
     let md = this.cache.get(key);
     if (md === undefined) {
       try {
-        md = (await loadDocs()).hoverMarkdown(found.name, { resolved: found.resolved, images: cfg.hoverImages, links });
+        md = (await loadDocs()).hoverMarkdown(found.name, { resolved: found.resolved, images: cfg.hoverImages, links, ...(call ? { numbers: { numbers: call.numbers, where: vscode.l10n.t('the numbers of the call on line {0} (unweighted)', call.line) } } : {}) });
       } catch (e) {
         this.s.log.error(`hover for ${found.name}: ${(e as Error).stack ?? e}`);
         return undefined;

@@ -16,7 +16,7 @@ import { tr } from './i18n';
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, ScatterController, Tooltip, Legend, MatrixController, MatrixElement);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type AnyChart = Chart<any, any, any>;
+export type AnyChart = Chart<any, any, any>;
 
 const charts = new Map<string, AnyChart>();
 
@@ -33,7 +33,7 @@ export function destroyAll(): void {
   for (const id of [...charts.keys()]) destroyChart(id);
 }
 
-function baseOptions(t: Theme): any {
+export function baseOptions(t: Theme): any {
   return {
     animation: false,
     responsive: true,
@@ -54,7 +54,7 @@ function baseOptions(t: Theme): any {
   };
 }
 
-function axis(t: Theme, title: string, extra: any = {}): any {
+export function axis(t: Theme, title: string, extra: any = {}): any {
   const a = {
     grid: { color: t.grid, tickColor: t.grid },
     border: { color: t.highContrast ? t.foreground : t.grid },
@@ -68,7 +68,7 @@ function axis(t: Theme, title: string, extra: any = {}): any {
 }
 
 /** Creates the chart, or replaces its data and options when it exists with the same type. */
-function upsert(id: string, canvas: HTMLCanvasElement, config: ChartConfiguration<any>): AnyChart {
+export function upsert(id: string, canvas: HTMLCanvasElement, config: ChartConfiguration<any>): AnyChart {
   const old = charts.get(id);
   if (old && (old.config as any).type === config.type && old.canvas === canvas) {
     old.data = config.data as any;
@@ -82,7 +82,7 @@ function upsert(id: string, canvas: HTMLCanvasElement, config: ChartConfiguratio
   return c;
 }
 
-const pts = (x: number[], y: (number | null)[]) => x.map((xi, i) => ({ x: xi, y: y[i] === null || !Number.isFinite(y[i] as number) ? null : y[i] }));
+export const pts = (x: number[], y: (number | null)[]) => x.map((xi, i) => ({ x: xi, y: y[i] === null || !Number.isFinite(y[i] as number) ? null : y[i] }));
 
 /** The loss curve with the gradient on a second axis and the current point marked. */
 export function drawCurve(canvas: HTMLCanvasElement, curve: CurveData, t: Theme, lossName: string): AnyChart {

@@ -16,6 +16,7 @@ import type { WebviewStringId } from '../shared/strings';
 import { tr } from './i18n';
 import { pagerControls, wirePager, page, showIndex, type PagedView } from './pager';
 import { torchSection, renderTorch, argNames } from './torch';
+import { renderFrameworksView } from './frameworks';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -127,6 +128,17 @@ function buildSkeleton(): void {
     h('section', { id: 'trace', hidden: true, 'aria-label': tr('howValueCame') },
       h('ul', { id: 'warnings', class: 'warnings' }),
       h('ul', { id: 'trace-list', class: 'trace-list' })),
+    h('div', { id: 'view-tabs', class: 'view-tabs', role: 'tablist', 'aria-label': tr('viewTabs'), hidden: true },
+      h('button', { id: 'tab-plots', type: 'button', role: 'tab', class: 'tab', 'data-view': 'plots', 'aria-controls': 'charts', text: tr('tabPlots') }),
+      h('button', { id: 'tab-frameworks', type: 'button', role: 'tab', class: 'tab', 'data-view': 'frameworks', 'aria-controls': 'frameworks', text: tr('tabFrameworks') })),
+    h('section', { id: 'frameworks', role: 'tabpanel', 'aria-labelledby': 'tab-frameworks', hidden: true },
+      h('p', { id: 'fw-error', class: 'fw-error', hidden: true }),
+      h('div', { id: 'fw-body' },
+        h('p', { id: 'fw-scope', class: 'chart-note', hidden: true }),
+        h('ul', { id: 'fw-warnings', class: 'warnings', hidden: true }),
+        h('div', { class: 'fw-table-wrap' }, h('table', { id: 'fw-table', class: 'fw-table' })),
+        h('div', { class: 'charts fw-charts' }, figure('frameworks', 'figFrameworks')),
+        h('ul', { id: 'fw-notes', class: 'trace-list fw-notes', hidden: true }))),
     h('fieldset', { id: 'compare-picker', hidden: true },
       h('legend', { text: tr('lossesToCompare') }),
       h('div', { id: 'compare-list', class: 'compare-list' })),
@@ -520,7 +532,16 @@ function render(s: PanelState): void {
   show(byId('empty'), s.kind === 'empty');
   show(byId('error'), s.kind === 'error');
   const isResult = s.kind === 'result';
-  for (const id of ['summary', 'charts']) show(byId(id), isResult);
+  const fwView = isResult && s.frameworks?.view === 'frameworks';
+  show(byId('summary'), isResult);
+  show(byId('charts'), isResult && !fwView);
+  show(byId('frameworks'), fwView);
+  show(byId('view-tabs'), isResult);
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('#view-tabs [role="tab"]'))) {
+    const on = (b.dataset.view === 'frameworks') === fwView;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+  }
   if (!isResult) { show(byId('trace'), false); show(byId('compare-picker'), false); }
   byId<HTMLButtonElement>('export-csv').disabled = !isResult;
   byId<HTMLButtonElement>('export-python').disabled = s.kind === 'empty';
@@ -560,9 +581,18 @@ function render(s: PanelState): void {
   byId('elapsed').textContent = tr('evaluatedIn', s.elapsedMs);
   const steps: [string, () => void][] = [
     ['params', () => renderParams(s.params, s.custom)], ['reduction', () => renderReduction(s.reduction)], ['trace', () => renderTrace(s)],
-    ['comparePicker', () => renderComparePicker(s)], ['curve', () => renderCurve(s)], ['compare', () => renderCompare(s)],
-    ['samples', () => renderSamples(s)], ['grad', () => renderGrad(s)],
   ];
+  if (fwView) {
+    // The plots are hidden: drawn again when their view comes back (a hidden canvas has no size to draw into).
+    for (const id of ['curve', 'compare', 'samples', 'grad']) destroyChart(id);
+    show(byId('compare-picker'), false);
+    byId<HTMLInputElement>('compare-toggle').checked = s.compare.enabled;
+    steps.push(['frameworks', () => renderFrameworksView(s, theme, setTable)]);
+  } else {
+    destroyChart('frameworks');
+    steps.push(['comparePicker', () => renderComparePicker(s)], ['curve', () => renderCurve(s)], ['compare', () => renderCompare(s)],
+      ['samples', () => renderSamples(s)], ['grad', () => renderGrad(s)]);
+  }
   for (const [name, f] of steps) { const t = performance.now(); f(); timings[name] = performance.now() - t; }
   timings.total = performance.now() - t0;
 }
@@ -623,6 +653,29 @@ function wire(): void {
     });
   }
   wirePager((view, offset) => { post({ type: 'setPage', view, offset }); }, redrawPaged);
+  byId('view-tabs').addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-view]');
+    const view = b?.dataset.view;
+    if (current?.kind !== 'result' || (view !== 'plots' && view !== 'frameworks') || view === current.frameworks.view) return;
+    post({ type: 'setView', view });
+  });
+  // Tabs: the arrow keys move between them (WAI-ARIA tabs pattern); Enter/Space activate as buttons do.
+  byId('view-tabs').addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('#view-tabs [role="tab"]'));
+    const i = tabs.indexOf(document.activeElement as HTMLButtonElement);
+    if (i < 0) return;
+    e.preventDefault();
+    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    next.focus();
+    next.click();
+  });
+  byId('fw-table').addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-copy]');
+    const rows = current?.kind === 'result' ? current.frameworks.data?.rows : undefined;
+    const row = b && rows ? rows[Number(b.dataset.copy)] : undefined;
+    if (row) post({ type: 'copyText', text: row.snippet });
+  });
   byId('reset-params').addEventListener('click', () => post({ type: 'resetParams' }));
   byId('export-csv').addEventListener('click', () => post({ type: 'exportCsv' }));
   byId('export-python').addEventListener('click', () => post({ type: 'exportPython' }));

@@ -248,6 +248,56 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
     if (txt !== 'seeds.py:9') throw new Error(`source link reads "${txt}", the call is on line 9`);
   });
 
+  await step('result hover "Compare in panel" → the Frameworks view: the rows of the call, its curves', async () => {
+    // as for "Open in panel": close the panel, hover the inline result of the CCE call, click the link under its table
+    const panelTab = page.locator('.tabs-container .tab', { hasText: /Loss Inspector|Loss: / }).first();
+    if (await panelTab.count()) {
+      await panelTab.click({ button: 'middle' });
+      await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: T });
+    }
+    await page.locator('.tabs-container .tab', { hasText: 'seeds.py' }).first().click();
+    const call = viewLine(/print\(cross_entropy_loss/);
+    await call.waitFor({ timeout: T });
+    const box = await call.evaluate((el) => {
+      for (const sp of el.querySelectorAll('span')) {
+        const c = getComputedStyle(sp, '::after').content;
+        if ((c && c.includes('\u2192')) || (!sp.children.length && sp.textContent.includes('\u2192'))) { const b = sp.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; }
+      }
+      return null;
+    });
+    if (!box) throw new Error('inline result not rendered on the call line');
+    await page.mouse.move(box.x + Math.max(box.w, 20) / 2, box.y + box.h / 2, { steps: 3 });
+    await page.mouse.move(box.x + Math.max(box.w, 20) / 2 + 2, box.y + box.h / 2, { steps: 2 });
+    const link = page.locator('.monaco-hover a', { hasText: 'Compare in panel' }).first();
+    await link.waitFor({ timeout: T });
+    await link.scrollIntoViewIfNeeded();
+    await shot('11-result-hover-compare-link');
+    await link.click();
+    const wv = webview();
+    await wv.locator('#frameworks').waitFor({ state: 'visible', timeout: T });
+    const selected = await wv.locator('#tab-frameworks').getAttribute('aria-selected');
+    if (selected !== 'true') throw new Error(`the Frameworks tab is not selected (${selected})`);
+    const rows = wv.locator('#fw-table tbody tr');
+    await rows.first().waitFor({ timeout: T });
+    const end = Date.now() + T;
+    let first = '';
+    while ((first = norm(await rows.first().locator('.fw-value').innerText()).trim()) !== '0.2876821') {
+      if (Date.now() > end) throw new Error(`the source row reads "${first}", the call gives 0.2876821`);
+      await page.waitForTimeout(100);
+    }
+    const n = await rows.count();
+    const text = norm(await wv.locator('#fw-table').innerText());
+    if (n < 4 || !/PyTorch/.test(text) || !/optax/.test(text)) throw new Error(`${n} rows: ${text.slice(0, 300)}`);
+    const legend = await wv.locator('#chart-frameworks').getAttribute('aria-label');
+    if (!legend || !legend.startsWith(`${n} framework rows`)) throw new Error(`chart label: ${legend}`);
+    console.log(`     Frameworks view: ${n} rows; ${text.replace(/\s+/g, ' ').slice(0, 140)}…`);
+    await page.mouse.move(1000, 60, { steps: 3 });
+    await shot('12-panel-frameworks');
+    // back to the plots for the steps below
+    await wv.locator('#tab-plots').click();
+    await wv.locator('#charts').waitFor({ state: 'visible', timeout: T });
+  });
+
   await step('Huber: moving the delta slider changes the value', async () => {
     // the result hover opened on the way may still cover the panel: move away until it hides
     await page.mouse.move(1000, 60, { steps: 3 });

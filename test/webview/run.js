@@ -168,7 +168,7 @@ async function main() {
   // ---- states from the real host model
   const session = (loss, yTrue, yPred, extra = {}) => ({
     request: { loss, yTrue, yPred, sampleWeight: extra.sampleWeight ?? null, config: extra.config ?? {} },
-    title: extra.title ?? loss, sweepElement: extra.sweepElement ?? -1, source: extra.source,
+    title: extra.title ?? loss, sweepElement: extra.sweepElement ?? -1, source: extra.source, ...(extra.view ? { view: extra.view } : {}),
     compare: { enabled: !!extra.compare, losses: extra.compare ?? ['MeanSquaredError', 'MeanAbsoluteError', 'Huber', 'LogCosh'] },
   });
   const S = {
@@ -182,6 +182,9 @@ async function main() {
     compare: model.buildState(session('MeanSquaredError', [0, 1, 2, 3], [0.4, 1.5, 1.2, 3.9], { compare: ['MeanAbsoluteError', 'Huber', 'LogCosh'], title: 'compare' })),
     // Probabilities that sum to 3 per row, passed as probabilities: a pitfall warning and renormalised rows.
     warn: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [1, 0, 0]], [[2.5, 1, -0.5], [3, 0.2, 0.1]], { title: 'warnings', sampleWeight: [0.5, 2] })),
+    // The Frameworks view: the call beside its ports (issue 12), rows and curves from compare.ts.
+    frameworks: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], [[0.05, 0.9, 0.05], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], { title: 'CCE in every framework', view: 'frameworks' })),
+    fwNone: model.buildState(session('Poisson', [[0, 1]], [[0.6, 0.4]], { title: 'no ports', view: 'frameworks' })),
   };
   {
     const r = (i) => Math.sin(i * 12.9898) * 0.5 + 0.5;
@@ -638,6 +641,68 @@ async function main() {
     assert(m && m.enabled === false, JSON.stringify(m));
   });
 
+  await test('Frameworks view: the rows as a table with Copy buttons, one curve per row on the main sweep, tabs post setView', async () => {
+    const st = S.frameworks;
+    const d = st.frameworks.data;
+    assert(d && d.rows.length >= 5, `fixture rows: ${st.frameworks.error}`);
+    await postState(page, st);
+    assert(await visible(page, '#frameworks'), '#frameworks visible');
+    assert(!(await visible(page, '#charts')), 'the plots are hidden in the Frameworks view');
+    eq(await page.getAttribute('#tab-frameworks', 'aria-selected'), 'true', 'tab selected');
+    eq(await page.getAttribute('#tab-plots', 'aria-selected'), 'false', 'other tab');
+    eq(await page.locator('#fw-table tbody tr').count(), d.rows.length, 'table rows');
+    const cells = await page.$$eval('#fw-table tbody tr', (trs) => trs.map((tr) => [tr.querySelector('code').textContent, tr.querySelector('.fw-value').textContent, tr.querySelector('.fw-why').textContent]));
+    d.rows.forEach((r, i) => {
+      eq(cells[i][0], r.call, `row ${i} call`);
+      assert(cells[i][1].startsWith(r.valueText), `row ${i} value ${cells[i][1]} vs ${r.valueText}`);
+      eq(cells[i][2], r.why, `row ${i} why`);
+    });
+    assert(cells.some((c) => /softmaxed twice/.test(c[2])), 'the double softmax row says why');
+    const info = await page.evaluate(() => { const c = window.__lossInspector.charts.get('frameworks'); return { n: c.data.datasets.length, dashed: c.data.datasets.map((x) => (x.borderDash || []).length > 0), labels: c.data.datasets.map((x) => x.label), first: c.data.datasets[0].data.slice(0, 3).map((p) => p.y) }; });
+    eq(info.n, d.rows.length + (d.current !== undefined ? 1 : 0), 'one dataset per row (+ the input point)');
+    d.rows.forEach((r, i) => eq(info.dashed[i], r.role !== 'source' && r.same, `row ${i} dashed when it equals the source`));
+    assert(info.labels[0].includes('Keras 3') && info.labels.some((l) => l.includes('PyTorch')) && info.labels.some((l) => l.includes('optax')), `legend: ${info.labels.join(' | ')}`);
+    eq(JSON.stringify(info.first), JSON.stringify(d.series[0].slice(0, 3)), 'the source series as sent');
+    assert((await inkOf(page, 'chart-frameworks')) > 1500, 'curves drawn');
+    eq(await rowsOf(page, 'table-frameworks'), d.x.length, 'the chart\'s data table: one line per sweep point');
+    // Copy: the row's runnable snippet goes to the host (which writes the clipboard)
+    await page.click('#fw-table tbody tr:nth-child(3) .fw-copy');
+    const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'copyText').pop());
+    eq(m && m.text, d.rows[2].snippet, 'copyText carries the row\'s snippet');
+    assert(/^import torch\n/.test(m.text) && m.text.includes('y_pred = torch.tensor('), `a torch script: ${m.text}`);
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true, message: 'Copied to the clipboard' }, '*'), m.id);
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Copied'));
+    // a slider move: the next state redraws the curves and the values in place
+    const next = model.buildState(model.applyIntent(st.session, { type: 'setParam', name: 'label_smoothing', value: 0.2 }));
+    await page.evaluate((x) => window.postMessage({ type: 'state', state: x, sameData: true }, '*'), protocol.withoutData(next));
+    await page.waitForFunction((v) => document.querySelector('#fw-table tbody tr .fw-value').textContent.startsWith(v), next.frameworks.data.rows[0].valueText, { timeout: 3000 });
+    const y0 = await page.evaluate(() => window.__lossInspector.charts.get('frameworks').data.datasets[0].data[0].y);
+    eq(y0, next.frameworks.data.series[0][0], 'curve follows the slider');
+    assert(y0 !== d.series[0][0], 'and it moved');
+    // tabs
+    await page.click('#tab-plots');
+    const v = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setView').pop());
+    eq(v && v.view, 'plots', 'setView plots');
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), v.id);
+    await page.evaluate(() => document.getElementById('chart-frameworks').scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: path.join(SHOTS, 'frameworks-dark-view.png'), fullPage: true, animations: 'disabled' });
+    await postState(page, S.rank2);
+    assert(await visible(page, '#charts') && !(await visible(page, '#frameworks')), 'back on the plots');
+    await page.focus('#tab-plots');
+    await page.keyboard.press('ArrowRight');
+    const v2 = await page.evaluate(() => window.__posted.filter((x) => x.type === 'setView').pop());
+    eq(v2 && v2.view, 'frameworks', 'arrow key to the Frameworks tab posts setView');
+    await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), v2.id);
+  });
+
+  await test('Frameworks view of a loss without ports: the reason, naming the loss, and no table', async () => {
+    await postState(page, S.fwNone);
+    assert(await visible(page, '#fw-error'), 'reason shown');
+    assert((await page.textContent('#fw-error')).includes('Poisson'), 'names the loss');
+    assert(!(await visible(page, '#fw-body')), 'no table or chart');
+    await postState(page, S.compare); // the plots again, for the tests below
+  });
+
   await test('PNG export sends a PNG data URL of the chart', async () => {
     await page.click('[data-export="curve"]');
     const m = await page.evaluate(() => window.__posted.filter((x) => x.type === 'exportPng').pop());
@@ -702,6 +767,12 @@ async function main() {
       await p.screenshot({ path: path.join(SHOTS, `panel-${name}-none.png`), fullPage: true, animations: 'disabled' });
       await postState(p, S.torchCe);
       await p.screenshot({ path: path.join(SHOTS, `panel-${name}-torch.png`), fullPage: true, animations: 'disabled' });
+      await postState(p, S.frameworks);
+      await p.waitForFunction(() => !!window.__lossInspector.charts.get('frameworks'), null, { timeout: 5000 });
+      const fwc = await p.evaluate(() => window.__lossInspector.charts.get('frameworks').data.datasets.map((x) => x.borderColor));
+      eq(fwc[0], tick, 'the source row in the foreground colour');
+      assert(new Set(fwc).size >= Math.min(fwc.length, 5), `a colour per row: ${fwc.join(' ')}`);
+      await p.screenshot({ path: path.join(SHOTS, `frameworks-${name}.png`), fullPage: true, animations: 'disabled' });
       const v = await cspOf(p);
       eq(v.length, 0, `CSP violations ${JSON.stringify(v)}`);
       await c.close();
@@ -745,7 +816,7 @@ async function main() {
     // Canvas text: tick labels, axis titles and legends are drawn in the colours the chart options carry.
     const bodyBg = backdrop(document.body);
     const charts = window.__lossInspector.charts;
-    for (const id of ['curve', 'samples', 'grad', 'compare']) {
+    for (const id of ['curve', 'samples', 'grad', 'compare', 'frameworks']) {
       const c = charts.get(id);
       if (!c || !visible(c.canvas)) continue;
       const o = c.options;
@@ -761,7 +832,7 @@ async function main() {
       const { page: p, context: c } = await open(name);
       const worst = [];
       let n = 0;
-      for (const [label, st] of [['rank1', S.rank1], ['rank2', S.rank2], ['compare', S.compare], ['error', S.error], ['warn', S.warn], ['torch', S.torchGauss], ['paged', S.torchBig], ['empty', S.empty]]) {
+      for (const [label, st] of [['rank1', S.rank1], ['rank2', S.rank2], ['compare', S.compare], ['error', S.error], ['frameworks', S.frameworks], ['warn', S.warn], ['torch', S.torchGauss], ['paged', S.torchBig], ['empty', S.empty]]) {
         await postState(p, st);
         await p.waitForFunction((k) => document.body.dataset.state === k, st.kind, { timeout: 5000 });
         // open every data table so their text counts too

@@ -485,7 +485,8 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
       ...(r.torch ? [{ label: vscode.l10n.t('Swap input and target'), uri: commandUri(Commands.computeLoss, swapArgs(target, r.torch)), title: vscode.l10n.t('Compute again with the arrays exchanged') }] : []),
     ];
     const lead = r.torch ? placementText(r.torch, docLine) : undefined;
-    const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes, lead, compare: elements <= COMPARE_MAX_ELEMENTS ? compareOf(r.request) : null }), true);
+    const compareLink = { label: vscode.l10n.t('$(versions) Compare in panel'), uri: commandUri(Commands.openPanel, { ...openArgs, view: 'frameworks' }), title: vscode.l10n.t('Open the panel on its Frameworks view: these rows with their curves on one sweep') };
+    const hover = new vscode.MarkdownString(resultHoverMarkdown(r.result, { precision, links, notes: r.notes, lead, compare: elements <= COMPARE_MAX_ELEMENTS ? compareOf(r.request) : null, compareLink }), true);
     hover.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
     stored.push({
       id, uri: doc.uri.toString(), startLine: start.line, endLine: end.line, text: r.text, printed: r.printed, result: r.result,

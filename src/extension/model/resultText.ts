@@ -76,6 +76,8 @@ export interface ResultHoverOptions {
   compare?: CompareResult | null;
   /** Markdown shown right under the links (a torch call on selected arrays: which array was input, which target). */
   lead?: string;
+  /** A command link under that table: the panel's Frameworks view of this call. */
+  compareLink?: { label: string; uri: string; title?: string };
 }
 
 /** The compare rows as one compact Markdown table (framework, value, same as the source, call) and each differing row's why. */
@@ -126,7 +128,11 @@ export function resultHoverMarkdown(r: EvalResult, opts: ResultHoverOptions = {}
   if (t.labelConversion) out.push('', l10n.t('**Labels:** {0}', esc(t.labelConversion)));
   if (t.smoothedLabels) out.push('', l10n.t('**Smoothed labels used**'), '', tensorBlock(t.smoothedLabels, precision));
   if (t.warnings.length) out.push('', ...t.warnings.map((w) => `⚠ ${esc(w.message)}`).flatMap((l) => [l, '']));
-  if (opts.compare && opts.compare.rows.length > 1) out.push('', l10n.t('**In other frameworks** (each row computed by that framework\'s rules on these numbers)'), '', compareTableMarkdown(opts.compare, precision));
+  if (opts.compare && opts.compare.rows.length > 1) {
+    out.push('', l10n.t('**In other frameworks** (each row computed by that framework\'s rules on these numbers)'), '', compareTableMarkdown(opts.compare, precision));
+    const l = opts.compareLink;
+    if (l) out.push('', `[${esc(l.label)}](${l.uri}${l.title ? ` "${l.title.replace(/"/g, "'")}"` : ''})`);
+  }
   const notes = [...(opts.notes ?? []), ...t.notes];
   if (notes.length) out.push('', ...notes.map((n) => `- ${esc(n)}`));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
