@@ -128,7 +128,7 @@ export const WEBVIEW_STRINGS = {
   fwCopyAria: 'Copy the snippet of {0}',
   fwPerExample: 'per example',
   fwYAxis: 'loss (sum of an unreduced result)',
-  fwHiddenNote: 'Rows that return one value per example are plotted as their sum and start hidden: click their legend entry to show them. Dashed: rows that give the source\'s number.',
+  fwHiddenNote: 'Rows that return one value per example are plotted as their sum and start hidden: click their legend entry to show them. Dashed: rows that give the source\'s number on your input.',
   fwAria: '{0} framework rows on the same sweep of {1}, from {2} to {3}.',
 } as const;
 
