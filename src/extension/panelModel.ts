@@ -352,7 +352,7 @@ export function frameworksState(session: PanelSession, loss: string, t: { yTrue:
   const req = session.request;
   try {
     const sweep = curve ? { element: curve.element, x: curve.x, xLabel: curve.xLabel, offset: curve.kind === 'error' && t.yTrue.data.length === t.yPred.data.length ? t.yTrue.data[curve.element] : 0 } : null;
-    return { view, data: frameworksData({ loss: req.loss, config: req.config ?? {}, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight }, sweep) };
+    return { view, data: frameworksData({ loss: req.loss, config: req.config ?? {}, yTrue: t.yTrue, yPred: t.yPred, sampleWeight: t.sampleWeight, ...(req.dtypes ? { dtypes: req.dtypes } : {}) }, sweep) };
   } catch (e) {
     return { view, data: null, error: (e as Error).message };
   }

@@ -30,6 +30,8 @@ export interface FrameworksInput {
   yPred: Tensor;
   sampleWeight?: Tensor | null;
   semantics?: 'keras3' | 'keras2';
+  /** torch dtypes of input/target (a torch call: 0/1 float targets are not int64 labels). */
+  dtypes?: CompareRequest['dtypes'];
 }
 
 /** The main plot's sweep: the flat y_pred element moved, its x values, and y_pred[element] = offset + x. */
@@ -120,7 +122,7 @@ const shapeText = (t: Tensor) => `(${t.shape.join(', ')}${t.shape.length === 1 ?
 // ---- the view's data
 
 function compareRequest(inp: FrameworksInput, yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor | null): CompareRequest {
-  return { loss: inp.loss, config: inp.config ?? {}, yTrue, yPred, sampleWeight: sampleWeight ? tensorNested(sampleWeight) : null, ...(inp.semantics ? { semantics: inp.semantics } : {}) };
+  return { loss: inp.loss, config: inp.config ?? {}, yTrue, yPred, sampleWeight: sampleWeight ? tensorNested(sampleWeight) : null, ...(inp.semantics ? { semantics: inp.semantics } : {}), ...(inp.dtypes ? { dtypes: inp.dtypes } : {}) };
 }
 
 function tensorNested(t: Tensor): Nested {

@@ -167,6 +167,17 @@ describe('panel Frameworks view: model', () => {
     assert.ok(big.length < 300, 'no 3000-number literal');
   });
 
+  it('a torch call in the panel: its rows read torch\'s input/target and dtypes (0/1 float targets stay floats for BCELoss)', () => {
+    const ce = result({ request: { loss: 'nn.CrossEntropyLoss', framework: 'torch', mode: 'class', yPred: [[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]], yTrue: [1, 2], dtypes: { input: 'float32', target: 'int64' }, config: {} }, sweepElement: -1, compare: { enabled: false, losses: [] }, view: 'frameworks' } as PanelSession).frameworks.data!;
+    assert.equal(ce.rows[0].call, 'nn.CrossEntropyLoss()(y_pred, y_true)');
+    const keras = ce.rows.find((r) => r.call === 'keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y_true, y_pred)')!;
+    assert.equal(keras.same, true);
+    assert.ok(ce.series.every((ser) => ser.length === ce.x.length && ser.some((v) => v !== null)), 'every row swept');
+    const bce = result({ request: { loss: 'nn.BCELoss', framework: 'torch', mode: 'class', yPred: [0.2, 0.9], yTrue: [0, 1], dtypes: { input: 'float32', target: 'float32' }, config: {} }, sweepElement: -1, compare: { enabled: false, losses: [] }, view: 'frameworks' } as PanelSession).frameworks;
+    assert.equal(bce.error, undefined);
+    assert.ok(bce.data!.rows.some((r) => r.call.startsWith('keras.losses.BinaryCrossentropy()') && r.same), bce.data!.rows.map((r) => r.call).join(' | '));
+  });
+
   it('setView intent, the open arguments\' view, and the webview messages', () => {
     const s = session('MeanSquaredError', [0, 1], [0.5, 0.5]);
     assert.equal(applyIntent(s, { type: 'setView', view: 'frameworks' })!.view, 'frameworks');
