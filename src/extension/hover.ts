@@ -90,7 +90,9 @@ export class LossHoverProvider implements vscode.HoverProvider {
       { label: vscode.l10n.t('$(book) Full docs'), uri: commandUri(Commands.explain, spec.id), title: vscode.l10n.t('Open the documentation in a Markdown preview') },
     ];
     // The call under the cursor lends its numbers to the computed Elsewhere rows (else the loss's example).
-    const call = callNumbers(this.s.store.covering(doc.uri, position.line), spec.id, found.name);
+    // On a constructor line (`cce = CategoricalCrossentropy()`), the first call of the same loss after it.
+    const call = callNumbers(this.s.store.covering(doc.uri, position.line), spec.id, found.name)
+      ?? callNumbers(this.s.store.inDocument(doc.uri).filter((r) => r.startLine > position.line), spec.id, found.name);
     const key = `${found.name}|${found.quoted}|${cfg.hoverImages}|${call?.id ?? ''}|${links.map((l) => l.uri).join('|')}`;
     let md = this.cache.get(key);
     if (md === undefined) {

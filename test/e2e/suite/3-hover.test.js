@@ -1,6 +1,6 @@
 'use strict';
 const assert = require('assert');
-const { open, posOf, hoverText } = require('./helpers');
+const { open, posOf, hoverText, compute, waitFor } = require('./helpers');
 
 // [file, needle, offset into the needle, what the hover must say]
 const CASES = [
@@ -27,6 +27,16 @@ suite('hover on loss names', () => {
     const { doc } = await open('names.py');
     const text = await hoverText(doc.uri, posOf(doc, 'CategoricalCrossentropy()', 3));
     assert.match(text, /!\[[^\]]*\]\(data:image\/(svg\+xml|png);base64,[A-Za-z0-9+/=]{200,}/);
+  });
+
+  test('Elsewhere, computed: on the numbers of the evaluated call below the constructor, each port with its value and condition', async () => {
+    const { doc } = await open('seeds.py');
+    await compute({ uri: doc.uri.toString() });
+    const at = posOf(doc, 'cross_entropy_loss = CategoricalCrossentropy()', 24);
+    const text = await waitFor(async () => { const t = await hoverText(doc.uri, at); return /Elsewhere, computed\*\* on the numbers of the call on line 9/.test(t) && t; }, 15000, 'the computed rows on the call\'s numbers');
+    assert.match(text, /`keras\.losses\.CategoricalCrossentropy\(\)\(y_true, y_pred\)` = 0\.2876821/);
+    assert.match(text, /PyTorch: `nn\.NLLLoss\(\)\(torch\.log\(y_pred\), y_true\.argmax\(1\)\)` = 0\.287682\d* \(same when y\\?_pred are probabilities/);
+    assert.match(text, /PyTorch: `nn\.CrossEntropyLoss\(\)\(logits, y_true\.argmax\(1\)\)` = [\d.]+ \(same when y\\?_pred are logits and from\\?_logits=True; on probabilities it gives [\d.]+: CrossEntropyLoss applies log\\?_softmax/);
   });
 
   test('no Loss Inspector hover on other names (len, Math.max)', async () => {
