@@ -197,7 +197,10 @@ function torchLines(spec: TorchSpec, keras: ResolvedName | null, images = false,
   if (d.pitfalls.length) out.push('**Pitfalls**', '', ...d.pitfalls.map((p) => `- ${md(p)}`), '');
   if (d.equivalents.length) out.push('**Elsewhere**', '', ...d.equivalents.map((e) => `- ${md(e.framework)}: ${code(e.name)}${e.note ? ` — ${md(e.note)}` : ''}`), '');
   const ex = spec.example;
-  out.push(...computedElsewhere(`nn.${spec.id}`, spec.id, { yTrue: ex.args.target, yPred: ex.args.input, config: ex.config, dtypes: ex.dtypes }, numbers));
+  // compare reads torch calls of (input, target); losses of other arguments (triplets, pairs) have no rows
+  if (ex.args.input !== undefined && ex.args.target !== undefined && Object.keys(ex.args).length === 2) {
+    out.push(...computedElsewhere(`nn.${spec.id}`, spec.id, { yTrue: ex.args.target, yPred: ex.args.input, config: ex.config, dtypes: ex.dtypes }, numbers));
+  }
   if (spec.kerasMatch || keras) {
     out.push('**Keras**', '');
     if (keras) out.push(nameLine(keras.spec), '', ...(keras.kind === 'foreign' ? foreignLines(keras.spec, keras) : []), '');

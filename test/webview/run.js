@@ -184,7 +184,7 @@ async function main() {
     warn: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [1, 0, 0]], [[2.5, 1, -0.5], [3, 0.2, 0.1]], { title: 'warnings', sampleWeight: [0.5, 2] })),
     // The Frameworks view: the call beside its ports (issue 12), rows and curves from compare.ts.
     frameworks: model.buildState(session('CategoricalCrossentropy', [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], [[0.05, 0.9, 0.05], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], { title: 'CCE in every framework', view: 'frameworks' })),
-    fwNone: model.buildState(session('Poisson', [[0, 1]], [[0.6, 0.4]], { title: 'no ports', view: 'frameworks' })),
+    fwNone: model.buildState(session('Dice', [[[[1], [0]], [[0], [1]]], [[[1], [1]], [[0], [0]]]], [[[[0.9], [0.2]], [[0.1], [0.7]]], [[[0.6], [0.8]], [[0.3], [0.1]]]], { title: 'no ports', view: 'frameworks' })),
   };
   {
     const r = (i) => Math.sin(i * 12.9898) * 0.5 + 0.5;
@@ -698,7 +698,7 @@ async function main() {
   await test('Frameworks view of a loss without ports: the reason, naming the loss, and no table', async () => {
     await postState(page, S.fwNone);
     assert(await visible(page, '#fw-error'), 'reason shown');
-    assert((await page.textContent('#fw-error')).includes('Poisson'), 'names the loss');
+    assert((await page.textContent('#fw-error')).includes('Dice'), 'names the loss');
     assert(!(await visible(page, '#fw-body')), 'no table or chart');
     await postState(page, S.compare); // the plots again, for the tests below
   });

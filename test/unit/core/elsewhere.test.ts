@@ -56,8 +56,10 @@ describe('Elsewhere, computed (compare rows on numbers, with their condition)', 
   });
 
   it('no ports: null (the hover then has no computed section)', () => {
-    assert.equal(elsewhereRows('Poisson', { yTrue: [[1, 2]], yPred: [[1, 1]] }, 'Poisson'), null);
-    assert.ok(!hoverMarkdown('Poisson', { images: false }).includes('Elsewhere, computed'));
+    assert.equal(elsewhereRows('Dice', { yTrue: [[[[1], [0]], [[0], [1]]], [[[1], [1]], [[0], [0]]]], yPred: [[[[0.9], [0.2]], [[0.1], [0.7]]], [[[0.6], [0.8]], [[0.3], [0.1]]]] }, 'Dice'), null);
+    assert.ok(!hoverMarkdown('Dice', { images: false }).includes('Elsewhere, computed'));
+    // torch losses of other arguments than (input, target) have no computed rows either (and their docs still render)
+    assert.ok(!hoverMarkdown('nn.TripletMarginLoss', { images: false }).includes('Elsewhere, computed'));
   });
 
   it("the hover of a loss name computes the rows on the loss's example, or on the numbers it is given", () => {
