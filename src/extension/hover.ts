@@ -25,7 +25,8 @@ function callNumbers(results: StoredResult[], specId: string, written: string): 
   if (!r?.request) return undefined;
   const sh = r.result.shapes;
   if (sizeOf(sh.yTrue) + sizeOf(sh.yPred) > ELSEWHERE_MAX_ELEMENTS) return undefined;
-  return { id: r.id, line: r.startLine + 1, numbers: { yTrue: nestedOf(r.request.yTrue as Nested | Tensor), yPred: nestedOf(r.request.yPred as Nested | Tensor), config: r.request.config } };
+  const dtypes = r.request.dtypes; // a torch call: 0/1 float targets are not int64 labels
+  return { id: r.id, line: r.startLine + 1, numbers: { yTrue: nestedOf(r.request.yTrue as Nested | Tensor), yPred: nestedOf(r.request.yPred as Nested | Tensor), config: r.request.config, ...(dtypes ? { dtypes } : {}) } };
 }
 
 /**
