@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { genNameIndex } from './scripts/gen-name-index.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -25,7 +26,8 @@ const vscodeFromStub = {
     b.onLoad({ filter: /.*/, namespace: 'vscode-from-stub' }, () => ({ contents: "module.exports = globalThis[Symbol.for('loss-inspector.vscode')];", loader: 'js' }));
   },
 };
-const esm = {
+/** The extension's ES modules (both hosts, both workers); test/unit/extension/activation.test.ts reads what activation loads. */
+export const esm = {
   ...common, platform: 'neutral', mainFields: ['module', 'main'], format: 'esm', target: 'es2022', splitting: true, outdir: 'dist/esm',
   entryPoints: { 'node/extension': 'src/extension/extension.ts', 'node/worker': 'src/extension/worker.ts', 'web/extension': 'src/extension/extension.web.ts', 'web/worker': 'src/extension/worker.web.ts' },
   chunkNames: 'chunk-[hash]', external: ['node:*'], plugins: [vscodeFromStub],
@@ -63,6 +65,12 @@ if (import.meta.url !== pathToFileURL(process.argv[1] ?? '').href) {
 } else if (args.has('--watch')) {
   for (const e of entries) (await esbuild.context(e)).watch();
 } else {
+  // The loss names activation matches without the specs (src/core/nameIndex.ts), regenerated from the registry.
+  try {
+    if (await genNameIndex()) console.log('esbuild.mjs: updated src/core/nameIndex.generated.ts from the registry (commit it with your spec change)');
+  } catch (e) {
+    console.error(`esbuild.mjs: could not regenerate src/core/nameIndex.generated.ts (${e.message}); building with the committed one`);
+  }
   for (const d of ['dist/esm', 'dist/node', 'dist/web']) fs.rmSync(d, { recursive: true, force: true }); // no stale chunks
   await Promise.all(entries.map((e) => esbuild.build(e)));
   fs.writeFileSync('dist/esm/package.json', '{ "type": "module" }\n'); // .js files there are ES modules for Node

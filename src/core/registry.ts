@@ -14,6 +14,9 @@ import { SEGMENTATION } from './losses/segmentation';
 import { METRIC_LEARNING } from './losses/metric-learning';
 import { SEQUENCE } from './losses/sequence';
 import { OPTAX } from './optax';
+import { stripPrefix } from './lossPrefixes';
+
+export { stripPrefix };
 
 export const ALL_SPECS: readonly LossSpec[] = [
   ...REGRESSION, ...PROBABILISTIC, ...HINGE, ...SIMILARITY, ...SEGMENTATION, ...METRIC_LEARNING, ...SEQUENCE, ...OPTAX,
@@ -26,12 +29,6 @@ export interface Resolved {
   spec: LossSpec;
   kind: NameKind;
 }
-
-/** Module prefixes users write before a loss name, stripped before lookup. */
-const PREFIXES = [
-  /^tf\.keras\.losses\./, /^tf\.compat\.v\d\.keras\.losses\./, /^keras\.losses\./, /^keras\.src\.losses\./, /^tensorflow\.keras\.losses\./,
-  /^tfa\.losses\./, /^tensorflow_addons\.losses\./, /^losses\./, /^tf\.keras\.metrics\./, /^keras\.metrics\./, /^K\./,
-];
 
 interface Entry { spec: LossSpec; kind: NameKind }
 const byName = new Map<string, Entry>();
@@ -48,13 +45,6 @@ for (const spec of ALL_SPECS) {
   if (spec.functionName) add(spec.functionName, { spec, kind: 'function' });
   for (const a of spec.aliases) add(a, { spec, kind: spec.functionOnly ? 'function' : 'string' });
   if (spec.framework === 'tfa') add(`Addons>${spec.id}`, { spec, kind: 'string' });
-}
-
-/** Strips module prefixes (tf.keras.losses., tfa.losses., ...). */
-export function stripPrefix(name: string): string {
-  let n = name.trim();
-  for (const p of PREFIXES) n = n.replace(p, '');
-  return n;
 }
 
 /** Resolves any spelling; throws with the closest suggestions for unknown names. */

@@ -7,12 +7,11 @@ import * as vscode from 'vscode';
 import { CONFIG_SECTION, OUTPUT_CHANNEL, Settings } from './constants';
 import { ResultStore } from './store';
 import { readSettings } from './settings';
-import { decorationText } from './model/resultText';
 import { useTranslator } from './model/l10n';
 import { registerLazyPanel } from './panelLazy';
 import type { Services } from './services';
 import type { Platform } from './platform';
-import { registerComputeLoss } from './commands/computeLoss';
+import { registerComputeLoss } from './commands/computeLossCommand';
 import { registerOpenPanel } from './commands/openPanel';
 import { registerCopyResult } from './commands/copyResult';
 import { registerClearResults } from './commands/clearResults';
@@ -49,7 +48,9 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     registerDebugCommands(s),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.precision}`)) store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision));
+      if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.precision}`)) {
+        void import('./model/resultText').then(({ decorationText }) => store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision)));
+      }
       if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');
     }),
   );

@@ -4,15 +4,18 @@
  */
 import * as vscode from 'vscode';
 import { Commands, COMPUTE_LANGUAGES } from './constants';
-import { quickFixes } from './model/quickFix';
-import { INPUT_TOO_LARGE, suggestedLimit } from './jobs';
+import { INPUT_TOO_LARGE } from './constants';
+
+/** The quick fixes' code (loss names with their specs, the jobs' limits): loaded when a diagnostic of ours is there. */
+const loadFixes = () => Promise.all([import('./model/quickFix'), import('./jobs')]);
 
 export class LossCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const ours = context.diagnostics.filter((d) => d.source === 'Loss Inspector');
     if (!ours.length) return [];
+    const [{ quickFixes }, { suggestedLimit }] = await loadFixes();
     const actions: vscode.CodeAction[] = [];
     const rest: vscode.Diagnostic[] = [];
     for (const d of ours) {

@@ -3,8 +3,8 @@
  * provideCodeLenses only scans for sites (fast); the commands are attached in resolveCodeLens.
  */
 import * as vscode from 'vscode';
-import { findLossSites, type LossSite } from '../core/names';
-import { getSpec } from '../core/registry';
+import { findLossSites, type LossSite } from '../core/nameIndex';
+import { loadRegistry } from './lazyCore';
 import { Commands, HOVER_LANGUAGES } from './constants';
 import type { Services } from './services';
 import { exampleOpenArgs, torchSpelling } from './hover';
@@ -40,7 +40,7 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
     return lenses;
   }
 
-  resolveCodeLens(lens: LossLens): LossLens {
+  async resolveCodeLens(lens: LossLens): Promise<LossLens> {
     const { site } = lens;
     switch (lens.action) {
       case 'compute':
@@ -52,7 +52,7 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
       case 'plot':
         // the call's own arguments when the file evaluates them (openPanel's `at`), else the loss's example: a torch
         // name opens torch's loss, never the Keras spec that documents it
-        lens.command = { title: vscode.l10n.t('Plot'), command: Commands.openPanel, arguments: [exampleOpenArgs(getSpec(site.id), { uri: lens.uri, line: site.line + 1 }, site.name)], tooltip: vscode.l10n.t('Plot {0} and its gradient in the Loss Inspector panel', torchSpelling(site.name) ?? site.id) };
+        lens.command = { title: vscode.l10n.t('Plot'), command: Commands.openPanel, arguments: [exampleOpenArgs((await loadRegistry()).getSpec(site.id), { uri: lens.uri, line: site.line + 1 }, site.name)], tooltip: vscode.l10n.t('Plot {0} and its gradient in the Loss Inspector panel', torchSpelling(site.name) ?? site.id) };
         break;
     }
     return lens;

@@ -59,3 +59,6 @@ export const HOVER_LANGUAGES = ['python', 'javascript', 'typescript', 'javascrip
 export const DEFAULT_MAX_ELEMENTS = 4_000_000;
 
 export const DEFAULT_MAX_INPUT_CHARS = 32_000_000;
+
+/** Diagnostic code of the input-size refusal (its quick fix raises the setting). */
+export const INPUT_TOO_LARGE = 'input-too-large';

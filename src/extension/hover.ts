@@ -3,11 +3,11 @@
  * Multiple hover providers are merged, so ours is shown next to Pylance's, never instead of it.
  */
 import * as vscode from 'vscode';
-import { findLossNameAt } from '../core/names';
+import { findLossNameAt as lossNameAt } from '../core/nameIndex';
 import type { LossSpec } from '../core/spec';
 import { Commands, HOVER_LANGUAGES, TRUSTED_COMMANDS } from './constants';
 import type { Services } from './services';
-import { loadDocs } from './lazyCore';
+import { loadDocs, loadNames } from './lazyCore';
 import { commandUri } from './services';
 import type { PanelOpenArgs } from '../shared/protocol';
 import { sizeOf, toNested, type Nested, type Tensor } from '../core/tensor';
@@ -78,8 +78,10 @@ export class LossHoverProvider implements vscode.HoverProvider {
     if (!cfg.hoverEnabled || token.isCancellationRequested) return undefined;
     const line = doc.lineAt(position.line).text;
     if (line.length > 5000) return undefined;
-    const found = findLossNameAt(line, position.character);
-    if (!found) return undefined;
+    // The names alone decide whether there is a loss here; its spec and documentation load only when there is.
+    if (!lossNameAt(line, position.character)) return undefined;
+    const found = (await loadNames()).findLossNameAt(line, position.character);
+    if (!found || token.isCancellationRequested) return undefined;
     const spec = found.resolved.spec;
     const links = [
       { label: vscode.l10n.t('$(graph-line) Open in panel'), uri: commandUri(Commands.openPanel, exampleOpenArgs(spec, { uri: doc.uri.toString(), line: position.line + 1 }, found.name)), title: vscode.l10n.t('Plot {0} in the Loss Inspector panel', spec.id) },

@@ -20,6 +20,7 @@ import type { SnippetResult } from '../core/python';
 import { loadSnippetCore } from './lazyCore';
 import type { SerializableRequest } from '../shared/protocol';
 import { l10n } from './model/l10n';
+import { INPUT_TOO_LARGE } from './constants';
 
 export interface JobLimits { maxInputChars: number; maxDepth: number; semantics?: 'auto' | 'keras3' | 'keras2' }
 
@@ -75,8 +76,7 @@ export interface JobOutput {
   cancelled?: boolean;
 }
 
-/** Diagnostic code of the input-size refusal (its quick fix raises the setting). */
-export const INPUT_TOO_LARGE = 'input-too-large';
+export { INPUT_TOO_LARGE };
 
 function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as Tensor).data instanceof Float64Array;

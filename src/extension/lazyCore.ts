@@ -22,6 +22,16 @@ export function snippetCoreIfLoaded(): SnippetCore | undefined {
   return loaded;
 }
 
+/** Name resolution with specs (core/names.ts: the registry, every spec); activation matches names with core/nameIndex.ts. */
+export function loadNames(): Promise<typeof import('../core/names')> {
+  return import('../core/names');
+}
+
+/** The registry (every spec: kernels, examples, docs), for the first CodeLens resolved or picker shown. */
+export function loadRegistry(): Promise<typeof import('../core/registry')> {
+  return import('../core/registry');
+}
+
 /** The documentation renderer (hover and Explain Loss Markdown with the loss/gradient plots), loaded on first use. */
 export function loadDocs(): Promise<typeof import('../core/explain')> {
   return import('../core/explain');

@@ -546,26 +546,3 @@ function finish(s: Services, target: Target, raw: JobOutput): ComputeSummary {
     diagnostics: diags.map((d, i) => ({ line: d.range.start.line + 1, message: d.message, severity: diagSeverity[i] ?? 'warning' })),
   };
 }
-
-export function registerComputeLoss(s: Services): vscode.Disposable {
-  const raise = vscode.commands.registerCommand(Commands.raiseInputLimit, async (a: RaiseArgs) => {
-    try {
-      return await raiseInputLimit(s, a);
-    } catch (e) {
-      s.log.error(`Raise input limit failed: ${(e as Error).stack ?? e}`);
-      vscode.window.setStatusBarMessage(vscode.l10n.t('$(error) Loss Inspector: internal error — see the "Loss Inspector" output.'), 8000);
-      return undefined;
-    }
-  });
-  const compute = vscode.commands.registerCommand(Commands.computeLoss, async (args?: ComputeArgs) => {
-    try {
-      return await computeLoss(s, args);
-    } catch (e) {
-      // A bug, not bad input (that becomes diagnostics): log it, say so quietly, no modal.
-      s.log.error(`Compute Loss failed: ${(e as Error).stack ?? e}`);
-      vscode.window.setStatusBarMessage(vscode.l10n.t('$(error) Loss Inspector: internal error — see the "Loss Inspector" output.'), 8000);
-      return undefined;
-    }
-  });
-  return vscode.Disposable.from(raise, compute);
-}

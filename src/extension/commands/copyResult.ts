@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { Services } from '../services';
-import { pythonLiteral } from '../model/resultText';
 
 export async function copyResult(s: Services, args?: { uri?: string; line?: number; resultRef?: string }): Promise<string | undefined> {
   const ed = vscode.window.activeTextEditor;
@@ -14,6 +13,7 @@ export async function copyResult(s: Services, args?: { uri?: string; line?: numb
     vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: no result to copy — run Compute Loss first.'), 4000);
     return undefined;
   }
+  const { pythonLiteral } = await import('../model/resultText'); // loaded with the first result already
   const text = pythonLiteral(r.result.value);
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(vscode.l10n.t('$(copy) Copied {0}', text.length > 40 ? text.slice(0, 40) + '…' : text), 4000);

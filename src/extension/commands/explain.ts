@@ -3,11 +3,9 @@
  * pitfalls, equivalents, loss/gradient image) in a read-only Markdown preview. Returns the Markdown.
  */
 import * as vscode from 'vscode';
-import { nameAsWritten, resolveAnyName } from '../../core/names';
 import { Commands, DOC_SCHEME } from '../constants';
 import type { Services } from '../services';
-import { pickLoss } from '../pickers';
-import { loadDocs } from '../lazyCore';
+import { loadDocs, loadNames } from '../lazyCore';
 
 /** Serves `loss-inspector-doc:/<Id>.md` documents (read-only, never asks to be saved). */
 export class LossDocProvider implements vscode.TextDocumentContentProvider {
@@ -24,6 +22,7 @@ export class LossDocProvider implements vscode.TextDocumentContentProvider {
 export async function explain(s: Services, name?: string): Promise<string | undefined> {
   let id: string | undefined;
   if (typeof name === 'string' && name.trim()) {
+    const { nameAsWritten, resolveAnyName } = await loadNames();
     const r = resolveAnyName(nameAsWritten(name).name, true); // as written in code: 'mse', Huber(delta=2.0), ...
     if (!r) {
       vscode.window.setStatusBarMessage(vscode.l10n.t("$(warning) Loss Inspector: '{0}' is not a loss it knows.", name), 5000);
@@ -31,6 +30,7 @@ export async function explain(s: Services, name?: string): Promise<string | unde
     }
     id = r.spec.id;
   } else {
+    const { pickLoss } = await import('../pickers');
     id = (await pickLoss([], vscode.l10n.t('Loss Inspector: Explain Loss — choose a loss')))?.id;
   }
   if (!id) return undefined;

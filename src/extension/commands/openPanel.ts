@@ -4,7 +4,7 @@ import { Commands } from '../constants';
 import type { PanelOpenArgs } from '../../shared/protocol';
 import type { Services } from '../services';
 import type { StoredResult } from '../store';
-import { computeLoss } from './computeLoss';
+import { computeLoss } from './computeLossCommand';
 import { docLogName } from '../docNames';
 
 /** PanelOpenArgs, or a reference to a stored result whose request was too large for a command link. */

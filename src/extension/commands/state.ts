@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { Services } from '../services';
-import { runningComputations } from './computeLoss';
+import { computeLossIfLoaded } from './computeLossCommand';
 
 export function registerState(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.state, () => ({ ...s.store.state(), status: s.store.statusState(), computing: runningComputations(), activationMs: s.activationMs, watches: s.watches?.() ?? [], panel: { visible: s.panel.visible(), state: s.panel.lastState() } }));
+  return vscode.commands.registerCommand(Commands.state, () => ({ ...s.store.state(), status: s.store.statusState(), computing: computeLossIfLoaded()?.runningComputations() ?? [], activationMs: s.activationMs, watches: s.watches?.() ?? [], panel: { visible: s.panel.visible(), state: s.panel.lastState() } }));
 }
