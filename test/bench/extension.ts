@@ -4,7 +4,9 @@
  * baseline layout (the same entry bundled into one CommonJS file, as before the core was split into shared and
  * lazily loaded chunks), plus the sizes of the bundles and of dist/loss-inspector.vsix. The real activation inside
  * VS Code (code-server) is printed by test/e2e/run-all.sh; this one isolates our own code from the editor's.
- * Run: node esbuild.mjs [--production] && node esbuild.mjs --bench && node out/bench/extension.js [runs]
+ * Run: node esbuild.mjs [--production] && node esbuild.mjs --bench && node out/bench/extension.js [runs] [--before DIR]
+ * --before DIR: another checkout's production build (DIR/dist), measured in the same run, alternating process by
+ * process with this one, for a before/after ratio on the same load.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -44,11 +46,11 @@ function vscodeNames(): string[] {
 }
 
 /** The `vscode` module stand-in: the real top-level names, each a stand-in. */
-function vscodeModule(): unknown {
+function vscodeModule(root: string): unknown {
   const names = vscodeNames();
   const mod = standIn('vscode') as Record<string, unknown>;
   // Real file URIs: the stub import()s the module at Uri.joinPath(extensionUri, ...)
-  const Uri = { ...fileUri(repo), joinPath: (base: { fsPath: string }, ...parts: string[]) => fileUri(path.join(base.fsPath, ...parts)), file: fileUri };
+  const Uri = { ...fileUri(root), joinPath: (base: { fsPath: string }, ...parts: string[]) => fileUri(path.join(base.fsPath, ...parts)), file: fileUri };
   return new Proxy(mod, {
     get: (t, p) => (p === 'Uri' ? Uri : Reflect.get(t, p)),
     ownKeys: () => [...names, 'prototype'],
@@ -63,17 +65,19 @@ function fileUri(fsPath: string): { fsPath: string; toString(): string } {
 
 /** One measurement of `file`, in this (fresh) process. */
 async function child(file: string): Promise<void> {
+  // the checkout the entry belongs to (dist/extension.js → its root), whose dist/esm the stub loads
+  const root = path.resolve(path.dirname(file), '..');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };
   const load = Module._load;
-  const vscode = vscodeModule();
+  const vscode = vscodeModule(root);
   Module._load = function (req: string, ...rest: unknown[]) { return req === 'vscode' ? vscode : load.call(this, req, ...rest); };
   const memo = new Map<string, unknown>();
   const state = { get: (k: string, d?: unknown) => (memo.has(k) ? memo.get(k) : d), update: async (k: string, v: unknown) => { memo.set(k, v); }, keys: () => [...memo.keys()] };
   const context = {
-    subscriptions: [] as unknown[], extensionPath: repo, extensionUri: fileUri(repo),
+    subscriptions: [] as unknown[], extensionPath: root, extensionUri: fileUri(root),
     workspaceState: state, globalState: { ...state, setKeysForSync() { /* none */ } },
-    asAbsolutePath: (p: string) => path.join(repo, p), logUri: standIn('logUri'), storageUri: undefined, globalStorageUri: standIn('globalStorageUri'),
+    asAbsolutePath: (p: string) => path.join(root, p), logUri: standIn('logUri'), storageUri: undefined, globalStorageUri: standIn('globalStorageUri'),
     extensionMode: 1, extension: standIn('extension'), secrets: standIn('secrets'), environmentVariableCollection: standIn('env'),
   };
   const t0 = performance.now();
@@ -94,12 +98,15 @@ function kib(p: string): string {
 
 type Sample = { requireMs: number; activateMs: number; subscriptions: number; heapMiB: number };
 
-function measure(file: string, runs: number): Sample[] | null {
-  const samples: Sample[] = [];
+/** `runs` fresh processes per file, the files taking turns (so load changes hit every layout alike). */
+function measureAll(files: string[], runs: number): Sample[][] | null {
+  const samples: Sample[][] = files.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, [__filename, '--child', file], { encoding: 'utf8', timeout: 60000 });
-    if (r.status !== 0) { console.log(`child failed: ${r.stderr.slice(0, 2000)}`); process.exitCode = 1; return null; }
-    samples.push(JSON.parse(r.stdout));
+    for (const [k, file] of files.entries()) {
+      const r = spawnSync(process.execPath, [__filename, '--child', file], { encoding: 'utf8', timeout: 60000 });
+      if (r.status !== 0) { console.log(`child failed (${file}): ${r.stderr.slice(0, 2000)}`); process.exitCode = 1; return null; }
+      samples[k].push(JSON.parse(r.stdout));
+    }
   }
   return samples;
 }
@@ -120,33 +127,47 @@ function totalKib(files: string[]): string {
 
 async function main(): Promise<void> {
   if (!fs.existsSync(bundle)) { console.log(`${bundle} not found: run node esbuild.mjs first`); process.exitCode = 1; return; }
-  const runs = Number(process.argv[2] ?? 9);
+  const args = process.argv.slice(2);
+  const bi = args.indexOf('--before');
+  const beforeDir = bi >= 0 ? path.resolve(args[bi + 1]) : null;
+  if (bi >= 0) args.splice(bi, 2);
+  const runs = Number(args[0] ?? 9);
+  const beforeBundle = beforeDir && path.join(beforeDir, 'dist/extension.js');
+  if (beforeBundle && !fs.existsSync(beforeBundle)) { console.log(`${beforeBundle} not found: build that checkout first`); process.exitCode = 1; return; }
   const minified = !fs.existsSync(path.join(repo, 'dist/esm/node/extension.js.map'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   await esbuild.build({ entryPoints: [path.join(repo, 'src/extension/extension.ts')], outfile: baseline, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: minified, logLevel: 'error' });
-  const ours = measure(bundle, runs);
-  const base = measure(baseline, runs);
-  if (!ours || !base) return;
+  const measured = measureAll(beforeBundle ? [bundle, baseline, beforeBundle] : [bundle, baseline], runs);
+  if (!measured) return;
+  const [ours, base, before] = measured;
   const total = (s: Sample) => s.requireMs + s.activateMs;
   console.log(`activation (require + await activate), ${minified ? 'production, minified' : 'development build'}, ${runs} fresh processes each, node ${process.version}, stand-in vscode:`);
   console.log('layout                               require ms  activate ms  total ms (min)   heap MiB');
-  for (const [name, xs] of [['dist/extension.js (shared chunks)', ours], ['baseline: one CommonJS bundle', base]] as const) {
+  const layouts: [string, Sample[]][] = [['dist/extension.js (shared chunks)', ours], ['baseline: one CommonJS bundle', base]];
+  if (before) layouts.push([`before: ${path.relative(process.cwd(), beforeDir!) || beforeDir}`, before]);
+  for (const [name, xs] of layouts) {
     console.log(`${name.padEnd(36)} ${median(xs.map((x) => x.requireMs)).toFixed(1).padStart(10)} ${median(xs.map((x) => x.activateMs)).toFixed(1).padStart(12)} ${median(xs.map(total)).toFixed(1).padStart(9)} (${Math.min(...xs.map(total)).toFixed(1)}) ${median(xs.map((x) => x.heapMiB)).toFixed(1).padStart(9)}`);
   }
   console.log(`  ratio baseline/ours (total, median): ${(median(base.map(total)) / median(ours.map(total))).toFixed(2)}×; ${ours[0].subscriptions} disposables registered`);
-  const esmDir = path.join(repo, 'dist/esm');
+  if (before) console.log(`  ratio ours/before (total, median): ${(median(ours.map(total)) / median(before.map(total))).toFixed(2)}×, min ${(Math.min(...ours.map(total)) / Math.min(...before.map(total))).toFixed(2)}×`);
+  for (const [label, root] of beforeDir ? [['this build', repo], ['before', beforeDir]] : [['this build', repo]]) sizes(label, root);
+}
+
+function sizes(label: string, root: string): void {
+  const esmDir = path.join(root, 'dist/esm');
+  const bundle = path.join(root, 'dist/extension.js');
   const all = fs.readdirSync(esmDir, { recursive: true }).map(String).filter((f) => f.endsWith('.js')).map((f) => path.join(esmDir, f));
   const atActivation = [bundle, ...staticClosure(path.join(esmDir, 'node/extension.js'))];
-  const webAtActivation = [path.join(repo, 'dist/web/extension.js'), ...staticClosure(path.join(esmDir, 'web/extension.js'))];
+  const webAtActivation = [path.join(root, 'dist/web/extension.js'), ...staticClosure(path.join(esmDir, 'web/extension.js'))];
   const workerFiles = [...staticClosure(path.join(esmDir, 'node/worker.js'))];
-  console.log('sizes (dist/esm holds the modules the Node entry, the web entry and both workers share):');
-  console.log(`  Node: loaded at activation         ${totalKib(atActivation)}  (${atActivation.length} files; baseline one bundle ${kib(baseline)})`);
+  console.log(`sizes, ${label} (dist/esm holds the modules the Node entry, the web entry and both workers share):`);
+  console.log(`  Node: loaded at activation         ${totalKib(atActivation)}  (${atActivation.length} files${root === repo ? `; baseline one bundle ${kib(baseline)}` : ''})`);
   console.log(`  Node: loaded on first use (Python, docs) ${totalKib(all.filter((f) => !atActivation.includes(f) && !f.includes('/web/')))}`);
   console.log(`  worker, beyond the shared chunks   ${totalKib(workerFiles.filter((f) => !atActivation.includes(f)))}`);
   console.log(`  web: loaded at activation          ${totalKib(webAtActivation)}`);
-  console.log(`  everything both hosts run          ${totalKib([bundle, path.join(repo, 'dist/web/extension.js'), ...all])}  (${all.length} modules in dist/esm)`);
-  for (const f of ['dist/webview.js', 'dist/cli.js', 'dist/loss-inspector.vsix']) console.log(`  ${f.padEnd(34)} ${kib(path.join(repo, f))}`);
+  console.log(`  everything both hosts run          ${totalKib([bundle, path.join(root, 'dist/web/extension.js'), ...all])}  (${all.length} modules in dist/esm)`);
+  for (const f of ['dist/webview.js', 'dist/cli.js', 'dist/loss-inspector.vsix']) console.log(`  ${f.padEnd(34)} ${kib(path.join(root, f))}`);
 }
 
 if (process.argv.includes('--child')) void child(process.argv[process.argv.indexOf('--child') + 1]); else void main();

@@ -151,6 +151,64 @@ function initScript(vars) {
   else new MutationObserver((_, obs) => { if (document.documentElement) { obs.disconnect(); apply(); } }).observe(document, { childList: true });
 }
 
+/**
+ * Issue 16: the webview's side of a slider step at 1e4, 1e5 and 1e6 elements (Huber's delta on a rows×1000 pair, as
+ * test/bench/big.ts times the host's side): the state the host sends for it (decimated curves and heatmap, paged
+ * per-sample views, no arrays: panel.ts's `sameData` message) handled by the real webview bundle and its charts
+ * redrawn, the message → charts-updated time in the page. The first render (the panel opened on the result, the
+ * message panel.ts's forWebview sends) is timed too. Baseline: a plain evaluate() of the same arrays in Node.
+ */
+async function sliderBySize(page, model, protocol, evaluate, med) {
+  let seed = 11;
+  const rnd = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32; };
+  const timeView = (msg) => page.evaluate((m) => {
+    const t0 = performance.now();
+    window.postMessage(JSON.parse(m), '*');
+    return new Promise((res) => setTimeout(() => res(performance.now() - t0), 0));
+  }, msg);
+  console.log('slider step, webview side (issue 16): Huber on a rows×1000 pair, delta slider; medians');
+  console.log('N         state msg  first render  host: step → state  view: msg → charts  step total   evaluate  view/eval   (host: buildState in-process, the panel worker runs the same)');
+  for (const n of [1e4, 1e5, 1e6]) {
+    const cols = 1000, rows = n / cols;
+    const yt = Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.fround(rnd() * 4 - 2)));
+    const yp = Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.fround(rnd() * 4 - 2)));
+    let sess = { request: { loss: 'Huber', yTrue: yt, yPred: yp, sampleWeight: null, config: {} }, title: `Huber ${rows}×${cols}`, sweepElement: -1, compare: { enabled: false, losses: [] } };
+    const cache = new model.TensorCache();
+    const first = model.buildState(sess, cache);
+    assert(first.kind === 'result', `Huber ${n}: ${first.kind} ${first.message || ''}`);
+    // what panel.ts's forWebview() sends on open: the arrays only when small enough to persist
+    const big = n * 2 > protocol.MAX_PERSISTED_ELEMENTS;
+    const opened = big ? { ...protocol.withoutData(first), session: { ...protocol.withoutData(first).session, dataDropped: true } } : first;
+    const firstMs = [];
+    for (let k = 0; k < 3; k++) {
+      await page.evaluate((e) => window.postMessage({ type: 'state', state: e }, '*'), model.emptyState());
+      firstMs.push(await timeView(JSON.stringify({ type: 'state', state: opened })));
+      await page.waitForFunction((v) => document.getElementById('result-value')?.textContent === v, first.valueText, { timeout: 30000 });
+    }
+    const host = [], view = [], baseline = [];
+    let bytes = 0;
+    const t = cache.get(sess.request);
+    for (let k = 0; k < (n >= 1e6 ? 9 : 15); k++) {
+      const delta = 0.5 + (k % 5) * 0.25;
+      let t0 = performance.now();
+      evaluate({ loss: 'Huber', yTrue: t.yTrue, yPred: t.yPred, config: { delta } });
+      baseline.push(performance.now() - t0);
+      t0 = performance.now();
+      sess = model.applyIntent(sess, { type: 'setParam', name: 'delta', value: delta });
+      const st = model.buildState(sess, cache);
+      const msg = JSON.stringify({ type: 'state', state: protocol.withoutData(st), sameData: true });
+      host.push(performance.now() - t0);
+      bytes = msg.length;
+      view.push(await timeView(msg));
+      const shown = await page.evaluate(() => document.getElementById('result-value')?.textContent);
+      assert(shown === st.valueText, `Huber ${n} delta ${delta}: the panel shows ${shown}, the state says ${st.valueText}`);
+    }
+    const v = med(view), h = med(host), b = med(baseline);
+    console.log(`${String(n).padEnd(9)} ${(bytes / 1024).toFixed(1).padStart(6)} kB  ${med(firstMs).toFixed(1).padStart(9)} ms  ${h.toFixed(1).padStart(15)} ms  ${v.toFixed(1).padStart(15)} ms  ${(h + v).toFixed(1).padStart(7)} ms  ${b.toFixed(2).padStart(6)} ms  ${(v / b).toFixed(1).padStart(8)}×`);
+  }
+  console.log('target (issue 16): slider step < 100 ms at 1e6 (host in the panel worker: see "big"; the view draws decimated data, so its time should not grow with N)');
+}
+
 async function main() {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'webview.js'))) execFileSync('node', ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get update && apt-get install -y chromium`);
@@ -287,6 +345,7 @@ async function main() {
     console.log(`  host: intent → PanelState + JSON  ${med(host).toFixed(2)} ms`);
     console.log(`  view: message → charts redrawn    ${med(view).toFixed(2)} ms`);
     console.log(`  input → redraw                    ${med(total).toFixed(2)} ms  (${(med(total) / med(baseline)).toFixed(0)}× evaluate; target < 50 ms: ${med(total) < 50 ? 'met' : 'NOT met'})`);
+    await sliderBySize(page, model, protocol, evaluate, med);
     await context.close(); await browser.close(); server.close();
     return;
   }
