@@ -45,17 +45,57 @@ function vscodeNames(): string[] {
   return [...new Set([...dts.matchAll(/^\texport (?:class|enum|namespace|const|let|function) (\w+)/gm)].map((m) => m[1]))];
 }
 
-/** The `vscode` module stand-in: the real top-level names, each a stand-in. */
+/** The providers activation registered, for the first CodeLens and hover after it. */
+const providers: { hover?: { provideHover(...a: unknown[]): unknown }; lens?: { provideCodeLenses(...a: unknown[]): unknown[]; resolveCodeLens(l: unknown): unknown } } = {};
+
+/**
+ * The `vscode` module stand-in: the real top-level names, each a stand-in, except what the first CodeLens and hover
+ * need to be real: configuration defaults, the hover and CodeLens registrations, and the classes they construct.
+ */
 function vscodeModule(root: string): unknown {
   const names = vscodeNames();
   const mod = standIn('vscode') as Record<string, unknown>;
   // Real file URIs: the stub import()s the module at Uri.joinPath(extensionUri, ...)
-  const Uri = { ...fileUri(root), joinPath: (base: { fsPath: string }, ...parts: string[]) => fileUri(path.join(base.fsPath, ...parts)), file: fileUri };
-  return new Proxy(mod, {
-    get: (t, p) => (p === 'Uri' ? Uri : Reflect.get(t, p)),
-    ownKeys: () => [...names, 'prototype'],
-    getOwnPropertyDescriptor: (_t, p) => (p === 'prototype' ? Reflect.getOwnPropertyDescriptor(_t, p) : { configurable: true, enumerable: true, value: p === 'Uri' ? Uri : mod[p as string] }),
+  const Uri = { ...fileUri(root), joinPath: (base: { fsPath: string }, ...parts: string[]) => fileUri(path.join(base.fsPath, ...parts)), file: fileUri, parse: (s: string) => ({ toString: () => s }) };
+  const languages = new Proxy(mod.languages as object, {
+    get: (t, p) => {
+      if (p === 'registerHoverProvider') return (_s: unknown, h: typeof providers.hover) => { providers.hover = h; return standIn('disposable'); };
+      if (p === 'registerCodeLensProvider') return (_s: unknown, l: typeof providers.lens) => { providers.lens = l; return standIn('disposable'); };
+      return Reflect.get(t, p);
+    },
   });
+  const workspace = new Proxy(mod.workspace as object, {
+    get: (t, p) => (p === 'getConfiguration' ? () => ({ get: (_k: string, d: unknown) => d }) : Reflect.get(t, p)),
+  });
+  class Plain { args: unknown[]; constructor(...args: unknown[]) { this.args = args; } }
+  class CodeLens { constructor(public range: unknown) {} }
+  const real: Record<string, unknown> = { Uri, languages, workspace, CodeLens, Range: Plain, Position: Plain, Hover: Plain, MarkdownString: Plain };
+  return new Proxy(mod, {
+    get: (t, p) => (typeof p === 'string' && p in real ? real[p] : Reflect.get(t, p)),
+    ownKeys: () => [...names, 'prototype'],
+    getOwnPropertyDescriptor: (_t, p) => (p === 'prototype' ? Reflect.getOwnPropertyDescriptor(_t, p) : { configurable: true, enumerable: true, value: typeof p === 'string' && p in real ? real[p] : mod[p as string] }),
+  });
+}
+
+/**
+ * What follows activation when a Python file opens: its CodeLenses (provided and resolved, as the editor does for the
+ * visible ones) on examples/seed.py, then a hover on a loss name. Code activation did not load is loaded here.
+ */
+async function firstUse(): Promise<{ lensMs: number; lenses: number; hoverMs: number; hoverChars: number }> {
+  const text = fs.readFileSync(path.join(repo, 'examples/seed.py'), 'utf8');
+  const lines = text.split('\n');
+  const doc = { uri: { toString: () => 'file:///ws/seed.py', fsPath: '/ws/seed.py' }, languageId: 'python', version: 1, lineCount: lines.length, getText: () => text, lineAt: (i: number) => ({ text: lines[i] }) };
+  const token = { isCancellationRequested: false, onCancellationRequested: () => standIn('disposable') };
+  if (!providers.lens || !providers.hover) throw new Error('activation registered no CodeLens or hover provider');
+  let t = performance.now();
+  const lenses = await providers.lens.provideCodeLenses(doc, token);
+  for (const l of lenses) await providers.lens.resolveCodeLens(l);
+  const lensMs = performance.now() - t;
+  const line = lines.findIndex((l) => l.includes('CategoricalCrossentropy('));
+  t = performance.now();
+  const hover = await providers.hover.provideHover(doc, { line, character: lines[line].indexOf('CategoricalCrossentropy') + 3 }, token) as { args: [{ args: [string] }] } | undefined;
+  const hoverMs = performance.now() - t;
+  return { lensMs, lenses: lenses.length, hoverMs, hoverChars: hover?.args[0].args[0].length ?? 0 };
 }
 
 /** A file Uri's few members that our activation uses. */
@@ -86,7 +126,9 @@ async function child(file: string): Promise<void> {
   const t1 = performance.now();
   await ext.activate(context);
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, subscriptions: context.subscriptions.length, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 }));
+  const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
+  const first = file.includes('baseline') ? null : await firstUse();
+  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, subscriptions: context.subscriptions.length, heapMiB, ...first }));
 }
 
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
@@ -96,7 +138,7 @@ function kib(p: string): string {
   return `${(b.length / 1024).toFixed(1)} KiB (gzip ${(zlib.gzipSync(b).length / 1024).toFixed(1)} KiB)`;
 }
 
-type Sample = { requireMs: number; activateMs: number; subscriptions: number; heapMiB: number };
+type Sample = { requireMs: number; activateMs: number; subscriptions: number; heapMiB: number; lensMs?: number; lenses?: number; hoverMs?: number; hoverChars?: number };
 
 /** `runs` fresh processes per file, the files taking turns (so load changes hit every layout alike). */
 function measureAll(files: string[], runs: number): Sample[][] | null {
@@ -151,6 +193,10 @@ async function main(): Promise<void> {
   }
   console.log(`  ratio baseline/ours (total, median): ${(median(base.map(total)) / median(ours.map(total))).toFixed(2)}×; ${ours[0].subscriptions} disposables registered`);
   if (before) console.log(`  ratio ours/before (total, median): ${(median(ours.map(total)) / median(before.map(total))).toFixed(2)}×, min ${(Math.min(...ours.map(total)) / Math.min(...before.map(total))).toFixed(2)}×`);
+  console.log('then, in the same processes: the first CodeLens of examples/seed.py (provided and resolved) and the first hover (CategoricalCrossentropy)');
+  for (const [name, xs] of layouts.filter(([, xs]) => xs[0].lensMs !== undefined)) {
+    console.log(`${name.padEnd(36)} CodeLens ${median(xs.map((x) => x.lensMs!)).toFixed(1).padStart(6)} ms (${xs[0].lenses} lenses)   hover ${median(xs.map((x) => x.hoverMs!)).toFixed(1).padStart(6)} ms (${xs[0].hoverChars} chars)   activation + both ${median(xs.map((x) => total(x) + x.lensMs! + x.hoverMs!)).toFixed(1).padStart(6)} ms`);
+  }
   for (const [label, root] of beforeDir ? [['this build', repo], ['before', beforeDir]] : [['this build', repo]]) sizes(label, root);
 }
 
@@ -163,7 +209,7 @@ function sizes(label: string, root: string): void {
   const workerFiles = [...staticClosure(path.join(esmDir, 'node/worker.js'))];
   console.log(`sizes, ${label} (dist/esm holds the modules the Node entry, the web entry and both workers share):`);
   console.log(`  Node: loaded at activation         ${totalKib(atActivation)}  (${atActivation.length} files${root === repo ? `; baseline one bundle ${kib(baseline)}` : ''})`);
-  console.log(`  Node: loaded on first use (Python, docs) ${totalKib(all.filter((f) => !atActivation.includes(f) && !f.includes('/web/')))}`);
+  console.log(`  Node: loaded on first use          ${totalKib(all.filter((f) => !atActivation.includes(f) && !f.includes('/web/')))}`);
   console.log(`  worker, beyond the shared chunks   ${totalKib(workerFiles.filter((f) => !atActivation.includes(f)))}`);
   console.log(`  web: loaded at activation          ${totalKib(webAtActivation)}`);
   console.log(`  everything both hosts run          ${totalKib([bundle, path.join(root, 'dist/web/extension.js'), ...all])}  (${all.length} modules in dist/esm)`);
