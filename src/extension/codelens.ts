@@ -4,10 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { findLossSites, type LossSite } from '../core/nameIndex';
-import { loadRegistry } from './lazyCore';
 import { Commands, HOVER_LANGUAGES } from './constants';
 import type { Services } from './services';
-import { exampleOpenArgs, torchSpelling } from './hover';
+import { torchSpelling } from './hover';
 
 class LossLens extends vscode.CodeLens {
   constructor(range: vscode.Range, readonly action: 'compute' | 'plot' | 'explain', readonly site: LossSite, readonly uri: string) {
@@ -40,7 +39,7 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
     return lenses;
   }
 
-  async resolveCodeLens(lens: LossLens): Promise<LossLens> {
+  resolveCodeLens(lens: LossLens): LossLens {
     const { site } = lens;
     switch (lens.action) {
       case 'compute':
@@ -50,9 +49,9 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider<LossLens> {
         lens.command = { title: vscode.l10n.t('Explain'), command: Commands.explain, arguments: [site.id], tooltip: vscode.l10n.t('Documentation of {0}', site.id) };
         break;
       case 'plot':
-        // the call's own arguments when the file evaluates them (openPanel's `at`), else the loss's example: a torch
-        // name opens torch's loss, never the Keras spec that documents it
-        lens.command = { title: vscode.l10n.t('Plot'), command: Commands.openPanel, arguments: [exampleOpenArgs((await loadRegistry()).getSpec(site.id), { uri: lens.uri, line: site.line + 1 }, site.name)], tooltip: vscode.l10n.t('Plot {0} and its gradient in the Loss Inspector panel', torchSpelling(site.name) ?? site.id) };
+        // the call's own arguments when the file evaluates them (openPanel's `at`), else the loss's example (built when
+        // clicked, so drawing lenses loads no spec): a torch name opens torch's loss, never the Keras spec documenting it
+        lens.command = { title: vscode.l10n.t('Plot'), command: Commands.openPanel, arguments: [{ exampleOf: site.id, exampleName: site.name, at: { uri: lens.uri, line: site.line + 1 } }], tooltip: vscode.l10n.t('Plot {0} and its gradient in the Loss Inspector panel', torchSpelling(site.name) ?? site.id) };
         break;
     }
     return lens;

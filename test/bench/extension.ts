@@ -46,7 +46,7 @@ function vscodeNames(): string[] {
 }
 
 /** The providers activation registered, for the first CodeLens and hover after it. */
-const providers: { hover?: { provideHover(...a: unknown[]): unknown }; lens?: { provideCodeLenses(...a: unknown[]): unknown[]; resolveCodeLens(l: unknown): unknown } } = {};
+const providers: { hover: { provideHover(...a: unknown[]): unknown }[]; lens?: { provideCodeLenses(...a: unknown[]): unknown[]; resolveCodeLens(l: unknown): unknown } } = { hover: [] };
 
 /**
  * The `vscode` module stand-in: the real top-level names, each a stand-in, except what the first CodeLens and hover
@@ -59,7 +59,7 @@ function vscodeModule(root: string): unknown {
   const Uri = { ...fileUri(root), joinPath: (base: { fsPath: string }, ...parts: string[]) => fileUri(path.join(base.fsPath, ...parts)), file: fileUri, parse: (s: string) => ({ toString: () => s }) };
   const languages = new Proxy(mod.languages as object, {
     get: (t, p) => {
-      if (p === 'registerHoverProvider') return (_s: unknown, h: typeof providers.hover) => { providers.hover = h; return standIn('disposable'); };
+      if (p === 'registerHoverProvider') return (_s: unknown, h: (typeof providers.hover)[number]) => { providers.hover.push(h); return standIn('disposable'); };
       if (p === 'registerCodeLensProvider') return (_s: unknown, l: typeof providers.lens) => { providers.lens = l; return standIn('disposable'); };
       return Reflect.get(t, p);
     },
@@ -84,18 +84,20 @@ function vscodeModule(root: string): unknown {
 async function firstUse(): Promise<{ lensMs: number; lenses: number; hoverMs: number; hoverChars: number }> {
   const text = fs.readFileSync(path.join(repo, 'examples/seed.py'), 'utf8');
   const lines = text.split('\n');
-  const doc = { uri: { toString: () => 'file:///ws/seed.py', fsPath: '/ws/seed.py' }, languageId: 'python', version: 1, lineCount: lines.length, getText: () => text, lineAt: (i: number) => ({ text: lines[i] }) };
+  const doc = { uri: { toString: () => 'file:///ws/seed.py', fsPath: '/ws/seed.py' }, languageId: 'python', version: 1, lineCount: lines.length, getText: () => text, lineAt: (i: number) => ({ text: lines[i], range: { end: { line: i, character: lines[i].length } } }) };
   const token = { isCancellationRequested: false, onCancellationRequested: () => standIn('disposable') };
-  if (!providers.lens || !providers.hover) throw new Error('activation registered no CodeLens or hover provider');
+  if (!providers.lens || !providers.hover.length) throw new Error('activation registered no CodeLens or hover provider');
   let t = performance.now();
   const lenses = await providers.lens.provideCodeLenses(doc, token);
   for (const l of lenses) await providers.lens.resolveCodeLens(l);
   const lensMs = performance.now() - t;
   const line = lines.findIndex((l) => l.includes('CategoricalCrossentropy('));
   t = performance.now();
-  const hover = await providers.hover.provideHover(doc, { line, character: lines[line].indexOf('CategoricalCrossentropy') + 3 }, token) as { args: [{ args: [string] }] } | undefined;
+  // every hover provider, as the editor asks them all (the loss docs and the result hover)
+  const position = { line, character: lines[line].indexOf('CategoricalCrossentropy') + 3 };
+  const hovers = await Promise.all(providers.hover.map((h) => h.provideHover(doc, position, token))) as ({ args: [{ args: [string] }] } | undefined)[];
   const hoverMs = performance.now() - t;
-  return { lensMs, lenses: lenses.length, hoverMs, hoverChars: hover?.args[0].args[0].length ?? 0 };
+  return { lensMs, lenses: lenses.length, hoverMs, hoverChars: hovers.reduce((n, h) => n + (h?.args[0].args[0].length ?? 0), 0) };
 }
 
 /** A file Uri's few members that our activation uses. */

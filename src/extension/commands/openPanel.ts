@@ -6,9 +6,14 @@ import type { Services } from '../services';
 import type { StoredResult } from '../store';
 import { computeLoss } from './computeLossCommand';
 import { docLogName } from '../docNames';
+import { exampleOpenArgs } from '../hover';
+import { loadRegistry } from '../lazyCore';
 
-/** PanelOpenArgs, or a reference to a stored result whose request was too large for a command link. */
-export type OpenPanelArgs = PanelOpenArgs & { resultRef?: string };
+/**
+ * PanelOpenArgs, or a reference to a stored result whose request was too large for a command link, or `exampleOf`: a
+ * loss id whose example is the fallback (the Plot CodeLens: the specs load when it is clicked, not when it is drawn).
+ */
+export type OpenPanelArgs = PanelOpenArgs & { resultRef?: string; exampleOf?: string; exampleName?: string };
 
 /** Panel arguments of a stored result: its request, titled by its callee, linked to the line of its call. */
 function resultArgs(r: StoredResult): PanelOpenArgs | undefined {
@@ -59,6 +64,10 @@ export async function openPanel(s: Services, args?: OpenPanelArgs): Promise<bool
     // the link itself still opens when the result is gone.
     a = r?.request ? { ...rest, request: r.request, source: { uri: r.uri, line: r.startLine + 1 }, ...(r.customSource ? { customSource: r.customSource } : {}) } : rest;
     if (!r && !rest.request) s.log.warn(`openPanel: result ${args.resultRef} is gone (its document changed); opening the panel without it`);
+  }
+  if (args?.exampleOf && typeof args.exampleOf === 'string') {
+    const { exampleOf, exampleName, ...rest } = args;
+    a = { ...exampleOpenArgs((await loadRegistry()).getSpec(exampleOf), rest.at, exampleName), ...rest };
   }
   if (a?.at && typeof a.at.uri === 'string' && typeof a.at.line === 'number') a = await argsForCall(s, a as PanelOpenArgs & { at: { uri: string; line: number } });
   if (!a) {
