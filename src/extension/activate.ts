@@ -49,7 +49,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.codeLensEnabled}`)) lens.provider.refresh();
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.precision}`)) {
-        void import('./model/resultText').then(({ decorationText }) => store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision)));
+        void import('./computeHub').then(({ resultText: { decorationText } }) => store.relabel((r) => decorationText(r.result, readSettings(vscode.Uri.parse(r.uri)).precision)));
       }
       if (e.affectsConfiguration(CONFIG_SECTION)) log.info('settings changed');
     }),

@@ -7,7 +7,7 @@ import { Commands, COMPUTE_LANGUAGES } from './constants';
 import { INPUT_TOO_LARGE } from './constants';
 
 /** The quick fixes' code (loss names with their specs, the jobs' limits): loaded when a diagnostic of ours is there. */
-const loadFixes = () => Promise.all([import('./model/quickFix'), import('./jobs')]);
+const loadFixes = () => import('./computeHub').then((h) => [h.quickFix, h.jobs] as const);
 
 export class LossCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];

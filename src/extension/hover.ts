@@ -80,7 +80,9 @@ export class LossHoverProvider implements vscode.HoverProvider {
     if (line.length > 5000) return undefined;
     // The names alone decide whether there is a loss here; its spec and documentation load only when there is.
     if (!lossNameAt(line, position.character)) return undefined;
-    const found = (await loadNames()).findLossNameAt(line, position.character);
+    // Both chunks at once (one round of module loads, not two in a row); later hovers find them loaded.
+    const [names, docs] = await Promise.all([loadNames(), loadDocs()]);
+    const found = names.findLossNameAt(line, position.character);
     if (!found || token.isCancellationRequested) return undefined;
     const spec = found.resolved.spec;
     const links = [
@@ -100,7 +102,7 @@ export class LossHoverProvider implements vscode.HoverProvider {
     let md = this.cache.get(key);
     if (md === undefined) {
       try {
-        md = (await loadDocs()).hoverMarkdown(found.name, { resolved: found.resolved, images: cfg.hoverImages, links, ...(call ? { numbers: { numbers: call.numbers, where: vscode.l10n.t('the numbers of the call on line {0} (unweighted)', call.line) } } : {}) });
+        md = docs.hoverMarkdown(found.name, { resolved: found.resolved, images: cfg.hoverImages, links, ...(call ? { numbers: { numbers: call.numbers, where: vscode.l10n.t('the numbers of the call on line {0} (unweighted)', call.line) } } : {}) });
       } catch (e) {
         this.s.log.error(`hover for ${found.name}: ${(e as Error).stack ?? e}`);
         return undefined;

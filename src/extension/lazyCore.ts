@@ -24,17 +24,17 @@ export function snippetCoreIfLoaded(): SnippetCore | undefined {
 
 /** Name resolution with specs (core/names.ts: the registry, every spec); activation matches names with core/nameIndex.ts. */
 export function loadNames(): Promise<typeof import('../core/names')> {
-  return import('../core/names');
+  return import('./docsHub').then((h) => h.names);
 }
 
 /** The registry (every spec: kernels, examples, docs), for the first CodeLens resolved or picker shown. */
 export function loadRegistry(): Promise<typeof import('../core/registry')> {
-  return import('../core/registry');
+  return import('./docsHub').then((h) => h.registry);
 }
 
 /** The documentation renderer (hover and Explain Loss Markdown with the loss/gradient plots), loaded on first use. */
 export function loadDocs(): Promise<typeof import('../core/explain')> {
-  return import('../core/explain');
+  return import('./docsHub').then((h) => h.explain);
 }
 
 /** The torch core (every torch.nn loss, evaluateTorch, formatTorch), loaded when a torch loss is picked or computed. */

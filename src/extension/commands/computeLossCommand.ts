@@ -12,7 +12,7 @@ let loaded: ComputeModule | undefined;
 
 /** Loads (once) the Compute Loss implementation. */
 export function loadComputeLoss(): Promise<ComputeModule> {
-  return import('./computeLoss').then((m) => (loaded = m));
+  return import('../computeHub').then((h) => (loaded = h.compute));
 }
 
 /** The implementation if it was loaded: nothing was computed before that (the state command reads it). */

@@ -13,7 +13,7 @@ export async function copyResult(s: Services, args?: { uri?: string; line?: numb
     vscode.window.setStatusBarMessage(vscode.l10n.t('$(info) Loss Inspector: no result to copy — run Compute Loss first.'), 4000);
     return undefined;
   }
-  const { pythonLiteral } = await import('../model/resultText'); // loaded with the first result already
+  const { pythonLiteral } = (await import('../computeHub')).resultText; // loaded with the first result already
   const text = pythonLiteral(r.result.value);
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(vscode.l10n.t('$(copy) Copied {0}', text.length > 40 ? text.slice(0, 40) + '…' : text), 4000);

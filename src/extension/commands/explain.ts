@@ -30,7 +30,7 @@ export async function explain(s: Services, name?: string): Promise<string | unde
     }
     id = r.spec.id;
   } else {
-    const { pickLoss } = await import('../pickers');
+    const { pickLoss } = (await import('../computeHub')).pickers;
     id = (await pickLoss([], vscode.l10n.t('Loss Inspector: Explain Loss — choose a loss')))?.id;
   }
   if (!id) return undefined;

@@ -1,0 +1,8 @@
+/**
+ * What the hover and Explain Loss load on first use, as one dynamic import (lazyCore.ts): name resolution with the
+ * specs, the registry, the documentation renderer. One import target instead of three keeps the build's chunks few
+ * (each target of import() is a chunk of its own, and the .vsix pays per file). No vscode here.
+ */
+export * as names from '../core/names';
+export * as registry from '../core/registry';
+export * as explain from '../core/explain';
