@@ -123,18 +123,14 @@ describe('sweepCurve', () => {
     for (const id of ['TripletSemiHardLoss', 'TripletHardLoss', 'LiftedStructLoss']) assert.ok(refused.includes(id), `${id} is batch-coupled and must be refused (refused: ${refused.join(', ')})`);
   });
 
-  it('a 1e4-element input takes the verified row path and sweeps quickly', () => {
+  it('a 1e4-element input takes the verified row path (its speed is measured in npm run bench, not here)', () => {
     const n = 1000, c = 10;
     const yt = new Float64Array(n * c), yp = new Float64Array(n * c);
     for (let i = 0; i < yt.length; i++) { yt[i] = Math.sin(i); yp[i] = Math.cos(i); }
     const spec = getSpec('Huber');
     const args = { yTrue: { data: yt, shape: [n, c] }, yPred: { data: yp, shape: [n, c] }, element: 4321 };
-    sweepCurve(spec, {}, args); // warm up
-    const t0 = performance.now();
     const fast = sweepCurve(spec, {}, args);
-    const ms = performance.now() - t0;
     assert.equal(fast.method, 'row');
-    assert.ok(ms < 200, `took ${ms.toFixed(1)} ms`);
     const exact = sweepCurve(spec, {}, { ...args, method: 'full', points: 101 });
     for (let i = 0; i < 101; i += 10) assert.ok(Math.abs(fast.loss[i] - exact.loss[i]) < 1e-6 * Math.abs(exact.loss[i]) + 1e-9, `loss[${i}]`);
   });

@@ -264,7 +264,8 @@ describe('snippet: limits and big inputs', () => {
     assert.deepEqual(r.errors, []);
     assertClose(r.values[0], 0.01, 1e-4);
     assert.equal(r.results[0].line, 4);
-    assert.ok(ms < 2000, `took ${ms} ms`);
+    // a hang guard only; speed is measured in npm run bench, not in unit tests
+    assert.ok(ms < 30_000, `took ${ms} ms`);
   });
 
   it("a big multi-line NumPy-printed literal: lines, columns and offsets after it are the user's", () => {
