@@ -424,7 +424,9 @@ async function main() {
     eq(types.join(','), 'line,bar,bar', 'chart types');
     const ds = await page.evaluate(() => window.__lossInspector.charts.get('samples').data.datasets.length);
     eq(ds, 2, 'weighted and unweighted bars');
-    await page.waitForFunction((t) => window.__saved && window.__saved.session && window.__saved.session.title === t, S.rank1.session.title, { timeout: 3000 });
+    // The watch test before this one persisted a session with the same title (plus its watch): wait for this
+    // state's own session, not for the title, or the 250 ms coalesced setState of the previous one is read.
+    await page.waitForFunction((j) => window.__saved && window.__saved.session && JSON.stringify(window.__saved.session) === j, JSON.stringify(S.rank1.session), { timeout: 3000 }).catch(() => {});
     const saved = await page.evaluate(() => window.__saved);
     eq(JSON.stringify(saved.session), JSON.stringify(S.rank1.session), 'persisted session');
   });
