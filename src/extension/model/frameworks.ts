@@ -81,12 +81,29 @@ function pyList(t: Tensor, int: boolean): string {
   return rec(0);
 }
 
-interface SnippetArrays { yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null; labels: boolean }
+interface SnippetArrays {
+  yTrue: Tensor; yPred: Tensor; sampleWeight: Tensor | null; labels: boolean;
+  /** The other arrays the rows' calls may name (compare's `arrays`: weight, pos_weight, negatives, paddings…). */
+  extra?: Record<string, Tensor>;
+}
+
+/** The arrays a call names besides y_true/y_pred, in the order they first appear in it. */
+function namedIn(call: string, a: SnippetArrays): [string, Tensor][] {
+  const all: Record<string, Tensor> = { ...(a.sampleWeight ? { sample_weight: a.sampleWeight } : {}), ...(a.extra ?? {}) };
+  const used: [string, number, Tensor][] = [];
+  for (const [name, t] of Object.entries(all)) {
+    if (name === 'y_true' || name === 'y_pred') continue;
+    // the name as a value (`w * sample_weight`, `weight[y_true]`, `sample_weight=sample_weight`), not only as a keyword
+    const m = new RegExp(`(?<![\\w.])${name}\\b(?!\\s*=(?!=))`).exec(call);
+    if (m) used.push([name, m.index, t]);
+  }
+  return used.sort((x, y) => x[1] - y[1]).map(([n, , t]) => [n, t]);
+}
 
 /** A runnable script for one row: its framework's imports, the arrays the call names, and the printed call. */
 export function rowSnippet(row: Pick<CompareRow, 'framework' | 'call'>, a: SnippetArrays): string {
-  const big = a.yTrue.data.length + a.yPred.data.length + (a.sampleWeight?.data.length ?? 0) > SNIPPET_ELEMENTS;
-  const weighted = /sample_weight=sample_weight/.test(row.call);
+  const named = namedIn(row.call, a);
+  const big = a.yTrue.data.length + a.yPred.data.length + named.reduce((k, [, t]) => k + t.data.length, 0) > SNIPPET_ELEMENTS;
   const lines: string[] = [];
   let arr: (t: Tensor, int: boolean) => string;
   switch (row.framework) {
@@ -108,12 +125,15 @@ export function rowSnippet(row: Pick<CompareRow, 'framework' | 'call'>, a: Snipp
   }
   lines.push('');
   if (big) {
-    lines.push(`# y_true ${shapeText(a.yTrue)}${a.labels ? ' (class indices)' : ''}, y_pred ${shapeText(a.yPred)}${weighted && a.sampleWeight ? `, sample_weight ${shapeText(a.sampleWeight)}` : ''}: your arrays`);
+    lines.push(`# y_true ${shapeText(a.yTrue)}${a.labels ? ' (class indices)' : ''}, y_pred ${shapeText(a.yPred)}${named.map(([n, t]) => `, ${n} ${shapeText(t)}`).join('')}: your arrays`);
   } else {
     lines.push(`y_true = ${arr(a.yTrue, a.labels)}`, `y_pred = ${arr(a.yPred, false)}`);
-    if (weighted && a.sampleWeight) lines.push(`sample_weight = ${arr(a.sampleWeight, false)}`);
+    // lengths are integer counts (CTC); every other array the call names is a float tensor of its framework
+    for (const [n, t] of named) lines.push(`${n} = ${arr(t, /lengths$/.test(n))}`);
   }
-  lines.push('', `print(${row.call})`, '');
+  // torch's weight/pos_weight are tensors (a list is refused when the module registers its buffer)
+  const call = row.framework === 'pytorch' ? row.call.replace(/\b(weight|pos_weight)=(\[[^\][]*\])/g, '$1=torch.tensor($2)') : row.call;
+  lines.push('', `print(${call})`, '');
   return lines.join('\n');
 }
 
@@ -177,9 +197,11 @@ export function frameworksData(inp: FrameworksInput, sweep: FrameworksSweep | nu
   }
   const base: CompareResult = compareFrameworks(compareRequest(inp, yTrue, yPred, sampleWeight));
   const labels = base.rows.length > 0 && yTrue.shape.length < yPred.shape.length;
+  const extra: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(base.arrays)) if (k !== 'y_true' && k !== 'y_pred' && k !== 'sample_weight') extra[k] = toTensor(v);
   const arrays: SnippetArrays = labels
-    ? { yTrue, yPred: toTensor(base.arrays.y_pred), sampleWeight, labels: true }
-    : { yTrue: toTensor(base.arrays.y_true), yPred: toTensor(base.arrays.y_pred), sampleWeight, labels: false };
+    ? { yTrue, yPred: toTensor(base.arrays.y_pred), sampleWeight, labels: true, extra }
+    : { yTrue: toTensor(base.arrays.y_true), yPred: toTensor(base.arrays.y_pred), sampleWeight, labels: false, extra };
   const rows: FrameworkRowView[] = base.rows.map((row) => ({
     framework: row.framework, call: row.call, snippet: rowSnippet(row, arrays),
     valueText: valueText(row.value), value: plotted(row.value), unreduced: Array.isArray(row.value),

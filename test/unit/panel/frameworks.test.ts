@@ -167,6 +167,21 @@ describe('panel Frameworks view: model', () => {
     assert.ok(big.length < 300, 'no 3000-number literal');
   });
 
+  it('snippets define every array their call names (weight[y_true], * sample_weight), and torch weights are tensors', () => {
+    const ce = result({ request: { loss: 'nn.CrossEntropyLoss', framework: 'torch', mode: 'class', yPred: [[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]], yTrue: [1, 2], dtypes: { input: 'float32', target: 'int64' }, config: { weight: [1, 2, 0.5] } }, sweepElement: -1, compare: { enabled: false, losses: [] }, view: 'frameworks' } as PanelSession).frameworks.data!;
+    const src = ce.rows[0];
+    assert.match(src.snippet, /print\(nn\.CrossEntropyLoss\(weight=torch\.tensor\(\[1, 2, 0\.5\]\)\)\(y_pred, y_true\)\)/);
+    const kw = ce.rows.find((r) => r.framework === 'keras3' && /sample_weight=weight\[y_true\]\)$/.test(r.call))!;
+    assert.ok(kw, 'a Keras row weighted by weight[y_true]');
+    assert.match(kw.snippet, /\nweight = np\.array\(\[1\.0, 2\.0, 0\.5\], dtype=np\.float32\)\n/);
+    const ox = ce.rows.find((r) => r.framework === 'optax' && r.call.includes('weight[y_true]'))!;
+    assert.match(ox.snippet, /\nweight = jnp\.array\(\[1\.0, 2\.0, 0\.5\], dtype=jnp\.float32\)\n/);
+    assert.doesNotMatch(ce.rows.find((r) => r.call === 'nn.CrossEntropyLoss()(y_pred, y_true)')!.snippet, /\nweight = /, 'only the arrays a call names');
+    const hub = result(session('Huber', [[0, 1], [1, 0]], [[0.2, 0.7], [0.9, 0.4]], { view: 'frameworks', sampleWeight: [1, 3] })).frameworks.data!;
+    const th = hub.rows.find((r) => r.framework === 'pytorch' && r.call.includes('* sample_weight'))!;
+    assert.match(th.snippet, /\nsample_weight = torch\.tensor\(\[1\.0, 3\.0\], dtype=torch\.float32\)\n/);
+  });
+
   it('a torch call in the panel: its rows read torch\'s input/target and dtypes (0/1 float targets stay floats for BCELoss)', () => {
     const ce = result({ request: { loss: 'nn.CrossEntropyLoss', framework: 'torch', mode: 'class', yPred: [[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]], yTrue: [1, 2], dtypes: { input: 'float32', target: 'int64' }, config: {} }, sweepElement: -1, compare: { enabled: false, losses: [] }, view: 'frameworks' } as PanelSession).frameworks.data!;
     assert.equal(ce.rows[0].call, 'nn.CrossEntropyLoss()(y_pred, y_true)');
