@@ -235,6 +235,51 @@ function installExitGuards(cleanup) {
   process.on('exit', killAllSync);
 }
 
-module.exports = { REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix, unpackVsix, addFixtureExtensions,
+
+/**
+ * Editor helpers shared by the UI scenarios, bound to the scenario's page (a getter: the page exists only once the
+ * browser has started): Quick Open / command palette, a rendered line by regex, its text with the inline results
+ * (::before/::after decoration content), and the box of a word inside a line.
+ */
+function editorHelpers(getPage, T) {
+  async function quickInput(text, rowText) {
+    const page = getPage();
+    await page.mouse.move(5, 5);
+    await page.keyboard.press(text.startsWith('>') ? 'Control+Shift+P' : 'Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: T });
+    await input.fill(text);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: T });
+    await page.keyboard.press('Enter');
+  }
+  // spaces are U+00A0 in the DOM
+  const viewLine = (re) => getPage().locator('.editor-instance .view-lines > .view-line', { hasText: re }).first();
+  function lineWithDecorations(loc) {
+    return loc.evaluate((el) => {
+      const parts = [el.textContent];
+      for (const s of el.querySelectorAll('span')) {
+        for (const p of ['::before', '::after']) {
+          const c = getComputedStyle(s, p).content;
+          if (c && c !== 'none' && c !== 'normal') parts.push(c.replace(/^"|"$/g, ''));
+        }
+      }
+      return parts.join(' ');
+    });
+  }
+  // a DOM Range: robust to how tokens are split in spans
+  function wordBox(loc, word) {
+    return loc.evaluate((el, w) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.data.indexOf(w);
+        if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + w.length); const b = r.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; }
+      }
+      return null;
+    }, word);
+  }
+  return { quickInput, viewLine, lineWithDecorations, wordBox };
+}
+
+module.exports = { editorHelpers, REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix, unpackVsix, addFixtureExtensions,
   startCodeServer, stopProcessGroup, killAllSync, launchBrowser, memMiB, extHostLog, shotPath, csEnv, dropSandbox,
   installExitGuards, checkTools };

@@ -45,45 +45,10 @@ async function step(name, fn) {
   }
 }
 
-/** The workbench's quick input: Quick Open (Ctrl+P) or, with a leading '>', the command palette. */
-async function quickInput(text, rowText) {
-  await page.mouse.move(5, 5);
-  await page.keyboard.press(text.startsWith('>') ? 'Control+Shift+P' : 'Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: T });
-  await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: T });
-  await page.keyboard.press('Enter');
-}
+const { quickInput, viewLine, lineWithDecorations, wordBox } = L.editorHelpers(() => page, T);
 
-/** A rendered editor line (first match), by a regex over its text (spaces are U+00A0 in the DOM). */
-const viewLine = (re) => page.locator('.editor-instance .view-lines > .view-line', { hasText: re }).first();
 
-/** Text of a view line including decoration content rendered through ::before/::after (inline results). */
-function lineWithDecorations(loc) {
-  return loc.evaluate((el) => {
-    const parts = [el.textContent];
-    for (const s of el.querySelectorAll('span')) {
-      for (const p of ['::before', '::after']) {
-        const c = getComputedStyle(s, p).content;
-        if (c && c !== 'none' && c !== 'normal') parts.push(c.replace(/^"|"$/g, ''));
-      }
-    }
-    return parts.join(' ');
-  });
-}
 
-/** Box of the first occurrence of `word` inside a view line (DOM Range, robust to how tokens are split in spans). */
-function wordBox(loc, word) {
-  return loc.evaluate((el, w) => {
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const i = n.data.indexOf(w);
-      if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + w.length); const b = r.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; }
-    }
-    return null;
-  }, word);
-}
 
 const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 

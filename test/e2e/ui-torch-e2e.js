@@ -63,43 +63,10 @@ async function until(fn, what, ms = T) {
   return v;
 }
 
-/** Quick Open (Ctrl+P) a file, or run a command with a leading '>'. */
-async function quickInput(text, rowText) {
-  await page.mouse.move(5, 5);
-  await page.keyboard.press(text.startsWith('>') ? 'Control+Shift+P' : 'Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: T });
-  await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: T });
-  await page.keyboard.press('Enter');
-}
+const { quickInput, viewLine, lineWithDecorations, wordBox } = L.editorHelpers(() => page, T);
 
-const viewLine = (re) => page.locator('.editor-instance .view-lines > .view-line', { hasText: re }).first();
 
-/** Text of a view line with the content of its ::before/::after decorations (the inline results). */
-function lineWithDecorations(loc) {
-  return loc.evaluate((el) => {
-    const parts = [el.textContent];
-    for (const s of el.querySelectorAll('span')) {
-      for (const p of ['::before', '::after']) {
-        const c = getComputedStyle(s, p).content;
-        if (c && c !== 'none' && c !== 'normal') parts.push(c.replace(/^"|"$/g, ''));
-      }
-    }
-    return parts.join(' ');
-  });
-}
 
-function wordBox(loc, word) {
-  return loc.evaluate((el, w) => {
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const i = n.data.indexOf(w);
-      if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + w.length); const b = r.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; }
-    }
-    return null;
-  }, word);
-}
 
 /** Selects whole lines from the one matching `first` through the next `extra` lines. */
 async function selectLines(first, extra) {
