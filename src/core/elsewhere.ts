@@ -47,19 +47,24 @@ function valueText(v: Nested | null): string {
   return `[${flat.slice(0, 4).map(float32Digits).join(', ')}${flat.length > 4 ? ', …' : ''}]`;
 }
 
+/** `data` laid out in `shape` as nested lists, each number to 8 significant digits (what the rows' snippets print). */
+function nestedShort(data: Float64Array, shape: readonly number[]): Nested {
+  let pos = 0;
+  const rec = (ax: number): Nested => {
+    if (shape.length === 0) return data[0];
+    const out: Nested[] = [];
+    for (let i = 0; i < shape[ax]; i++) out.push(ax === shape.length - 1 ? Number(data[pos++].toPrecision(8)) : rec(ax + 1));
+    return out;
+  };
+  return rec(0);
+}
+
 /** The numbers as logits whose softmax (last axis) or sigmoid they are: log p, or log(p / (1 − p)); clipped to stay finite. */
 function asLogits(p: Nested, kind: 'softmax' | 'sigmoid'): Nested {
   const t = fromNested(p, 'y_pred');
   const c = (x: number) => Math.min(Math.max(x, 1e-7), 1 - 1e-7);
   const data = t.data.map((x) => (kind === 'softmax' ? Math.log(c(x)) : Math.log(c(x)) - Math.log1p(-c(x))));
-  let pos = 0;
-  const rec = (ax: number): Nested => {
-    if (t.shape.length === 0) return data[0];
-    const out: Nested[] = [];
-    for (let i = 0; i < t.shape[ax]; i++) out.push(ax === t.shape.length - 1 ? Number(data[pos++].toPrecision(8)) : rec(ax + 1));
-    return out;
-  };
-  return rec(0);
+  return nestedShort(data, t.shape);
 }
 
 const SIGMOID_LOSSES = /^(BinaryCrossentropy|binary_crossentropy|bce)$/i;
@@ -130,14 +135,7 @@ function probsOf(z: Nested, kind: 'softmax' | 'sigmoid'): Nested {
       for (let j = 0; j < c; j++) data[r * c + j] = Math.exp(t.data[r * c + j] - m) / s;
     }
   }
-  let pos = 0;
-  const rec = (ax: number): Nested => {
-    if (t.shape.length === 0) return data[0];
-    const out: Nested[] = [];
-    for (let i = 0; i < t.shape[ax]; i++) out.push(ax === t.shape.length - 1 ? Number(data[pos++].toPrecision(8)) : rec(ax + 1));
-    return out;
-  };
-  return rec(0);
+  return nestedShort(data, t.shape);
 }
 
 /** Markdown of the rows: one bullet each, `call` = value (condition). `where` says which numbers ("the example"). */
