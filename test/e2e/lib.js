@@ -280,6 +280,38 @@ function editorHelpers(getPage, T) {
   return { quickInput, viewLine, lineWithDecorations, wordBox };
 }
 
-module.exports = { editorHelpers, REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix, unpackVsix, addFixtureExtensions,
+/**
+ * The step runner of the UI scenarios: `step(name, fn)` runs one check and counts it in `tally`; a failure logs the
+ * error's first lines, screenshots the page as `<prefix>-FAILED-<name>.png` and (with `escape`) presses Escape so the
+ * next step starts with no menu open, and the scenario goes on. With `only` (a RegExp, from UI_STEPS) other steps are
+ * skipped, except 'workbench ready'. `times`, when given, records each passed step's milliseconds by name.
+ */
+function stepRunner({ getPage, prefix, only = null, escape = true, times = null }) {
+  const tally = { passed: 0, failed: 0 };
+  async function step(name, fn) {
+    if (only && name !== 'workbench ready' && !only.test(name)) return true;
+    const t = Date.now();
+    try {
+      await fn();
+      const ms = Date.now() - t;
+      if (times) times[name] = ms;
+      tally.passed++;
+      console.log(`ok   ${name} (${ms} ms)`);
+      return true;
+    } catch (e) {
+      tally.failed++;
+      console.log(`FAIL ${name} (${Date.now() - t} ms): ${e.message.split('\n').slice(0, 3).join(' | ')}`);
+      const page = getPage();
+      if (page) {
+        await page.screenshot({ path: shotPath(`${prefix}-FAILED-${name.replace(/\W+/g, '_').slice(0, 80)}.png`) }).catch(() => {});
+        if (escape) await page.keyboard.press('Escape').catch(() => {});
+      }
+      return false;
+    }
+  }
+  return { step, tally };
+}
+
+module.exports = { editorHelpers, stepRunner, REPO, E2E_TOOLS, CS_ENTRY, NODE24_BIN, SHOTS, EXTENSION_ID, playwright, makeSandbox, installVsix, unpackVsix, addFixtureExtensions,
   startCodeServer, stopProcessGroup, killAllSync, launchBrowser, memMiB, extHostLog, shotPath, csEnv, dropSandbox,
   installExitGuards, checkTools };

@@ -19,7 +19,6 @@ const PY = '/usr/bin/python3';
 const norm = (s) => String(s).replace(/\u00a0/g, ' ');
 
 let server; let browser; let d; let page; let py;
-let passed = 0; let failed = 0;
 
 async function cleanup() {
   if (browser) await browser.context.close().catch(() => {});
@@ -29,21 +28,8 @@ async function cleanup() {
 L.installExitGuards(cleanup);
 
 const shot = (n) => page.screenshot({ path: L.shotPath(`debug-${n}.png`), animations: 'disabled' }).catch((e) => console.log(`     (screenshot ${n} failed: ${e.message.split('\n')[0]})`));
+const { step, tally } = L.stepRunner({ getPage: () => page, prefix: 'debug', escape: false });
 
-async function step(name, fn) {
-  const t = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name} (${Date.now() - t} ms)`);
-    return true;
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name} (${Date.now() - t} ms): ${e.message.split('\n').slice(0, 3).join(' | ')}`);
-    if (page) await page.screenshot({ path: L.shotPath(`debug-FAILED-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
-    return false;
-  }
-}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -196,9 +182,9 @@ async function waitText(read, ok, what) {
   });
   await webview().locator('#fig-watch').evaluate((el) => el.scrollIntoView({ block: 'center' })).catch(() => {}); // below the sticky toolbar
   await shot('5-watch-ended');
-})().catch((e) => { failed++; console.log(`FAIL scenario: ${e.stack || e}`); }).finally(async () => {
+})().catch((e) => { tally.failed++; console.log(`FAIL scenario: ${e.stack || e}`); }).finally(async () => {
   await cleanup();
-  if (d) L.dropSandbox(d, !failed);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  if (d) L.dropSandbox(d, !tally.failed);
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  process.exit(tally.failed ? 1 : 0);
 });

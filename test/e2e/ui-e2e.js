@@ -17,7 +17,6 @@ const norm = (s) => String(s).replace(/\u00a0/g, ' ');
 
 const times = {};
 let server; let browser; let d; let page;
-let passed = 0; let failed = 0;
 
 async function cleanup() {
   if (browser) await browser.context.close().catch(() => {});
@@ -26,24 +25,8 @@ async function cleanup() {
 L.installExitGuards(cleanup);
 
 const shot = (n) => page.screenshot({ path: L.shotPath(`vsix-${n}.png`), animations: 'disabled' }).catch((e) => console.log(`     (screenshot ${n} failed: ${e.message.split('\n')[0]})`));
+const { step, tally } = L.stepRunner({ getPage: () => page, prefix: 'vsix', times });
 
-async function step(name, fn) {
-  const t = Date.now();
-  try {
-    await fn();
-    times[name] = Date.now() - t; passed++;
-    console.log(`ok   ${name} (${times[name]} ms)`);
-    return true;
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name} (${Date.now() - t} ms): ${e.message.split('\n').slice(0, 3).join(' | ')}`);
-    if (page) {
-      await page.screenshot({ path: L.shotPath(`vsix-FAILED-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
-      await page.keyboard.press('Escape').catch(() => {});
-    }
-    return false;
-  }
-}
 
 const { quickInput, viewLine, lineWithDecorations, wordBox } = L.editorHelpers(() => page, T);
 
@@ -335,9 +318,9 @@ const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#a
   times.scenario = Date.now() - server.t0;
   times.memMiB = L.memMiB(d);
   console.log(`     timings ${JSON.stringify(times)}`);
-})().catch((e) => { failed++; console.log(`FAIL scenario: ${e.stack || e}`); }).finally(async () => {
+})().catch((e) => { tally.failed++; console.log(`FAIL scenario: ${e.stack || e}`); }).finally(async () => {
   await cleanup();
-  if (d) L.dropSandbox(d, !failed);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  if (d) L.dropSandbox(d, !tally.failed);
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  process.exit(tally.failed ? 1 : 0);
 });

@@ -20,7 +20,6 @@ const NB = '\u00a0';
 const norm = (s) => String(s).replace(/\u00a0/g, ' ');
 
 let server; let browser; let d; let page;
-let passed = 0; let failed = 0;
 
 async function cleanup() {
   if (browser) await browser.context.close().catch(() => {});
@@ -29,28 +28,9 @@ async function cleanup() {
 L.installExitGuards(cleanup);
 
 const shot = (n) => page.screenshot({ path: L.shotPath(`torch-${n}.png`), animations: 'disabled' }).catch((e) => console.log(`     (screenshot ${n} failed: ${e.message.split('\n')[0]})`));
-
 /** UI_STEPS=regex runs only the steps whose names match (and the workbench start), for iterating on one. */
 const only = process.env.UI_STEPS ? new RegExp(process.env.UI_STEPS) : null;
-
-async function step(name, fn) {
-  if (only && name !== 'workbench ready' && !only.test(name)) return true;
-  const t = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name} (${Date.now() - t} ms)`);
-    return true;
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name} (${Date.now() - t} ms): ${e.message.split('\n').slice(0, 3).join(' | ')}`);
-    if (page) {
-      await page.screenshot({ path: L.shotPath(`torch-FAILED-${name.replace(/\W+/g, '_').slice(0, 80)}.png`) }).catch(() => {});
-      await page.keyboard.press('Escape').catch(() => {});
-    }
-    return false;
-  }
-}
+const { step, tally } = L.stepRunner({ getPage: () => page, prefix: 'torch', only });
 
 /** Polls `fn` until it returns a truthy value; throws `what` with the last value after T ms. */
 async function until(fn, what, ms = T) {
@@ -284,9 +264,9 @@ function writeSlowSnippet(file, n = 240000) {
     const out = log.map((f) => fs.readFileSync(path.join(d.ud, 'logs', f), 'utf8')).join('\n');
     if (log.length && !/snippet: cancelled/.test(out)) throw new Error(`the output channel does not log the cancel: ${out.slice(-400)}`);
   });
-})().catch((e) => { failed++; console.log(`FAIL scenario: ${e.stack || e}`); }).finally(async () => {
+})().catch((e) => { tally.failed++; console.log(`FAIL scenario: ${e.stack || e}`); }).finally(async () => {
   await cleanup();
-  if (d) L.dropSandbox(d, !failed);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  if (d) L.dropSandbox(d, !tally.failed);
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  process.exit(tally.failed ? 1 : 0);
 });
