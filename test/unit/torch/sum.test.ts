@@ -93,3 +93,41 @@ describe('multi_margin_loss as torch computes it: each sample step by step in th
   }
 });
 
+
+describe('multilabel_margin_loss as torch computes it: per-sample Σ in double returned in the loss dtype, the total / C once', () => {
+  type R = { sum: number; mean: number; none?: number[]; unbatched?: { none: number; sum: number; mean: number } };
+  const fx = JSON.parse(fs.readFileSync(path.join(path.dirname(FILE), 'multilabel_margin.json'), 'utf8')) as { C: number; cases: ({ n: number } & Record<'float32' | 'float64', R>)[] };
+  const C = fx.C;
+  /** The generator's data (scripts/fixtures/torch_multilabel_margin.py): hashed scores, 1–3 target classes then −1. */
+  function data(n: number, dtype: 'float32' | 'float64') {
+    const x = new Float64Array(n * C), t = new Float64Array(n * C).fill(-1);
+    for (let k = 0; k < x.length; k++) { const v = ((k * 2654435761) % 4294967296) / 4294967296 * 4 - 2; x[k] = dtype === 'float32' ? Math.fround(v) : v; }
+    for (let r = 0; r < n; r++) for (let q = 0; q <= r % 3; q++) t[r * C + q] = ((r * 40503 + q * 7919) % 65536) % C;
+    return { x, t };
+  }
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`${dtype}: 'none', 'sum' and 'mean' bit for bit at ${fx.cases.length} batch sizes (N up to 1e5) and unbatched`, () => {
+      const bad: string[] = [];
+      for (const c of fx.cases) {
+        const { x, t } = data(c.n, dtype);
+        const want = c[dtype];
+        const args = { input: { data: x, shape: [c.n, C], dtype }, target: { data: t, shape: [c.n, C], dtype: 'int64' as const } };
+        for (const reduction of ['sum', 'mean', 'none'] as const) {
+          if (reduction === 'none' && !want.none) continue; // kept for N ≤ 1000 only
+          const v = evaluateTorch({ loss: 'nn.MultiLabelMarginLoss', config: { reduction: reduction as never }, args }).value.data;
+          const w = reduction === 'none' ? want.none! : [want[reduction]];
+          const off = w.findIndex((u, i) => !Object.is(u, v[i]));
+          if (off >= 0) bad.push(`n=${c.n} ${reduction}[${off}]: ${v[off]} vs torch ${w[off]}`);
+        }
+        if (want.unbatched) {
+          const one = { input: { data: x.slice(0, C), shape: [C], dtype }, target: { data: t.slice(0, C), shape: [C], dtype: 'int64' as const } };
+          for (const reduction of ['none', 'sum', 'mean'] as const) {
+            const v = evaluateTorch({ loss: 'nn.MultiLabelMarginLoss', config: { reduction: reduction as never }, args: one }).value.data[0];
+            if (!Object.is(v, want.unbatched[reduction])) bad.push(`unbatched ${reduction}: ${v} vs torch ${want.unbatched[reduction]}`);
+          }
+        }
+      }
+      assert.deepEqual(bad, []);
+    });
+  }
+});

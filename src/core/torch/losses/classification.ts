@@ -432,19 +432,25 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
       for (let j = 0; j < C; j++) { const v = t.data[n * C + j]; if (v < 0) break; list[n * C + m++] = v; isT[n * C + v] = 1; }
       count[n] = m;
     }
-    const xd = x.data;
+    const xd = x.data, f32 = ctx.dtype === 'float32';
+    // multilabel_margin_loss_forward_inner_sum_cpu: z = (1 − x[j]) + x[i] in the loss dtype, Σ z in double, returned
+    // in the loss dtype; 'none' divides it by C in the loss dtype, 'sum'/'mean' add the samples' sums in double and
+    // divide that total by C (then N) once, rounded at the end (LossMultiLabelMargin.cpp, torch 1.13)
     const none = new Float64Array(N);
+    let total = 0;
     for (let n = 0; n < N; n++) {
       let s = 0;
       for (let q = 0; q < count[n]; q++) {
-        const j = list[n * C + q];
+        const j = list[n * C + q], xj = f32 ? Math.fround(1 - xd[n * C + j]) : 1 - xd[n * C + j];
         for (let i = 0; i < C; i++) {
           if (isT[n * C + i]) continue;
-          const z = 1 - (xd[n * C + j] - xd[n * C + i]);
+          const z = f32 ? Math.fround(xj + xd[n * C + i]) : xj + xd[n * C + i];
           if (z > 0) s += z;
         }
       }
-      none[n] = s / C;
+      if (f32) s = Math.fround(s);
+      total += s;
+      none[n] = f32 ? Math.fround(s / C) : s / C;
     }
     const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
       const g = new Float64Array(xd.length);
@@ -464,7 +470,7 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'samples' },
-      fresh: true, sum: 'sequential',
+      fresh: true, sum: total / C,
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
