@@ -108,7 +108,19 @@ describe('manifest', () => {
     assert.equal(pkg.l10n, './l10n');
     // The .vsix must carry the strings, or menus would read "%command.computeLoss.title%".
     const ignore = fs.readFileSync('.vscodeignore', 'utf8').split('\n');
-    assert.ok(ignore.includes('!package.nls*.json') && ignore.includes('!l10n/**'), '.vscodeignore must keep package.nls*.json and l10n/');
+    assert.ok(ignore.includes('!package.nls*.json') && ignore.includes('!l10n/bundle.l10n.*.json'), '.vscodeignore must keep package.nls*.json and the l10n translations');
+  });
+  it('the .vsix carries every translation and no file VS Code does not read (vsce\'s own file list)', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vsce = require('@vscode/vsce') as typeof import('@vscode/vsce');
+    const files = new Set(await vsce.listFiles({ cwd: process.cwd(), packageManager: vsce.PackageManager.None }));
+    for (const f of fs.readdirSync('l10n').filter((f) => /^bundle\.l10n\.[a-z-]+\.json$/.test(f))) assert.ok(files.has(`l10n/${f}`), `the .vsix lacks l10n/${f}`);
+    for (const f of fs.readdirSync('.').filter((f) => /^package\.nls(\.[a-z-]+)?\.json$/.test(f))) assert.ok(files.has(f), `the .vsix lacks ${f}`);
+    // vscode.l10n.t in English returns the message itself and loads no bundle: bundle.l10n.json is for translators
+    assert.ok(!files.has('l10n/bundle.l10n.json'), 'l10n/bundle.l10n.json is shipped but never read at run time');
+    const stray = [...files].filter((f) => f.endsWith('.map') || /^(src|test|out|examples|scripts|bench|node_modules)\//.test(f));
+    assert.deepEqual(stray, [], 'source maps, sources or test files in the .vsix');
+    assert.ok(files.has('dist/esm/package.json') && files.has('dist/webview.js'), 'the .vsix ships the built extension');
   });
   it('hover links trust only our own commands', () => {
     for (const c of TRUSTED_COMMANDS) assert.ok(c.startsWith('lossInspector.'), c);
