@@ -41,42 +41,48 @@ function everyRow(p: Tensor, axis: number, row: (get: (j: number) => number, n: 
 /**
  * Probabilities: every element in [0, 1] and each row along `axis` summing to 1; log-probabilities: every element ≤ 0
  * and each row's Σ exp = 1; unit-interval: in [0, 1] without unit rows (sigmoid outputs); logits otherwise.
+ * `maxRows`: test the row sums on at most that many rows, evenly spaced (the first and the last among them), when
+ * there are more; the domain test still reads every element. The torch evaluator passes it: the row sums of a
+ * 1e6-element input (one exp per element for log-probabilities) cost more than NLLLoss itself.
  */
-export function predictionKind(p: Tensor, axis = -1): PredictionKind {
+export function predictionKind(p: Tensor, axis = -1, maxRows = Infinity): PredictionKind {
   const d = p.data;
+  // two loops that each stop at the first element out of their domain (one test per element, instead of both tests
+  // and the loop condition's on every element of a 1e6-element input)
   let unit = d.length > 0, nonPos = d.length > 0;
-  for (let i = 0; i < d.length && (unit || nonPos); i++) {
-    const v = d[i];
-    if (!(v >= 0 && v <= 1)) unit = false;
-    if (!(v <= 0)) nonPos = false;
-  }
+  for (let i = 0; i < d.length; i++) { const v = d[i]; if (!(v >= 0 && v <= 1)) { unit = false; break; } }
+  for (let i = 0; i < d.length; i++) if (!(d[i] <= 0)) { nonPos = false; break; }
   const rank = p.shape.length;
   const classes = rank ? p.shape[axis < 0 ? axis + rank : axis] : 1;
-  if (unit && classes > 1 && rowsSumTo1(p, axis, false)) return 'probabilities';
-  if (nonPos && classes > 1 && rowsSumTo1(p, axis, true)) return 'log-probabilities';
+  if (unit && classes > 1 && rowsSumTo1(p, axis, false, maxRows)) return 'probabilities';
+  if (nonPos && classes > 1 && rowsSumTo1(p, axis, true, maxRows)) return 'log-probabilities';
   return unit ? 'unit-interval' : 'logits';
 }
 
 /**
  * Whether every row along `axis` sums to 1 within TOL (of exp(v) when `exp`): everyRow's test as plain strided loops,
  * with the fast exp (a 1e-3 tolerance does not see its last bit) — at 1e6 elements the closures and Math.exp cost
- * more than the loss itself.
+ * more than the loss itself. With more than `maxRows` rows, only `maxRows` of them, evenly spaced, are tested.
  */
-function rowsSumTo1(p: Tensor, axis: number, exp: boolean): boolean {
+function rowsSumTo1(p: Tensor, axis: number, exp: boolean, maxRows: number): boolean {
   const r = p.shape.length, d = p.data;
   const a = axis < 0 ? axis + r : axis;
   const n = p.shape[a];
   let inner = 1;
   for (let k = a + 1; k < r; k++) inner *= p.shape[k];
   const outer = n === 0 ? 0 : d.length / (n * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * n * inner + i;
-      let s = 0;
-      if (exp) for (let j = 0; j < n; j++) s += fastExp(d[base + j * inner]);
-      else for (let j = 0; j < n; j++) s += d[base + j * inner];
-      if (!(Math.abs(s - 1) < TOL)) return false;
-    }
+  const rows = outer * inner;
+  // rows q·stride for q = 0 … maxRows−1 (row index o·inner + i), the last one the last row
+  const sampled = rows > maxRows && maxRows >= 2;
+  const count = sampled ? maxRows : rows;
+  for (let q = 0; q < count; q++) {
+    const row = sampled ? Math.floor(q * (rows - 1) / (maxRows - 1)) : q;
+    const o = Math.floor(row / inner), i = row - o * inner;
+    const base = o * n * inner + i;
+    let s = 0;
+    if (exp) for (let j = 0; j < n; j++) s += fastExp(d[base + j * inner]);
+    else for (let j = 0; j < n; j++) s += d[base + j * inner];
+    if (!(Math.abs(s - 1) < TOL)) return false;
   }
   return true;
 }
@@ -113,6 +119,25 @@ export function optaxConventions(loss: string, t: Tensor, p: Tensor, cfg: Config
   return out;
 }
 
+/** How many rows torchConventions tests for unit row sums (evenly spaced) when an input has more. */
+const ROW_SAMPLE = 4096;
+
+/** Whether some element is > 0 (a plain loop that stops at the first: Array.prototype.some's closure cost ~5 ns per element). */
+function anyPositive(d: Float64Array): boolean {
+  for (let i = 0; i < d.length; i++) if (d[i] > 0) return true;
+  return false;
+}
+
+/**
+ * Whether some element is not ±1 (NaN included). |v| ≠ 1 is one test that is almost never true on ±1 labels; the
+ * `v !== 1 && v !== -1` of a `some` closure branched on the sign, mispredicted half the time on random labels
+ * (13 ms at 1e6, as much as HingeEmbeddingLoss's kernel).
+ */
+function anyUnsigned(d: Float64Array): boolean {
+  for (let i = 0; i < d.length; i++) if (Math.abs(d[i]) !== 1) return true;
+  return false;
+}
+
 /** torch: the probability/log-probability domain of each loss, one-hot floats, the class axis at dim 1, all ignored, ±1 targets. */
 export function torchConventions(loss: string, args: Record<string, Tensor>, cfg: Config, reduction: string): Finding[] {
   const out: Finding[] = [];
@@ -121,7 +146,7 @@ export function torchConventions(loss: string, args: Record<string, Tensor>, cfg
   if (!input) return out;
   const classAxis = input.shape.length >= 2 ? 1 : 0;
   if (loss === 'CrossEntropyLoss' || loss === 'NLLLoss') {
-    const k = predictionKind(input, classAxis);
+    const k = predictionKind(input, classAxis, ROW_SAMPLE);
     if (loss === 'CrossEntropyLoss' && k === 'probabilities') add('torch-double-softmax', 'input rows are probabilities (in [0, 1], summing to 1 along dim 1): CrossEntropyLoss applies log_softmax to its input, so a softmax already applied is applied twice — the loss is pulled toward log C and the gradient shrinks.', 'pass the logits, or nn.NLLLoss()(torch.log(probs), target)');
     if (loss === 'CrossEntropyLoss' && k === 'log-probabilities') add('torch-log-softmax-applied', 'input rows are log-probabilities (log_softmax already applied): CrossEntropyLoss applies log_softmax again. The value is unchanged (log_softmax is idempotent), but NLLLoss is the loss meant for log-probabilities.', 'nn.NLLLoss()(log_probs, target)');
     if (loss === 'NLLLoss' && (k === 'probabilities' || k === 'unit-interval')) add('torch-nll-probabilities', 'input is in [0, 1]: NLLLoss takes log-probabilities and returns −input[target] as it is, so probabilities give a negative loss.', 'nn.NLLLoss()(torch.log(probs), target)');
@@ -149,10 +174,10 @@ export function torchConventions(loss: string, args: Record<string, Tensor>, cfg
     if (sat) add('torch-bce-clamp', `${sat} element(s) predict exactly 0 or 1 on the wrong side: BCELoss clamps each log at −100, so each costs 100 (Keras clips p to [1e-7, 1 − 1e-7], where it costs 15.94; optax on logits has no bound).`, 'nn.BCEWithLogitsLoss() on the logits');
   }
   if (loss === 'KLDivLoss') {
-    if (!cfg.log_target && input.data.some((v) => v > 0)) add('torch-kl-not-log', 'input has positive values: KLDivLoss(input, target) takes log-probabilities as input (and probabilities as target).', 'nn.KLDivLoss(reduction=\'batchmean\')(torch.log(probs), target)');
+    if (!cfg.log_target && anyPositive(input.data)) add('torch-kl-not-log', 'input has positive values: KLDivLoss(input, target) takes log-probabilities as input (and probabilities as target).', 'nn.KLDivLoss(reduction=\'batchmean\')(torch.log(probs), target)');
     if (reduction === 'mean') add('torch-kl-mean', `reduction='mean' divides by every element (N·C = ${input.data.length}), not the batch size: the result is the KL divided by C.`, "reduction='batchmean'");
   }
-  if ((loss === 'HingeEmbeddingLoss' || loss === 'MarginRankingLoss' || loss === 'SoftMarginLoss' || loss === 'CosineEmbeddingLoss') && target && target.data.some((v) => v !== 1 && v !== -1)) {
+  if ((loss === 'HingeEmbeddingLoss' || loss === 'MarginRankingLoss' || loss === 'SoftMarginLoss' || loss === 'CosineEmbeddingLoss') && target && anyUnsigned(target.data)) {
     add('torch-signed-targets', `target has values other than ±1: ${loss} is defined for y ∈ {−1, 1}${loss === 'HingeEmbeddingLoss' ? ' (any other value gets both terms: a 0 target costs x + max(0, margin − x))' : ''}.`, '2 * target - 1 for 0/1 labels');
   }
   return out;

@@ -91,20 +91,14 @@ function torchSum(a: Float64Array, f32: boolean): number {
   const power = Math.max(4, Math.floor(lg / LEVELS)), step = 2 ** power, mask = step - 1;
   let i = 0;
   while (i + step <= rows) {
-    for (let j = 0; j < step; j++, i++) {
-      const base = i * W;
-      if (f32) for (let w = 0; w < W; w++) acc[w] = Math.fround(acc[w] + a[base + w]);
-      else for (let w = 0; w < W; w++) acc[w] = acc[w] + a[base + w];
-    }
+    addRows(a, i * W, step, W, acc, f32);
+    i += step;
     for (let j = 1; j < LEVELS; j++) {
       for (let w = 0; w < W; w++) { const v = acc[j * W + w] + acc[(j - 1) * W + w]; acc[j * W + w] = f32 ? Math.fround(v) : v; acc[(j - 1) * W + w] = 0; }
       if ((i & (mask * 2 ** (j * power))) !== 0) break;
     }
   }
-  for (; i < rows; i++) {
-    const base = i * W;
-    for (let w = 0; w < W; w++) { const v = acc[w] + a[base + w]; acc[w] = f32 ? Math.fround(v) : v; }
-  }
+  if (i < rows) addRows(a, i * W, rows - i, W, acc, f32);
   for (let j = 1; j < LEVELS; j++) for (let w = 0; w < W; w++) { const v = acc[w] + acc[j * W + w]; acc[w] = f32 ? Math.fround(v) : v; }
   // acc[k·V + l]: lane l of the k-th interleaved vector; the leftover vectors go to the first, then the others join it
   for (let q = rows * ILP; q < vecs; q++) for (let l = 0; l < V; l++) { const v = acc[l] + a[q * V + l]; acc[l] = f32 ? Math.fround(v) : v; }
@@ -114,6 +108,25 @@ function torchSum(a: Float64Array, f32: boolean): number {
   for (let k = vecs * V; k < n; k++) { const v = s + a[k]; s = f32 ? Math.fround(v) : v; }
   for (let l = 0; l < V; l++) { const v = s + acc[l]; s = f32 ? Math.fround(v) : v; }
   return s;
+}
+
+/**
+ * acc[w] += a[start + j·W + w] for j < count, each lane w in row order (the first level of torchSum's cascade). Lanes
+ * are independent, so they are added 4 at a time in local variables over all `count` rows (registers instead of a
+ * load and store of acc[w] per element; one loop per dtype instead of a test per add): the same adds in the same
+ * order per lane, so the same bits. W is 32, 16 or 4 (a multiple of 4).
+ */
+function addRows(a: Float64Array, start: number, count: number, W: number, acc: Float64Array, f32: boolean): void {
+  const end = start + count * W;
+  for (let g = 0; g < W; g += 4) {
+    let s0 = acc[g], s1 = acc[g + 1], s2 = acc[g + 2], s3 = acc[g + 3];
+    if (f32) {
+      for (let b = start + g; b < end; b += W) { s0 = Math.fround(s0 + a[b]); s1 = Math.fround(s1 + a[b + 1]); s2 = Math.fround(s2 + a[b + 2]); s3 = Math.fround(s3 + a[b + 3]); }
+    } else {
+      for (let b = start + g; b < end; b += W) { s0 += a[b]; s1 += a[b + 1]; s2 += a[b + 2]; s3 += a[b + 3]; }
+    }
+    acc[g] = s0; acc[g + 1] = s1; acc[g + 2] = s2; acc[g + 3] = s3;
+  }
 }
 
 /** Σ none as the kernel's torch reduction adds it (TorchKernelOut.sum). */

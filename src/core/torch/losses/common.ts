@@ -2,6 +2,7 @@
 import type { TorchArgs, TorchContext, TorchKernelOut } from '../types';
 import { torchBroadcast, bIndex, unbroadcast, sizeWarning, numel, torchError, cSize } from '../base';
 import { exp as fexp } from '../../fastmath';
+import { uninitF64 } from '../../tensor';
 
 /** Per-element value and its partial derivatives (dx: w.r.t. input, dt: w.r.t. target). */
 export type Elem = (x: number, t: number) => number;
@@ -49,18 +50,20 @@ export function elementwise(a: TorchArgs, ctx: TorchContext, f: Elem, dx: Elem, 
   }
   const n = numel(shape);
   const ix = bIndex(x.shape, shape), it = bIndex(t.shape, shape);
-  const none = new Float64Array(n);
   const fast = opts.fast;
   if (fast && !ix && !it) {
     const f32 = ctx.dtype === 'float32';
+    // the fused loops write every element: no zeroed (freshly mapped) 8 MB arrays
+    const none = uninitF64(n);
     fast.value(x.data, t.data, none, f32);
     const grad = (up: Float64Array | null, u: number): Record<string, Float64Array> => {
-      const gx = new Float64Array(n), gt = opts.dt ? new Float64Array(n) : null;
+      const gx = uninitF64(n), gt = opts.dt ? uninitF64(n) : null;
       fast.grad(x.data, t.data, up, u, gx, gt, f32);
       return gt ? { input: gx, target: gt } : { input: gx };
     };
     return { none: { data: none, shape }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true, backward: (up) => grad(up, 0), backwardUniform: (u) => grad(null, u) };
   }
+  const none = new Float64Array(n);
   for (let k = 0; k < n; k++) none[k] = f(x.data[ix ? ix[k] : k], t.data[it ? it[k] : k]);
   return {
     none: { data: none, shape },
