@@ -6,10 +6,12 @@
  * Speed, as for the Keras curves (src/core/curves.ts), by the same verified idea written for torch's arguments:
  * when every argument has the batch on dim 0, the sweep runs on the swept element's sample alone (reduction='sum',
  * every argument sliced to that sample) and is mapped onto the full result by `total(x) = A + B·row(x)`. The map is
- * used only after two numerical checks on the actual input: the full gradient over the sample's elements equals B ×
- * the sample-only gradient, and one full evaluation at the farthest sweep point matches A + B·row(x). A loss whose
- * samples are coupled (CTC's time-major layout, a batch-wide divisor that moves) fails a check and every point is
- * then a full evaluation.
+ * used only after two numerical checks on the actual input (rowSweep): the full gradient over the sample's elements
+ * equals B × the sample-only gradient, and on a small batch of the same call (the sample and two neighbours) the
+ * farthest sweep point matches A' + B'·row(x). Neither evaluates the whole input again: with the caller's evaluation
+ * a curve costs one full evaluation. A loss whose samples are coupled (CTC's time-major layout, MSELoss broadcasting
+ * (N, 1) against (N,), a divisor that moves with x) fails a check and every point is then a full evaluation, on
+ * fewer points when the input is large (FULL_BUDGET).
  */
 import { stridesOf } from '../tensor';
 import type { Config } from '../spec';
@@ -66,6 +68,9 @@ const KINDS: Record<string, { kind: TorchSweepKind; range: [number, number] }> =
 };
 
 const EXACT_BUDGET = 20_000;
+/** Element-evaluations the full path may spend on a curve (N × points), and the fewest points it draws. */
+export const FULL_BUDGET = 2_000_000;
+const FULL_MIN_POINTS = 9;
 
 function total(r: TorchResult): number {
   const d = r.value.data;
@@ -129,13 +134,16 @@ export function torchSweep(spec: TorchSpec, opts: TorchSweepOptions): TorchSweep
     b = curX > b ? hi + pad : b;
     if (kind === 'probability') { a = Math.max(0, a); b = Math.min(1, b); }
   }
-  const xs: number[] = opts.xs ? opts.xs.slice() : new Array(points);
-  for (let i = 0; i < points && !opts.xs; i++) {
-    let v = a + ((b - a) * i) / (points - 1);
-    // BCELoss at exactly 0 or 1 is its −100 log clamp, a cliff: stay just inside
-    if (kind === 'probability') v = Math.min(Math.max(v, 1e-3), 1 - 1e-3);
-    xs[i] = v;
-  }
+  const grid = (m: number): number[] => {
+    const out: number[] = new Array(m);
+    for (let i = 0; i < m; i++) {
+      const v = a + ((b - a) * i) / (m - 1);
+      // BCELoss at exactly 0 or 1 is its −100 log clamp, a cliff: stay just inside
+      out[i] = kind === 'probability' ? Math.min(Math.max(v, 1e-3), 1 - 1e-3) : v;
+    }
+    return out;
+  };
+  let xs: number[] = opts.xs ? opts.xs.slice() : grid(points);
   const call = (args: TorchArgs, config: Config = opts.config): TorchResult => evaluateTorch({ loss: spec, mode: opts.mode, config, args });
   const base = opts.result ?? call(opts.args);
   const g0 = base.grads[first];
@@ -153,6 +161,9 @@ export function torchSweep(spec: TorchSpec, opts: TorchSweepOptions): TorchSweep
     else if (method === 'row') throw new Error(`${spec.id}: the per-sample sweep does not apply to these inputs`);
   }
   if (!out) {
+    // every point a full evaluation: on a large input, fewer points (a 1e6-element CTC or coupled call would
+    // otherwise take 101 full evaluations per slider step)
+    if (!opts.xs && n * xs.length > FULL_BUDGET) xs = grid(Math.max(FULL_MIN_POINTS, Math.min(xs.length, Math.floor(FULL_BUDGET / n))));
     const data = new Float64Array(input.data);
     const args: TorchArgs = { ...opts.args, [first]: { data, shape: input.shape, dtype: input.dtype } };
     const loss: number[] = [], grad: number[] = [];
@@ -177,7 +188,50 @@ function close(a: number, b: number, scale: number): boolean {
   return Math.abs(a - b) <= 1e-5 * scale + 1e-30; // float32 sums of different lengths: a few ulps of the magnitudes
 }
 
-/** The per-sample sweep, verified; null when the arguments have no common batch dim or a check fails. */
+/** The rows `rows` (ascending indices along dim 0, of N) of every argument, as one batch; null when an argument has no such dim. */
+function takeRows(spec: TorchSpec, args: TorchArgs, N: number, rows: number[]): TorchArgs | null {
+  const out: TorchArgs = {};
+  for (const a of spec.args) {
+    const t = args[a.name];
+    if (!t) continue;
+    if (t.shape.length < 1 || t.shape[0] !== N) return null;
+    const k = t.data.length / N;
+    const data = new Float64Array(rows.length * k);
+    rows.forEach((r, i) => data.set(t.data.subarray(r * k, (r + 1) * k), i * k));
+    out[a.name] = { data, shape: [rows.length, ...t.shape.slice(1)], dtype: t.dtype };
+  }
+  return out;
+}
+
+/** The one factor B with full[k] = B·row[k] over a row's gradient (from its largest component); NaN when the row's gradient is all 0; null when no single B fits. */
+function gradRatio(full: ArrayLike<number>, fullStart: number, row: ArrayLike<number>, rowSize: number): number | null {
+  let j = -1;
+  for (let k = 0; k < rowSize; k++) if (Number.isFinite(row[k]) && row[k] !== 0 && (j < 0 || Math.abs(row[k]) > Math.abs(row[j]))) j = k;
+  if (j < 0) return NaN;
+  const B = full[fullStart + j] / row[j];
+  for (let k = 0; k < rowSize; k++) if (!close(full[fullStart + k], B * row[k], Math.abs(full[fullStart + k]) + Math.abs(B * row[k]))) return null;
+  return B;
+}
+
+/** Samples besides the swept one in the small batch that checks the per-sample map (its neighbours along dim 0). */
+const CHECK_OTHERS = 2;
+
+/**
+ * The per-sample sweep, verified; null when the arguments have no common batch dim or a check fails.
+ *
+ * The map total(x) = A + B·row(x) holds when x reaches the result through its own sample only and the reduction's
+ * divisor does not move with x. Two checks, neither of which evaluates the whole input again (a slider step at 1e6
+ * elements costs the one evaluation the state needs, issue 16):
+ *  1. B: the full gradient over the swept sample's elements (from the evaluation the caller already has) equals
+ *     B × the sample-only gradient, one B for every element of the sample;
+ *  2. linearity in x: on a small batch of the same call (the swept sample and its neighbours along dim 0, every
+ *     keyword as given), the result and gradient at the sweep point farthest from the current value equal
+ *     A' + B'·row(x) and B'·rowGrad(x). A loss that couples samples (MSELoss broadcasting (N, 1) against (N,),
+ *     a keyword tensor shaped by the batch) fails it on three samples as it would on N, and every point is then
+ *     a full evaluation.
+ * Only when the sample's gradient is 0 at the current value (B cannot be read from it: a hinge past its margin) is
+ * B taken from one full evaluation at the far point, as a check of the value as well.
+ */
 function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, offset: number, xs: number[], base: TorchResult): { loss: number[]; grad: number[] } | null {
   if (spec.id === 'CTCLoss') return null; // time-major: dim 0 is T, not the batch
   const first = spec.args[0].name;
@@ -185,38 +239,26 @@ function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, off
   if (input.shape.length < 1) return null;
   const N = input.shape[0];
   if (N < 2) return null;
-  const sub: TorchArgs = {};
   const rowSize = input.data.length / N;
   const r = Math.floor(element / rowSize);
-  for (const a of spec.args) {
-    const t = opts.args[a.name];
-    if (!t) continue;
-    if (t.shape.length < 1 || t.shape[0] !== N) return null;
-    const k = t.data.length / N;
-    sub[a.name] = { data: t.data.slice(r * k, (r + 1) * k), shape: [1, ...t.shape.slice(1)], dtype: t.dtype };
-  }
+  const sub = takeRows(spec, opts.args, N, [r]);
+  if (!sub) return null;
   const local = element - r * rowSize;
   const cfg: Config = { ...opts.config, reduction: 'sum' };
   delete cfg.size_average; delete cfg.reduce;
-  const evalRow = (): TorchResult | null => { try { return evaluateTorch({ loss: spec, mode: opts.mode, config: cfg, args: sub }); } catch { return null; } };
-  const r0 = evalRow();
+  const tryEval = (args: TorchArgs, config: Config): TorchResult | null => { try { return evaluateTorch({ loss: spec, mode: opts.mode, config, args }); } catch { return null; } };
+  const r0 = tryEval(sub, cfg);
   const fg = base.grads[first]?.data;
   const rg = r0?.grads[first]?.data;
   if (!r0 || !fg || !rg || rg.length !== rowSize) return null;
-  let j = -1;
-  for (let k = 0; k < rowSize; k++) if (Number.isFinite(rg[k]) && rg[k] !== 0 && (j < 0 || Math.abs(rg[k]) > Math.abs(rg[j]))) j = k;
-  let B = NaN;
-  const rowStart = r * rowSize;
-  if (j >= 0) {
-    B = fg[rowStart + j] / rg[j];
-    for (let k = 0; k < rowSize; k++) if (!close(fg[rowStart + k], B * rg[k], Math.abs(fg[rowStart + k]) + Math.abs(B * rg[k]))) return null;
-  }
+  let B = gradRatio(fg, r * rowSize, rg, rowSize);
+  if (B === null) return null;
   const sp = sub[first];
   const saved = sp.data[local];
   const rowVals: number[] = new Array(xs.length), rowGrads: number[] = new Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
     sp.data[local] = roundTo(sp, offset + xs[i]);
-    const ri = evalRow();
+    const ri = tryEval(sub, cfg);
     rowVals[i] = ri ? total(ri) : NaN;
     rowGrads[i] = ri?.grads[first]?.data[local] ?? NaN;
   }
@@ -225,20 +267,44 @@ function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, off
   let far = -1;
   for (let i = 0; i < xs.length; i++) if (Number.isFinite(rowVals[i]) && (far < 0 || Math.abs(rowVals[i] - R0) > Math.abs(rowVals[far] - R0))) far = i;
   if (far < 0) return null;
-  const data = new Float64Array(input.data);
-  data[element] = roundTo(input, offset + xs[far]);
-  let f1: TorchResult;
-  try { f1 = evaluateTorch({ loss: spec, mode: opts.mode, config: opts.config, args: { ...opts.args, [first]: { data, shape: input.shape, dtype: input.dtype } } }); } catch { return null; }
-  const T0 = total(base), T1 = total(f1);
-  const fg1 = f1.grads[first]?.data[element] ?? NaN;
-  if (!Number.isFinite(B)) {
+  const xFar = roundTo(input, offset + xs[far]);
+  // check 2 on the swept sample and its neighbours
+  const rows = [r];
+  for (let k = 1; k <= CHECK_OTHERS && k < N; k++) rows.push((r + k) % N);
+  rows.sort((a, b) => a - b);
+  const mini = takeRows(spec, opts.args, N, rows);
+  if (!mini) return null;
+  const at = rows.indexOf(r) * rowSize;
+  const m0 = tryEval(mini, opts.config);
+  const mg0 = m0?.grads[first]?.data;
+  if (!m0 || !mg0) return null;
+  mini[first].data[at + local] = xFar;
+  const m1 = tryEval(mini, opts.config);
+  if (!m1) return null;
+  const mg1 = m1.grads[first]?.data[at + local] ?? NaN;
+  let Bm = gradRatio(mg0, at, rg, rowSize);
+  if (Bm === null) return null;
+  if (!Number.isFinite(Bm)) {
     if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
+    Bm = mg1 / rowGrads[far];
+  }
+  const M0 = total(m0), M1 = total(m1);
+  if (!close(M1, M0 + Bm * (rowVals[far] - R0), Math.abs(M0) + Math.abs(M1) + Math.abs(Bm * rowVals[far]) + Math.abs(Bm * R0))) return null;
+  if (!close(mg1, Bm * rowGrads[far], Math.abs(mg1) + Math.abs(Bm * rowGrads[far]))) return null;
+  const T0 = total(base);
+  if (!Number.isFinite(B)) {
+    // the sample's gradient is 0 here: B from one full evaluation at the far point, which checks the value too
+    if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
+    const data = new Float64Array(input.data);
+    data[element] = xFar;
+    const f1 = tryEval({ ...opts.args, [first]: { data, shape: input.shape, dtype: input.dtype } }, opts.config);
+    if (!f1) return null;
+    const fg1 = f1.grads[first]?.data[element] ?? NaN;
     B = fg1 / rowGrads[far];
+    const T1 = total(f1);
+    if (!close(T1, T0 + B * (rowVals[far] - R0), Math.abs(T0) + Math.abs(T1) + Math.abs(B * rowVals[far]) + Math.abs(B * R0))) return null;
   }
   const A = T0 - B * R0;
-  const scale = Math.abs(T0) + Math.abs(T1) + Math.abs(B * rowVals[far]) + Math.abs(B * R0);
-  if (!close(T1, A + B * rowVals[far], scale)) return null;
-  if (!close(fg1, B * rowGrads[far], Math.abs(fg1) + Math.abs(B * rowGrads[far]))) return null;
   const loss: number[] = new Array(xs.length), grad: number[] = new Array(xs.length);
   for (let i = 0; i < xs.length; i++) { loss[i] = A + B * rowVals[i]; grad[i] = B * rowGrads[i]; }
   return { loss, grad };

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { applyIntent, buildCsv, buildPython, buildState, TensorCache, lossOptions, sessionFromArgs } from '../../../src/extension/panelModel';
 import { torchExampleSession, POS_WEIGHT_SCALE } from '../../../src/extension/panelTorch';
 import { torchSerializableRequest } from '../../../src/extension/jobs';
-import { torchSweep } from '../../../src/core/torch/sweep';
+import { torchSweep, FULL_BUDGET } from '../../../src/core/torch/sweep';
 import { tryResolveTorch, toTorchTensor, type TorchDtype, type TorchArgs } from '../../../src/core/torch';
 import { evaluateSnippet } from '../../../src/core/python';
 import type { PanelSession, ResultState, ErrorState, SerializableRequest } from '../../../src/shared/protocol';
@@ -180,6 +180,60 @@ describe('panel model: PyTorch sessions (numbers from torch 1.13)', () => {
           near(sw.grad[i], p.grad, 2e-5, `${id} ${method} grad at ${p.x}`);
         });
       }
+    }
+  });
+
+  it('the per-sample shortcut is refused where samples are coupled: MSELoss (250, 1) against (250,) broadcasts, and the curve is still torch\'s', () => {
+    // torch's curve: scripts/fixtures/torch_panel.py, case 'MSE broadcast big sweep' (torch warns of the broadcast)
+    const c = byId('MSE broadcast big sweep');
+    const { spec } = tryResolveTorch(c.loss)!;
+    const args: TorchArgs = {};
+    for (const [k, v] of Object.entries(c.args)) args[k] = toTorchTensor(v, c.dtypes[k], c.loss, k);
+    const el = c.sweep!.element;
+    const off = args.target.data[el];
+    const xs = c.sweep!.points.map((p) => p.x - off);
+    // the shortcut would be wrong here: the map A + B·row(x) fitted at the current value (B from the gradients,
+    // the row being (x − target[el])² alone) misses torch's result at the farthest point by far more than the tolerance
+    const input = args.input.data[el], t = args.target.data[el];
+    const full = torchSweep(spec, { mode: 'module', config: c.config, args, element: el, xs: [input - off], method: 'full' });
+    const B = full.grad[0] / (2 * (input - t));
+    const A = full.loss[0] - B * (input - t) ** 2;
+    const last = c.sweep!.points[c.sweep!.points.length - 1];
+    assert.ok(Math.abs(A + B * (last.x - t) ** 2 - last.loss) > 1e-3 * Math.abs(last.loss), 'this case tells the shortcut from the full evaluation');
+    // the sweep sees it and evaluates every point in full: torch's numbers
+    const sw = torchSweep(spec, { mode: 'module', config: c.config, args, element: el, xs, method: 'auto' });
+    assert.equal(sw.method, 'full', 'the coupled samples were mapped by the per-sample shortcut');
+    c.sweep!.points.forEach((p, i) => {
+      near(sw.loss[i], p.loss, 2e-5, `auto loss at ${p.x}`);
+      near(sw.grad[i], p.grad, 2e-5, `auto grad at ${p.x}`);
+    });
+    assert.throws(() => torchSweep(spec, { mode: 'module', config: c.config, args, element: el, xs, method: 'row' }), /per-sample sweep does not apply/);
+    // the state's curve (the panel's default 101 points) is the full one too
+    const st = result(torchSession(c));
+    const ref = torchSweep(spec, { mode: 'module', config: c.config, args, element: st.sweep.element, method: 'full' });
+    assert.deepEqual(st.curve!.loss, ref.loss);
+  });
+
+  it('a curve that needs a full evaluation per point spends at most FULL_BUDGET element-evaluations on a large input (fewer points, each exact)', () => {
+    // one sample (N = 1): no per-sample map; CrossEntropyLoss over (1, 4, 6000) positions
+    const { spec } = tryResolveTorch('nn.CrossEntropyLoss')!;
+    const L = 6000;
+    let s = 7;
+    const rnd = (): number => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+    const args: TorchArgs = {
+      input: { data: new Float64Array(4 * L).map(() => Math.fround(rnd() * 4 - 2)), shape: [1, 4, L], dtype: 'float32' },
+      target: { data: new Float64Array(L).map(() => Math.floor(rnd() * 4)), shape: [1, L], dtype: 'int64' },
+    };
+    const n = 4 * L;
+    const sw = torchSweep(spec, { mode: 'module', config: {}, args, element: 5 });
+    assert.equal(sw.method, 'full');
+    assert.ok(sw.x.length < 101 && sw.x.length * n <= FULL_BUDGET, `${sw.x.length} points of ${n} elements`);
+    assert.deepEqual([sw.x[0], sw.x[sw.x.length - 1]], [-6, 6], 'the range is kept');
+    // every point is the call's own result at that value
+    for (const i of [0, sw.x.length >> 1, sw.x.length - 1]) {
+      const one = torchSweep(spec, { mode: 'module', config: {}, args, element: 5, xs: [sw.x[i]], method: 'full' });
+      assert.equal(sw.loss[i], one.loss[0]);
+      assert.equal(sw.grad[i], one.grad[0]);
     }
   });
 
