@@ -6,6 +6,7 @@ import type { TorchSpec } from '../types';
 import { torchError, num, torchBroadcast, bIndex, unbroadcast, cSize } from '../base';
 import { elementwise, type ElementwiseFast } from './common';
 import { log as flog } from '../../fastmath';
+import { uninitF64 } from '../../tensor';
 
 const LOG_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
 
@@ -155,8 +156,28 @@ export const GAUSSIAN_NLL: TorchSpec = {
     const ix = bIndex(x.shape, shape), it = bIndex(t.shape, shape), iv = bIndex(v.shape, shape);
     const X = (k: number) => x.data[ix ? ix[k] : k], T = (k: number) => t.data[it ? it[k] : k];
     const V = (k: number) => Math.max(v.data[iv ? iv[k] : k], eps);
-    const none = new Float64Array(n);
-    for (let k = 0; k < n; k++) { const d = X(k) - T(k), vv = V(k); none[k] = 0.5 * (flog(vv) + d * d / vv) + (full ? LOG_2PI_HALF : 0); }
+    const none = uninitF64(n);
+    const f32 = ctx.dtype === 'float32', c = full ? LOG_2PI_HALF : 0;
+    if (!ix && !it && !iv) {
+      // Same shapes (no broadcasting): plain loops over the arrays, each value rounded to the loss dtype as it is
+      // stored (what evaluateTorch's rounding pass over the four 1e6-element outputs did), no index closures.
+      const xd = x.data, td = t.data, vd = v.data;
+      for (let k = 0; k < n; k++) { const d = xd[k] - td[k], vv = Math.max(vd[k], eps), l = 0.5 * (flog(vv) + d * d / vv) + c; none[k] = f32 ? Math.fround(l) : l; }
+      const gradSame = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
+        const gx = uninitF64(n), gt = uninitF64(n), gv = uninitF64(n);
+        for (let k = 0; k < n; k++) {
+          const d = xd[k] - td[k], vv = Math.max(vd[k], eps), uk = up ? up[k] : u0, a = uk * d / vv, b = uk * 0.5 * (1 / vv - d * d / (vv * vv));
+          const ar = f32 ? Math.fround(a) : a;
+          gx[k] = ar; gt[k] = -ar; gv[k] = f32 ? Math.fround(b) : b;
+        }
+        return { input: gx, target: gt, var: gv };
+      };
+      return {
+        none: { data: none, shape }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true,
+        backward: (up) => gradSame(up, 0), backwardUniform: (u) => gradSame(null, u),
+      };
+    }
+    for (let k = 0; k < n; k++) { const d = X(k) - T(k), vv = V(k); none[k] = 0.5 * (flog(vv) + d * d / vv) + c; }
     return {
       none: { data: none, shape },
       mean: { divisor: n, text: 'elements' },
@@ -165,7 +186,7 @@ export const GAUSSIAN_NLL: TorchSpec = {
       backwardUniform: (u) => grad(null, u),
     };
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
-      const gx = new Float64Array(n), gt = new Float64Array(n), gv = new Float64Array(n);
+      const gx = uninitF64(n), gt = uninitF64(n), gv = uninitF64(n);
       for (let k = 0; k < n; k++) {
         const d = X(k) - T(k), vv = V(k), uk = up ? up[k] : u0;
         gx[k] = uk * d / vv; gt[k] = -gx[k];
