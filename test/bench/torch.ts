@@ -9,6 +9,7 @@
  * Without torch the torch columns are skipped with a note (npm test never needs Python).
  * Writes bench/results-torch.json; when bench/torch-before.json (the same bench's JSON from the commit before the
  * kernels were optimised) exists, its ratios are printed beside this run's.
+ * Column floor f32 (FLOORS): the bare JS loop of a few element-wise losses, what any JS implementation needs.
  * Env: BENCH_BUDGET_MS (default 1000 per column), BENCH_LOSSES=MSELoss,CTCLoss (a subset), BENCH_TORCH_PY (python).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -75,6 +76,57 @@ const CASES: Case[] = [
   ...['TripletMarginLoss', 'TripletMarginWithDistanceLoss'].map((loss): Case => ({ loss, shape: '(N/10, 10) ×3', args: () => { const r = rng(17); return { anchor: f([B, C], () => r() * 2 - 1), positive: f([B, C], () => r() * 2 - 1), negative: f([B, C], () => r() * 2 - 1) }; } })),
 ];
 
+/**
+ * The floor: for a few element-wise losses, the least any JS implementation has to do for a float32 request — one
+ * loop for the value ('mean': a plain double sum / N, not torch's cascade), one loop writing the gradient of every
+ * argument ours returns into fresh Float32Arrays (the store rounds to float32), branch-free where the loss has a
+ * kink, Math.exp/Math.log1p for the transcendentals; no validation, no conventions checks, no 'none' array, no
+ * float32 rounding of intermediates. Timed as ours, in the same process: what JS could reach at all, beside torch.
+ */
+type Floor = (x: Float64Array, t: Float64Array) => number;
+const FLOORS: Record<string, Floor> = {
+  L1Loss(x, t) {
+    const n = x.length, u = 1 / n, gx = new Float32Array(n), gt = new Float32Array(n);
+    let s = 0;
+    for (let k = 0; k < n; k++) { const d = x[k] - t[k]; s += Math.abs(d); const g = u * (+(d > 0) - +(d < 0)); gx[k] = g; gt[k] = -g; }
+    return s / n;
+  },
+  MSELoss(x, t) {
+    const n = x.length, u = 2 / n, gx = new Float32Array(n), gt = new Float32Array(n);
+    let s = 0;
+    for (let k = 0; k < n; k++) { const d = x[k] - t[k]; s += d * d; gx[k] = u * d; gt[k] = -u * d; }
+    return s / n;
+  },
+  HuberLoss(x, t) {
+    const n = x.length, u = 1 / n, gx = new Float32Array(n), gt = new Float32Array(n);
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const d = x[k] - t[k], e = Math.abs(d), q = +(e < 1), m = 1 - q;
+      s += q * (0.5 * e * e) + m * (e - 0.5);
+      const c = q * d + m * (+(d > 0) - +(d < 0));
+      gx[k] = u * c; gt[k] = -u * c;
+    }
+    return s / n;
+  },
+  BCEWithLogitsLoss(x, t) {
+    const n = x.length, u = 1 / n, gx = new Float32Array(n), gt = new Float32Array(n);
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const v = x[k], y = t[k], e = Math.exp(-Math.abs(v)), sp = 0.5 * (Math.abs(v) - v) + Math.log1p(e), p = +(v >= 0);
+      s += (1 - y) * v + sp;
+      const sg = (p + (1 - p) * e) / (1 + e);
+      gx[k] = u * (sg - y); gt[k] = u * (-v);
+    }
+    return s / n;
+  },
+  SoftMarginLoss(x, t) {
+    const n = x.length, u = 1 / n, gx = new Float32Array(n);
+    let s = 0;
+    for (let k = 0; k < n; k++) { const z = Math.exp(-t[k] * x[k]); s += Math.log1p(z); gx[k] = u * (-t[k] * z / (1 + z)); }
+    return s / n;
+  },
+};
+
 function median(xs: number[]): number { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
 
 /**
@@ -117,7 +169,7 @@ class TorchSide {
   close(): void { this.proc.stdin!.end(); }
 }
 
-interface Row { loss: string; shape: string; ours_f32: number; ours_f64: number; torch_f32?: number; torch_f64?: number; ratio_f32?: number; ratio_f64?: number; rel_diff_f32?: number; rel_diff_f64?: number; error?: string }
+interface Row { loss: string; shape: string; ours_f32: number; ours_f64: number; floor_f32?: number; floor_ratio?: number; torch_f32?: number; torch_f64?: number; ratio_f32?: number; ratio_f64?: number; rel_diff_f32?: number; rel_diff_f64?: number; error?: string }
 
 async function main(): Promise<void> {
   const budget = Number(process.env.BENCH_BUDGET_MS ?? 1000);
@@ -131,8 +183,8 @@ async function main(): Promise<void> {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   console.log(`torch core vs torch on CPU: value + gradient of every differentiable floating argument, 1e6-element inputs, median CPU ms per call (user + system, both processes); commit ${git}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(side ? note : `torch column skipped: ${note}`);
-  console.log('ratio = torch ms / our ms (> 1: we are faster); goal float32 ≥ 1, float64 ≥ 2' + (before ? `; "before" = the same bench at ${before.commit}, before the kernels were optimised` : ''));
-  const hdr = `${'loss'.padEnd(30)} ${'input'.padEnd(26)} ${'ours f32'.padStart(9)} ${'torch f32'.padStart(9)} ${'ratio'.padStart(6)} ${'ours f64'.padStart(9)} ${'torch f64'.padStart(9)} ${'ratio'.padStart(6)}${before ? `  ${'before f32'.padStart(10)} ${'f64'.padStart(5)}` : ''}  goal   |Δvalue|/|value| f32, f64`;
+  console.log('ratio = torch ms / our ms (> 1: we are faster); goal float32 ≥ 1, float64 ≥ 2; floor f32 = the bare JS loop (FLOORS: value + gradients into fresh Float32Arrays, no checks), t/flr = torch f32 ms / floor ms' + (before ? `; "before" = the same bench at ${before.commit}, before the kernels were optimised` : ''));
+  const hdr = `${'loss'.padEnd(30)} ${'input'.padEnd(26)} ${'ours f32'.padStart(9)} ${'torch f32'.padStart(9)} ${'ratio'.padStart(6)} ${'ours f64'.padStart(9)} ${'torch f64'.padStart(9)} ${'ratio'.padStart(6)}${before ? `  ${'before f32'.padStart(10)} ${'f64'.padStart(5)}` : ''} ${'floor f32'.padStart(9)} ${'t/flr'.padStart(5)}  goal   |Δvalue|/|value| f32, f64`;
   console.log(hdr);
   const rows: Row[] = [];
   try {
@@ -164,12 +216,18 @@ async function main(): Promise<void> {
         row[`ratio_${sfx}`] = res.ms! / ms;
         row[`rel_diff_${sfx}`] = Math.abs(ours - res.value!) / Math.max(Math.abs(res.value!), 1e-30);
       }
+      const fl = FLOORS[c.loss];
+      if (fl) {
+        const fx = arrs.input.data, ft = arrs.target.data;
+        row.floor_f32 = time(() => { fl(fx, ft); }, budget);
+        if (row.torch_f32 !== undefined) row.floor_ratio = row.torch_f32 / row.floor_f32;
+      }
       for (const a of spec.args) fs.rmSync(path.join(tmp, `${a.name}.f64`), { force: true });
       rows.push(row);
       const num = (x: number | undefined, d = 2) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
       const b = before?.rows.find((r) => r.loss === c.loss);
       const goal = row.ratio_f32 === undefined ? '' : row.ratio_f32 >= 1 && (row.ratio_f64 ?? 0) >= 2 ? 'met' : 'missed';
-      console.log(`${c.loss.padEnd(30)} ${c.shape.padEnd(26)} ${num(row.ours_f32).padStart(9)} ${num(row.torch_f32).padStart(9)} ${num(row.ratio_f32).padStart(6)} ${num(row.ours_f64).padStart(9)} ${num(row.torch_f64).padStart(9)} ${num(row.ratio_f64).padStart(6)}${before ? `  ${num(b?.ratio_f32).padStart(10)} ${num(b?.ratio_f64).padStart(5)}` : ''}  ${goal.padEnd(6)} ${row.rel_diff_f32 === undefined ? '' : `${row.rel_diff_f32.toExponential(1)}, ${row.rel_diff_f64?.toExponential(1)}`}${row.error ? `  torch: ${row.error}` : ''}`);
+      console.log(`${c.loss.padEnd(30)} ${c.shape.padEnd(26)} ${num(row.ours_f32).padStart(9)} ${num(row.torch_f32).padStart(9)} ${num(row.ratio_f32).padStart(6)} ${num(row.ours_f64).padStart(9)} ${num(row.torch_f64).padStart(9)} ${num(row.ratio_f64).padStart(6)}${before ? `  ${num(b?.ratio_f32).padStart(10)} ${num(b?.ratio_f64).padStart(5)}` : ''} ${num(row.floor_f32).padStart(9)} ${num(row.floor_ratio).padStart(5)}  ${goal.padEnd(6)} ${row.rel_diff_f32 === undefined ? '' : `${row.rel_diff_f32.toExponential(1)}, ${row.rel_diff_f64?.toExponential(1)}`}${row.error ? `  torch: ${row.error}` : ''}`);
     }
   } finally {
     side?.close();
