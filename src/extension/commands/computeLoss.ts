@@ -19,23 +19,11 @@ import type { Services } from '../services';
 import { commandUri } from '../services';
 import type { StoredResult } from '../store';
 import { decorationText, resultHoverMarkdown } from '../model/resultText';
-import { compareFrameworks, type CompareResult } from '../../core/compare';
-import { LossInspectorError } from '../../core/errors';
+import { compareOf } from '../model/resultCompare';
 
 /** Results up to this many elements get the other frameworks' rows in their hover (each row is one more evaluation). */
 const COMPARE_MAX_ELEMENTS = 4096;
 
-/** The compare rows of a result's request, or null for losses without ports (and for calls a port cannot take). */
-function compareOf(req: SerializableRequest | undefined): CompareResult | null {
-  if (!req || req.mode === 'function' && !/^optax\./.test(req.loss)) return null;
-  try {
-    return compareFrameworks({ loss: req.loss, yTrue: req.yTrue, yPred: req.yPred, sampleWeight: (req.sampleWeight ?? null) as never, config: req.config, ...(req.dtypes ? { dtypes: req.dtypes } : {}) });
-  } catch (e) {
-    // A call no port takes (bad shapes for another framework) has no rows; the result itself is still shown.
-    if (!(e instanceof LossInspectorError)) console.error('Loss Inspector: compare failed', e);
-    return null;
-  }
-}
 import { changedOnly, pickId, torchPickId, type TorchPickSpec } from '../model/lossPick';
 import { blankDeclarations } from '../model/jsText';
 import { pickLoss, pickParams, type OrderOption } from '../pickers';
