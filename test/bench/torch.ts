@@ -9,6 +9,10 @@
  * Without torch the torch columns are skipped with a note (npm test never needs Python).
  * Writes bench/results-torch.json; when bench/torch-before.json (the same bench's JSON from the commit before the
  * kernels were optimised) exists, its ratios are printed beside this run's.
+ * BENCH_BASELINE_CORE=file.js: a CommonJS bundle of another commit's core (e.g. `git worktree add /tmp/base a90453e &&
+ * npx esbuild /tmp/base/src/core/index.ts --bundle --platform=node --outfile=/tmp/base-core.js`), its calls alternating
+ * with ours on the same arguments (time2): columns base f32/f64 (ms) and the speed-up base ms / our ms, measured in one run under
+ * the same load; `=` when its value equals ours bit for bit (BENCH_BASELINE_LABEL names it, default the file name).
  * Column floor f32 (FLOORS): the bare JS loop of a few element-wise losses, what any JS implementation needs.
  * Env: BENCH_BUDGET_MS (default 1000 per column), BENCH_LOSSES=MSELoss,CTCLoss (a subset), BENCH_TORCH_PY (python).
  */
@@ -146,6 +150,22 @@ function time(fn: () => void, budgetMs: number): number {
   return median(runs);
 }
 
+/**
+ * time() for two functions at once, their calls alternating (a, b, a, b, …): both medians see the same load, which on
+ * the shared machine moves more between two consecutive budgets than between two consecutive calls.
+ */
+function time2(fa: () => void, fb: () => void, budgetMs: number): [number, number] {
+  const w0 = performance.now();
+  for (let k = 0; k < 3 || (performance.now() - w0 < budgetMs / 3 && k < 300); k++) { fa(); fb(); }
+  const ra: number[] = [], rb: number[] = [];
+  const t0 = performance.now();
+  while (ra.length < 3 || (performance.now() - t0 < 2 * budgetMs && ra.length < 200)) {
+    let c = process.cpuUsage(); fa(); let d = process.cpuUsage(c); ra.push((d.user + d.system) / 1000);
+    c = process.cpuUsage(); fb(); d = process.cpuUsage(c); rb.push((d.user + d.system) / 1000);
+  }
+  return [median(ra), median(rb)];
+}
+
 /** The torch subprocess: one JSON line per request, answered in order. */
 class TorchSide {
   private queue: ((line: string) => void)[] = [];
@@ -169,7 +189,7 @@ class TorchSide {
   close(): void { this.proc.stdin!.end(); }
 }
 
-interface Row { loss: string; shape: string; ours_f32: number; ours_f64: number; floor_f32?: number; floor_ratio?: number; torch_f32?: number; torch_f64?: number; ratio_f32?: number; ratio_f64?: number; rel_diff_f32?: number; rel_diff_f64?: number; error?: string }
+interface Row { loss: string; shape: string; ours_f32: number; ours_f64: number; base_f32?: number; base_f64?: number; base_same?: boolean; floor_f32?: number; floor_ratio?: number; torch_f32?: number; torch_f64?: number; ratio_f32?: number; ratio_f64?: number; rel_diff_f32?: number; rel_diff_f64?: number; error?: string }
 
 async function main(): Promise<void> {
   const budget = Number(process.env.BENCH_BUDGET_MS ?? 1000);
@@ -177,14 +197,18 @@ async function main(): Promise<void> {
   const python = process.env.BENCH_TORCH_PY ?? '/usr/bin/python3';
   const script = path.resolve(__dirname, '../../test/bench/torch_side.py');
   const { side, note } = await TorchSide.start(python, script);
+  const basePath = process.env.BENCH_BASELINE_CORE;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const base = basePath ? (require(path.resolve(basePath)) as { evaluateTorch: typeof evaluateTorch }) : null;
+  const baseLabel = process.env.BENCH_BASELINE_LABEL ?? (basePath ? path.basename(basePath) : '');
   const beforePath = 'bench/torch-before.json';
   const before = fs.existsSync(beforePath) ? JSON.parse(fs.readFileSync(beforePath, 'utf8')) as { commit: string; rows: Row[] } : null;
   const tmp = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'li-torch-bench-'));
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   console.log(`torch core vs torch on CPU: value + gradient of every differentiable floating argument, 1e6-element inputs, median CPU ms per call (user + system, both processes); commit ${git}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(side ? note : `torch column skipped: ${note}`);
-  console.log('ratio = torch ms / our ms (> 1: we are faster); goal float32 ≥ 1, float64 ≥ 2; floor f32 = the bare JS loop (FLOORS: value + gradients into fresh Float32Arrays, no checks), t/flr = torch f32 ms / floor ms' + (before ? `; "before" = the same bench at ${before.commit}, before the kernels were optimised` : ''));
-  const hdr = `${'loss'.padEnd(30)} ${'input'.padEnd(26)} ${'ours f32'.padStart(9)} ${'torch f32'.padStart(9)} ${'ratio'.padStart(6)} ${'ours f64'.padStart(9)} ${'torch f64'.padStart(9)} ${'ratio'.padStart(6)}${before ? `  ${'before f32'.padStart(10)} ${'f64'.padStart(5)}` : ''} ${'floor f32'.padStart(9)} ${'t/flr'.padStart(5)}  goal   |Δvalue|/|value| f32, f64`;
+  console.log('ratio = torch ms / our ms (> 1: we are faster); goal float32 ≥ 1, float64 ≥ 2; floor f32 = the bare JS loop (FLOORS: value + gradients into fresh Float32Arrays, no checks), t/flr = torch f32 ms / floor ms' + (before ? `; "before" = the same bench at ${before.commit}, before the kernels were optimised` : '') + (base ? `; base = the core of ${baseLabel} in this process, × = base ms / our ms, = its value bit for bit ours` : ''));
+  const hdr = `${'loss'.padEnd(30)} ${'input'.padEnd(26)} ${'ours f32'.padStart(9)} ${'torch f32'.padStart(9)} ${'ratio'.padStart(6)} ${'ours f64'.padStart(9)} ${'torch f64'.padStart(9)} ${'ratio'.padStart(6)}${before ? `  ${'before f32'.padStart(10)} ${'f64'.padStart(5)}` : ''}${base ? ` ${'base f32'.padStart(9)} ${'×'.padStart(5)} ${'base f64'.padStart(9)} ${'×'.padStart(5)}  ` : ''} ${'floor f32'.padStart(9)} ${'t/flr'.padStart(5)}  goal   |Δvalue|/|value| f32, f64`;
   console.log(hdr);
   const rows: Row[] = [];
   try {
@@ -198,8 +222,16 @@ async function main(): Promise<void> {
         const args: Record<string, TorchTensor> = {};
         for (const [k, a] of Object.entries(arrs)) args[k] = { data: a.data, shape: a.shape, dtype: (a.kind === 'int' ? 'int64' : dtype) as TorchDtype };
         let ours = NaN;
-        const ms = time(() => { ours = evaluateTorch({ loss: `nn.${c.loss}`, config: c.config as never, args }).value.data[0]; }, budget);
         const sfx = dtype === 'float32' ? 'f32' : 'f64';
+        const run = () => { ours = evaluateTorch({ loss: `nn.${c.loss}`, config: c.config as never, args }).value.data[0]; };
+        let ms: number;
+        if (base) {
+          let theirs = NaN;
+          [ms, row[`base_${sfx}`]] = time2(run, () => { theirs = base.evaluateTorch({ loss: `nn.${c.loss}`, config: c.config as never, args }).value.data[0]; }, budget);
+          row.base_same = (row.base_same ?? true) && Object.is(theirs, ours);
+        } else {
+          ms = time(run, budget);
+        }
         row[`ours_${sfx}`] = ms;
         if (!side) continue;
         const req = {
@@ -227,7 +259,7 @@ async function main(): Promise<void> {
       const num = (x: number | undefined, d = 2) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
       const b = before?.rows.find((r) => r.loss === c.loss);
       const goal = row.ratio_f32 === undefined ? '' : row.ratio_f32 >= 1 && (row.ratio_f64 ?? 0) >= 2 ? 'met' : 'missed';
-      console.log(`${c.loss.padEnd(30)} ${c.shape.padEnd(26)} ${num(row.ours_f32).padStart(9)} ${num(row.torch_f32).padStart(9)} ${num(row.ratio_f32).padStart(6)} ${num(row.ours_f64).padStart(9)} ${num(row.torch_f64).padStart(9)} ${num(row.ratio_f64).padStart(6)}${before ? `  ${num(b?.ratio_f32).padStart(10)} ${num(b?.ratio_f64).padStart(5)}` : ''} ${num(row.floor_f32).padStart(9)} ${num(row.floor_ratio).padStart(5)}  ${goal.padEnd(6)} ${row.rel_diff_f32 === undefined ? '' : `${row.rel_diff_f32.toExponential(1)}, ${row.rel_diff_f64?.toExponential(1)}`}${row.error ? `  torch: ${row.error}` : ''}`);
+      console.log(`${c.loss.padEnd(30)} ${c.shape.padEnd(26)} ${num(row.ours_f32).padStart(9)} ${num(row.torch_f32).padStart(9)} ${num(row.ratio_f32).padStart(6)} ${num(row.ours_f64).padStart(9)} ${num(row.torch_f64).padStart(9)} ${num(row.ratio_f64).padStart(6)}${before ? `  ${num(b?.ratio_f32).padStart(10)} ${num(b?.ratio_f64).padStart(5)}` : ''}${base ? ` ${num(row.base_f32).padStart(9)} ${num(row.base_f32! / row.ours_f32).padStart(5)} ${num(row.base_f64).padStart(9)} ${num(row.base_f64! / row.ours_f64).padStart(5)} ${row.base_same ? '=' : '≠'}` : ''} ${num(row.floor_f32).padStart(9)} ${num(row.floor_ratio).padStart(5)}  ${goal.padEnd(6)} ${row.rel_diff_f32 === undefined ? '' : `${row.rel_diff_f32.toExponential(1)}, ${row.rel_diff_f64?.toExponential(1)}`}${row.error ? `  torch: ${row.error}` : ''}`);
     }
   } finally {
     side?.close();
@@ -239,6 +271,11 @@ async function main(): Promise<void> {
     const met = withTorch.filter((r) => r.ratio_f32! >= 1 && r.ratio_f64! >= 2);
     console.log(`geometric mean over ${withTorch.length} losses: ${gm(withTorch.map((r) => r.ratio_f32!)).toFixed(2)}× torch float32, ${gm(withTorch.map((r) => r.ratio_f64!)).toFixed(2)}× torch float64; goal met on ${met.length} of ${withTorch.length}`
       + (met.length < withTorch.length ? ` (missed: ${withTorch.filter((r) => !met.includes(r)).map((r) => `${r.loss} ${r.ratio_f32!.toFixed(2)}/${r.ratio_f64!.toFixed(2)}`).join(', ')})` : ''));
+  }
+  const withBase = rows.filter((r) => r.base_f32 !== undefined && r.base_f64 !== undefined);
+  if (withBase.length) {
+    const gm = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+    console.log(`speed-up over ${baseLabel} (geometric mean over ${withBase.length} losses, base ms / our ms): ${gm(withBase.map((r) => r.base_f32! / r.ours_f32)).toFixed(2)}× float32, ${gm(withBase.map((r) => r.base_f64! / r.ours_f64)).toFixed(2)}× float64; value bit for bit the same on ${withBase.filter((r) => r.base_same).length} of ${withBase.length}`);
   }
   fs.mkdirSync('bench', { recursive: true });
   fs.writeFileSync('bench/results-torch.json', JSON.stringify({ date: new Date().toISOString(), commit: git, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg(), torch: side ? note : null, budget_ms: budget, rows }, null, 1));
