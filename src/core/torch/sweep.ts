@@ -4,14 +4,14 @@
  * call; kernels are never re-implemented here.
  *
  * Speed, as for the Keras curves (src/core/curves.ts), by the same verified idea written for torch's arguments:
- * when every argument has the batch on dim 0, the sweep runs on the swept element's sample alone (reduction='sum',
- * every argument sliced to that sample) and is mapped onto the full result by `total(x) = A + B·row(x)`. The map is
- * used only after two numerical checks on the actual input (rowSweep): the full gradient over the sample's elements
- * equals B × the sample-only gradient, and on a small batch of the same call (the sample and two neighbours) the
- * farthest sweep point matches A' + B'·row(x). Neither evaluates the whole input again: with the caller's evaluation
- * a curve costs one full evaluation. A loss whose samples are coupled (CTC's time-major layout, MSELoss broadcasting
- * (N, 1) against (N,), a divisor that moves with x) fails a check and every point is then a full evaluation, on
- * fewer points when the input is large (FULL_BUDGET).
+ * when every argument has the batch on one dim (dim 0; dim 1 for CTC's time-major log_probs), the sweep runs on the
+ * swept element's sample alone (reduction='sum', every argument sliced to that sample) and is mapped onto the full
+ * result by `total(x) = A + B·row(x)`. The map is used only after two numerical checks on the actual input
+ * (rowSweep): the full gradient over the sample's elements equals B × the sample-only gradient, and on a small batch
+ * of the same call (the sample and two neighbours) the farthest sweep point matches A' + B'·row(x). Neither evaluates
+ * the whole input again: with the caller's evaluation a curve costs one full evaluation. A loss whose samples are
+ * coupled (MSELoss broadcasting (N, 1) against (N,), a divisor that moves with x) fails a check and every point is
+ * then a full evaluation, on fewer points when the input is large (FULL_BUDGET).
  */
 import { stridesOf } from '../tensor';
 import type { Config } from '../spec';
@@ -188,32 +188,52 @@ function close(a: number, b: number, scale: number): boolean {
   return Math.abs(a - b) <= 1e-5 * scale + 1e-30; // float32 sums of different lengths: a few ulps of the magnitudes
 }
 
-/** The rows `rows` (ascending indices along dim 0, of N) of every argument, as one batch; null when an argument has no such dim. */
-function takeRows(spec: TorchSpec, args: TorchArgs, N: number, rows: number[]): TorchArgs | null {
+/** The batch dim of an argument: CTC's log_probs are time-major (T, N, C), every other batched argument has N on dim 0. */
+function batchAxis(spec: TorchSpec, name: string, t: TorchTensor): number {
+  return spec.id === 'CTCLoss' && name === spec.args[0].name && t.shape.length === 3 ? 1 : 0;
+}
+
+/** The samples `rows` (ascending) of every argument as one batch, with each argument's flat indices into the original; null when an argument has no batch dim of N. */
+function takeRows(spec: TorchSpec, args: TorchArgs, N: number, rows: number[]): { args: TorchArgs; index: Record<string, Int32Array> } | null {
   const out: TorchArgs = {};
+  const index: Record<string, Int32Array> = {};
   for (const a of spec.args) {
     const t = args[a.name];
     if (!t) continue;
-    if (t.shape.length < 1 || t.shape[0] !== N) return null;
-    const k = t.data.length / N;
-    const data = new Float64Array(rows.length * k);
-    rows.forEach((r, i) => data.set(t.data.subarray(r * k, (r + 1) * k), i * k));
-    out[a.name] = { data, shape: [rows.length, ...t.shape.slice(1)], dtype: t.dtype };
+    const ax = batchAxis(spec, a.name, t);
+    if (t.shape.length <= ax || t.shape[ax] !== N) return null;
+    const inner = t.shape.slice(ax + 1).reduce((x, y) => x * y, 1);
+    const outer = t.data.length / (N * inner);
+    const idx = new Int32Array(outer * rows.length * inner);
+    let k = 0;
+    for (let o = 0; o < outer; o++) for (const r of rows) for (let i = 0, at = (o * N + r) * inner; i < inner; i++) idx[k++] = at + i;
+    const data = new Float64Array(idx.length);
+    for (let i = 0; i < idx.length; i++) data[i] = t.data[idx[i]];
+    const shape = t.shape.slice();
+    shape[ax] = rows.length;
+    out[a.name] = { data, shape, dtype: t.dtype };
+    index[a.name] = idx;
   }
-  return out;
+  return { args: out, index };
 }
 
-/** The one factor B with full[k] = B·row[k] over a row's gradient (from its largest component); NaN when the row's gradient is all 0; null when no single B fits. */
-function gradRatio(full: ArrayLike<number>, fullStart: number, row: ArrayLike<number>, rowSize: number): number | null {
+/** The one factor B with full[at[k]] = B·part[k] over a sample's gradient (from its largest component); NaN when the sample's gradient is all 0; null when no single B fits. */
+function gradRatio(full: ArrayLike<number>, part: ArrayLike<number>, at: (k: number) => number, size: number): number | null {
   let j = -1;
-  for (let k = 0; k < rowSize; k++) if (Number.isFinite(row[k]) && row[k] !== 0 && (j < 0 || Math.abs(row[k]) > Math.abs(row[j]))) j = k;
+  for (let k = 0; k < size; k++) if (Number.isFinite(part[k]) && part[k] !== 0 && (j < 0 || Math.abs(part[k]) > Math.abs(part[j]))) j = k;
   if (j < 0) return NaN;
-  const B = full[fullStart + j] / row[j];
-  for (let k = 0; k < rowSize; k++) if (!close(full[fullStart + k], B * row[k], Math.abs(full[fullStart + k]) + Math.abs(B * row[k]))) return null;
+  const B = full[at(j)] / part[j];
+  for (let k = 0; k < size; k++) if (!close(full[at(k)], B * part[k], Math.abs(full[at(k)]) + Math.abs(B * part[k]))) return null;
   return B;
 }
 
-/** Samples besides the swept one in the small batch that checks the per-sample map (its neighbours along dim 0). */
+/** B as the reduction defines it: 1 for 'sum' and 'none' (Σ of the returned values), 1 / divisor for a mean with one divisor; NaN otherwise. */
+function reductionFactor(r: TorchResult): number {
+  if (r.reduction === 'sum' || r.reduction === 'none') return 1;
+  return r.mean && Number.isFinite(r.mean.divisor) && r.mean.divisor !== 0 ? 1 / r.mean.divisor : NaN;
+}
+
+/** Samples besides the swept one in the small batch that checks the per-sample map (its neighbours along the batch dim). */
 const CHECK_OTHERS = 2;
 
 /**
@@ -224,34 +244,37 @@ const CHECK_OTHERS = 2;
  * elements costs the one evaluation the state needs, issue 16):
  *  1. B: the full gradient over the swept sample's elements (from the evaluation the caller already has) equals
  *     B × the sample-only gradient, one B for every element of the sample;
- *  2. linearity in x: on a small batch of the same call (the swept sample and its neighbours along dim 0, every
- *     keyword as given), the result and gradient at the sweep point farthest from the current value equal
+ *  2. linearity in x: on a small batch of the same call (the swept sample and its neighbours along the batch dim,
+ *     every keyword as given), the result and gradient at the sweep point farthest from the current value equal
  *     A' + B'·row(x) and B'·rowGrad(x). A loss that couples samples (MSELoss broadcasting (N, 1) against (N,),
  *     a keyword tensor shaped by the batch) fails it on three samples as it would on N, and every point is then
  *     a full evaluation.
- * Only when the sample's gradient is 0 at the current value (B cannot be read from it: a hinge past its margin) is
- * B taken from one full evaluation at the far point, as a check of the value as well.
+ * When the sample's gradient is 0 at the current value (a hinge past its margin), B cannot be read from it: it is
+ * the reduction's own factor (1 for 'sum', 1 / divisor for 'mean'), used only when the small batch's B' equals its
+ * reduction factor too; otherwise one full evaluation at the far point gives B and checks the value.
  */
 function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, offset: number, xs: number[], base: TorchResult): { loss: number[]; grad: number[] } | null {
-  if (spec.id === 'CTCLoss') return null; // time-major: dim 0 is T, not the batch
   const first = spec.args[0].name;
   const input = opts.args[first];
-  if (input.shape.length < 1) return null;
-  const N = input.shape[0];
+  const ax = batchAxis(spec, first, input);
+  if (input.shape.length <= ax) return null;
+  const N = input.shape[ax];
   if (N < 2) return null;
-  const rowSize = input.data.length / N;
-  const r = Math.floor(element / rowSize);
-  const sub = takeRows(spec, opts.args, N, [r]);
-  if (!sub) return null;
-  const local = element - r * rowSize;
+  const inner = input.shape.slice(ax + 1).reduce((x, y) => x * y, 1);
+  const r = Math.floor(element / inner) % N;
+  const one = takeRows(spec, opts.args, N, [r]);
+  if (!one) return null;
+  const sub = one.args, subIdx = one.index[first];
+  const local = subIdx.indexOf(element);
+  const rowSize = subIdx.length;
   const cfg: Config = { ...opts.config, reduction: 'sum' };
   delete cfg.size_average; delete cfg.reduce;
   const tryEval = (args: TorchArgs, config: Config): TorchResult | null => { try { return evaluateTorch({ loss: spec, mode: opts.mode, config, args }); } catch { return null; } };
   const r0 = tryEval(sub, cfg);
   const fg = base.grads[first]?.data;
   const rg = r0?.grads[first]?.data;
-  if (!r0 || !fg || !rg || rg.length !== rowSize) return null;
-  let B = gradRatio(fg, r * rowSize, rg, rowSize);
+  if (local < 0 || !r0 || !fg || !rg || rg.length !== rowSize) return null;
+  let B = gradRatio(fg, rg, (k) => subIdx[k], rowSize);
   if (B === null) return null;
   const sp = sub[first];
   const saved = sp.data[local];
@@ -272,17 +295,21 @@ function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, off
   const rows = [r];
   for (let k = 1; k <= CHECK_OTHERS && k < N; k++) rows.push((r + k) % N);
   rows.sort((a, b) => a - b);
-  const mini = takeRows(spec, opts.args, N, rows);
-  if (!mini) return null;
-  const at = rows.indexOf(r) * rowSize;
-  const m0 = tryEval(mini, opts.config);
+  const few = takeRows(spec, opts.args, N, rows);
+  if (!few) return null;
+  const miniIdx = few.index[first];
+  // the swept sample's elements in the small batch, in the order of its own elements
+  const pos = new Map<number, number>();
+  miniIdx.forEach((v, k) => pos.set(v, k));
+  const atMini = (k: number): number => pos.get(subIdx[k])!;
+  const m0 = tryEval(few.args, opts.config);
   const mg0 = m0?.grads[first]?.data;
   if (!m0 || !mg0) return null;
-  mini[first].data[at + local] = xFar;
-  const m1 = tryEval(mini, opts.config);
+  few.args[first].data[atMini(local)] = xFar;
+  const m1 = tryEval(few.args, opts.config);
   if (!m1) return null;
-  const mg1 = m1.grads[first]?.data[at + local] ?? NaN;
-  let Bm = gradRatio(mg0, at, rg, rowSize);
+  const mg1 = m1.grads[first]?.data[atMini(local)] ?? NaN;
+  let Bm = gradRatio(mg0, rg, atMini, rowSize);
   if (Bm === null) return null;
   if (!Number.isFinite(Bm)) {
     if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
@@ -293,16 +320,20 @@ function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, off
   if (!close(mg1, Bm * rowGrads[far], Math.abs(mg1) + Math.abs(Bm * rowGrads[far]))) return null;
   const T0 = total(base);
   if (!Number.isFinite(B)) {
-    // the sample's gradient is 0 here: B from one full evaluation at the far point, which checks the value too
-    if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
-    const data = new Float64Array(input.data);
-    data[element] = xFar;
-    const f1 = tryEval({ ...opts.args, [first]: { data, shape: input.shape, dtype: input.dtype } }, opts.config);
-    if (!f1) return null;
-    const fg1 = f1.grads[first]?.data[element] ?? NaN;
-    B = fg1 / rowGrads[far];
-    const T1 = total(f1);
-    if (!close(T1, T0 + B * (rowVals[far] - R0), Math.abs(T0) + Math.abs(T1) + Math.abs(B * rowVals[far]) + Math.abs(B * R0))) return null;
+    // the sample's gradient is 0 here: the reduction's factor, when the small batch shows the same rule
+    const fm = reductionFactor(m0), fb = reductionFactor(base);
+    if (Number.isFinite(fm) && Number.isFinite(fb) && close(Bm, fm, Math.abs(Bm) + Math.abs(fm))) B = fb;
+    else {
+      // else one full evaluation at the far point gives B and checks the value
+      if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
+      const data = new Float64Array(input.data);
+      data[element] = xFar;
+      const f1 = tryEval({ ...opts.args, [first]: { data, shape: input.shape, dtype: input.dtype } }, opts.config);
+      if (!f1) return null;
+      B = (f1.grads[first]?.data[element] ?? NaN) / rowGrads[far];
+      const T1 = total(f1);
+      if (!close(T1, T0 + B * (rowVals[far] - R0), Math.abs(T0) + Math.abs(T1) + Math.abs(B * rowVals[far]) + Math.abs(B * R0))) return null;
+    }
   }
   const A = T0 - B * R0;
   const loss: number[] = new Array(xs.length), grad: number[] = new Array(xs.length);

@@ -214,6 +214,49 @@ describe('panel model: PyTorch sessions (numbers from torch 1.13)', () => {
     assert.deepEqual(st.curve!.loss, ref.loss);
   });
 
+  it('CTCLoss (time-major log_probs (T, N, C)) and a hinge past its margin take the per-sample path, with the full evaluation\'s numbers', () => {
+    let s = 11;
+    const rnd = (): number => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+    const logSoftmax = (d: Float64Array, C: number): Float64Array => {
+      for (let i = 0; i < d.length; i += C) {
+        let m = -Infinity; for (let j = 0; j < C; j++) m = Math.max(m, d[i + j]);
+        let z = 0; for (let j = 0; j < C; j++) z += Math.exp(d[i + j] - m);
+        for (let j = 0; j < C; j++) d[i + j] = Math.fround(d[i + j] - m - Math.log(z));
+      }
+      return d;
+    };
+    const T = 12, N = 30, C = 6, S = 4;
+    const ctc: TorchArgs = {
+      log_probs: { data: logSoftmax(new Float64Array(T * N * C).map(() => rnd() * 4 - 2), C), shape: [T, N, C], dtype: 'float32' },
+      targets: { data: new Float64Array(N * S).map(() => 1 + Math.floor(rnd() * (C - 1))), shape: [N, S], dtype: 'int64' },
+      input_lengths: { data: new Float64Array(N).map(() => T - Math.floor(rnd() * 3)), shape: [N], dtype: 'int64' },
+      target_lengths: { data: new Float64Array(N).map(() => 2 + Math.floor(rnd() * (S - 1))), shape: [N], dtype: 'int64' },
+    };
+    // MarginRankingLoss: sample 3 has y·(x1 − x2) past the margin, so its gradient is 0 where the sweep starts
+    const mr: TorchArgs = {
+      input1: { data: new Float64Array(300).map(() => Math.fround(rnd() * 2 - 1)), shape: [300], dtype: 'float32' },
+      input2: { data: new Float64Array(300).map(() => Math.fround(rnd() * 2 - 1)), shape: [300], dtype: 'float32' },
+      target: { data: new Float64Array(300).map(() => (rnd() < 0.5 ? -1 : 1)), shape: [300], dtype: 'float32' },
+    };
+    mr.input1.data[3] = 0.75; mr.input2.data[3] = -0.25; mr.target.data[3] = 1;
+    const cases: [string, TorchArgs, Record<string, never>, number][] = [
+      ['nn.CTCLoss', ctc, {}, (5 * N + 7) * C + 2],
+      ['nn.CTCLoss', ctc, { reduction: 'sum' } as never, (9 * N + 21) * C + 4],
+      ['nn.MarginRankingLoss', mr, { margin: 0.2 } as never, 3],
+    ];
+    for (const [loss, args, config, element] of cases) {
+      const { spec } = tryResolveTorch(loss)!;
+      const row = torchSweep(spec, { mode: 'module', config, args, element, method: 'row' });
+      const full = torchSweep(spec, { mode: 'module', config, args, element, method: 'full', xs: row.x });
+      assert.equal(row.method, 'row');
+      if (loss === 'nn.MarginRankingLoss') assert.equal(full.current!.grad, 0, 'the sweep starts where the gradient is 0');
+      row.x.forEach((x, i) => {
+        near(row.loss[i], full.loss[i], 2e-6, `${loss} ${JSON.stringify(config)} loss at ${x}`);
+        near(row.grad[i], full.grad[i], 2e-6, `${loss} ${JSON.stringify(config)} grad at ${x}`);
+      });
+    }
+  });
+
   it('a curve that needs a full evaluation per point spends at most FULL_BUDGET element-evaluations on a large input (fewer points, each exact)', () => {
     // one sample (N = 1): no per-sample map; CrossEntropyLoss over (1, 4, 6000) positions
     const { spec } = tryResolveTorch('nn.CrossEntropyLoss')!;
