@@ -7,6 +7,17 @@ import type { TorchSpec, TorchArgSpec, TorchArgs, TorchContext, TorchKernelOut, 
 import type { Config } from '../../spec';
 import { torchError, num, torchBroadcast, bIndex, unbroadcast, cSize } from '../base';
 
+/**
+ * The values of an argument at every element of the broadcast output: the data itself when the shapes agree, else
+ * gathered once (the kernels' loops then index plain arrays: the per-element index closures cost more than the math).
+ */
+function spread(d: Float64Array, idx: Int32Array | null): Float64Array {
+  if (!idx) return d;
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = d[idx[k]];
+  return out;
+}
+
 /** float32(1e-12), added to the squared norms in cosine_embedding_loss (also in float64). */
 const COS_EPS = Math.fround(1e-12);
 
@@ -29,22 +40,25 @@ export const MARGIN_RANKING: TorchSpec = {
     const shape = torchBroadcast(ctx.loss, 'input2', s1, x2.shape);
     const n = shape.reduce((p, d) => p * d, 1);
     const i1 = bIndex(x1.shape, shape), i2 = bIndex(x2.shape, shape), iy = bIndex(y.shape, shape);
-    const A = (k: number) => x1.data[i1 ? i1[k] : k], B = (k: number) => x2.data[i2 ? i2[k] : k], Y = (k: number) => y.data[iy ? iy[k] : k];
-    const z = (k: number) => -Y(k) * (A(k) - B(k)) + m;
+    const A = spread(x1.data, i1), B = spread(x2.data, i2), Y = spread(y.data, iy);
+    // without broadcasting every output is written in the loss dtype here (no rounding pass after); broadcast
+    // gradients are summed into the arguments' shapes first and rounded after
+    const f32 = ctx.dtype === 'float32', rounded = !i1 && !i2 && !iy, r32 = f32 && rounded;
     const none = new Float64Array(n);
-    for (let k = 0; k < n; k++) none[k] = Math.max(z(k), 0);
+    for (let k = 0; k < n; k++) { const v = Math.max(-Y[k] * (A[k] - B[k]) + m, 0); none[k] = r32 ? Math.fround(v) : v; }
     return {
       none: { data: none, shape }, mean: { divisor: n, text: 'pairs' },
-      fresh: true,
+      fresh: true, rounded,
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
       const g1 = new Float64Array(n), g2 = new Float64Array(n), gy = new Float64Array(n);
       for (let k = 0; k < n; k++) {
-        if (!(z(k) >= 0)) continue;
+        const yk = Y[k], d = A[k] - B[k];
+        if (!(-yk * d + m >= 0)) continue;
         const uk = up ? up[k] : u0;
-        g1[k] = -Y(k) * uk; g2[k] = Y(k) * uk; gy[k] = -(A(k) - B(k)) * uk;
+        if (r32) { g1[k] = Math.fround(-yk * uk); g2[k] = Math.fround(yk * uk); gy[k] = Math.fround(-d * uk); } else { g1[k] = -yk * uk; g2[k] = yk * uk; gy[k] = -d * uk; }
       }
       return { input1: unbroadcast(g1, i1, x1.data.length), input2: unbroadcast(g2, i2, x2.data.length), target: unbroadcast(gy, iy, y.data.length) };
     }
@@ -74,19 +88,23 @@ export const HINGE_EMBEDDING: TorchSpec = {
     const shape = torchBroadcast(ctx.loss, 'target', y.shape, x.shape);
     const n = shape.reduce((p, d) => p * d, 1);
     const ix = bIndex(x.shape, shape), iy = bIndex(y.shape, shape);
-    const X = (k: number) => x.data[ix ? ix[k] : k], Y = (k: number) => y.data[iy ? iy[k] : k];
+    const X = spread(x.data, ix), Y = spread(y.data, iy);
+    const f32 = ctx.dtype === 'float32', rounded = !ix, r32 = f32 && rounded;
     const none = new Float64Array(n);
     // where(y != 1, max(0, margin − x), 0) + where(y != −1, x, 0): a target that is neither gets both terms.
-    for (let k = 0; k < n; k++) none[k] = (Y(k) !== 1 ? Math.max(m - X(k), 0) : 0) + (Y(k) !== -1 ? X(k) : 0);
+    for (let k = 0; k < n; k++) { const xk = X[k], yk = Y[k], v = (yk !== 1 ? Math.max(m - xk, 0) : 0) + (yk !== -1 ? xk : 0); none[k] = f32 ? Math.fround(v) : v; }
     return {
       none: { data: none, shape }, mean: { divisor: n, text: 'elements' },
-      fresh: true,
+      fresh: true, rounded,
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
       const g = new Float64Array(n);
-      for (let k = 0; k < n; k++) g[k] = (up ? up[k] : u0) * ((Y(k) !== 1 && m - X(k) >= 0 ? -1 : 0) + (Y(k) !== -1 ? 1 : 0));
+      for (let k = 0; k < n; k++) {
+        const xk = X[k], yk = Y[k], v = (up ? up[k] : u0) * ((yk !== 1 && m - xk >= 0 ? -1 : 0) + (yk !== -1 ? 1 : 0));
+        g[k] = r32 ? Math.fround(v) : v;
+      }
       return { input: unbroadcast(g, ix, x.data.length) };
     }
   },
