@@ -190,32 +190,47 @@ export const COSINE_EMBEDDING: TorchSpec = {
   },
 };
 
-/** pairwise_distance(a, b, p, eps) = ‖a − b + eps‖_p over the last dim, with its backward. */
+/**
+ * pairwise_distance(a, b, p, eps) = ‖a − b + eps‖_p over the last dim, with its backward. The Euclidean norm (p = 2,
+ * the default and TripletMarginWithDistanceLoss's) has loops of its own: the per-element test of p cost more than it.
+ */
 function pairwiseDistance(a: TorchTensor, b: TorchTensor, p: number, eps: number, rows: number, D: number) {
+  const ad = a.data, bd = b.data;
   const d = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
+    const o = r * D;
     let s = 0;
-    for (let j = 0; j < D; j++) {
-      const v = Math.abs(a.data[r * D + j] - b.data[r * D + j] + eps);
-      if (p === Infinity) s = Math.max(s, v); else if (p === 2) s += v * v; else if (p === 1) s += v; else s += Math.pow(v, p);
+    if (p === 2) {
+      for (let j = 0; j < D; j++) { const v = Math.abs(ad[o + j] - bd[o + j] + eps); s += v * v; }
+      d[r] = Math.sqrt(s);
+      continue;
     }
-    d[r] = p === Infinity || p === 1 ? s : p === 2 ? Math.sqrt(s) : Math.pow(s, 1 / p);
+    for (let j = 0; j < D; j++) {
+      const v = Math.abs(ad[o + j] - bd[o + j] + eps);
+      if (p === Infinity) s = Math.max(s, v); else if (p === 1) s += v; else s += Math.pow(v, p);
+    }
+    d[r] = p === Infinity || p === 1 ? s : Math.pow(s, 1 / p);
   }
   /** Adds u_r·∂d_r/∂a into ga and −u_r·∂d_r/∂a into gb. */
   const back = (u: Float64Array, ga: Float64Array, gb: Float64Array) => {
     for (let r = 0; r < rows; r++) {
-      if (u[r] === 0) continue;
+      const ur = u[r];
+      if (ur === 0) continue;
+      const o = r * D, dr = d[r];
+      if (p === 2) {
+        for (let k = o; k < o + D; k++) { const g = dr === 0 ? 0 : (ad[k] - bd[k] + eps) / dr; ga[k] += ur * g; gb[k] -= ur * g; }
+        continue;
+      }
       let ties = 0;
-      if (p === Infinity) for (let j = 0; j < D; j++) if (Math.abs(a.data[r * D + j] - b.data[r * D + j] + eps) === d[r]) ties++;
+      if (p === Infinity) for (let j = 0; j < D; j++) if (Math.abs(ad[o + j] - bd[o + j] + eps) === dr) ties++;
       for (let j = 0; j < D; j++) {
-        const k = r * D + j, v = a.data[k] - b.data[k] + eps, sg = v > 0 ? 1 : v < 0 ? -1 : 0;
+        const k = o + j, v = ad[k] - bd[k] + eps, sg = v > 0 ? 1 : v < 0 ? -1 : 0;
         let g: number;
-        if (p === Infinity) g = Math.abs(v) === d[r] ? sg / ties : 0;
+        if (p === Infinity) g = Math.abs(v) === dr ? sg / ties : 0;
         else if (p === 1) g = sg;
-        else if (d[r] === 0) g = 0;
-        else if (p === 2) g = v / d[r];
-        else g = sg * Math.pow(Math.abs(v), p - 1) / Math.pow(d[r], p - 1);
-        ga[k] += u[r] * g; gb[k] -= u[r] * g;
+        else if (dr === 0) g = 0;
+        else g = sg * Math.pow(Math.abs(v), p - 1) / Math.pow(dr, p - 1);
+        ga[k] += ur * g; gb[k] -= ur * g;
       }
     }
   };
