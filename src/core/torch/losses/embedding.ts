@@ -151,28 +151,28 @@ export const COSINE_EMBEDDING: TorchSpec = {
     const outShape = torchBroadcast(ctx.loss, 'target', y.shape, td === 1 ? [rows] : []);
     const n = outShape.reduce((p, d) => p * d, 1);
     if (n !== rows) throw torchError(ctx.loss, 'target', 'RuntimeError', `The size of tensor a (${y.shape[0]}) must match the size of tensor b (${rows}) at non-singleton dimension 0`, { code: 'shape' });
-    const iy = bIndex(y.shape, outShape);
-    const Y = (k: number) => y.data[iy ? iy[k] : k];
-    const m = num(cfg, 'margin');
+    const Y = spread(y.data, bIndex(y.shape, outShape));
+    const m = num(cfg, 'margin'), f32 = ctx.dtype === 'float32';
     const c = cosines(x1, x2, rows, D);
     const none = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) none[r] = (Y(r) === 1 ? 1 - c.cos[r] : 0) + (Y(r) === -1 ? Math.max(c.cos[r] - m, 0) : 0);
+    for (let r = 0; r < rows; r++) { const v = (Y[r] === 1 ? 1 - c.cos[r] : 0) + (Y[r] === -1 ? Math.max(c.cos[r] - m, 0) : 0); none[r] = f32 ? Math.fround(v) : v; }
     return {
       none: { data: none, shape: td === 1 ? [rows] : [] }, mean: { divisor: rows, text: 'pairs' },
-      fresh: true,
+      // written in the loss dtype here: no rounding pass after
+      fresh: true, rounded: true,
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
-      const g1 = new Float64Array(x1.data.length), g2 = new Float64Array(x2.data.length);
+      const a1 = x1.data, a2 = x2.data;
+      const g1 = new Float64Array(a1.length), g2 = new Float64Array(a2.length);
       for (let r = 0; r < rows; r++) {
-        const dc = (Y(r) === 1 ? -1 : 0) + (Y(r) === -1 && c.cos[r] - m >= 0 ? 1 : 0);
+        const cs = c.cos[r], dc = (Y[r] === 1 ? -1 : 0) + (Y[r] === -1 && cs - m >= 0 ? 1 : 0);
         if (dc === 0) continue;
-        const u = (up ? up[r] : u0) * dc;
-        for (let j = 0; j < D; j++) {
-          const k = r * D + j;
-          g1[k] = u * (x2.data[k] / c.den[r] - c.cos[r] * x1.data[k] / c.m1[r]);
-          g2[k] = u * (x1.data[k] / c.den[r] - c.cos[r] * x2.data[k] / c.m2[r]);
+        const u = (up ? up[r] : u0) * dc, den = c.den[r], m1 = c.m1[r], m2 = c.m2[r];
+        for (let k = r * D; k < r * D + D; k++) {
+          const v1 = u * (a2[k] / den - cs * a1[k] / m1), v2 = u * (a1[k] / den - cs * a2[k] / m2);
+          g1[k] = f32 ? Math.fround(v1) : v1; g2[k] = f32 ? Math.fround(v2) : v2;
         }
       }
       return { input1: g1, input2: g2 };
