@@ -6,7 +6,7 @@
 import type { TorchSpec, TorchArgs, TorchContext, TorchKernelOut, TorchTensor, TorchArgSpec } from '../types';
 import type { Config } from '../../spec';
 import { torchError, cSize, configTensor, requireLong, num, torchBroadcast, bIndex } from '../base';
-import { softplus, sigmoid, softplus64, sigmoid64 } from './common';
+import { spread } from './embedding';
 import { exp as fexp, log as flog } from '../../fastmath';
 
 /** Geometry of a (N, C, d1, …) input with class axis 1, or an unbatched (C,) input. */
@@ -500,28 +500,41 @@ export const MULTI_LABEL_SOFT_MARGIN: TorchSpec = {
     const full = w ? torchBroadcast(ctx.loss, 'weight', shape, w.shape) : shape;
     const C = full[full.length - 1] ?? 1;
     const M = full.reduce((p, d) => p * d, 1) / C;
-    const ix = bIndex(x.shape, full), it = bIndex(t.shape, full), iw = w ? bIndex(w.shape, full) : null;
-    const X = (k: number) => x.data[ix ? ix[k] : k], T = (k: number) => t.data[it ? it[k] : k], Wt = (k: number) => (w ? w.data[iw ? iw[k] : k] : 1);
+    const ix = bIndex(x.shape, full), it = bIndex(t.shape, full), n = M * C;
+    const X = spread(x.data, ix), T = spread(t.data, it), Wt = w ? spread(w.data, bIndex(w.shape, full)) : null;
     const f32 = ctx.dtype === 'float32';
+    // softplus(x) and softplus(−x) share log1p(e), e = exp(−|x|) (one is x + that, the other that alone), and
+    // sigmoid(x) is 1/(1 + e) or e/(1 + e): one exp and one log1p per element where there were two of each and an
+    // exp in the backward, the same numbers (common.ts's softplus/sigmoid; fastmath's exp for float32, Math's for float64)
+    const sig = new Float64Array(n);
     const none = new Float64Array(M);
     for (let m = 0; m < M; m++) {
       let s = 0;
-      for (let c = 0; c < C; c++) { const k = m * C + c, xv = X(k), tv = T(k); s += Wt(k) * (f32 ? tv * softplus(-xv) + (1 - tv) * softplus(xv) : tv * softplus64(-xv) + (1 - tv) * softplus64(xv)); }
-      none[m] = s / C;
+      for (let k = m * C; k < m * C + C; k++) {
+        const xv = X[k], tv = T[k], e = f32 ? fexp(-Math.abs(xv)) : Math.exp(-Math.abs(xv)), l = Math.log1p(e);
+        const spPos = xv > 0 ? xv + l : l, spNeg = -xv > 0 ? -xv + l : l;
+        s += (Wt ? Wt[k] : 1) * (tv * spNeg + (1 - tv) * spPos);
+        sig[k] = xv >= 0 ? 1 / (1 + e) : e / (1 + e);
+      }
+      none[m] = f32 ? Math.fround(s / C) : s / C;
     }
+    // without broadcasting each gradient element is one term, rounded where it is written
+    const rounded = !ix && !it;
     return {
       none: { data: none, shape: full.slice(0, -1) },
       mean: { divisor: M, text: 'samples (each already the mean over the last dim)' },
-      fresh: true,
+      fresh: true, rounded,
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
       const gx = new Float64Array(x.data.length), gt = new Float64Array(t.data.length);
-      for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) {
-        const k = m * C + c, xv = X(k), tv = T(k), u = (up ? up[m] : u0) * Wt(k) / C;
-        gx[ix ? ix[k] : k] += u * ((f32 ? sigmoid(xv) : sigmoid64(xv)) - tv);
-        gt[it ? it[k] : k] += -u * xv;
+      for (let m = 0; m < M; m++) {
+        const um = up ? up[m] : u0;
+        for (let k = m * C; k < m * C + C; k++) {
+          const u = um * (Wt ? Wt[k] : 1) / C, a = u * (sig[k] - T[k]), b = -u * X[k];
+          if (rounded) { gx[k] = f32 ? Math.fround(0 + a) : 0 + a; gt[k] = f32 ? Math.fround(0 + b) : 0 + b; } else { gx[ix ? ix[k] : k] += a; gt[it ? it[k] : k] += b; }
+        }
       }
       return { input: gx, target: gt };
     }

@@ -11,7 +11,7 @@ import { torchError, num, torchBroadcast, bIndex, unbroadcast, cSize } from '../
  * The values of an argument at every element of the broadcast output: the data itself when the shapes agree, else
  * gathered once (the kernels' loops then index plain arrays: the per-element index closures cost more than the math).
  */
-function spread(d: Float64Array, idx: Int32Array | null): Float64Array {
+export function spread(d: Float64Array, idx: Int32Array | null): Float64Array {
   if (!idx) return d;
   const out = new Float64Array(idx.length);
   for (let k = 0; k < idx.length; k++) out[k] = d[idx[k]];
