@@ -386,20 +386,26 @@ export const MULTI_MARGIN: TorchSpec = {
     return {
       none: { data: none, shape: batched ? [N] : [] },
       mean: { divisor: N, text: 'samples (weights are not normalised)' },
-      // the kernel adds the samples' losses in double (acc_type), divides by N there, and rounds once
-      fresh: true, rounded: false, sum: 'double',
+      // the kernel adds the samples' losses in double (acc_type), divides by N there, and rounds once; 'none' is in
+      // the loss dtype already, and the gradient is rounded where it is written
+      fresh: true, rounded: true, sum: 'double',
       backward: (up) => grad(up, 0),
       backwardUniform: (u) => grad(null, u),
     };
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
-      const g = new Float64Array(x.data.length);
+      const td = t.data, wd = w ? w.data : null;
+      // recycled memory filled with 0 costs less than fresh zeroed pages; entries with an inactive hinge stay 0
+      const g = uninitF64(xd.length).fill(0);
       for (let n = 0; n < N; n++) {
-        const y = t.data[n], wy = w ? w.data[y] : 1, un = up ? up[n] : u0;
+        const base = n * C, y = td[n], wy = wd ? wd[y] : 1, un = up ? up[n] : u0, xy = xd[base + y];
+        // x[y]'s entry gathers −d over the classes in order; every other class gets one d
+        let gy = 0;
         for (let i = 0; i < C; i++) {
           if (i === y) continue;
-          const z = margin - x.data[n * C + y] + x.data[n * C + i];
-          if (z > 0) { const d = (p === 1 ? 1 : 2 * z) * wy * un / C; g[n * C + i] += d; g[n * C + y] -= d; }
+          const z = margin - xy + xd[base + i];
+          if (z > 0) { const d = (p === 1 ? 1 : 2 * z) * wy * un / C; g[base + i] = f32 ? Math.fround(0 + d) : 0 + d; gy -= d; }
         }
+        g[base + y] = f32 ? Math.fround(gy) : gy;
       }
       return { input: g };
     }
