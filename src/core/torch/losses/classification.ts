@@ -458,7 +458,8 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
         for (let i = 0; i < C; i++) {
           if (isT[n * C + i]) continue;
           const z = f32 ? Math.fround(xj + xd[n * C + i]) : xj + xd[n * C + i];
-          if (z > 0) s += z;
+          // + 0 where inactive (s is never −0, a NaN z adds 0 as before): a select, not a mispredicted branch
+          s += z > 0 ? z : 0;
         }
       }
       if (f32) s = Math.fround(s);
@@ -468,14 +469,17 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
     const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
       const g = new Float64Array(xd.length);
       for (let n = 0; n < N; n++) {
-        const un = up ? up[n] : u0;
+        const base = n * C, d = (up ? up[n] : u0) / C;
         for (let q = 0; q < count[n]; q++) {
-          const j = list[n * C + q];
+          // x[j]'s entry in a local (i runs over the other classes only); ± 0 where inactive, as a select
+          const j = list[base + q], xj = xd[base + j];
+          let gj = g[base + j];
           for (let i = 0; i < C; i++) {
-            if (isT[n * C + i]) continue;
-            const z = 1 - (xd[n * C + j] - xd[n * C + i]);
-            if (z > 0) { g[n * C + j] -= un / C; g[n * C + i] += un / C; }
+            if (isT[base + i]) continue;
+            const a = 1 - (xj - xd[base + i]) > 0 ? d : 0;
+            gj -= a; g[base + i] += a;
           }
+          g[base + j] = gj;
         }
       }
       return { input: g };
