@@ -52,25 +52,29 @@ export const BCE: TorchSpec = {
     const f32 = ctx.dtype === 'float32';
     // log is taken in the loss dtype and clamped at −100: a confidently wrong 0/1 costs exactly 100.
     // (fastmath's log: within 1 ulp, as torch's vectorised one; fused loops rounded to the loss dtype as they write)
-    // The two logs in the loss dtype, before the clamp, kept for the backward (which reads them unclamped): two arrays
-    // cost less than taking the logs again.
-    const n = xd.length;
-    const L1 = uninitF64(n), L0 = uninitF64(n);
-    const none = uninitF64(n);
+    // The gradient for the upstream evaluateTorch will ask for (1/N under 'mean', 1 otherwise) is computed in the same
+    // loop as the value, from the same two logs (no second pass, no arrays keeping the logs); another upstream takes
+    // the logs again with the same expressions (the same bits).
+    const n = xd.length, u0 = ctx.reduction === 'mean' ? 1 / n : 1;
+    const none = uninitF64(n), gx0 = uninitF64(n), gt0 = uninitF64(n);
     for (let k = 0; k < n; k++) {
       const p = xd[k], t = td[k], a = flog(1 - p), b = flog(p), l1 = f32 ? Math.fround(a) : a, l0 = f32 ? Math.fround(b) : b;
-      L1[k] = l1; L0[k] = l0;
-      const v = W(k) * ((t - 1) * Math.max(l1, -100) - t * Math.max(l0, -100));
+      const w = W(k), v = w * ((t - 1) * Math.max(l1, -100) - t * Math.max(l0, -100));
       none[k] = f32 ? Math.fround(v) : v;
+      const u = u0 * w, q = (1 - p) * p;
+      const a1 = u * (p - t) / Math.max(f32 ? Math.fround(q) : q, BCE_EPS);
+      // the target's gradient ignores the clamp: log(1 − p) − log(p)
+      const a2 = u * (l1 - l0);
+      gx0[k] = f32 ? Math.fround(a1) : a1; gt0[k] = f32 ? Math.fround(a2) : a2;
     }
-    const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
+    let pre: Record<string, Float64Array> | null = { input: gx0, target: gt0 };
+    const grad = (up: Float64Array | null, uu: number): Record<string, Float64Array> => {
       const gx = uninitF64(n), gt = uninitF64(n);
       for (let k = 0; k < n; k++) {
-        const p = xd[k], t = td[k], u = (up ? up[k] : u0) * W(k);
-        const q = (1 - p) * p;
+        const p = xd[k], t = td[k], a = flog(1 - p), b = flog(p), l1 = f32 ? Math.fround(a) : a, l0 = f32 ? Math.fround(b) : b;
+        const u = (up ? up[k] : uu) * W(k), q = (1 - p) * p;
         const a1 = u * (p - t) / Math.max(f32 ? Math.fround(q) : q, BCE_EPS);
-        // the target's gradient ignores the clamp: log(1 − p) − log(p)
-        const a2 = u * (L1[k] - L0[k]);
+        const a2 = u * (l1 - l0);
         gx[k] = f32 ? Math.fround(a1) : a1; gt[k] = f32 ? Math.fround(a2) : a2;
       }
       return { input: gx, target: gt };
@@ -80,7 +84,8 @@ export const BCE: TorchSpec = {
       mean: { divisor: n, text: 'elements' },
       fresh: true, rounded: true,
       backward: (up) => grad(up, 0),
-      backwardUniform: (u) => grad(null, u),
+      // handed over once: the arrays must be fresh
+      backwardUniform: (u) => { if (pre && Object.is(u, u0)) { const g = pre; pre = null; return g; } return grad(null, u); },
     };
   },
   example: { args: { input: [[0.8, 0.3, 0.6], [0.1, 0.9, 0.45]], target: [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]] } },
@@ -122,26 +127,34 @@ export const BCE_WITH_LOGITS: TorchSpec = {
     }
     const n = x.data.length, xd = x.data, td = tt.data;
     const f32 = ctx.dtype === 'float32';
-    const none = uninitF64(n), SP = uninitF64(n);
     // (1 − y)·x + lw·softplus(−x), lw = 1 + (pos_weight − 1)·y: stable for any logit, no clamp. (softplus written out in
     // the float32 loops: V8 did not inline the call, and each double it returned was allocated)
     // softplus(m) branch-free: +(m > 0)·m + log1p(exp(−|m|)) is m + log1p(exp(−m)) for m > 0 and (±0) + log1p(exp(m))
     // = log1p(exp(m)) otherwise, bit for bit (the log1p term is ≥ +0); the sign test as a ternary was a mispredicted
     // branch on every other random logit. m = −inf gives 0·(−inf) = NaN: that element takes the ternary.
+    // torch's gradient: ((pos_weight·t + 1 − t)·σ(x) − pos_weight·t)·grad, with σ(x) = 1 / (1 + e^(−x)) in the loss dtype
+    // (e^100 overflows float32, so σ(−100) is 0 there, not 3.8e-44), written out: V8 did not inline it as a closure.
+    // The gradient for the upstream evaluateTorch will ask for (1/N under 'mean', 1 otherwise) is computed in the same
+    // loop as the value, from the same softplus (no second pass, no array keeping it); another upstream takes the
+    // softplus again with the same expressions (the same bits).
+    const u0 = ctx.reduction === 'mean' ? 1 / n : 1;
+    const none = uninitF64(n), gx0 = uninitF64(n), gt0 = uninitF64(n);
     for (let k = 0; k < n; k++) {
-      const v = xd[k], t = td[k], lw = 1 + (PW(k) - 1) * t, mv = -v, am = -Math.abs(mv);
+      const v = xd[k], t = td[k], p = PW(k), lw = 1 + (p - 1) * t, mv = -v, am = -Math.abs(mv);
       let sp = +(mv > 0) * mv + Math.log1p(f32 ? fexp(am) : Math.exp(am));
       if (sp !== sp) sp = f32 ? (mv > 0 ? mv + Math.log1p(fexp(-mv)) : Math.log1p(fexp(mv))) : softplus64(mv);
-      const l = W(k) * ((1 - t) * v + lw * sp); none[k] = f32 ? Math.fround(l) : l; SP[k] = sp;
+      const w = W(k), l = w * ((1 - t) * v + lw * sp); none[k] = f32 ? Math.fround(l) : l;
+      const u = u0 * w, sg = f32 ? Math.fround(1 / Math.fround(1 + Math.fround(fexp(-v)))) : 1 / (1 + Math.exp(-v));
+      const a1 = u * (lw * sg - p * t), a2 = u * (-v + (p - 1) * sp);
+      gx0[k] = f32 ? Math.fround(a1) : a1; gt0[k] = f32 ? Math.fround(a2) : a2;
     }
-    const grad = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
+    let pre: Record<string, Float64Array> | null = { input: gx0, target: gt0 };
+    const grad = (up: Float64Array | null, uu: number): Record<string, Float64Array> => {
       const gx = uninitF64(n), gt = uninitF64(n);
       for (let k = 0; k < n; k++) {
-        const v = xd[k], t = td[k], p = PW(k), u = (up ? up[k] : u0) * W(k), lw = 1 + (p - 1) * t;
-        // torch: ((pos_weight·t + 1 − t)·σ(x) − pos_weight·t)·grad, with σ in the loss dtype (σ(100) is 1 in float32)
-        const sp = SP[k]; // softplus(−x) of the forward pass
-        // σ(x) = 1 / (1 + e^(−x)) in the loss dtype (e^100 overflows float32, so σ(−100) is 0 there, not 3.8e-44), written
-        // out: V8 did not inline it as a closure (8 % of the call in the profile)
+        const v = xd[k], t = td[k], p = PW(k), u = (up ? up[k] : uu) * W(k), lw = 1 + (p - 1) * t, mv = -v, am = -Math.abs(mv);
+        let sp = +(mv > 0) * mv + Math.log1p(f32 ? fexp(am) : Math.exp(am));
+        if (sp !== sp) sp = f32 ? (mv > 0 ? mv + Math.log1p(fexp(-mv)) : Math.log1p(fexp(mv))) : softplus64(mv);
         const sg = f32 ? Math.fround(1 / Math.fround(1 + Math.fround(fexp(-v)))) : 1 / (1 + Math.exp(-v));
         const a1 = u * (lw * sg - p * t), a2 = u * (-v + (p - 1) * sp);
         gx[k] = f32 ? Math.fround(a1) : a1; gt[k] = f32 ? Math.fround(a2) : a2;
@@ -153,7 +166,8 @@ export const BCE_WITH_LOGITS: TorchSpec = {
       mean: { divisor: n, text: 'elements' },
       fresh: true, rounded: true,
       backward: (up) => grad(up, 0),
-      backwardUniform: (u) => grad(null, u),
+      // handed over once: the arrays must be fresh
+      backwardUniform: (u) => { if (pre && Object.is(u, u0)) { const g = pre; pre = null; return g; } return grad(null, u); },
     };
   },
   example: { args: { input: [[1.2, -0.7, 0.3], [-2.0, 2.5, 0.1]], target: [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]] } },

@@ -161,8 +161,16 @@ export const GAUSSIAN_NLL: TorchSpec = {
     if (!ix && !it && !iv) {
       // Same shapes (no broadcasting): plain loops over the arrays, each value rounded to the loss dtype as it is
       // stored (what evaluateTorch's rounding pass over the four 1e6-element outputs did), no index closures.
-      const xd = x.data, td = t.data, vd = v.data;
-      for (let k = 0; k < n; k++) { const d = xd[k] - td[k], vv = Math.max(vd[k], eps), l = 0.5 * (flog(vv) + d * d / vv) + c; none[k] = f32 ? Math.fround(l) : l; }
+      // The gradient for the upstream evaluateTorch will ask for (1/N under 'mean', 1 otherwise) in the same loop as the
+      // value (one pass over the three arguments); another upstream computes it again with the same expressions.
+      const xd = x.data, td = t.data, vd = v.data, u0 = ctx.reduction === 'mean' ? 1 / n : 1;
+      const gx0 = uninitF64(n), gt0 = uninitF64(n), gv0 = uninitF64(n);
+      for (let k = 0; k < n; k++) {
+        const d = xd[k] - td[k], vv = Math.max(vd[k], eps), l = 0.5 * (flog(vv) + d * d / vv) + c; none[k] = f32 ? Math.fround(l) : l;
+        const a = u0 * d / vv, b = u0 * 0.5 * (1 / vv - d * d / (vv * vv)), ar = f32 ? Math.fround(a) : a;
+        gx0[k] = ar; gt0[k] = -ar; gv0[k] = f32 ? Math.fround(b) : b;
+      }
+      let pre: Record<string, Float64Array> | null = { input: gx0, target: gt0, var: gv0 };
       const gradSame = (up: Float64Array | null, u0: number): Record<string, Float64Array> => {
         const gx = uninitF64(n), gt = uninitF64(n), gv = uninitF64(n);
         for (let k = 0; k < n; k++) {
@@ -174,7 +182,9 @@ export const GAUSSIAN_NLL: TorchSpec = {
       };
       return {
         none: { data: none, shape }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true,
-        backward: (up) => gradSame(up, 0), backwardUniform: (u) => gradSame(null, u),
+        backward: (up) => gradSame(up, 0),
+        // handed over once: the arrays must be fresh
+        backwardUniform: (u) => { if (pre && Object.is(u, u0)) { const g = pre; pre = null; return g; } return gradSame(null, u); },
       };
     }
     for (let k = 0; k < n; k++) { const d = X(k) - T(k), vv = V(k); none[k] = 0.5 * (flog(vv) + d * d / vv) + c; }
