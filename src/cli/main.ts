@@ -9,7 +9,7 @@
  *   compare ...             the call beside its ports in Keras 3, tf.keras 2, PyTorch and optax (see ./compare)
  */
 import * as fs from 'node:fs';
-import { evaluate, formatFor, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep, evaluateTorch, tryResolveTorch, formatTorch } from '../core';
+import { evaluate, formatFor, toJsonValue, LossInspectorError, ALL_SPECS, allParams, pyRepr, EvalResult, Nested, MAX_NESTING, tooDeep, evaluateTorchRequest, tryResolveTorch, formatTorch } from '../core';
 import { parseArrayLiteralTensor } from '../core/literal';
 import type { Tensor } from '../core/tensor';
 import { explainMarkdown } from '../core/explain';
@@ -159,7 +159,7 @@ function evalTorchOnce(opt: Record<string, string | true>): number {
     const missing = r0.spec.args.filter((a) => !(a.name in args));
     if (missing.length) { process.stderr.write(`loss-inspector eval: ${opt.loss} takes ${torchFlags(r0.spec)}; missing --${missing[0].name.replace(/_/g, '-')}\n`); return 2; }
     const config = typeof opt.config === 'string' ? JSON.parse(opt.config) : {};
-    const r = evaluateTorch({ loss: opt.loss as string, config, args, dtypes });
+    const r = evaluateTorchRequest({ loss: opt.loss as string, config, args, dtypes });
     if (opt.json) process.stdout.write(JSON.stringify(torchResultJson(r)) + '\n');
     else {
       process.stdout.write(formatTorch(r.value, r.dtype) + '\n');

@@ -6,7 +6,7 @@
  * torch.tensor infers it from the literal as written: any number written with a point or an exponent (or nan/inf)
  * makes it float32, all-integer literals are int64 — JSON.parse alone would read `1.0` as `1`.
  */
-import { evaluateTorch, tryResolveTorch, formatTorch, toJsonValue, jsonNum, LossInspectorError, MAX_NESTING, tooDeep } from '../core';
+import { evaluateTorchRequest, tryResolveTorch, formatTorch, toJsonValue, jsonNum, LossInspectorError, MAX_NESTING, tooDeep } from '../core';
 import type { TorchResult, TorchDtype, Nested, TorchSpec, TorchRequest } from '../core';
 import { parseArrayLiteralTensor } from '../core/literal';
 
@@ -70,7 +70,8 @@ const DTYPES: TorchDtype[] = ['float32', 'float64', 'int64', 'bool'];
 export function evalTorchJsonLine(line: string): Record<string, unknown> {
   try {
     const req = torchRequestOfLine(line);
-    return 'error' in req ? req : torchResultJson(evaluateTorch(req));
+    // a TripletMarginWithDistanceLoss distance_function given as Python source runs through the snippet interpreter
+    return 'error' in req ? req : torchResultJson(evaluateTorchRequest(req));
   } catch (e) {
     return { error: e instanceof LossInspectorError ? e.message : `internal error: ${(e as Error).message}` };
   }

@@ -9,7 +9,7 @@ export * from './evaluate';
 export * from './format';
 export { parseArrayLiteral, parseArrayLiteralTensor, scanArrayLiteral, DEFAULT_LITERAL_LIMITS } from './literal';
 export type { LiteralLimits } from './literal';
-export { evaluateSnippet, parseTwoArrays, classifySelection, DEFAULT_LIMITS } from './python';
+export { evaluateSnippet, parseTwoArrays, classifySelection, DEFAULT_LIMITS, evaluateTorchRequest } from './python';
 export type { SnippetResult, SnippetDiagnostic, SnippetOptions } from './python';
 export * from './torch';
 export { compareFrameworks, COMPARE_GROUPS } from './compare';

@@ -19,6 +19,7 @@ export { Interpreter } from './interp';
 export { evaluateCustom, customLossOf, topLevelCall, evaluateCustomSource, customRequestOf, loadCustomLoss, loadModule } from './custom';
 export type { CustomOptions, CustomRequest } from './custom';
 export { sweepCustom, sweepCustomSource } from './curves';
+export { evaluateTorchRequest, evaluateTorchWithSource, hasDistanceSource } from './torchSource';
 export type { CustomSweepOptions } from './curves';
 export { userEntityOf } from './user';
 export type { UserEntity, UserFunction, UserClass } from './user';

@@ -229,6 +229,16 @@ function callTorch(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'funct
  * the hover's gradients are taken w.r.t. the three inputs whether or not they require grad.
  */
 function tripletWithDistance(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'functional', callee: string, config: Record<string, ParamValue>, fn: Value, vals: Record<string, Value>, site: Site): TensorValue {
+  const { r, node } = tripletWithDistanceResult(interp, spec, mode, callee, config, fn, vals, site);
+  const printed = formatTorch(r.value, r.dtype, { gradFn: node ? r.gradFn : null });
+  return { kind: 'tensor', tensor: r.value, dtype: r.dtype, node, evalResult: asEvalResult(r, printed) };
+}
+
+/**
+ * The torch result of TripletMarginWithDistanceLoss with a distance_function of the interpreter (see tripletWithDistance),
+ * and the autodiff node of its value when an input requires grad. Also the CLI's entry (distanceFromSource.ts).
+ */
+export function tripletWithDistanceResult(interp: Interpreter, spec: TorchSpec, mode: 'module' | 'functional', callee: string, config: Record<string, ParamValue>, fn: Value, vals: Record<string, Value>, site: Site): { r: TorchResult; node: Node | undefined } {
   const warnings: string[] = [];
   const given = { ...config };
   delete given.distance_function;
@@ -279,8 +289,7 @@ function tripletWithDistance(interp: Interpreter, spec: TorchSpec, mode: 'module
     shapes: Object.fromEntries(names.map((k) => [k, ids[k].shape.slice()])),
   };
   const node = anyGrad ? makeNode(callee, value.data, value.shape, dtype, [out], (g) => [g]) : undefined;
-  const printed = formatTorch(value, tdt, { gradFn: anyGrad ? gradFn : null });
-  return { kind: 'tensor', tensor: value, dtype: tdt, node, evalResult: asEvalResult(r, printed) };
+  return { r, node };
 }
 
 /** torch.min(a, b) (binary): the smaller side gets the gradient, a tie splits it in halves (torch's minimum backward). */
