@@ -8,11 +8,11 @@
 import * as vscode from 'vscode';
 import { buildHtml, makeNonce } from '../shared/csp';
 import {
-  HostToWebview, Intent, isWebviewMessage, MAX_COPY_CHARS, MAX_PERSISTED_ELEMENTS, PanelOpenArgs, PanelSession, PanelState, SerializableRequest, WebviewPersisted, WebviewToHost, withoutData,
+  HostToWebview, Intent, isWebviewMessage, MAX_COPY_CHARS, PanelOpenArgs, PanelSession, PanelState, WebviewPersisted, WebviewToHost,
 } from '../shared/protocol';
-import { toNested, type Tensor } from '../core/tensor';
 import { applyIntent, emptyState, ModelOptions, sessionFromArgs } from './panelModel';
-import { PanelEvaluator, sessionElements } from './panelWorker';
+import { PanelEvaluator } from './panelWorker';
+import { StateMessages } from './panelMessages';
 import { WEBVIEW_STRINGS, type WebviewStringId } from '../shared/strings';
 import { base64Bytes, type WorkerPort } from './platform';
 import { loadSnippetCore, snippetCoreIfLoaded } from './lazyCore';
@@ -39,30 +39,6 @@ export interface PanelDebug {
   visible(): boolean;
 }
 
-function isTensor(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as Tensor).data instanceof Float64Array;
-}
-
-/**
- * The state as the webview gets it: arrays as nested lists (it persists them for a reload) when the session is
- * small enough to persist, else none at all and `dataDropped` (a 1e6-element input is never copied into the
- * webview; the host keeps it and the webview is sent what it draws).
- */
-function forWebview(st: PanelState): PanelState {
-  if (st.kind === 'empty' || !st.session) return st;
-  const s = st.session;
-  if (sessionElements(s) > MAX_PERSISTED_ELEMENTS) {
-    const slim = withoutData(st);
-    return { ...slim, session: { ...(slim as { session: PanelSession }).session, dataDropped: true } } as PanelState;
-  }
-  const r = s.request;
-  const args = Object.values(r.args ?? {});
-  if (!isTensor(r.yTrue) && !isTensor(r.yPred) && !isTensor(r.sampleWeight) && !args.some(isTensor)) return st;
-  const nested = (x: SerializableRequest['yTrue'] | null | undefined) => (isTensor(x) ? toNested(x) : x);
-  const nestedArgs = r.args ? { args: Object.fromEntries(Object.entries(r.args).map(([k, v]) => [k, nested(v)!])) } : {};
-  return { ...st, session: { ...s, request: { ...r, yTrue: nested(r.yTrue)!, yPred: nested(r.yPred)!, ...(r.sampleWeight != null ? { sampleWeight: nested(r.sampleWeight) } : {}), ...nestedArgs } } } as PanelState;
-}
-
 export interface PanelOptions extends ModelOptions {
   /** Starts an evaluation worker (Platform.startWorker); without it every session is computed inline. */
   startWorker?: () => WorkerPort;
@@ -81,8 +57,8 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
   let panel: vscode.WebviewPanel | undefined;
   let session: PanelSession | null = null;
   let last: PanelState | null = null;
-  /** The arrays the webview holds (from the last state it was sent in full); reset when it reloads. */
-  let sentData: { yTrue: unknown; yPred: unknown; sampleWeight: unknown; args: unknown[] } | null = null;
+  /** What the webview holds (arrays, last state): each state goes out as the message that updates it. */
+  const messages = new StateMessages();
   const evaluator = new PanelEvaluator({
     startWorker: opts.startWorker, model: { custom: opts.custom, points: opts.points },
     timeoutMs: opts.timeoutMs?.() ?? 30_000,
@@ -115,15 +91,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     if (panel.title !== title) panel.title = title;
     log.debug(`panel: ${last.kind} state for ${session?.request.loss ?? '(none)'} in ${(performance.now() - t0).toFixed(1)} ms${session && evaluator.usesWorker(session) ? ' (worker)' : ''}`);
     if (last.kind === 'error') log.info(`panel: ${last.message}`);
-    const r = last.kind !== 'empty' ? last.session?.request : undefined;
-    const args = Object.values(r?.args ?? {});
-    const same = !!r && !!sentData && sentData.yTrue === r.yTrue && sentData.yPred === r.yPred && sentData.sampleWeight === (r.sampleWeight ?? null)
-      && sentData.args.length === args.length && args.every((a, i) => a === sentData!.args[i]);
-    if (same) post({ type: 'state', state: withoutData(last), sameData: true });
-    else {
-      post({ type: 'state', state: forWebview(last) });
-      sentData = r ? { yTrue: r.yTrue, yPred: r.yPred, sampleWeight: r.sampleWeight ?? null, args } : null;
-    }
+    post(messages.next(last));
   };
 
   const saveTarget = async (name: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> => {
@@ -199,7 +167,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
     const id = typeof m.id === 'number' ? m.id : undefined;
     try {
       let message: string | undefined;
-      if (m.type === 'ready') { sentData = null; await render(); }
+      if (m.type === 'ready') { messages.reset(); await render(); }
       else message = await handle(m as Intent);
       if (id !== undefined) post({ type: 'reply', id, ok: true, message });
     } catch (e) {

@@ -15,6 +15,7 @@ import type { Nested, Tensor } from '../core/tensor';
 export type ArrayArg = Nested | Tensor;
 import type { ParamValue } from '../core/spec';
 import type { TorchDtype } from '../core/torch/types';
+import type { PatchOp } from './statePatch';
 
 /** A loss call that survives JSON (command arguments, webview state). */
 export interface SerializableRequest {
@@ -369,6 +370,15 @@ export type HostToWebview =
    * kilobytes, not the whole input).
    */
   | { type: 'state'; state: PanelState; sameData?: boolean }
+  /**
+   * A step on the result the webview shows (a slider, a page, the swept element, on the same arrays): only what
+   * changed since the state it holds (statePatch.ts: `[path, value]` sets, `[path]` removes). Not sent after a
+   * reload (`ready`) or when the last state was not a result; a webview without a result state answers `ready`.
+   * At 1e6 elements a Huber delta step carries the loss value and texts, the curve (101 points), the windows of
+   * the per-sample values and the gradient (≤ MAX_VIEW_VALUES each) and the heatmap's values (≤ 64 × 120), not
+   * y_true/y_pred, the loss list, the heatmap's bins or indices when they are unchanged.
+   */
+  | { type: 'patch'; ops: PatchOp[] }
   /** The answer to an intent that carried an `id`. */
   | { type: 'reply'; id: number; ok: true; message?: string }
   | { type: 'reply'; id: number; ok: false; error: string };

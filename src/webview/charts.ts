@@ -1,5 +1,5 @@
 /**
- * The panel's charts (Chart.js 4, tree-shaken; chartjs-chart-matrix for the gradient heatmap). Each function
+ * The panel's charts (Chart.js 4, tree-shaken; the gradient heatmap's bins are painted by a plugin of ours). Each function
  * creates the chart on first use and updates it in place afterwards, so dragging a slider redraws without
  * rebuilding anything. No animations: every state is drawn at once.
  */
@@ -7,13 +7,12 @@ import {
   Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement,
   ScatterController, Tooltip, Legend, type ChartConfiguration, type TooltipItem,
 } from 'chart.js';
-import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { CompareData, CurveData, GradMap, WatchSeries } from '../shared/protocol';
 import { divergingColor, Theme } from './theme';
 import { fmt, tick } from './format';
 import { tr } from './i18n';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, ScatterController, Tooltip, Legend, MatrixController, MatrixElement);
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, ScatterController, Tooltip, Legend);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type AnyChart = Chart<any, any, any>;
@@ -173,6 +172,7 @@ export function drawSamples(canvas: HTMLCanvasElement, s: SampleBars, t: Theme):
 
 /** Rank ≤ 1: the gradient as bars; the swept element highlighted. */
 export function drawGradBars(canvas: HTMLCanvasElement, labels: string[], values: (number | null)[], swept: number, t: Theme, onPick: (i: number) => void): AnyChart {
+  heatPaint.delete(canvas);
   const colors = values.map((_, i) => (i === swept ? t.current : t.grad));
   const o = baseOptions(t);
   o.scales = { x: axis(t, tr('yPredElement'), { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, 'dL/dy_pred') };
@@ -186,29 +186,89 @@ export function drawGradBars(canvas: HTMLCanvasElement, labels: string[], values
   });
 }
 
+/** What the heatmap plugin paints into a chart's area (set before the chart is updated). */
+interface HeatPaint {
+  map: GradMap;
+  /** Per bin: its fill colour, and whether it holds the swept element. */
+  colors: string[];
+  swept: number;
+  border: string | null;
+  current: string;
+}
+const heatPaint = new WeakMap<HTMLCanvasElement, HeatPaint>();
+
+/**
+ * Paints the bins of a heatmap chart: one rectangle per bin in the chart's own axes, below the (invisible) points
+ * that carry the tooltips and clicks. A bin is a fillRect, not a chart element: Chart.js resolving the options of
+ * 7,680 matrix elements on every slider step took 50–150 ms; this takes a few.
+ */
+const heatmapPlugin = {
+  id: 'lossInspectorHeatmap',
+  beforeDatasetsDraw(chart: AnyChart): void {
+    const p = heatPaint.get(chart.canvas);
+    const a = chart.chartArea;
+    if (!p || !a || (chart.config as any).type !== 'scatter') return;
+    const { map } = p;
+    const xs = chart.scales.x, ys = chart.scales.y;
+    const rb = map.rowStarts.length, cb = map.colStarts.length;
+    // Pixel edges of every bin boundary, once: bins are [start - 0.5, next start - 0.5] in index units.
+    const colPx = new Float64Array(cb + 1), rowPx = new Float64Array(rb + 1);
+    for (let c = 0; c <= cb; c++) colPx[c] = xs.getPixelForValue((c < cb ? map.colStarts[c] : map.cols) - 0.5);
+    for (let r = 0; r <= rb; r++) rowPx[r] = ys.getPixelForValue((r < rb ? map.rowStarts[r] : map.rows) - 0.5);
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(a.left, a.top, a.width, a.height);
+    ctx.clip();
+    let sweptRect: [number, number, number, number] | null = null;
+    const sweptRow = Math.floor(p.swept / map.cols), sweptCol = p.swept % map.cols;
+    for (let r = 0; r < rb; r++) {
+      const y0 = Math.min(rowPx[r], rowPx[r + 1]), hgt = Math.abs(rowPx[r + 1] - rowPx[r]);
+      const gy = hgt > 6 ? 1 : 0;
+      const r0 = map.rowStarts[r], r1 = r + 1 < rb ? map.rowStarts[r + 1] : map.rows;
+      for (let c = 0; c < cb; c++) {
+        const x0 = colPx[c], wid = colPx[c + 1] - colPx[c];
+        const gx = wid > 6 ? 1 : 0;
+        ctx.fillStyle = p.colors[r * cb + c];
+        ctx.fillRect(x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy));
+        if (p.border) { ctx.strokeStyle = p.border; ctx.lineWidth = 1; ctx.strokeRect(x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy)); }
+        if (sweptRow >= r0 && sweptRow < r1 && sweptCol >= map.colStarts[c] && sweptCol < (c + 1 < cb ? map.colStarts[c + 1] : map.cols)) {
+          sweptRect = [x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy)];
+        }
+      }
+    }
+    if (sweptRect) { ctx.strokeStyle = p.current; ctx.lineWidth = 2; ctx.strokeRect(...sweptRect); }
+    ctx.restore();
+  },
+};
+Chart.register(heatmapPlugin as any);
+
 /**
  * Rank ≥ 2: the gradient as a heatmap of the whole array (rows × last axis), decimated into bins by the host
  * (GradMap). The axes are in the array's own indices, so ticks are nice numbers that Chart.js spaces for the
- * width (0, 200, 400 … at 1000 columns), not one label per cell. Hover shows the value, click sweeps that element.
+ * width (0, 200, 400 … at 1000 columns), not one label per cell. The bins are painted by heatmapPlugin; each bin
+ * is also an invisible point at its centre, which the tooltip (the bin's value) and a click (sweep that element)
+ * find as the nearest point.
  */
 export function drawGradHeatmap(canvas: HTMLCanvasElement, map: GradMap, swept: number, axes: { rows: string; cols: string }, rowLabel: (r: number) => string, t: Theme, onPick: (i: number) => void): AnyChart {
   let maxAbs = 0;
   for (const v of map.values) if (v !== null && Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
   const rb = map.rowStarts.length, cb = map.colStarts.length;
   const end = (starts: number[], k: number, n: number) => (k + 1 < starts.length ? starts[k + 1] : n);
-  const sweptRow = Math.floor(swept / map.cols), sweptCol = swept % map.cols;
-  const data: { x: number; y: number; w: number; h: number; v: number | null; i: number; r0: number; r1: number; c0: number; c1: number; swept: boolean }[] = [];
+  const data: { x: number; y: number; w: number; h: number; v: number | null; i: number; r0: number; r1: number; c0: number; c1: number }[] = new Array(rb * cb);
+  const colors: string[] = new Array(rb * cb);
   for (let r = 0; r < rb; r++) {
     const r0 = map.rowStarts[r], r1 = end(map.rowStarts, r, map.rows);
     for (let c = 0; c < cb; c++) {
       const c0 = map.colStarts[c], c1 = end(map.colStarts, c, map.cols);
       const k = r * cb + c;
-      data.push({ x: (c0 + c1 - 1) / 2, y: (r0 + r1 - 1) / 2, w: c1 - c0, h: r1 - r0, v: map.values[k], i: map.index[k], r0, r1, c0, c1,
-        swept: sweptRow >= r0 && sweptRow < r1 && sweptCol >= c0 && sweptCol < c1 });
+      data[k] = { x: (c0 + c1 - 1) / 2, y: (r0 + r1 - 1) / 2, w: c1 - c0, h: r1 - r0, v: map.values[k], i: map.index[k], r0, r1, c0, c1 };
+      colors[k] = divergingColor(t, map.values[k], maxAbs);
     }
   }
+  heatPaint.set(canvas, { map, colors, swept, border: t.highContrast && rb * cb <= 400 ? t.border : null, current: t.current });
   const o = baseOptions(t);
-  o.interaction = { mode: 'nearest', intersect: true };
+  o.interaction = { mode: 'nearest', intersect: false };
   o.plugins.legend.display = false;
   // Integer ticks inside the array only (min/max sit half a cell outside it).
   const inside = (n: number) => (ax: any) => { ax.ticks = ax.ticks.filter((x: { value: number }) => Number.isInteger(x.value) && x.value >= 0 && x.value <= n - 1); };
@@ -226,23 +286,9 @@ export function drawGradHeatmap(canvas: HTMLCanvasElement, map: GradMap, swept: 
     },
   };
   o.onClick = (_e: unknown, els: { index: number }[]) => { if (els.length) onPick(data[els[0].index].i); };
-  const px = (ctx: any, n: number, k: 'w' | 'h') => {
-    const a = ctx.chart.chartArea;
-    if (!a) return 10;
-    const size = (k === 'w' ? a.width : a.height) / n * ctx.raw[k];
-    return Math.max(1, size - (size > 6 ? 1 : 0));
-  };
   return upsert('grad', canvas, {
-    type: 'matrix',
-    data: {
-      datasets: [{
-        label: 'dL/dy_pred', data,
-        backgroundColor: data.map((d) => divergingColor(t, d.v, maxAbs)),
-        borderColor: data.map((d) => (d.swept ? t.current : t.highContrast ? t.border : 'rgba(0,0,0,0)')),
-        borderWidth: data.map((d) => (d.swept ? 2 : t.highContrast && rb * cb <= 400 ? 1 : 0)),
-        width: (ctx: any) => px(ctx, map.cols, 'w'), height: (ctx: any) => px(ctx, map.rows, 'h'),
-      }],
-    },
+    type: 'scatter',
+    data: { datasets: [{ label: 'dL/dy_pred', data, pointRadius: 0, pointHoverRadius: 0, pointHitRadius: 0, backgroundColor: t.current, borderColor: t.current }] },
     options: o,
   });
 }

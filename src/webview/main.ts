@@ -7,6 +7,7 @@ import type {
   ArrayView, ErrorState, HostToWebview, Intent, LossOption, PanelSession, PanelState, ParamControl, ResultState, WebviewPersisted, WebviewToHost, ChartId, WatchSeries,
 } from '../shared/protocol';
 import { withData, MAX_PERSISTED_ELEMENTS } from '../shared/protocol';
+import { applyPatch, changedKeys } from '../shared/statePatch';
 import type { ParamValue } from '../core/spec';
 import { h, byId, show, clear, fillTable } from './dom';
 import { readTheme, watchTheme, Theme } from './theme';
@@ -522,8 +523,27 @@ function persist(s: PanelState): void {
   persistTimer = setTimeout(() => { persistTimer = null; vscode.setState(persisted); }, 250);
 }
 
-function render(s: PanelState): void {
+/**
+ * What each part of a result's view is drawn from (ResultState keys): a patch that changes none of them leaves
+ * that part as it is (a page move does not redraw the curve, a slider step does not rebuild the loss picker).
+ */
+const DRAWN_FROM: Record<string, readonly string[]> = {
+  params: ['params', 'custom'],
+  reduction: ['reduction'],
+  trace: ['warnings', 'clipped', 'smoothedLabels', 'renormalizedRows', 'labelConversion', 'weights', 'notes'],
+  comparePicker: ['compare'],
+  curve: ['curve', 'curveError', 'sweep', 'loss', 'torch'],
+  compare: ['compare', 'curve', 'loss'],
+  samples: ['perSample', 'weighted', 'weights', 'reductionText'],
+  grad: ['grad', 'gradMap', 'gradAxes', 'sweep', 'yTrue', 'yPred', 'valueShape', 'torch'],
+};
+
+/** Renders a state; `changed`: the keys a patch changed on the state shown before (absent: everything). */
+function render(s: PanelState, changed?: Set<string>): void {
   const t0 = performance.now();
+  // A switch between the plots and the Frameworks view shows parts that were hidden: everything is drawn then.
+  if (changed?.has('frameworks')) changed = undefined;
+  for (const k of Object.keys(timings)) delete timings[k];
   current = s;
   persist(s);
   byId('title').textContent = s.title;
@@ -593,7 +613,11 @@ function render(s: PanelState): void {
     steps.push(['comparePicker', () => renderComparePicker(s)], ['curve', () => renderCurve(s)], ['compare', () => renderCompare(s)],
       ['samples', () => renderSamples(s)], ['grad', () => renderGrad(s)]);
   }
-  for (const [name, f] of steps) { const t = performance.now(); f(); timings[name] = performance.now() - t; }
+  for (const [name, f] of steps) {
+    const from = DRAWN_FROM[name];
+    if (changed && from && !from.some((k) => changed!.has(k))) continue;
+    const t = performance.now(); f(); timings[name] = performance.now() - t;
+  }
   timings.total = performance.now() - t0;
 }
 
@@ -705,6 +729,13 @@ function wire(): void {
     if (m.type === 'state') {
       const state = m.sameData ? withData(m.state, lastSession()) : m.state;
       try { render(state); } catch (err) { showFatal(err as Error); }
+    } else if (m.type === 'patch') {
+      // A step on the result shown: the rest of the state stays as it is. Without a result to patch (cannot
+      // happen in order, but a lost state must not leave the view stale) the host is asked for the whole state.
+      if (current?.kind !== 'result') { post({ type: 'ready' }); return; }
+      let state: PanelState;
+      try { state = applyPatch(current, m.ops); } catch { post({ type: 'ready' }); return; }
+      try { render(state, changedKeys(m.ops)); } catch (err) { showFatal(err as Error); }
     } else if (m.type === 'reply') onReply(m);
   });
   watchTheme(() => {
@@ -728,7 +759,7 @@ function start(): void {
   buildSkeleton();
   theme = readTheme();
   wire();
-  (window as unknown as { __lossInspector: unknown }).__lossInspector = { charts: { get: getChart }, multiIndex, timings };
+  (window as unknown as { __lossInspector: unknown }).__lossInspector = { charts: { get: getChart }, multiIndex, timings, state: () => current };
   post({ type: 'ready' });
 }
 

@@ -102,6 +102,21 @@ async function test(name, fn) {
 }
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 function eq(a, b, msg) { if (a !== b) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); }
+/** Two JSON texts of states: equal, or an error naming the first path where they differ. */
+function sameJson(a, b, msg) {
+  if (a === b) return;
+  // key order aside (a patch adds a key at the end of its object)
+  const walk = (x, y, p) => {
+    if (x === y) return null;
+    if (x && y && typeof x === 'object' && typeof y === 'object' && Array.isArray(x) === Array.isArray(y)) {
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) { const d = walk(x[k], y[k], `${p}.${k}`); if (d) return d; }
+      return null;
+    }
+    return `${p}: expected ${JSON.stringify(y)?.slice(0, 200)}, got ${JSON.stringify(x)?.slice(0, 200)}`;
+  };
+  const d = walk(JSON.parse(a), JSON.parse(b), 'state');
+  if (d) throw new Error(`${msg}: ${d}`);
+}
 
 function serve(csp) {
   const types = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.map': 'application/json' };
@@ -216,6 +231,8 @@ async function main() {
   const model = loadTs('src/extension/panelModel.ts');
   await model.loadSnippetCore(); // the panel host loads the custom-loss interpreter before a user-defined loss
   const protocol = loadTs('src/shared/protocol.ts');
+  const messagesMod = loadTs('src/extension/panelMessages.ts');
+  const { float32Digits } = loadTs('src/core/format.ts');
   fs.mkdirSync(SHOTS, { recursive: true });
 
   const nonce = makeNonce();
@@ -469,6 +486,66 @@ async function main() {
     eq(await page.textContent('#result-value'), next.valueText, 'new value shown');
   });
 
+  await test('a step as a patch (issue 16): the changed views are drawn from it, the rest of the state stays the webview\'s; a page move leaves the curve as it was', async () => {
+    // 200 × 1000 pairs: above the persisted size, as at 1e6 (the arrays never reach the webview). The messages are
+    // panel.ts's own (panelMessages.ts), the webview's state after the patch must be the full state, field for field.
+    let seed = 5;
+    const rnd = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32; };
+    const arr = () => ({ shape: [200, 1000], data: Float64Array.from({ length: 2e5 }, () => Math.fround(rnd() * 4 - 2)) });
+    let sess = session('Huber', arr(), arr(), { title: 'Huber 200×1000' });
+    const msgs = new messagesMod.StateMessages();
+    const cache = new model.TensorCache();
+    const send = (m) => page.evaluate((x) => window.postMessage(JSON.parse(x), '*'), JSON.stringify(m));
+    const viewState = () => page.evaluate(() => JSON.stringify(window.__lossInspector.state()));
+    const st0 = model.buildState(sess, cache);
+    await send(msgs.next(st0));
+    await page.waitForFunction((v) => document.getElementById('result-value')?.textContent === v, st0.valueText, { timeout: 10000 });
+    const options = await page.locator('#loss-select option').count();
+    await rowsOf(page, 'table-grad');
+    const yTrue0 = await page.textContent('#table-grad tbody tr:first-child td');
+    // the delta slider: a patch
+    sess = model.applyIntent(sess, { type: 'setParam', name: 'delta', value: 0.25 });
+    const st1 = model.buildState(sess, cache);
+    const m1 = msgs.next(st1);
+    eq(m1.type, 'patch', 'a slider step on the same arrays');
+    const paths = m1.ops.map((op) => op[0].join('.'));
+    assert(!paths.some((x) => /^(lossOptions|yTrue|yPred)/.test(x)), `the patch re-sends unchanged fields: ${paths.join(' ')}`);
+    await send(m1);
+    await page.waitForFunction((v) => document.getElementById('result-value')?.textContent === v, st1.valueText, { timeout: 10000 });
+    sameJson(await viewState(), JSON.stringify(messagesMod.forWebview(st1)), 'the webview\'s state after the patch is the full state');
+    const drawn = await page.evaluate(() => {
+      const c = (id) => window.__lossInspector.charts.get(id);
+      return { curve: c('curve').data.datasets[0].data.map((p) => p.y), bins: c('grad').data.datasets[0].data.map((d) => d.v), bars: c('samples').data.datasets.at(-1).data };
+    });
+    eq(JSON.stringify(drawn.curve), JSON.stringify(st1.curve.loss), 'the curve is the patched one');
+    eq(JSON.stringify(drawn.bins), JSON.stringify(st1.gradMap.values), 'the heatmap bins are the patched ones');
+    eq(JSON.stringify(drawn.bars), JSON.stringify(st1.weighted.values.slice(0, 500)), 'the per-sample bars are the patched ones');
+    assert(JSON.stringify(st1.gradMap.values) !== JSON.stringify(st0.gradMap.values), 'the step changed the heatmap (else the check above proves nothing)');
+    eq(await page.locator('#loss-select option').count(), options, 'the loss list kept');
+    eq(await page.inputValue('#loss-select'), 'Huber', 'loss selected');
+    eq(await page.inputValue('input[type="number"][data-param="delta"]'), '0.25', 'the control shows the new delta');
+    eq(await page.textContent('#table-grad tbody tr:first-child td'), yTrue0, 'y_true in the gradient table: kept from the first state');
+    // a page outside the window: the pager asks, the host's answer is a patch of the element windows only
+    await page.evaluate(() => { const sl = document.getElementById('page-slider-grad'); sl.value = '10'; sl.dispatchEvent(new Event('change')); });
+    await page.waitForFunction(() => window.__posted.some((x) => x.type === 'setPage' && x.view === 'grad' && x.offset === 5000), null, { timeout: 3000 });
+    await page.evaluate(() => { window.__curveData = window.__lossInspector.charts.get('curve').data; });
+    sess = model.applyIntent(sess, { type: 'setPage', view: 'grad', offset: 5000 });
+    const st2 = model.buildState(sess, cache);
+    const m2 = msgs.next(st2);
+    eq(m2.type, 'patch', 'a page move');
+    assert(!m2.ops.some((op) => op[0][0] === 'curve'), 'the curve is not re-sent for a page');
+    await send(m2);
+    await page.waitForFunction(() => document.querySelector('#table-grad tbody tr:first-child th')?.textContent === '5, 0', null, { timeout: 5000 });
+    sameJson(await viewState(), JSON.stringify(messagesMod.forWebview(st2)), 'the state after the page patch');
+    eq(await page.textContent('#table-grad tbody tr:first-child td'), float32Digits(st2.yTrue.values[5000 - st2.yTrue.offset]), 'y_true of element 5000 from the new window');
+    const t = await page.evaluate(() => ({ same: window.__curveData === window.__lossInspector.charts.get('curve').data, parts: Object.keys(window.__lossInspector.timings) }));
+    assert(t.same && !t.parts.includes('curve'), `the curve was drawn again for a page move: ${t.parts.join(' ')}`);
+    assert(t.parts.includes('grad'), `the element views were not drawn: ${t.parts.join(' ')}`);
+    // back to the first page (the pager keeps its page across states: the next tests start there)
+    await page.evaluate(() => { const sl = document.getElementById('page-slider-grad'); sl.value = '0'; sl.dispatchEvent(new Event('change')); });
+    for (const x of await page.evaluate(() => window.__posted.filter((m) => m.type === 'setParam' || m.type === 'setPage'))) await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), x.id);
+  });
+
   await test('a 1e4-element result renders quickly (charts capped, tables capped)', async () => {
     const big = S.big;
     const ms = await page.evaluate((st) => {
@@ -499,7 +576,7 @@ async function main() {
     const yp = yt.map((row, r) => row.map((v, i) => v + (((i * 7 + r) % 11) - 5) * 1e-6));
     const st = model.buildState(session('MeanSquaredError', yt, yp, { title: 'mse 2×1000' }));
     await postState(page, st);
-    await page.waitForFunction(() => window.__lossInspector.charts.get('grad')?.config.type === 'matrix', null, { timeout: 5000 });
+    await page.waitForFunction(() => window.__lossInspector.charts.get('grad')?.config.type === 'scatter', null, { timeout: 5000 });
     const info = await page.evaluate(() => {
       const c = window.__lossInspector.charts.get('grad');
       const labels = (id) => c.scales[id].ticks.map((t) => t.label);
@@ -639,10 +716,10 @@ async function main() {
     for (const x of ms) await page.evaluate((id) => window.postMessage({ type: 'reply', id, ok: true }, '*'), x.id);
   });
 
-  await test('result rank 2: gradient heatmap (matrix chart) with values, smoothed labels shown', async () => {
+  await test('result rank 2: gradient heatmap (bins painted under a point per bin) with values, smoothed labels shown', async () => {
     await postState(page, S.rank2);
     const type = await page.evaluate(() => window.__lossInspector.charts.get('grad').config.type);
-    eq(type, 'matrix', 'grad chart type');
+    eq(type, 'scatter', 'grad chart type');
     assert((await inkOf(page, 'chart-grad')) > 2000, 'heatmap ink');
     eq(await rowsOf(page, 'table-grad'), 12, 'grad table rows');
     const trace = await page.textContent('#trace');
@@ -674,7 +751,7 @@ async function main() {
 
   await test('rank-4 gradient (segmentation) is a heatmap of rows × last axis', async () => {
     await postState(page, S.dice);
-    eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').config.type), 'matrix', 'type');
+    eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').config.type), 'scatter', 'type');
     eq(await page.evaluate(() => window.__lossInspector.charts.get('grad').data.datasets[0].data.length), 8, 'cells');
     assert((await inkOf(page, 'chart-grad')) > 1000, 'heatmap ink');
   });

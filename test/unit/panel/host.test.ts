@@ -3,7 +3,8 @@ import './vscode-stub';
 import * as assert from 'node:assert/strict';
 import { fake, FakePanel, FakeUri } from './vscode-stub';
 import { registerPanel } from '../../../src/extension/panel';
-import type { HostToWebview, PanelState, ResultState } from '../../../src/shared/protocol';
+import { withData, type HostToWebview, type PanelState, type ResultState } from '../../../src/shared/protocol';
+import { applyPatch } from '../../../src/shared/statePatch';
 
 const context = { extensionUri: new FakeUri('/ext'), subscriptions: [] } as never;
 const logged: string[] = [];
@@ -12,10 +13,19 @@ const HUBER = { loss: 'Huber', yTrue: [[0, 1], [0, 0]], yPred: [[0.6, 0.4], [0.4
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 function messages(p: FakePanel): HostToWebview[] { return p.webview.posted as HostToWebview[]; }
-function lastState(p: FakePanel): { state: PanelState; sameData?: boolean } {
-  const m = messages(p).filter((x) => x.type === 'state').pop() as { state: PanelState; sameData?: boolean } | undefined;
-  assert.ok(m, 'a state was posted');
-  return m;
+/**
+ * The state the webview holds after the messages posted so far (as main.ts builds it: a state, a state without the
+ * arrays it keeps, or a patch of the state it shows), and how the last one came: `sameData` or `patch`.
+ */
+function lastState(p: FakePanel): { state: PanelState; sameData?: boolean; patch?: boolean } {
+  let held: PanelState | null = null;
+  let how: { sameData?: boolean; patch?: boolean } = {};
+  for (const m of messages(p)) {
+    if (m.type === 'state') { held = m.sameData ? withData(m.state, held && held.kind !== 'empty' ? held.session : undefined) : m.state; how = m.sameData ? { sameData: true } : {}; }
+    else if (m.type === 'patch') { assert.ok(held?.kind === 'result', 'a patch comes after a result'); held = applyPatch(held, JSON.parse(JSON.stringify(m.ops))); how = { patch: true }; }
+  }
+  assert.ok(held, 'a state was posted');
+  return { state: held, ...how };
 }
 function reply(p: FakePanel, id: number): HostToWebview & { type: 'reply' } {
   const r = messages(p).find((x) => x.type === 'reply' && x.id === id) as (HostToWebview & { type: 'reply' }) | undefined;
@@ -48,7 +58,7 @@ describe('panel host (registerPanel) with an in-memory vscode', () => {
     assert.ok(p.disposed);
   });
 
-  it('ready → the full state; setParam → new state without the arrays, and an ok reply', async () => {
+  it('ready → the full state; setParam → a patch (the arrays stay the webview\'s), and an ok reply', async () => {
     const h = registerPanel(context, log);
     h.open({ request: HUBER });
     const p = fake.panels[0];
@@ -63,9 +73,12 @@ describe('panel host (registerPanel) with an in-memory vscode', () => {
     p.webview.send({ type: 'setParam', name: 'delta', value: 0.5, id: 2 });
     await tick();
     const second = lastState(p);
-    assert.equal(second.sameData, true);
+    assert.equal(second.patch, true);
     assert.equal((second.state as ResultState).valueText, '0.15125');
-    assert.deepEqual((second.state as ResultState).session.request.yPred, []);
+    assert.deepEqual((second.state as ResultState).session.request.config, { delta: 0.5 });
+    assert.deepEqual((second.state as ResultState).session.request.yPred, HUBER.yPred, 'the webview keeps its arrays');
+    const sent = messages(p).filter((x) => x.type === 'patch').pop() as HostToWebview & { type: 'patch' };
+    assert.ok(!JSON.stringify(sent.ops).includes('lossOptions') && !sent.ops.some((op) => op[0].includes('yPred')), 'no loss list, no arrays in the step');
     assert.equal(reply(p, 2).ok, true);
     assert.equal(h.lastState()?.kind, 'result');
     // after a webview reload (ready again) the arrays are sent again
