@@ -167,13 +167,19 @@ function initScript(vars) {
 }
 
 /**
- * Issue 16: the webview's side of a slider step at 1e4, 1e5 and 1e6 elements (Huber's delta on a rows×1000 pair, as
- * test/bench/big.ts times the host's side): the state the host sends for it (decimated curves and heatmap, paged
- * per-sample views, no arrays: panel.ts's `sameData` message) handled by the real webview bundle and its charts
- * redrawn, the message → charts-updated time in the page. The first render (the panel opened on the result, the
- * message panel.ts's forWebview sends) is timed too. Baseline: a plain evaluate() of the same arrays in Node.
+ * Issue 16: a slider step end to end at 1e4, 1e5 and 1e6 elements (Huber's delta on a rows×1000 pair, as
+ * test/bench/big.ts): the host's side as panel.ts runs it (applyIntent, the state from PanelEvaluator: inline below
+ * PANEL_WORKER_ELEMENTS, else the real panel worker dist/esm/node/worker.js; the message StateMessages builds and its
+ * JSON, what postMessage pays), then the message handled by the real webview bundle until its charts are redrawn.
+ * End to end = host + view, against the goal of 100 ms. Side by side in the same run, on the same states: the view
+ * of the whole state without the arrays (the message a step was before patches). Baseline: a plain evaluate() of
+ * the same arrays in this process (the arithmetic a step has to do anyway).
  */
 async function sliderBySize(page, model, protocol, evaluate, med) {
+  const { PanelEvaluator } = loadTs('src/extension/panelWorker.ts');
+  const { nodeWorker } = loadTs('src/extension/platform.node.ts');
+  const { StateMessages, slimState } = loadTs('src/extension/panelMessages.ts');
+  const workerPath = path.join(ROOT, 'dist', 'esm', 'node', 'worker.js');
   let seed = 11;
   const rnd = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32; };
   const timeView = (msg) => page.evaluate((m) => {
@@ -181,47 +187,61 @@ async function sliderBySize(page, model, protocol, evaluate, med) {
     window.postMessage(JSON.parse(m), '*');
     return new Promise((res) => setTimeout(() => res(performance.now() - t0), 0));
   }, msg);
-  console.log('slider step, webview side (issue 16): Huber on a rows×1000 pair, delta slider; medians');
-  console.log('N         state msg  first render  host: step → state  view: msg → charts  step total   evaluate  view/eval   (host: buildState in-process, the panel worker runs the same)');
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`slider step end to end (issue 16): Huber on a rows×1000 pair, delta slider; medians; load ${load}`);
+  const partLines = [];
+  console.log('N         patch msg   whole msg  first render  host: step → msg  view: patch  view: whole  end to end  goal 100 ms  evaluate  e2e/eval');
   for (const n of [1e4, 1e5, 1e6]) {
     const cols = 1000, rows = n / cols;
-    const yt = Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.fround(rnd() * 4 - 2)));
-    const yp = Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.fround(rnd() * 4 - 2)));
-    let sess = { request: { loss: 'Huber', yTrue: yt, yPred: yp, sampleWeight: null, config: {} }, title: `Huber ${rows}×${cols}`, sweepElement: -1, compare: { enabled: false, losses: [] } };
-    const cache = new model.TensorCache();
-    const first = model.buildState(sess, cache);
-    assert(first.kind === 'result', `Huber ${n}: ${first.kind} ${first.message || ''}`);
-    // what panel.ts's forWebview() sends on open: the arrays only when small enough to persist
-    const big = n * 2 > protocol.MAX_PERSISTED_ELEMENTS;
-    const opened = big ? { ...protocol.withoutData(first), session: { ...protocol.withoutData(first).session, dataDropped: true } } : first;
+    const arr = () => ({ shape: [rows, cols], data: Float64Array.from({ length: n }, () => Math.fround(rnd() * 4 - 2)) });
+    const yTrue = arr(), yPred = arr();
+    let sess = { request: { loss: 'Huber', yTrue, yPred, sampleWeight: null, config: {} }, title: `Huber ${rows}×${cols}`, sweepElement: -1, compare: { enabled: false, losses: [] } };
+    const ev = new PanelEvaluator({ startWorker: () => nodeWorker(workerPath) });
+    const msgs = new StateMessages();
     const firstMs = [];
+    let first = null;
     for (let k = 0; k < 3; k++) {
+      // the panel opened on the result: the webview (re)loaded, so the whole state goes
       await page.evaluate((e) => window.postMessage({ type: 'state', state: e }, '*'), model.emptyState());
-      firstMs.push(await timeView(JSON.stringify({ type: 'state', state: opened })));
+      msgs.reset();
+      first = await ev.build(sess);
+      assert(first && first.kind === 'result', `Huber ${n}: ${first && first.kind} ${first && first.message || ''}`);
+      firstMs.push(await timeView(JSON.stringify(msgs.next(first))));
       await page.waitForFunction((v) => document.getElementById('result-value')?.textContent === v, first.valueText, { timeout: 30000 });
     }
-    const host = [], view = [], baseline = [];
-    let bytes = 0;
-    const t = cache.get(sess.request);
+    const host = [], viewPatch = [], viewWhole = [], e2e = [], baseline = [], parts = [];
+    let patchBytes = 0, wholeBytes = 0;
     for (let k = 0; k < (n >= 1e6 ? 9 : 15); k++) {
       const delta = 0.5 + (k % 5) * 0.25;
       let t0 = performance.now();
-      evaluate({ loss: 'Huber', yTrue: t.yTrue, yPred: t.yPred, config: { delta } });
+      evaluate({ loss: 'Huber', yTrue, yPred, config: { delta } });
       baseline.push(performance.now() - t0);
       t0 = performance.now();
       sess = model.applyIntent(sess, { type: 'setParam', name: 'delta', value: delta });
-      const st = model.buildState(sess, cache);
-      const msg = JSON.stringify({ type: 'state', state: protocol.withoutData(st), sameData: true });
-      host.push(performance.now() - t0);
-      bytes = msg.length;
-      view.push(await timeView(msg));
+      const st = await ev.build(sess);
+      const msg = JSON.stringify(msgs.next(st));
+      const h = performance.now() - t0;
+      assert(JSON.parse(msg).type === 'patch', `step ${k} at ${n}: a ${JSON.parse(msg).type} message, not a patch`);
+      const whole = JSON.stringify({ type: 'state', state: slimState(st), sameData: true });
+      patchBytes = msg.length; wholeBytes = whole.length;
+      // the same state both ways, in alternating order (the second message finds the state already shown)
+      let vp, vw;
+      const partsOfPatch = () => page.evaluate(() => ({ ...window.__lossInspector.timings }));
+      if (k % 2) { vp = await timeView(msg); parts.push(await partsOfPatch()); vw = await timeView(whole); } else { vw = await timeView(whole); vp = await timeView(msg); parts.push(await partsOfPatch()); }
+      host.push(h); viewPatch.push(vp); viewWhole.push(vw); e2e.push(h + vp);
       const shown = await page.evaluate(() => document.getElementById('result-value')?.textContent);
       assert(shown === st.valueText, `Huber ${n} delta ${delta}: the panel shows ${shown}, the state says ${st.valueText}`);
     }
-    const v = med(view), h = med(host), b = med(baseline);
-    console.log(`${String(n).padEnd(9)} ${(bytes / 1024).toFixed(1).padStart(6)} kB  ${med(firstMs).toFixed(1).padStart(9)} ms  ${h.toFixed(1).padStart(15)} ms  ${v.toFixed(1).padStart(15)} ms  ${(h + v).toFixed(1).padStart(7)} ms  ${b.toFixed(2).padStart(6)} ms  ${(v / b).toFixed(1).padStart(8)}×`);
+    ev.dispose();
+    const e = med(e2e), b = med(baseline);
+    const kb = (x) => `${(x / 1024).toFixed(1)} kB`;
+    const part = (name) => med(parts.map((x) => x[name] ?? 0)).toFixed(1);
+    partLines.push(`${String(n).padEnd(9)} curve ${part('curve')}, per-sample bars ${part('samples')}, gradient heatmap ${part('grad')}, all parts ${part('total')} ms`);
+    console.log(`${String(n).padEnd(9)} ${kb(patchBytes).padStart(9)}  ${kb(wholeBytes).padStart(9)}  ${med(firstMs).toFixed(1).padStart(9)} ms  ${med(host).toFixed(1).padStart(12)} ms  ${med(viewPatch).toFixed(1).padStart(8)} ms  ${med(viewWhole).toFixed(1).padStart(8)} ms  ${e.toFixed(1).padStart(7)} ms  ${(e < 100 ? 'met' : 'NOT met').padStart(11)}  ${b.toFixed(2).padStart(6)} ms  ${(e / b).toFixed(1).padStart(7)}×`);
   }
-  console.log('target (issue 16): slider step < 100 ms at 1e6 (host in the panel worker: see "big"; the view draws decimated data, so its time should not grow with N)');
+  console.log('host: in the panel worker above 5e4 elements (1e5, 1e6), inline below; view: message → charts redrawn in Chromium; end to end = host + view (patch)');
+  console.log('view of a patch, its parts (render timings in the page, medians):');
+  for (const l of partLines) console.log(l);
 }
 
 async function main() {
@@ -325,7 +345,7 @@ async function main() {
 
   if (process.env.WEBVIEW_BENCH) {
     // npm run bench: a slider move on a 1e4-element input, input → redraw, against a plain evaluate() of the
-    // same input as the baseline. Host: applyIntent + buildState (+ the message JSON); view: the state message
+    // same input as the baseline. Host: applyIntent + buildState (+ the message JSON: a patch); view: the message
     // handled and the charts updated in place (Chart.js 'none' mode, synchronous) before the next task.
     const { evaluate } = loadTs('src/core/evaluate.ts');
     const base = { ...S.big };
@@ -336,7 +356,9 @@ async function main() {
       const yp = Array.from({ length: 1000 }, (_, i) => { const p = Array.from({ length: 10 }, (_, j) => r(i * 10 + j) + 0.01); const s = p.reduce((a, b) => a + b, 0); return p.map((x) => x / s); });
       sess = session('CategoricalCrossentropy', yt, yp, { title: '1e4' });
     }
-    await postState(page, base);
+    // the messages panel.ts posts: the first state whole, every step a patch of it
+    const msgs = new messagesMod.StateMessages();
+    await page.evaluate((m) => window.postMessage(JSON.parse(m), '*'), JSON.stringify(msgs.next(model.buildState(sess))));
     await page.waitForFunction((v) => document.getElementById('result-value')?.textContent === v, base.valueText, { timeout: 10000 });
     const host = [], view = [], total = [], baseline = [];
     for (let k = 0; k < 31; k++) {
@@ -346,8 +368,7 @@ async function main() {
       baseline.push(performance.now() - t);
       t = performance.now();
       sess = model.applyIntent(sess, { type: 'setParam', name: 'label_smoothing', value: ls });
-      const st = protocol.withoutData(model.buildState(sess));
-      const msg = JSON.stringify({ type: 'state', state: st, sameData: true });
+      const msg = JSON.stringify(msgs.next(model.buildState(sess)));
       const h = performance.now() - t;
       const v = await page.evaluate((m) => {
         const t0 = performance.now();
