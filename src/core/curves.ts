@@ -7,7 +7,11 @@
  * `total(x) = A + B·row(x)`, `grad(x) = B·rowGrad(x)`. Separability is not assumed from the spec, it is checked
  * numerically on the actual input before it is used:
  *  1. the full gradient over the row's elements must equal B × the row-only gradient (one B for the whole row);
- *  2. one extra full evaluation at a far sweep point must match A + B·row(x) (value and gradient).
+ *  2. on a small batch of the same call (the row and up to two neighbours along axis 0), the value and gradient
+ *     at the sweep point farthest from the current value must match A' + B'·row(x) and B'·rowGrad(x).
+ * Neither check evaluates the whole input again, so a curve costs the caller's one evaluation (a panel step at
+ * 1e6 elements, issue 16; the torch curves, src/core/torch/sweep.ts, check the same way). Only when the row's
+ * gradient is 0 at the current value (B cannot be read from it) is one full evaluation at the far point used.
  * A batch-coupled loss (triplet, lifted struct, Dice over the whole batch, batch-wide label conversion) fails
  * one of the checks and falls back to full evaluation per point. Small inputs always take the exact path.
  */
@@ -241,6 +245,17 @@ function sliceRow(t: Tensor, r: number, n: number): Tensor | null {
   return { data: t.data.slice(r * rowSize, (r + 1) * rowSize), shape: [1, ...t.shape.slice(1)] };
 }
 
+/** Rows r0 … r0 + count − 1 along axis 0 (a scalar, e.g. a scalar sample_weight, as it is); null without that axis. */
+function sliceRows(t: Tensor, r0: number, count: number, n: number): Tensor | null {
+  if (t.shape.length === 0) return t;
+  if (t.shape[0] !== n) return null;
+  const rowSize = t.data.length / n;
+  return { data: t.data.slice(r0 * rowSize, (r0 + count) * rowSize), shape: [count, ...t.shape.slice(1)] };
+}
+
+/** Rows besides the swept one in the small batch of check 2 (its neighbours along axis 0). */
+const CHECK_OTHERS = 2;
+
 function close(a: number, b: number, scale: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   // float32 results: a few ulps of the magnitudes involved.
@@ -300,16 +315,45 @@ function rowSweep(spec: LossSpec, config: Config, mode: 'class' | 'function', yT
   let far = -1;
   for (let i = 0; i < xs.length; i++) if (Number.isFinite(rowVals[i]) && (far < 0 || Math.abs(rowVals[i] - R0) > Math.abs(rowVals[far] - R0))) far = i;
   if (far < 0) return null;
+  const T0 = total(base);
+  if (Number.isFinite(B)) {
+    // Check 2 on a small batch: the swept row and its neighbours, the same call (weights sliced alike).
+    const n = yPred.shape.length >= 1 ? yPred.shape[0] : 1;
+    const count = Math.min(n, 1 + CHECK_OTHERS);
+    const r = Math.floor(element / rowLen);
+    const first = Math.max(0, Math.min(r - 1, n - count));
+    const smallP = sliceRows(yPred, first, count, n), smallT = sliceRows(yTrue, first, count, n);
+    const smallW = sampleWeight ? sliceRows(sampleWeight, first, count, n) : null;
+    if (!smallP || !smallT || (sampleWeight && !smallW)) return null;
+    const at = (r - first) * rowLen + local;
+    const evalSmall = (): EvalResult | null => {
+      try { return evaluate({ loss: spec, yTrue: smallT, yPred: smallP, sampleWeight: smallW, config, mode }); } catch { return null; }
+    };
+    const s0 = evalSmall();
+    if (!s0 || s0.grad.data.length !== smallP.data.length) return null;
+    // B' from the small batch's gradient over the row, as B from the full one
+    const gs = s0.grad.data, rowOff = (r - first) * rowLen;
+    const Bs = gs[rowOff + j] / g0[j];
+    for (let k = 0; k < rowLen; k++) if (!close(gs[rowOff + k], Bs * g0[k], Math.abs(gs[rowOff + k]) + Math.abs(Bs * g0[k]))) return null;
+    smallP.data[at] = offset + xs[far];
+    const s1 = evalSmall();
+    if (!s1) return null;
+    const S0 = total(s0), S1 = total(s1);
+    const As = S0 - Bs * R0;
+    if (!close(S1, As + Bs * rowVals[far], Math.abs(S0) + Math.abs(S1) + Math.abs(Bs * rowVals[far]) + Math.abs(Bs * R0))) return null;
+    if (!close(s1.grad.data[at], Bs * rowGrads[far], Math.abs(s1.grad.data[at]) + Math.abs(Bs * rowGrads[far]))) return null;
+    const A = T0 - B * R0;
+    for (let i = 0; i < xs.length; i++) { loss[i] = A + B * rowVals[i]; grad[i] = B * rowGrads[i]; }
+    return { loss, grad };
+  }
+  // The row's gradient is 0 here: B from one full evaluation at the far point (which checks the value as well).
   const data = new Float64Array(yPred.data);
   data[element] = offset + xs[far];
   let f1: EvalResult;
   try { f1 = evaluate({ loss: spec, yTrue, yPred: { data, shape: yPred.shape }, sampleWeight, config, mode }); } catch { return null; }
-  const T0 = total(base), T1 = total(f1);
-  if (!Number.isFinite(B)) {
-    // Flat at the current point: take B from the far point's gradient instead.
-    if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
-    B = f1.grad.data[element] / rowGrads[far];
-  }
+  const T1 = total(f1);
+  if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
+  B = f1.grad.data[element] / rowGrads[far];
   const A = T0 - B * R0;
   const scale = Math.abs(T0) + Math.abs(T1) + Math.abs(B * rowVals[far]) + Math.abs(B * R0);
   if (!close(T1, A + B * rowVals[far], scale)) return null;
