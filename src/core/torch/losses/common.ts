@@ -55,34 +55,13 @@ export function elementwise(a: TorchArgs, ctx: TorchContext, f: Elem, dx: Elem, 
     const f32 = ctx.dtype === 'float32';
     // the fused loops write every element: no zeroed (freshly mapped) 8 MB arrays
     const none = uninitF64(n);
+    fast.value(x.data, t.data, none, f32);
     const grad = (up: Float64Array | null, u: number): Record<string, Float64Array> => {
       const gx = uninitF64(n), gt = opts.dt ? uninitF64(n) : null;
       fast.grad(x.data, t.data, up, u, gx, gt, f32);
       return gt ? { input: gx, target: gt } : { input: gx };
     };
-    // The gradient for the upstream evaluateTorch will ask for (1/N for 'mean', 1 for 'sum' and 'none', unless an
-    // upstream is given) is computed with the value, block by block, while the block's input and target are still in
-    // the cache: one pass over them from memory instead of two. The same loops on subarrays, so the same bits; any other
-    // upstream (a snippet's `(2 * loss).backward()`, a per-element one) computes its gradient afresh, the first pass wasted.
-    const u0 = ctx.reduction === 'mean' ? 1 / n : 1;
-    let pre: Record<string, Float64Array> | null = null;
-    if (n >= 2 * BLOCK) {
-      const gx = uninitF64(n), gt = opts.dt ? uninitF64(n) : null, xd = x.data, td = t.data;
-      for (let s = 0; s < n; s += BLOCK) {
-        const e = Math.min(n, s + BLOCK), xs = xd.subarray(s, e), ts = td.subarray(s, e);
-        fast.value(xs, ts, none.subarray(s, e), f32);
-        fast.grad(xs, ts, null, u0, gx.subarray(s, e), gt ? gt.subarray(s, e) : null, f32);
-      }
-      pre = gt ? { input: gx, target: gt } : { input: gx };
-    } else {
-      fast.value(x.data, t.data, none, f32);
-    }
-    const backwardUniform = (u: number): Record<string, Float64Array> => {
-      // handed over once (the arrays must be fresh: shared with nothing the kernel keeps)
-      if (pre && Object.is(u, u0)) { const g = pre; pre = null; return g; }
-      return grad(null, u);
-    };
-    return { none: { data: none, shape }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true, backward: (up) => grad(up, 0), backwardUniform };
+    return { none: { data: none, shape }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true, backward: (up) => grad(up, 0), backwardUniform: (u) => grad(null, u) };
   }
   const none = new Float64Array(n);
   for (let k = 0; k < n; k++) none[k] = f(x.data[ix ? ix[k] : k], t.data[it ? it[k] : k]);
@@ -103,9 +82,6 @@ export function elementwise(a: TorchArgs, ctx: TorchContext, f: Elem, dx: Elem, 
     },
   };
 }
-
-/** Elements per block of the value-and-gradient pass: 3 × 32 KB of input, target and 'none' stay in L2 for the gradient. */
-const BLOCK = 4096;
 
 /** sign as torch's kernels compute it, (0 < v) − (v < 0): sign(0) = 0 and sign(NaN) = 0. */
 export function sign(v: number): number {
