@@ -10,7 +10,7 @@
  * Writes bench/results-torch.json; when bench/torch-before.json (the same bench's JSON from the commit before the
  * kernels were optimised) exists, its ratios are printed beside this run's.
  * BENCH_BASELINE_CORE=file.js: a CommonJS bundle of another commit's core (e.g. `git worktree add /tmp/base a90453e &&
- * npx esbuild /tmp/base/src/core/index.ts --bundle --platform=node --outfile=/tmp/base-core.js`), its calls alternating
+ * npx esbuild /tmp/base/src/core/index.ts --bundle --platform=node --outfile=/tmp/base-core.js`), in slices alternating
  * with ours on the same arguments (time2): columns base f32/f64 (ms) and the speed-up base ms / our ms, measured in one run under
  * the same load; `=` when its value equals ours bit for bit (BENCH_BASELINE_LABEL names it, default the file name).
  * Column floor f32 (FLOORS): the bare JS loop of a few element-wise losses, what any JS implementation needs.
@@ -151,18 +151,23 @@ function time(fn: () => void, budgetMs: number): number {
 }
 
 /**
- * time() for two functions at once, their calls alternating (a, b, a, b, …): both medians see the same load, which on
- * the shared machine moves more between two consecutive budgets than between two consecutive calls.
+ * time() for two functions at once, in alternating slices (a for budget/5 ms, b for budget/5 ms, …, 5 slices each):
+ * both medians see the same load, which on the shared machine moves more between two consecutive budgets than within
+ * a few hundred ms. Not call by call: with the calls interleaved, the page faults of the 8 MB results (glibc returning
+ * and re-mapping memory, see "What the two columns differ by") landed on one side only, which side depending on the
+ * allocation order (1950 faults per call, 2× the time, on one side and none on the other).
  */
 function time2(fa: () => void, fb: () => void, budgetMs: number): [number, number] {
-  const w0 = performance.now();
-  for (let k = 0; k < 3 || (performance.now() - w0 < budgetMs / 3 && k < 300); k++) { fa(); fb(); }
+  const slice = (fn: () => void, ms: number, runs: number[] | null) => {
+    const t0 = performance.now();
+    for (let k = 0; k < 2 || (performance.now() - t0 < ms && k < 60); k++) {
+      if (!runs) { fn(); continue; }
+      const c = process.cpuUsage(); fn(); const d = process.cpuUsage(c); runs.push((d.user + d.system) / 1000);
+    }
+  };
+  slice(fa, budgetMs / 3, null); slice(fb, budgetMs / 3, null);
   const ra: number[] = [], rb: number[] = [];
-  const t0 = performance.now();
-  while (ra.length < 3 || (performance.now() - t0 < 2 * budgetMs && ra.length < 200)) {
-    let c = process.cpuUsage(); fa(); let d = process.cpuUsage(c); ra.push((d.user + d.system) / 1000);
-    c = process.cpuUsage(); fb(); d = process.cpuUsage(c); rb.push((d.user + d.system) / 1000);
-  }
+  for (let s = 0; s < 5; s++) { slice(fa, budgetMs / 5, ra); slice(fb, budgetMs / 5, rb); }
   return [median(ra), median(rb)];
 }
 
