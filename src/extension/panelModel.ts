@@ -222,24 +222,30 @@ export function gradMap(g: Tensor, maxRows = MAX_HEAT_ROWS, maxCols = MAX_HEAT_C
   const starts = (n: number, bins: number) => Array.from({ length: bins }, (_, i) => Math.floor((i * n) / bins));
   const rb = Math.min(rows, maxRows), cb = Math.min(cols, maxCols);
   const rowStarts = starts(rows, rb), colStarts = starts(cols, cb);
+  // Per bin: the largest |g| so far (-1: none finite yet) and its flat index, which starts at the bin's first element
+  // (a bin of non-finite values still points somewhere). Row by row, each column bin is one tight loop whose best
+  // is merged into the bin once (issue 16: this pass over the whole gradient runs on every slider step).
   const best = new Float64Array(rb * cb).fill(-1);
-  const values: (number | null)[] = new Array(rb * cb).fill(null);
-  const index: number[] = new Array(rb * cb).fill(-1);
-  // Which bin each column falls in, once; then one pass over the data.
-  const colBin = new Int32Array(cols);
-  for (let j = 0, b = 0; j < cols; j++) { while (b + 1 < cb && colStarts[b + 1] <= j) b++; colBin[j] = b; }
+  const at = new Float64Array(rb * cb);
+  for (let r = 0; r < rb; r++) for (let c = 0; c < cb; c++) at[r * cb + c] = rowStarts[r] * cols + colStarts[c];
+  const colEnd = (c: number) => (c + 1 < cb ? colStarts[c + 1] : cols);
   const d = g.data;
   for (let i = 0, rbin = 0; i < rows; i++) {
     while (rbin + 1 < rb && rowStarts[rbin + 1] <= i) rbin++;
     const base = i * cols, off = rbin * cb;
-    for (let j = 0; j < cols; j++) {
-      const v = d[base + j];
-      const k = off + colBin[j];
-      const a = Math.abs(v);
-      if (a > best[k]) { best[k] = a; values[k] = v; index[k] = base + j; }
-      else if (index[k] < 0) index[k] = base + j; // a bin of non-finite values still points somewhere
+    for (let c = 0; c < cb; c++) {
+      const k = off + c;
+      let b = best[k], bi = -1;
+      for (let p = base + colStarts[c], end = base + colEnd(c); p < end; p++) {
+        const a = Math.abs(d[p]);
+        if (a > b) { b = a; bi = p; }
+      }
+      if (bi >= 0) { best[k] = b; at[k] = bi; }
     }
   }
+  const values: (number | null)[] = new Array(rb * cb);
+  const index: number[] = new Array(rb * cb);
+  for (let k = 0; k < rb * cb; k++) { index[k] = at[k]; values[k] = best[k] >= 0 ? d[at[k]] : null; }
   return { rows, cols, rowStarts, colStarts, values, index };
 }
 
