@@ -72,6 +72,8 @@ function allIntegers(x: ArrayArg | undefined): boolean {
 export class TorchArgsCache {
   /** The last evaluation and curve, reused when only the view changes (a page of a 1e6-element result). */
   last: { key: string; args: TorchArgs; r: TorchResult; sweep: ReturnType<typeof torchSweep> | null; sweepError?: string } | null = null;
+  /** The gradient heatmap of the last gradient tensor it was drawn from (a page step reuses the evaluation and its heatmap). */
+  heat: { of: Tensor; map: ReturnType<typeof gradMap> } | null = null;
   private keys: unknown[] = [];
   private dt = '';
   private value: TorchArgs | null = null;
@@ -328,6 +330,12 @@ function ignoredTargets(r: TorchResult, target: TorchTensor): number {
   return n;
 }
 
+/** The gradient heatmap, drawn once per gradient tensor: a page step reuses the evaluation, so the same tensor. */
+function heatOf(cache: TorchArgsCache, grad: Tensor): ReturnType<typeof gradMap> {
+  if (cache.heat?.of !== grad) cache.heat = { of: grad, map: gradMap(grad) };
+  return cache.heat.map;
+}
+
 /** The state of a torch session. Throws for bad input (buildState turns it into an error state). */
 export function buildTorchState(session: PanelSession, cache: TorchArgsCache, opts: ModelOptions, lossOptions: LossOption[], start: number): ResultState {
   const req = session.request;
@@ -386,7 +394,7 @@ export function buildTorchState(session: PanelSession, cache: TorchArgsCache, op
     shapes: { yTrue: target.shape.slice(), yPred: input.shape.slice(), sampleWeight: null },
     perSample: windowView(r.perSample, pages.samples), weighted: windowView(r.perSample, pages.samples), weights: null,
     grad: windowView(grad, pages.grad), yTrue: windowView(target, pages.grad), yPred: windowView(input, pages.grad),
-    gradMap: gradMap(grad), gradAxes: torchHeatAxes(spec, grad.shape),
+    gradMap: heatOf(cache, grad), gradAxes: torchHeatAxes(spec, grad.shape),
     clipped: null, smoothedLabels: null, renormalizedRows: null, labelConversion: null,
     warnings: r.trace.warnings.slice(), notes,
     curve, curveError,

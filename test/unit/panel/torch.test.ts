@@ -405,4 +405,17 @@ describe('panel model: paged views (issue 16)', () => {
     assert.equal(sk.perSample.offset, 2);
     assert.deepEqual(sk.perSample.values, [2]);
   });
+
+  it('the gradient heatmap is drawn once per evaluation: a page step reuses it, a slider step draws the new gradient', () => {
+    const c = byId('CE big weighted sweep');
+    const cache = new TensorCache();
+    const s = torchSession(c);
+    const st0 = result(s, cache);
+    const paged = result(applyIntent(s, { type: 'setPage', view: 'grad', offset: 100 })!, cache);
+    assert.equal(paged.gradMap, st0.gradMap, 'a page step draws no new heatmap');
+    const moved = applyIntent(s, { type: 'setParam', name: 'label_smoothing', value: 0.3 })!;
+    const st1 = result(moved, cache);
+    assert.notDeepEqual(st1.gradMap, st0.gradMap);
+    assert.deepEqual(st1.gradMap, result(moved).gradMap, 'the heatmap of a fresh panel on the same call');
+  });
 });
