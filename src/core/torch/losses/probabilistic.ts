@@ -92,6 +92,34 @@ export const POISSON_NLL: TorchSpec = {
     // Fused loops: the closures of each form called from a loop of its own (one target per call site, inlined).
     if (logIn) {
       const f = (x: number, t: number) => Math.exp(x) - t * x + (full ? stir(t) : 0), dx = (x: number, t: number) => Math.exp(x) - t, dt = (x: number, t: number) => -x + dStir(t);
+      const xs = a.input.shape, ts = a.target.shape;
+      if (xs.length === ts.length && xs.every((d, i) => d === ts[i])) {
+        // Same shapes: one Math.exp per element for the value and the gradient (f and dx each took it), and the
+        // gradient for the upstream evaluateTorch will ask for (1/N under 'mean', 1 otherwise) in the value's loop;
+        // another upstream computes it again with dx/dt's expressions. The same bits as the closures.
+        const xd = a.input.data, td = a.target.data, n = xd.length, f32 = ctx.dtype === 'float32', u0 = ctx.reduction === 'mean' ? 1 / n : 1;
+        const none = uninitF64(n), gx0 = uninitF64(n), gt0 = uninitF64(n);
+        for (let k = 0; k < n; k++) {
+          const x = xd[k], t = td[k], e = Math.exp(x), v = e - t * x + (full ? stir(t) : 0);
+          const ga = u0 * (e - t), gb = u0 * (-x + dStir(t));
+          none[k] = f32 ? Math.fround(v) : v; gx0[k] = f32 ? Math.fround(ga) : ga; gt0[k] = f32 ? Math.fround(gb) : gb;
+        }
+        let pre: Record<string, Float64Array> | null = { input: gx0, target: gt0 };
+        const grad = (up: Float64Array | null, uu: number): Record<string, Float64Array> => {
+          const gx = uninitF64(n), gt = uninitF64(n);
+          for (let k = 0; k < n; k++) {
+            const x = xd[k], t = td[k], uk = up ? up[k] : uu, ga = uk * (Math.exp(x) - t), gb = uk * (-x + dStir(t));
+            gx[k] = f32 ? Math.fround(ga) : ga; gt[k] = f32 ? Math.fround(gb) : gb;
+          }
+          return { input: gx, target: gt };
+        };
+        return {
+          none: { data: none, shape: xs.slice() }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true,
+          backward: (up) => grad(up, 0),
+          // handed over once: the arrays must be fresh
+          backwardUniform: (u) => { if (pre && Object.is(u, u0)) { const g = pre; pre = null; return g; } return grad(null, u); },
+        };
+      }
       return elementwise(a, ctx, f, dx, { dt, fast: {
         value(x, t, none, f32) { for (let k = 0; k < none.length; k++) { const v = f(x[k], t[k]); none[k] = f32 ? Math.fround(v) : v; } },
         grad(x, t, up, u, gx, gt, f32) {
