@@ -30,7 +30,7 @@ const vscodeFromStub = {
 export const esm = {
   ...common, platform: 'neutral', mainFields: ['module', 'main'], format: 'esm', target: 'es2022', splitting: true, outdir: 'dist/esm',
   entryPoints: { 'node/extension': 'src/extension/extension.ts', 'node/worker': 'src/extension/worker.ts', 'web/extension': 'src/extension/extension.web.ts', 'web/worker': 'src/extension/worker.web.ts' },
-  chunkNames: 'chunk-[hash]', external: ['node:*'], plugins: [vscodeFromStub],
+  chunkNames: '[hash]', external: ['node:*'], plugins: [vscodeFromStub],
 };
 const stub = { ...common, sourcemap: false, format: 'cjs', external: ['vscode'] };
 /** The web side, checked for Node built-ins by test/unit/extension/web.test.ts. */
@@ -44,7 +44,18 @@ const entries = [
   webEntries[0],
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
+  // The panel's stylesheet, minified in production (the .vsix ships dist/panel.css, not media/panel.css).
+  { ...common, sourcemap: false, entryPoints: ['media/panel.css'], outfile: 'dist/panel.css' },
 ].filter((e) => Object.values(e.entryPoints).every((f) => fs.existsSync(f)));
+
+/**
+ * The README the .vsix ships (`vsce package --readme-path dist/README.md`): README.md without its parts between
+ * `<!-- vsix:omit ... -->` and `<!-- /vsix:omit -->` (building from source, the architecture: the repository's
+ * readers need them, the extension's page in VS Code does not, and the .vsix pays for every byte).
+ */
+export function vsixReadme(markdown) {
+  return markdown.replace(/<!-- vsix:omit\b[^>]*-->[\s\S]*?<!-- \/vsix:omit -->\n*/g, '');
+}
 
 function listTests(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -74,5 +85,6 @@ if (import.meta.url !== pathToFileURL(process.argv[1] ?? '').href) {
   for (const d of ['dist/esm', 'dist/node', 'dist/web']) fs.rmSync(d, { recursive: true, force: true }); // no stale chunks
   await Promise.all(entries.map((e) => esbuild.build(e)));
   fs.writeFileSync('dist/esm/package.json', '{ "type": "module" }\n'); // .js files there are ES modules for Node
+  fs.writeFileSync('dist/README.md', vsixReadme(fs.readFileSync('README.md', 'utf8')));
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
 }

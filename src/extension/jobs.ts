@@ -16,6 +16,7 @@ import { parseTwoArrays, type TwoArrays } from '../core/arrays';
 import { tryResolveLoss } from '../core/registry';
 import type { TorchResult, TorchSpec, TorchTensor } from '../core/torch/types';
 import { literalDtype, looksSwapped, torchRoles } from './model/torchArgs';
+import * as torchCore from '../core/torch'; // static: the modules that import jobs.ts load the torch core anyway
 import type { SnippetResult } from '../core/python';
 import { loadSnippetCore } from './lazyCore';
 import type { SerializableRequest } from '../shared/protocol';
@@ -178,11 +179,10 @@ export async function runJob(job: EvalJob): Promise<JobOutput> {
   try {
     const parsed = parseTwoArrays(job.text, { limits: { maxChars: job.limits.maxInputChars, maxDepth: job.limits.maxDepth } });
     ranges = parsed.ranges.map((r) => [r.start, r.end] as [number, number]);
-    // A torch spelling (nn.CrossEntropyLoss, F.mse_loss, …) is none of Keras's names: the torch core, loaded now.
+    // A torch spelling (nn.CrossEntropyLoss, F.mse_loss, …) is none of Keras's names: the torch core.
     if (!tryResolveLoss(job.loss)) {
-      const torch = await import('../core/torch');
-      const resolved = torch.tryResolveTorch(job.loss);
-      if (resolved) return torchArrays(job, parsed, resolved.spec, torch);
+      const resolved = torchCore.tryResolveTorch(job.loss);
+      if (resolved) return torchArrays(job, parsed, resolved.spec, torchCore);
     }
     // Like a compile string: any spelling (even a function name) means the loss object, reduced as Keras reduces it.
     const result = evaluate({ loss: job.loss, yTrue: parsed.yTrue, yPred: parsed.yPred, sampleWeight: parsed.sampleWeight ?? null, config: job.config, mode: 'class', semantics: job.limits.semantics === 'keras2' ? 'keras2' : 'keras3' });

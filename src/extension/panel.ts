@@ -189,7 +189,7 @@ export function registerPanel(context: vscode.ExtensionContext, log: vscode.LogO
       cspSource: w.cspSource,
       nonce: makeNonce(),
       scriptUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'panel.css')).toString(),
+      styleUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'panel.css')).toString(),
       strings: panelStrings(),
       lang: vscode.env.language,
     });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The panel's webview bundle (dist/webview.js + media/panel.css) in headless Chromium, under the PRODUCTION
+// The panel's webview bundle (dist/webview.js + dist/panel.css, built from media/panel.css) in headless Chromium, under the PRODUCTION
 // Content-Security-Policy (built by src/shared/csp.ts, the same builder panel.ts uses), with a stub
 // acquireVsCodeApi. States are built by the real host model (src/extension/panelModel.ts) from real inputs.
 // Prints "N passed, N failed" and exits non-zero on failure. Screenshots per theme go to
@@ -256,7 +256,7 @@ async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
 
   const nonce = makeNonce();
-  const server = await serve((origin) => buildHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css` }));
+  const server = await serve((origin) => buildHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/panel.css` }));
   const { chromium } = require(path.join(ROOT, 'node_modules', 'playwright-core'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 
@@ -1024,7 +1024,7 @@ async function main() {
     const { WEBVIEW_STRINGS } = loadTs('src/shared/strings.ts');
     const pseudo = Object.fromEntries(Object.entries(WEBVIEW_STRINGS).map(([k, v]) => [k, `⟦${v}⟧`]));
     const englishHtml = server.html;
-    server.html = buildHtml({ cspSource: server.origin, nonce, scriptUri: `${server.origin}/dist/webview.js`, styleUri: `${server.origin}/media/panel.css`, strings: pseudo, lang: 'qps-ploc' });
+    server.html = buildHtml({ cspSource: server.origin, nonce, scriptUri: `${server.origin}/dist/webview.js`, styleUri: `${server.origin}/dist/panel.css`, strings: pseudo, lang: 'qps-ploc' });
     try {
       const { page: p2, context: c2 } = await open('dark');
       await postState(p2, S.rank1);

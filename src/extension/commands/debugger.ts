@@ -1,7 +1,7 @@
 /**
  * The debugger commands (Compute Loss With…, Watch Loss) registered at activation, their code (the debug value
- * fetches, the watches) loaded on the first use, chunks of their own like the snippet evaluator of lazyCore.ts; the
- * session map is kept from activation on.
+ * fetches, the watches) loaded on the first use with Compute Loss's (computeHub.ts); the session map is kept from
+ * activation on.
  */
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
@@ -10,8 +10,8 @@ import { trackSessions } from '../debug/sessions';
 
 type WatchCommand = ReturnType<typeof import('./watchLoss').watchCommand>;
 
-const loadWatchLoss = (): Promise<typeof import('./watchLoss')> => import('./watchLoss');
-const loadComputeLossWith = (): Promise<typeof import('./computeLossWith')> => import('./computeLossWith');
+const loadWatchLoss = (): Promise<typeof import('./watchLoss')> => import('../computeHub').then((h) => h.watchLoss);
+const loadComputeLossWith = (): Promise<typeof import('./computeLossWith')> => import('../computeHub').then((h) => h.computeLossWith);
 
 export function registerDebugCommands(s: Services): vscode.Disposable {
   let watch: WatchCommand | undefined;

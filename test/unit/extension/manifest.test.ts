@@ -1,6 +1,8 @@
 /** package.json contributions match the code: commands, menus, activation, settings, packaging fields. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Commands, Settings, CONFIG_SECTION, PANEL_VIEW_TYPE, TRUSTED_COMMANDS, DEFAULT_MAX_INPUT_CHARS } from '../../../src/extension/constants';
 
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
@@ -113,7 +115,12 @@ describe('manifest', () => {
   it('the .vsix carries every translation and no file VS Code does not read (vsce\'s own file list)', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const vsce = require('@vscode/vsce') as typeof import('@vscode/vsce');
-    const files = new Set(await vsce.listFiles({ cwd: process.cwd(), packageManager: vsce.PackageManager.None }));
+    // as `npm run package` packages: the README is dist/README.md
+    const readmePath = /--readme-path (\S+)/.exec(pkg.scripts.package)?.[1];
+    assert.equal(readmePath, 'dist/README.md', 'npm run package ships the README esbuild.mjs writes');
+    // (vsce's listFiles reads readmePath like `vsce package --readme-path`; its typings leave the option out)
+    const files = new Set(await vsce.listFiles({ cwd: process.cwd(), packageManager: vsce.PackageManager.None, readmePath } as Parameters<typeof vsce.listFiles>[0]));
+    assert.ok(files.has('dist/README.md') && !files.has('README.md'), 'the .vsix carries dist/README.md as its README, and no second one');
     for (const f of fs.readdirSync('l10n').filter((f) => /^bundle\.l10n\.[a-z-]+\.json$/.test(f))) assert.ok(files.has(`l10n/${f}`), `the .vsix lacks l10n/${f}`);
     for (const f of fs.readdirSync('.').filter((f) => /^package\.nls(\.[a-z-]+)?\.json$/.test(f))) assert.ok(files.has(f), `the .vsix lacks ${f}`);
     // vscode.l10n.t in English returns the message itself and loads no bundle: bundle.l10n.json is for translators
@@ -121,6 +128,20 @@ describe('manifest', () => {
     const stray = [...files].filter((f) => f.endsWith('.map') || /^(src|test|out|examples|scripts|bench|node_modules)\//.test(f));
     assert.deepEqual(stray, [], 'source maps, sources or test files in the .vsix');
     assert.ok(files.has('dist/esm/package.json') && files.has('dist/webview.js'), 'the .vsix ships the built extension');
+  });
+  it('the README in the .vsix is README.md without its vsix:omit parts, every other section kept', async () => {
+    const { vsixReadme } = await import(pathToFileURL(path.resolve('esbuild.mjs')).href) as { vsixReadme(md: string): string };
+    const full = fs.readFileSync('README.md', 'utf8');
+    const shipped = vsixReadme(full);
+    assert.equal(fs.readFileSync('dist/README.md', 'utf8'), shipped, 'dist/README.md is stale: run node esbuild.mjs');
+    const omitted = [...full.matchAll(/<!-- vsix:omit\b[^>]*-->([\s\S]*?)<!-- \/vsix:omit -->/g)].map((m) => m[1]);
+    assert.ok(omitted.length > 0 && shipped.length < full.length, 'README.md marks the developer sections vsix:omit');
+    assert.ok(!/vsix:omit/.test(shipped), 'an unclosed vsix:omit marker');
+    const headings = (md: string) => md.split('\n').filter((l) => /^#{1,3} /.test(l));
+    const dropped = new Set(omitted.flatMap(headings));
+    assert.ok(dropped.has('## How it is built'), 'the architecture section is left out');
+    assert.deepEqual(headings(shipped), headings(full).filter((h) => !dropped.has(h)), 'the shipped README keeps every user section, in order');
+    for (const h of ['## In VS Code', '## The panel', '## Known limits']) assert.ok(headings(shipped).includes(h), h);
   });
   it('hover links trust only our own commands', () => {
     for (const c of TRUSTED_COMMANDS) assert.ok(c.startsWith('lossInspector.'), c);

@@ -266,7 +266,7 @@ describe('panel CSP and HTML', () => {
     assert.doesNotMatch(csp, /unsafe|\*/);
   });
   it('the HTML has one nonce script, no inline style, no remote URL', () => {
-    const html = buildHtml({ cspSource: 'vscode-resource:', nonce: 'N0nce', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/media/panel.css' });
+    const html = buildHtml({ cspSource: 'vscode-resource:', nonce: 'N0nce', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/dist/panel.css' });
     const scripts = html.match(/<script[^>]*>/g) ?? [];
     assert.equal(scripts.length, 1);
     assert.match(scripts[0], /nonce="N0nce"/);
