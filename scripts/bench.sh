@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # What ships: the production build and its .vsix (the extension bench reports their sizes and activation).
 node esbuild.mjs --production --bench >/dev/null 2>&1
-npx vsce package --no-dependencies --readme-path dist/README.md -o dist/loss-inspector.vsix </dev/null >/dev/null 2>&1 || echo "(vsce package failed: the .vsix size is absent or stale)"
+{ npx vsce package --no-dependencies --readme-path dist/README.md -o dist/loss-inspector.vsix </dev/null >/dev/null 2>&1 && node scripts/vsix-recompress.mjs dist/loss-inspector.vsix >/dev/null; } || echo "(vsce package failed: the .vsix size is absent or stale)"
 
 mkdir -p bench
 out=bench/results.md
