@@ -2,7 +2,7 @@
  * torch.nn probabilistic losses: KLDivLoss (xlogy; 'batchmean'), PoissonNLLLoss (log_input, Stirling term only
  * where t > 1) and GaussianNLLLoss (var clamped under no_grad), torch 1.13 (aten Loss.cpp, torch/nn/functional.py).
  */
-import type { TorchSpec } from '../types';
+import type { TorchSpec, TorchKernelOut } from '../types';
 import { torchError, num, torchBroadcast, bIndex, unbroadcast, cSize } from '../base';
 import { elementwise, type ElementwiseFast } from './common';
 import { log as flog } from '../../fastmath';
@@ -46,6 +46,43 @@ export const KL_DIV: TorchSpec = {
   compute(a, cfg, ctx) {
     if (ctx.reduction === 'mean') {
       ctx.trace.warnings.push({ code: 'kl-mean', message: "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release." });
+    }
+    const xs = a.input.shape, ts = a.target.shape;
+    if (!cfg.log_target && xs.length === ts.length && xs.every((d, i) => d === ts[i])) {
+      // Same shapes: one Math.log(t) per element for the value and the target's gradient (KL_FAST's two loops each took
+      // it), and the gradient for the upstream evaluateTorch will ask for (1/numel 'mean', 1/input.size(0)
+      // 'batchmean', 1 otherwise) in the value's loop; another upstream computes it again with KL_FAST.grad. Same bits.
+      const xd = a.input.data, td = a.target.data, n = xd.length, f32 = ctx.dtype === 'float32';
+      const bd = xs.length === 0 ? 1 : xs[0];
+      const u0 = ctx.reduction === 'mean' ? 1 / n : ctx.reduction === 'batchmean' ? 1 / bd : 1;
+      const none = uninitF64(n), gx0 = uninitF64(n), gt0 = uninitF64(n);
+      if (f32) {
+        for (let k = 0; k < n; k++) {
+          const tk = td[k], x = xd[k], L = Math.log(tk);
+          none[k] = Math.fround(Math.fround(tk === 0 ? 0 : tk * L) - Math.fround(tk * x));
+          gx0[k] = Math.fround(u0 * -tk); gt0[k] = Math.fround(u0 * (tk > 0 ? L + 1 - x : NaN));
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const tk = td[k], x = xd[k], L = Math.log(tk);
+          none[k] = (tk === 0 ? 0 : tk * L) - tk * x;
+          gx0[k] = u0 * -tk; gt0[k] = u0 * (tk > 0 ? L + 1 - x : NaN);
+        }
+      }
+      let pre: Record<string, Float64Array> | null = { input: gx0, target: gt0 };
+      const grad = (up: Float64Array | null, u: number): Record<string, Float64Array> => {
+        const gx = uninitF64(n), gt = uninitF64(n);
+        KL_FAST.grad(xd, td, up, u, gx, gt, f32);
+        return { input: gx, target: gt };
+      };
+      const out: TorchKernelOut = {
+        none: { data: none, shape: xs.slice() }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true,
+        backward: (up) => grad(up, 0),
+        // handed over once: the arrays must be fresh
+        backwardUniform: (u) => { if (pre && Object.is(u, u0)) { const g = pre; pre = null; return g; } return grad(null, u); },
+      };
+      if (ctx.reduction === 'batchmean') out.mean = { divisor: bd, text: xs.length === 1 ? 'input.size(0) — for a 1-D input that is the number of classes' : 'input.size(0), the batch size' };
+      return out;
     }
     const out = cfg.log_target
       ? elementwise(a, ctx, (x, t) => Math.exp(t) * (t - x), (_x, t) => -Math.exp(t), { dt: (x, t) => Math.exp(t) * (t - x + 1), fast: KL_LOG_TARGET_FAST })
