@@ -801,7 +801,59 @@ export class Interpreter {
     }
     const a = this.evalExpr(left, scope);
     const b = this.evalExpr(ch[ch.length - 1], scope);
+    if (op === '%' && a.kind === 'string') return str(this.percentFormat(a.value, b, site));
     return binop(op, a, b, site, this.session.budget);
+  }
+
+  /**
+   * printf-style `fmt % values` (str.__mod__): %[(name)][flags][width][.precision]type with d i u f F e E g G s r x X o c %,
+   * a tuple for several values, a dict for named ones, else the one value.
+   */
+  private percentFormat(fmt: string, v: Value, site: Site): string {
+    const dict = v.kind === 'dict' ? v : null;
+    const items = dict ? [] : v.kind === 'list' && v.tuple ? v.items : [v];
+    let k = 0;
+    const out = fmt.replace(/%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g, (m, name: string | undefined, flags: string, width: string | undefined, prec: string | undefined, type: string) => {
+      if (type === '%') return '%';
+      const take = (): Value => {
+        if (name !== undefined) {
+          const e = dict?.entries.find(([kk]) => kk.kind === 'string' && kk.value === name);
+          if (!e) throw errAt(site, dict ? `KeyError: '${name}'` : 'TypeError: format requires a mapping', 'type');
+          return e[1];
+        }
+        if (k >= items.length) throw errAt(site, 'TypeError: not enough arguments for format string', 'type');
+        return items[k++];
+      };
+      const w = width === '*' ? String((take() as { value: number }).value) : width ?? '';
+      const p = prec === '*' ? String((take() as { value: number }).value) : prec;
+      const x = take();
+      const align = flags.includes('-') ? '<' : '';
+      const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+      const zero = flags.includes('0') && !align ? '0' : '';
+      if (type === 's' || type === 'r' || type === 'a') {
+        let s: string;
+        try {
+          s = type === 's' ? pyStr(x, this.isTorch()) : repr(x, 1);
+        } catch (e) {
+          if (e instanceof NotPrintable) throw skip(site, `'%' formatting of this value is not reproduced (${e.message})`);
+          throw e;
+        }
+        if (p !== undefined) s = s.slice(0, Number(p));
+        return formatSpec(s, `${align || '>'}${w}`, false);
+      }
+      const num = x.kind === 'number' ? x.value : x.kind === 'bool' ? (x.value ? 1 : 0) : x.kind === 'tensor' && x.tensor.data.length === 1 ? (x.dtype === 'float64' || !/float/.test(x.dtype ?? 'float32') ? x.tensor.data[0] : Math.fround(x.tensor.data[0])) : NaN;
+      if (Number.isNaN(num) && !(x.kind === 'number' || x.kind === 'tensor')) throw errAt(site, `TypeError: %${type} format: a real number is required, not ${typeName(x)}`, 'type');
+      if (type === 'c') return String.fromCodePoint(num);
+      if ('diu'.includes(type)) return formatSpec(Math.trunc(num), `${align}${sign}${zero}${w}d`, true);
+      if ('xXo'.includes(type)) {
+        const t = Math.trunc(num), body = Math.abs(t).toString(type === 'o' ? 8 : 16);
+        const s = (t < 0 ? '-' : sign) + (type === 'X' ? body.toUpperCase() : body);
+        return zero ? s.padStart(Number(w || 0), '0') : align ? s.padEnd(Number(w || 0)) : s.padStart(Number(w || 0));
+      }
+      return formatSpec(num, `${align}${sign}${zero}${w}.${p ?? 6}${type}`, false);
+    });
+    if (!dict && k < items.length) throw errAt(site, 'TypeError: not all arguments converted during string formatting', 'type');
+    return out;
   }
 
   private opText(b: SyntaxNode): string {
@@ -1200,6 +1252,16 @@ export class Interpreter {
 
   /** A call of a dotted path: the namespace table, then loss lookups, the tensor library, and what we refuse or skip. */
   private callModule(path: string, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): Value {
+    const r = this.callModuleInner(path, args, kwargs, site, sites);
+    // what np.* returns is an ndarray: print() shows NumPy's layout (arithmetic on it keeps the mark, gradfn.ts)
+    if (r.kind === 'tensor' && /^np\./.test(path) && !r.evalResult) {
+      const fresh = !args.some((a) => a === r || (a.kind === 'tensor' && !!a.node && a.node === r.node));
+      if (fresh) { r.numpy = true; if (r.node) r.node.numpy = true; }
+    }
+    return r;
+  }
+
+  private callModuleInner(path: string, args: Value[], kwargs: Map<string, Value>, site: Site, sites: ArgSites): Value {
     const b = builtinAt(path);
     if (b) {
       const call: BuiltinCall = { interp: this, path, args, kwargs, site, sites };

@@ -8,6 +8,7 @@ import type { Value, TensorValue } from './values';
 import { formatTorch, pyFloatRepr } from '../torch/print';
 import { dtypeName } from './convert';
 import type { TorchDtype } from '../torch/types';
+import { npStr, npRepr, type NpDtype } from './npprint';
 
 /** Thrown (and caught by print) when a value's printed form is not reproduced. */
 export class NotPrintable extends Error {}
@@ -32,7 +33,13 @@ export function pyStr(v: Value, torch: boolean, nested = false): string {
       return v.tuple ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`;
     }
     case 'tensor': {
-      if (!torch || v.numpy || v.node?.numpy) throw new NotPrintable('NumPy/TensorFlow array printing is not reproduced');
+      if (v.numpy || v.node?.numpy) {
+        // an ndarray (np.array(...), x.numpy()): NumPy's str(), or its repr() inside a list/tuple
+        const d = dtypeName(v.dtype ?? 'float32') ?? 'float32';
+        const dt: NpDtype = d === 'float64' || d === 'int64' || d === 'int32' || d === 'bool' ? d : 'float32';
+        return nested ? npRepr(v.tensor, dt) : npStr(v.tensor, dt);
+      }
+      if (!torch) throw new NotPrintable('TensorFlow tensor printing is not reproduced');
       if (v.evalResult?.printedAs) return v.evalResult.printedAs;
       const leaf = !!v.node?.requiresGrad && v.node.parents.length === 0;
       if (v.node?.requiresGrad && !leaf && !v.node.label) throw new NotPrintable('the grad_fn of this tensor is not reproduced');

@@ -59,4 +59,19 @@ describe('cli: loss-inspector run', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /cannot read/);
   });
+
+  it('--json "stdout": NumPy arrays and \'%\' formatting as Python prints them (test/fixtures/torch/snippets.json, "numpy printing and % formatting", from scripts/fixtures/torch_snippets.py)', () => {
+    const fx = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'torch', 'snippets.json'), 'utf8')) as { snippets: { id: string; source: string; stdout: string }[] };
+    const s = fx.snippets.find((x) => x.id === 'numpy printing and % formatting')!;
+    const f = path.join(os.tmpdir(), `li-run-np-${process.pid}.py`);
+    fs.writeFileSync(f, s.source);
+    try {
+      const r = capture(() => runCommand(f, true, fs));
+      const out = JSON.parse(r.out) as { stdout: string; stdout_omitted_lines: number[] };
+      assert.deepEqual(out.stdout_omitted_lines, []);
+      assert.equal(out.stdout, s.stdout);
+    } finally {
+      fs.rmSync(f, { force: true });
+    }
+  });
 });

@@ -16,7 +16,6 @@ const FIX = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '.
 /** Source lines whose print is knowingly not reproduced, per snippet, with why. */
 const KNOWN_GAPS: Record<string, Record<number, string>> = {
   'cross entropy tutorial': { 18: 'softmax rows sum to exactly 1 in float64; torch\'s float32 sum is 0.99999994 for one row (1.0000, not 1.)' },
-  'formats, wraps and numpy': { 36: 'NumPy array printing ([1. 2. 3.]) is not reproduced', 37: 'NumPy array printing, after arithmetic on the array' },
 };
 
 describe('torch snippets vs torch 1.13, print by print', () => {
