@@ -207,6 +207,37 @@ export const SOFT_MARGIN: TorchSpec = {
         }
       },
     };
+    const xs = a.input.shape, ts = a.target.shape;
+    if (xs.length === ts.length && xs.every((d, i) => d === ts[i])) {
+      // Same shapes: one Math.exp(−y·x) per element for the value and the gradient (the two loops each took it), and
+      // the gradient for the upstream evaluateTorch will ask for (1/N under 'mean', 1 otherwise) in the value's loop;
+      // another upstream runs fast.grad. The same expressions, the same bits.
+      const xd = a.input.data, td = a.target.data, n = xd.length, f32 = ctx.dtype === 'float32', u0 = ctx.reduction === 'mean' ? 1 / n : 1;
+      const none = uninitF64(n), gx0 = uninitF64(n);
+      if (f32) {
+        for (let k = 0; k < n; k++) {
+          const tk = td[k], z = Math.fround(Math.exp(-tk * xd[k]));
+          none[k] = Math.fround(Math.log(Math.fround(1 + z))); gx0[k] = Math.fround(u0 * (-tk * z / (1 + z)));
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const tk = td[k], z = Math.exp(-tk * xd[k]);
+          none[k] = Math.log(1 + z); gx0[k] = u0 * (-tk * z / (1 + z));
+        }
+      }
+      let pre: Record<string, Float64Array> | null = { input: gx0 };
+      const grad = (up: Float64Array | null, u: number): Record<string, Float64Array> => {
+        const gx = uninitF64(n);
+        fast.grad(xd, td, up, u, gx, null, f32);
+        return { input: gx };
+      };
+      return {
+        none: { data: none, shape: xs.slice() }, mean: { divisor: n, text: 'elements' }, fresh: true, rounded: true,
+        backward: (up) => grad(up, 0),
+        // handed over once: the arrays must be fresh
+        backwardUniform: (u) => { if (pre && Object.is(u, u0)) { const g = pre; pre = null; return g; } return grad(null, u); },
+      };
+    }
     return elementwise(a, ctx, f, g, { outputLikeInput: true, fast });
   },
   example: { args: { input: [[0.8, -0.3, 1.5], [-1.2, 0.4, 0.1]], target: [[1.0, -1.0, 1.0], [-1.0, 1.0, -1.0]] } },
