@@ -8,7 +8,7 @@ import {
   ScatterController, Tooltip, Legend, type ChartConfiguration, type TooltipItem,
 } from 'chart.js';
 import type { CompareData, CurveData, GradMap, WatchSeries } from '../shared/protocol';
-import { divergingColor, Theme } from './theme';
+import { divergingRgba, rgba, type Rgb, Theme } from './theme';
 import { fmt, tick } from './format';
 import { tr } from './i18n';
 
@@ -147,6 +147,12 @@ export function drawWatch(canvas: HTMLCanvasElement, w: WatchSeries, t: Theme): 
   return upsert('watch', canvas, { type: 'line', data: { datasets }, options: o });
 }
 
+/**
+ * Labels Chart.js measures to space a category axis (per-sample bars, gradient bars: up to 500 labels): a sample of
+ * them, not every one (measuring all 500 on each slider step was the bars' largest cost).
+ */
+const CATEGORY_SAMPLE = 24;
+
 export interface SampleBars {
   labels: string[];
   unweighted: (number | null)[] | null;
@@ -161,7 +167,7 @@ export function drawSamples(canvas: HTMLCanvasElement, s: SampleBars, t: Theme):
   datasets.push({ label: s.weights ? tr('weightedTimes') : s.unweighted ? tr('asReducedMasked') : tr('perSampleLoss'), data: s.weighted, backgroundColor: t.weighted, borderColor: t.highContrast ? t.foreground : t.weighted, borderWidth: t.highContrast ? 1 : 0 });
   const o = baseOptions(t);
   o.interaction = { mode: 'index', intersect: false };
-  o.scales = { x: axis(t, tr('colSample'), { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, tr('colLoss'), { beginAtZero: true }) };
+  o.scales = { x: axis(t, tr('colSample'), { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0, sampleSize: CATEGORY_SAMPLE } }), y: axis(t, tr('colLoss'), { beginAtZero: true }) };
   o.plugins.legend.display = true;
   o.plugins.tooltip.callbacks = {
     label: (it: TooltipItem<'bar'>) => `${it.dataset.label}: ${fmt(it.parsed.y)}`,
@@ -175,7 +181,7 @@ export function drawGradBars(canvas: HTMLCanvasElement, labels: string[], values
   heatPaint.delete(canvas);
   const colors = values.map((_, i) => (i === swept ? t.current : t.grad));
   const o = baseOptions(t);
-  o.scales = { x: axis(t, tr('yPredElement'), { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0 } }), y: axis(t, 'dL/dy_pred') };
+  o.scales = { x: axis(t, tr('yPredElement'), { type: 'category', ticks: { color: t.foreground, autoSkip: true, maxRotation: 0, sampleSize: CATEGORY_SAMPLE } }), y: axis(t, 'dL/dy_pred') };
   o.plugins.legend.display = false;
   o.plugins.tooltip.callbacks = { label: (it: TooltipItem<'bar'>) => `dL/d${labels[it.dataIndex]}: ${fmt(it.parsed.y)}` };
   o.onClick = (_e: unknown, els: { index: number }[]) => { if (els.length) onPick(els[0].index); };
@@ -189,13 +195,15 @@ export function drawGradBars(canvas: HTMLCanvasElement, labels: string[], values
 /** What the heatmap plugin paints into a chart's area (set before the chart is updated). */
 interface HeatPaint {
   map: GradMap;
-  /** Per bin: its fill colour, and whether it holds the swept element. */
-  colors: string[];
+  /** Per bin: its colour. */
+  colors: Rgb[];
   swept: number;
   border: string | null;
   current: string;
 }
 const heatPaint = new WeakMap<HTMLCanvasElement, HeatPaint>();
+/** The bins of the heatmap being painted, one pixel each (scaled onto the chart). */
+const heatBitmap = document.createElement('canvas');
 
 /**
  * Paints the bins of a heatmap chart: one rectangle per bin in the chart's own axes, below the (invisible) points
@@ -220,21 +228,52 @@ const heatmapPlugin = {
     ctx.beginPath();
     ctx.rect(a.left, a.top, a.width, a.height);
     ctx.clip();
-    let sweptRect: [number, number, number, number] | null = null;
     const sweptRow = Math.floor(p.swept / map.cols), sweptCol = p.swept % map.cols;
+    let sweptRect: [number, number, number, number] | null = null;
+    let minCell = Infinity;
+    for (let c = 0; c < cb; c++) minCell = Math.min(minCell, colPx[c + 1] - colPx[c]);
+    for (let r = 0; r < rb; r++) minCell = Math.min(minCell, Math.abs(rowPx[r + 1] - rowPx[r]));
     for (let r = 0; r < rb; r++) {
-      const y0 = Math.min(rowPx[r], rowPx[r + 1]), hgt = Math.abs(rowPx[r + 1] - rowPx[r]);
-      const gy = hgt > 6 ? 1 : 0;
       const r0 = map.rowStarts[r], r1 = r + 1 < rb ? map.rowStarts[r + 1] : map.rows;
+      if (sweptRow < r0 || sweptRow >= r1) continue;
       for (let c = 0; c < cb; c++) {
-        const x0 = colPx[c], wid = colPx[c + 1] - colPx[c];
-        const gx = wid > 6 ? 1 : 0;
-        ctx.fillStyle = p.colors[r * cb + c];
-        ctx.fillRect(x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy));
-        if (p.border) { ctx.strokeStyle = p.border; ctx.lineWidth = 1; ctx.strokeRect(x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy)); }
-        if (sweptRow >= r0 && sweptRow < r1 && sweptCol >= map.colStarts[c] && sweptCol < (c + 1 < cb ? map.colStarts[c + 1] : map.cols)) {
-          sweptRect = [x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy)];
+        if (sweptCol < map.colStarts[c] || sweptCol >= (c + 1 < cb ? map.colStarts[c + 1] : map.cols)) continue;
+        sweptRect = [colPx[c], Math.min(rowPx[r], rowPx[r + 1]), colPx[c + 1] - colPx[c], Math.abs(rowPx[r + 1] - rowPx[r])];
+      }
+    }
+    if (minCell <= 6 && !p.border) {
+      // Small cells (a large array's 64 × 120 bins): the bins as an image of one pixel per bin, each row of bins
+      // stretched over its row's exact pixel span (edges on device pixels, so rows meet without seams), columns
+      // evenly (a bin of 8 or 9 columns drawn 8.33 wide: under half a column off). 7,680 fillRects with a colour
+      // each cost more than the whole rest of a step's render; no gaps are drawn between cells this small anyway.
+      const dpr = chart.currentDevicePixelRatio || 1;
+      const snap = (v: number) => Math.round(v * dpr) / dpr;
+      const img = new ImageData(cb, rb);
+      for (let k = 0; k < rb * cb; k++) { const c = p.colors[k]; img.data[4 * k] = c.r; img.data[4 * k + 1] = c.g; img.data[4 * k + 2] = c.b; img.data[4 * k + 3] = Math.round(c.a * 255); }
+      heatBitmap.width = cb; heatBitmap.height = rb;
+      heatBitmap.getContext('2d')!.putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      const left = snap(colPx[0]), right = snap(colPx[cb]);
+      for (let r = 0; r < rb; r++) {
+        const top = snap(Math.min(rowPx[r], rowPx[r + 1])), bottom = snap(Math.max(rowPx[r], rowPx[r + 1]));
+        if (bottom > top) ctx.drawImage(heatBitmap, 0, r, cb, 1, left, top, right - left, bottom - top);
+      }
+    } else {
+      for (let r = 0; r < rb; r++) {
+        const y0 = Math.min(rowPx[r], rowPx[r + 1]), hgt = Math.abs(rowPx[r + 1] - rowPx[r]);
+        const gy = hgt > 6 ? 1 : 0;
+        for (let c = 0; c < cb; c++) {
+          const x0 = colPx[c], wid = colPx[c + 1] - colPx[c];
+          const gx = wid > 6 ? 1 : 0;
+          const col = p.colors[r * cb + c];
+          ctx.fillStyle = col.a < 1 ? rgba(col, col.a) : `rgb(${col.r}, ${col.g}, ${col.b})`;
+          ctx.fillRect(x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy));
+          if (p.border) { ctx.strokeStyle = p.border; ctx.lineWidth = 1; ctx.strokeRect(x0 + gx / 2, y0 + gy / 2, Math.max(1, wid - gx), Math.max(1, hgt - gy)); }
         }
+      }
+      if (sweptRect) {
+        const [x, y, w, h] = sweptRect, gx = w > 6 ? 1 : 0, gy = h > 6 ? 1 : 0;
+        sweptRect = [x + gx / 2, y + gy / 2, Math.max(1, w - gx), Math.max(1, h - gy)];
       }
     }
     if (sweptRect) { ctx.strokeStyle = p.current; ctx.lineWidth = 2; ctx.strokeRect(...sweptRect); }
@@ -256,14 +295,14 @@ export function drawGradHeatmap(canvas: HTMLCanvasElement, map: GradMap, swept: 
   const rb = map.rowStarts.length, cb = map.colStarts.length;
   const end = (starts: number[], k: number, n: number) => (k + 1 < starts.length ? starts[k + 1] : n);
   const data: { x: number; y: number; w: number; h: number; v: number | null; i: number; r0: number; r1: number; c0: number; c1: number }[] = new Array(rb * cb);
-  const colors: string[] = new Array(rb * cb);
+  const colors: Rgb[] = new Array(rb * cb);
   for (let r = 0; r < rb; r++) {
     const r0 = map.rowStarts[r], r1 = end(map.rowStarts, r, map.rows);
     for (let c = 0; c < cb; c++) {
       const c0 = map.colStarts[c], c1 = end(map.colStarts, c, map.cols);
       const k = r * cb + c;
       data[k] = { x: (c0 + c1 - 1) / 2, y: (r0 + r1 - 1) / 2, w: c1 - c0, h: r1 - r0, v: map.values[k], i: map.index[k], r0, r1, c0, c1 };
-      colors[k] = divergingColor(t, map.values[k], maxAbs);
+      colors[k] = divergingRgba(t, map.values[k], maxAbs);
     }
   }
   heatPaint.set(canvas, { map, colors, swept, border: t.highContrast && rb * cb <= 400 ? t.border : null, current: t.current });

@@ -130,15 +130,18 @@ export function watchTheme(onChange: () => void): MutationObserver {
   return obs;
 }
 
-/** Heatmap colour of a value on a symmetric scale [-maxAbs, maxAbs]: negative and positive hues over the background. */
-export function divergingColor(t: Theme, v: number | null, maxAbs: number): string {
-  if (v === null || !Number.isFinite(v)) return rgba(resolveColorCached(t.foreground), 0.25);
+/**
+ * Heatmap colour of a value on a symmetric scale [-maxAbs, maxAbs]: negative and positive hues over the background,
+ * as 0–255 channels and an alpha in [0, 1] (the heatmap paints its bins as pixels or as rectangles).
+ */
+export function divergingRgba(t: Theme, v: number | null, maxAbs: number): Rgb {
+  if (v === null || !Number.isFinite(v)) { const f = resolveColorCached(t.foreground); return { r: Math.round(f.r), g: Math.round(f.g), b: Math.round(f.b), a: 0.25 }; }
   const s = maxAbs > 0 ? Math.min(1, Math.abs(v) / maxAbs) : 0;
   const c = v < 0 ? t.negative : t.positive;
   // Mix towards the hue; keep a floor so tiny values are still distinguishable from the gaps.
   const k = Math.sqrt(s);
-  const mix = (a: number, b: number) => a + (b - a) * k;
-  return `rgb(${Math.round(mix(t.bg.r, c.r))}, ${Math.round(mix(t.bg.g, c.g))}, ${Math.round(mix(t.bg.b, c.b))})`;
+  const mix = (a: number, b: number) => Math.round(a + (b - a) * k);
+  return { r: mix(t.bg.r, c.r), g: mix(t.bg.g, c.g), b: mix(t.bg.b, c.b), a: 1 };
 }
 
 const cache = new Map<string, Rgb>();

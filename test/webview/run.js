@@ -542,6 +542,15 @@ async function main() {
     eq(JSON.stringify(drawn.bins), JSON.stringify(st1.gradMap.values), 'the heatmap bins are the patched ones');
     eq(JSON.stringify(drawn.bars), JSON.stringify(st1.weighted.values.slice(0, 500)), 'the per-sample bars are the patched ones');
     assert(JSON.stringify(st1.gradMap.values) !== JSON.stringify(st0.gradMap.values), 'the step changed the heatmap (else the check above proves nothing)');
+    // the 64 × 120 bins are painted as one image of the chart area: every pixel of the area is a bin's colour
+    const painted = await page.evaluate(() => {
+      const ch = window.__lossInspector.charts.get('grad'), a = ch.chartArea, dpr = ch.currentDevicePixelRatio || 1;
+      const d = ch.canvas.getContext('2d').getImageData(Math.ceil(a.left * dpr), Math.ceil(a.top * dpr), Math.floor(a.width * dpr) - 1, Math.floor(a.height * dpr) - 1).data;
+      let ink = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+      return ink / (d.length / 4);
+    });
+    assert(painted > 0.99, `heatmap area painted: ${(painted * 100).toFixed(1)} %`);
     eq(await page.locator('#loss-select option').count(), options, 'the loss list kept');
     eq(await page.inputValue('#loss-select'), 'Huber', 'loss selected');
     eq(await page.inputValue('input[type="number"][data-param="delta"]'), '0.25', 'the control shows the new delta');
