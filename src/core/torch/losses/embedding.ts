@@ -18,6 +18,13 @@ export function spread(d: Float64Array, idx: Int32Array | null): Float64Array {
   return out;
 }
 
+/**
+ * A branch-free select: SEL[1] = v; SEL[i] is v for i = 1 and +0 for i = 0 (exact for every v, −0, ±inf and NaN
+ * included, unlike v·i). Hinges active on a data-dependent half of the elements were a mispredicted branch on every
+ * other element.
+ */
+const SEL = new Float64Array(2);
+
 /** float32(1e-12), added to the squared norms in cosine_embedding_loss (also in float64). */
 const COS_EPS = Math.fround(1e-12);
 
@@ -45,7 +52,9 @@ export const MARGIN_RANKING: TorchSpec = {
     // gradients are summed into the arguments' shapes first and rounded after
     const f32 = ctx.dtype === 'float32', rounded = !i1 && !i2 && !iy, r32 = f32 && rounded;
     const none = new Float64Array(n);
-    for (let k = 0; k < n; k++) { const v = Math.max(-Y[k] * (A[k] - B[k]) + m, 0); none[k] = r32 ? Math.fround(v) : v; }
+    // max(z, 0) as a select (z where z > 0 or NaN, else +0): the hinge is active on about half the pairs, a branch
+    // mispredicted on every other element
+    for (let k = 0; k < n; k++) { const z = -Y[k] * (A[k] - B[k]) + m; SEL[1] = z; const v = SEL[+(z > 0) | +(z !== z)]; none[k] = r32 ? Math.fround(v) : v; }
     return {
       none: { data: none, shape }, mean: { divisor: n, text: 'pairs' },
       fresh: true, rounded,
@@ -55,10 +64,12 @@ export const MARGIN_RANKING: TorchSpec = {
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
       const g1 = new Float64Array(n), g2 = new Float64Array(n), gy = new Float64Array(n);
       for (let k = 0; k < n; k++) {
-        const yk = Y[k], d = A[k] - B[k];
-        if (!(-yk * d + m >= 0)) continue;
-        const uk = up ? up[k] : u0;
-        if (r32) { g1[k] = Math.fround(-yk * uk); g2[k] = Math.fround(yk * uk); gy[k] = Math.fround(-d * uk); } else { g1[k] = -yk * uk; g2[k] = yk * uk; gy[k] = -d * uk; }
+        // the three entries where the hinge is active (z ≥ 0, NaN not), else +0: selects, not a branch
+        const yk = Y[k], d = A[k] - B[k], a = +(-yk * d + m >= 0), uk = up ? up[k] : u0;
+        SEL[1] = -yk * uk; const v1 = SEL[a];
+        SEL[1] = yk * uk; const v2 = SEL[a];
+        SEL[1] = -d * uk; const v3 = SEL[a];
+        if (r32) { g1[k] = Math.fround(v1); g2[k] = Math.fround(v2); gy[k] = Math.fround(v3); } else { g1[k] = v1; g2[k] = v2; gy[k] = v3; }
       }
       return { input1: unbroadcast(g1, i1, x1.data.length), input2: unbroadcast(g2, i2, x2.data.length), target: unbroadcast(gy, iy, y.data.length) };
     }
@@ -92,7 +103,14 @@ export const HINGE_EMBEDDING: TorchSpec = {
     const f32 = ctx.dtype === 'float32', rounded = !ix, r32 = f32 && rounded;
     const none = new Float64Array(n);
     // where(y != 1, max(0, margin − x), 0) + where(y != −1, x, 0): a target that is neither gets both terms.
-    for (let k = 0; k < n; k++) { const xk = X[k], yk = Y[k], v = (yk !== 1 ? Math.max(m - xk, 0) : 0) + (yk !== -1 ? xk : 0); none[k] = f32 ? Math.fround(v) : v; }
+    // the same terms through selects (the target's sign and the hinge are data-dependent branches otherwise)
+    for (let k = 0; k < n; k++) {
+      const xk = X[k], yk = Y[k], z = m - xk;
+      SEL[1] = z; SEL[1] = SEL[+(z > 0) | +(z !== z)]; const ta = SEL[+(yk !== 1)];
+      SEL[1] = xk; const tb = SEL[+(yk !== -1)];
+      const v = ta + tb;
+      none[k] = f32 ? Math.fround(v) : v;
+    }
     return {
       none: { data: none, shape }, mean: { divisor: n, text: 'elements' },
       fresh: true, rounded,
@@ -102,7 +120,8 @@ export const HINGE_EMBEDDING: TorchSpec = {
     function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
       const g = new Float64Array(n);
       for (let k = 0; k < n; k++) {
-        const xk = X[k], yk = Y[k], v = (up ? up[k] : u0) * ((yk !== 1 && m - xk >= 0 ? -1 : 0) + (yk !== -1 ? 1 : 0));
+        // the factor −1, 0 or 1 in integer arithmetic (the same numbers as the two ternaries' sum)
+        const xk = X[k], yk = Y[k], v = (up ? up[k] : u0) * (+(yk !== -1) - (+(yk !== 1) & +(m - xk >= 0)));
         g[k] = r32 ? Math.fround(v) : v;
       }
       return { input: unbroadcast(g, ix, x.data.length) };
