@@ -6,7 +6,7 @@
 import type { TorchSpec, TorchArgs, TorchContext, TorchKernelOut, TorchTensor, TorchArgSpec } from '../types';
 import type { Config } from '../../spec';
 import { torchError, cSize, configTensor, requireLong, num, torchBroadcast, bIndex } from '../base';
-import { spread } from './embedding';
+import { spread, SEL } from './embedding';
 import { uninitF64 } from '../../tensor';
 import { exp as fexp, log as flog } from '../../fastmath';
 
@@ -367,18 +367,24 @@ export const MULTI_MARGIN: TorchSpec = {
       if (y < 0 || y >= C) throw torchError(ctx.loss, 'target', 'RuntimeError', 'target out of range', { expected: `class indices in [0, ${C - 1}]`, received: String(y), code: 'index' });
       const wy = w ? w.data[y] : 1, xy = xd[n * C + y];
       let s = 0;
+      // an inactive hinge (z ≤ 0 or NaN) adds +0 through a select (s is never −0; a branch on z mispredicted on
+      // about every other class)
       if (f32) {
         for (let i = 0; i < C; i++) {
           if (i === y) continue;
           const z = Math.fround(Math.fround(margin - xy) + xd[n * C + i]);
-          if (z > 0) { let h = p === 1 ? z : Math.fround(z * z); if (w) h = Math.fround(h * wy); s = Math.fround(s + h); }
+          let h = p === 1 ? z : Math.fround(z * z);
+          if (w) h = Math.fround(h * wy);
+          SEL[1] = h; s = Math.fround(s + SEL[+(z > 0)]);
         }
         none[n] = Math.fround(s / C);
       } else {
         for (let i = 0; i < C; i++) {
           if (i === y) continue;
           const z = margin - xy + xd[n * C + i];
-          if (z > 0) { let h = p === 1 ? z : z * z; if (w) h = h * wy; s = s + h; }
+          let h = p === 1 ? z : z * z;
+          if (w) h = h * wy;
+          SEL[1] = h; s = s + SEL[+(z > 0)];
         }
         none[n] = s / C;
       }
@@ -403,7 +409,9 @@ export const MULTI_MARGIN: TorchSpec = {
         for (let i = 0; i < C; i++) {
           if (i === y) continue;
           const z = margin - xy + xd[base + i];
-          if (z > 0) { const d = (p === 1 ? 1 : 2 * z) * wy * un / C; g[base + i] = f32 ? Math.fround(0 + d) : 0 + d; gy -= d; }
+          SEL[1] = (p === 1 ? 1 : 2 * z) * wy * un / C;
+          const d = SEL[+(z > 0)];
+          g[base + i] = f32 ? Math.fround(0 + d) : 0 + d; gy -= d;
         }
         g[base + y] = f32 ? Math.fround(gy) : gy;
       }

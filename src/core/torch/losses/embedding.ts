@@ -23,7 +23,7 @@ export function spread(d: Float64Array, idx: Int32Array | null): Float64Array {
  * included, unlike v·i). Hinges active on a data-dependent half of the elements were a mispredicted branch on every
  * other element.
  */
-const SEL = new Float64Array(2);
+export const SEL = new Float64Array(2);
 
 /** float32(1e-12), added to the squared norms in cosine_embedding_loss (also in float64). */
 const COS_EPS = Math.fround(1e-12);
