@@ -467,7 +467,7 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
           if (isT[n * C + i]) continue;
           const z = f32 ? Math.fround(xj + xd[n * C + i]) : xj + xd[n * C + i];
           // + 0 where inactive (s is never −0, a NaN z adds 0 as before): a select, not a mispredicted branch
-          s += z > 0 ? z : 0;
+          SEL[1] = z; s += SEL[+(z > 0)];
         }
       }
       if (f32) s = Math.fround(s);
@@ -484,7 +484,7 @@ export const MULTI_LABEL_MARGIN: TorchSpec = {
           let gj = g[base + j];
           for (let i = 0; i < C; i++) {
             if (isT[base + i]) continue;
-            const a = 1 - (xj - xd[base + i]) > 0 ? d : 0;
+            SEL[1] = d; const a = SEL[+(1 - (xj - xd[base + i]) > 0)];
             gj -= a; g[base + i] += a;
           }
           g[base + j] = gj;
