@@ -268,12 +268,14 @@ function tripletCore(a: TorchArgs, ctx: TorchContext, margin: number, swap: bool
   const ds = swap ? pairwiseDistance(po, ne, p, eps, rows, D) : null;
   const none = new Float64Array(rows);
   const neg = (r: number) => (ds ? Math.min(dn.d[r], ds.d[r]) : dn.d[r]);
-  for (let r = 0; r < rows; r++) none[r] = Math.max(margin + dp.d[r] - neg(r), 0);
+  // the Euclidean distance without swap (the default) computes the three gradients in one pass and rounds on store
+  const fused = p === 2 && !ds, f32 = ctx.dtype === 'float32';
+  for (let r = 0; r < rows; r++) { const v = Math.max(margin + dp.d[r] - neg(r), 0); none[r] = fused && f32 ? Math.fround(v) : v; }
   return {
     none: { data: none, shape: an.shape.slice(0, -1) }, mean: { divisor: rows, text: 'triplets' },
-    fresh: true,
-    backward: (up) => grad(up, 0),
-    backwardUniform: (u) => grad(null, u),
+    fresh: true, rounded: fused,
+    backward: (up) => (fused ? gradFused(up, 0) : grad(up, 0)),
+    backwardUniform: (u) => (fused ? gradFused(null, u) : grad(null, u)),
   };
   function grad(up: Float64Array | null, u0: number): Record<string, Float64Array> {
     const ga = new Float64Array(an.data.length), gp = new Float64Array(po.data.length), gn = new Float64Array(ne.data.length);
@@ -288,6 +290,25 @@ function tripletCore(a: TorchArgs, ctx: TorchContext, margin: number, swap: bool
     }
     dp.back(uP, ga, gp); dn.back(uN, ga, gn);
     if (ds) ds.back(uS, gp, gn);
+    return { anchor: ga, positive: gp, negative: gn };
+  }
+  /**
+   * grad's numbers for p = 2 without swap, in one pass: the anchor's entry is (0 + uP·∂d(a, p)) + uN·∂d(a, n) as the two
+   * back() calls added it, the positive's 0 − uP·∂d(a, p), the negative's 0 − uN·∂d(a, n); a zero upstream adds nothing.
+   */
+  function gradFused(up: Float64Array | null, u0: number): Record<string, Float64Array> {
+    const ad = an.data, pd = po.data, nd = ne.data;
+    const ga = new Float64Array(ad.length), gp = new Float64Array(pd.length), gn = new Float64Array(nd.length);
+    for (let r = 0; r < rows; r++) {
+      if (!(margin + dp.d[r] - dn.d[r] >= 0)) continue;
+      const uPr = up ? up[r] : u0, uNr = -uPr, dpr = dp.d[r], dnr = dn.d[r];
+      if (uPr === 0) continue;
+      for (let k = r * D; k < r * D + D; k++) {
+        const g1 = dpr === 0 ? 0 : (ad[k] - pd[k] + eps) / dpr, g2 = dnr === 0 ? 0 : (ad[k] - nd[k] + eps) / dnr;
+        const va = (0 + uPr * g1) + uNr * g2, vp = 0 - uPr * g1, vn = 0 - uNr * g2;
+        if (f32) { ga[k] = Math.fround(va); gp[k] = Math.fround(vp); gn[k] = Math.fround(vn); } else { ga[k] = va; gp[k] = vp; gn[k] = vn; }
+      }
+    }
     return { anchor: ga, positive: gp, negative: gn };
   }
 }
