@@ -2,6 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { Value, Site, num } from './values';
 import { errAt } from './pyops';
+import { pyFixed, pyExp, pyGeneral, pyFloatRepr } from '../pyfloat';
 
 /** Children of a node (comments dropped). */
 export function kids(node: SyntaxNode): SyntaxNode[] {
@@ -71,30 +72,30 @@ export function unescapePy(body: string): string {
 
 /**
  * Python's format(value, spec) for numbers and strings: [[fill]align][sign][0][width][,][.precision][type] with the
- * types f, F, e, E, g, G, %, d, s (what f-strings in loss snippets use: f"{loss:.4f}").
+ * types f, F, e, E, g, G, n, %, d, s (what f-strings in loss snippets use: f"{loss:.4f}"), and no type (repr, or
+ * the general format that keeps a '.0'). Floats round as CPython rounds them (src/core/pyfloat.ts: ties to even).
  */
 export function formatSpec(x: number | string, spec: string, isInt: boolean): string {
   const m = /^(?:(.)?([<>=^]))?([+\- ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([eEfFgGn%ds])?$/.exec(spec);
   if (!m) return String(x);
-  const [, fill0, align0, sign, , zero, width, group, prec, type0] = m;
+  const [, fill0, align0, sign, alt, zero, width, group, prec, type0] = m;
   let s: string;
   if (typeof x === 'string') s = prec ? x.slice(0, Number(prec)) : x;
   else {
-    const type = type0 ?? (isInt ? 'd' : prec ? 'g' : '');
+    const type = type0 ?? (isInt ? 'd' : '');
     const p = prec === undefined ? 6 : Number(prec);
     const abs = Math.abs(x);
     if (Number.isNaN(x)) s = 'nan';
     else if (!Number.isFinite(x)) s = 'inf';
-    else if (type === 'f' || type === 'F') s = abs.toFixed(p);
-    else if (type === 'e' || type === 'E') s = abs.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
-    else if (type === '%') s = (abs * 100).toFixed(p) + '%';
+    else if (type === 'f' || type === 'F') s = pyFixed(abs, p);
+    else if (type === 'e' || type === 'E') s = pyExp(abs, p);
+    else if (type === '%') s = pyFixed(abs * 100, p) + '%';
     else if (type === 'd') s = String(Math.round(abs));
-    else if (type === 'g' || type === 'G' || type === 'n') {
-      const e = abs === 0 ? 0 : Math.floor(Math.log10(abs));
-      const pp = p === 0 ? 1 : p;
-      s = e < -4 || e >= pp ? abs.toExponential(pp - 1).replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2') : abs.toFixed(Math.max(0, pp - 1 - e)).replace(/\.?0+$/, '');
-    } else s = isInt ? String(abs) : String(abs).includes('.') || /e/.test(String(abs)) ? String(abs) : String(abs) + '.0';
-    if (type === 'E' || type === 'G') s = s.toUpperCase();
+    else if (type === 'g' || type === 'G' || type === 'n') s = pyGeneral(abs, p, !!alt, false);
+    else if (isInt) s = String(abs);
+    else s = prec === undefined ? pyFloatRepr(abs) : pyGeneral(abs, p, !!alt, true);
+    if (alt && 'fFeE%'.includes(type) && p === 0) s = s.replace(/^(\d+)/, '$1.');
+    if (type === 'E' || type === 'G' || type === 'F') s = s.toUpperCase();
     if (group) s = s.replace(/^(\d+)/, (d) => d.replace(/\B(?=(\d{3})+$)/g, group));
     const neg = x < 0 || Object.is(x, -0);
     s = (neg ? '-' : sign === '+' ? '+' : sign === ' ' ? ' ' : '') + s;

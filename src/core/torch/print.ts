@@ -10,59 +10,8 @@ import type { Tensor } from '../tensor';
 
 const PRECISION = 4, LINEWIDTH = 80, THRESHOLD = 1000, EDGE = 3;
 
-/**
- * Python's `format(x, '.{d}f')`: the exact binary value rounded to d decimals, ties to even (JS's toFixed rounds
- * ties up, and only exact ties differ).
- */
-export function pyFixed(x: number, d: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  let s = Math.abs(x) < 1e21 ? x.toFixed(d) : bigFixed(x, d);
-  const exact = Math.abs(x) < 1e21 ? x.toFixed(Math.min(100, d + 60)) : '';
-  const m = new RegExp(`^(-?\\d+)\\.(\\d{${d}})5(0*)$`).exec(exact);
-  if (m) {
-    // an exact tie: keep the even neighbour
-    const down = d ? `${m[1]}.${m[2]}` : m[1];
-    const last = Number((d ? m[2] : m[1]).slice(-1));
-    if (last % 2 === 0) s = down;
-  }
-  if (Object.is(x, -0) || (x < 0 && /^0\.?0*$/.test(s.replace('-', '')))) s = s.startsWith('-') ? s : '-' + s;
-  return s;
-}
-
-function bigFixed(x: number, d: number): string {
-  const i = BigInt(x);
-  return `${i}${d ? '.' + '0'.repeat(d) : ''}`;
-}
-
-/** Python's `format(x, '.{d}e')`: mantissa with d decimals (ties to even), exponent with a sign and ≥ 2 digits. */
-export function pyExp(x: number, d: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  let s = x.toExponential(d);
-  const exact = x.toExponential(Math.min(100, d + 60));
-  const m = new RegExp(`^(-?\\d)\\.(\\d{${d}})5(0*)e([-+]\\d+)$`).exec(exact);
-  if (m && Number((d ? m[2] : m[1]).slice(-1)) % 2 === 0) s = `${m[1]}${d ? '.' + m[2] : ''}e${m[4]}`;
-  const [mant, e] = s.split('e');
-  const n = Number(e);
-  const out = `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
-  return Object.is(x, -0) ? '-' + out : out;
-}
-
-/** Python's repr of a float (shortest round-trip; scientific below 1e-4 and from 1e16). */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(x);
-  if (a >= 1e16 || a < 1e-4) {
-    const [mant, e] = x.toExponential().split('e');
-    const n = Number(e);
-    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
-  }
-  const s = String(x);
-  return s.includes('.') || s.includes('e') ? s : s + '.0';
-}
+export { pyFixed, pyExp, pyFloatRepr } from '../pyfloat';
+import { pyFixed, pyExp } from '../pyfloat';
 
 interface Formatter { width: number; format(v: number): string }
 
