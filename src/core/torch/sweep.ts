@@ -11,7 +11,8 @@
  * of the same call (the sample and two neighbours) the farthest sweep point matches A' + B'·row(x). Neither evaluates
  * the whole input again: with the caller's evaluation a curve costs one full evaluation. A loss whose samples are
  * coupled (MSELoss broadcasting (N, 1) against (N,), a divisor that moves with x) fails a check and every point is
- * then a full evaluation, on fewer points when the input is large (FULL_BUDGET).
+ * then a full evaluation, on fewer points when the input is large (FULL_BUDGET). One sample whose arguments all have
+ * the input's shape is swept element by element (elementSweep).
  */
 import { stridesOf } from '../tensor';
 import type { Config } from '../spec';
@@ -156,7 +157,7 @@ export function torchSweep(spec: TorchSpec, opts: TorchSweepOptions): TorchSweep
   let out: { loss: number[]; grad: number[] } | null = null;
   let used: 'row' | 'full' = 'full';
   if (method === 'row' || (method === 'auto' && n * points > EXACT_BUDGET)) {
-    out = rowSweep(spec, opts, element, offset, xs, base);
+    out = rowSweep(spec, opts, element, offset, xs, base) ?? elementSweep(spec, opts, element, offset, xs, base);
     if (out) used = 'row';
     else if (method === 'row') throw new Error(`${spec.id}: the per-sample sweep does not apply to these inputs`);
   }
@@ -186,6 +187,22 @@ function roundTo(t: TorchTensor, v: number): number {
 function close(a: number, b: number, scale: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   return Math.abs(a - b) <= 1e-5 * scale + 1e-30; // float32 sums of different lengths: a few ulps of the magnitudes
+}
+
+/**
+ * One sample in the batch (an image (1, C, H, W) under MSELoss): when every argument has the input's shape, each
+ * element is taken as a sample of its own (every argument read flat, as (n,)), under rowSweep's two checks — B comes
+ * from the call's own gradient and linearity from a small batch of three elements, so a loss whose elements are
+ * coupled (a softmax over class probabilities) fails the check as before.
+ */
+function elementSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, offset: number, xs: number[], base: TorchResult): { loss: number[]; grad: number[] } | null {
+  const input = opts.args[spec.args[0].name];
+  if (input.shape.length < 2 || spec.id === 'CTCLoss') return null; // rank 1 was rowSweep's own case
+  const same = (t: TorchTensor | undefined) => !!t && t.shape.length === input.shape.length && t.shape.every((d, i) => d === input.shape[i]);
+  if (!spec.args.every((a) => same(opts.args[a.name]))) return null;
+  const flat: TorchArgs = {};
+  for (const a of spec.args) { const t = opts.args[a.name]; flat[a.name] = { data: t.data, shape: [t.data.length], dtype: t.dtype }; }
+  return rowSweep(spec, { ...opts, args: flat }, element, offset, xs, base, opts.args);
 }
 
 /** The batch dim of an argument: CTC's log_probs are time-major (T, N, C), every other batched argument has N on dim 0. */
@@ -253,7 +270,7 @@ const CHECK_OTHERS = 2;
  * the reduction's own factor (1 for 'sum', 1 / divisor for 'mean'), used only when the small batch's B' equals its
  * reduction factor too; otherwise one full evaluation at the far point gives B and checks the value.
  */
-function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, offset: number, xs: number[], base: TorchResult): { loss: number[]; grad: number[] } | null {
+function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, offset: number, xs: number[], base: TorchResult, original?: TorchArgs): { loss: number[]; grad: number[] } | null {
   const first = spec.args[0].name;
   const input = opts.args[first];
   const ax = batchAxis(spec, first, input);
@@ -322,13 +339,15 @@ function rowSweep(spec: TorchSpec, opts: TorchSweepOptions, element: number, off
   if (!Number.isFinite(B)) {
     // the sample's gradient is 0 here: the reduction's factor, when the small batch shows the same rule
     const fm = reductionFactor(m0), fb = reductionFactor(base);
-    if (Number.isFinite(fm) && Number.isFinite(fb) && close(Bm, fm, Math.abs(Bm) + Math.abs(fm))) B = fb;
+    // (not for elementSweep's flat reading: the divisor of (n,) and of the call's own shape may differ)
+    if (!original && Number.isFinite(fm) && Number.isFinite(fb) && close(Bm, fm, Math.abs(Bm) + Math.abs(fm))) B = fb;
     else {
       // else one full evaluation at the far point gives B and checks the value
       if (!(Number.isFinite(rowGrads[far]) && rowGrads[far] !== 0)) return null;
       const data = new Float64Array(input.data);
       data[element] = xFar;
-      const f1 = tryEval({ ...opts.args, [first]: { data, shape: input.shape, dtype: input.dtype } }, opts.config);
+      const own = original ?? opts.args;
+      const f1 = tryEval({ ...own, [first]: { data, shape: own[first].shape, dtype: input.dtype } }, opts.config);
       if (!f1) return null;
       B = (f1.grads[first]?.data[element] ?? NaN) / rowGrads[far];
       const T1 = total(f1);

@@ -257,6 +257,34 @@ describe('panel model: PyTorch sessions (numbers from torch 1.13)', () => {
     }
   });
 
+  it('one sample (N = 1) whose arguments share the input\'s shape is swept element by element, where its elements are independent', () => {
+    let s = 5;
+    const rnd = (): number => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+    const L = 400;
+    const t = (g: () => number): TorchArgs[string] => ({ data: new Float64Array(L).map(() => Math.fround(g())), shape: [1, L], dtype: 'float32' });
+    const probs = t(() => rnd());
+    const z = probs.data.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < L; i++) probs.data[i] = Math.fround(probs.data[i] / z);
+    const cases: [string, TorchArgs, string][] = [
+      // an image-like (1, L) pair: every element its own sample
+      ['nn.MSELoss', { input: t(() => rnd() * 4 - 2), target: t(() => rnd() * 4 - 2) }, 'row'],
+      // the mean over the L labels of the one sample: B = 1/L comes from the call's gradient, not from the flat reading
+      ['nn.MultiLabelSoftMarginLoss', { input: t(() => rnd() * 6 - 3), target: t(() => (rnd() < 0.3 ? 1 : 0)) }, 'row'],
+      // class probabilities: the softmax couples every element of the sample, the element-by-element map is refused
+      ['nn.CrossEntropyLoss', { input: t(() => rnd() * 6 - 3), target: probs }, 'full'],
+    ];
+    for (const [loss, args, method] of cases) {
+      const { spec } = tryResolveTorch(loss)!;
+      const auto = torchSweep(spec, { mode: 'module', config: {}, args, element: 123 });
+      assert.equal(auto.method, method, loss);
+      const full = torchSweep(spec, { mode: 'module', config: {}, args, element: 123, method: 'full', xs: auto.x });
+      auto.x.forEach((x, i) => {
+        near(auto.loss[i], full.loss[i], 2e-6, `${loss} loss at ${x}`);
+        near(auto.grad[i], full.grad[i], 2e-6, `${loss} grad at ${x}`);
+      });
+    }
+  });
+
   it('a curve that needs a full evaluation per point spends at most FULL_BUDGET element-evaluations on a large input (fewer points, each exact)', () => {
     // one sample (N = 1): no per-sample map; CrossEntropyLoss over (1, 4, 6000) positions
     const { spec } = tryResolveTorch('nn.CrossEntropyLoss')!;
