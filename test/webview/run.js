@@ -321,7 +321,14 @@ async function main() {
     await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: 10000 });
     return { page, context };
   }
-  const postState = (page, state) => page.evaluate((s) => window.postMessage({ type: 'state', state: s }, '*'), state);
+  // Posts a state and waits until the webview has rendered it (render() is synchronous on the message, and takes the
+  // posted object as its current state): a check that ran first read the previous test's charts and trace.
+  let stateSeq = 0;
+  const postState = async (page, state) => {
+    const n = ++stateSeq;
+    await page.evaluate(([s, k]) => window.postMessage({ type: 'state', state: { ...s, __testSeq: k } }, '*'), [state, n]);
+    await page.waitForFunction((k) => { const c = window.__lossInspector && window.__lossInspector.state(); return !!c && c.__testSeq === k; }, n, { timeout: 10000 });
+  };
   const inkOf = (page, id) => page.evaluate((cid) => {
     const c = document.getElementById(cid);
     if (!c || !c.width || !c.height) return 0;
