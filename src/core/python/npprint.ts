@@ -7,6 +7,7 @@
  * `print(x.numpy())` and `print(np.array(...))` in snippets write this.
  */
 import type { Tensor } from '../tensor';
+import { pyFixed, pyExp } from '../pyfloat';
 
 export type NpDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
 
@@ -30,8 +31,8 @@ function positional(x: number, f32: boolean): [string, string] {
   const { digits, exp } = shortest(x, f32);
   let int: string, frac: string;
   if (digits.length - 1 - exp > PRECISION) {
-    // more than 8 fractional digits: the exact value rounded to 8 (toFixed rounds the exact binary value)
-    const t = Math.abs(x).toFixed(PRECISION).split('.');
+    // more than 8 fractional digits: the exact value rounded to 8, ties to even as Dragon4 rounds (0.001953125 → 0.00195312)
+    const t = pyFixed(Math.abs(x), PRECISION).split('.');
     int = t[0]; frac = t[1].replace(/0+$/, '');
   } else if (exp >= 0) {
     int = digits.length > exp + 1 ? digits.slice(0, exp + 1) : digits.padEnd(exp + 1, '0');
@@ -48,7 +49,7 @@ function scientific(x: number, f32: boolean): [string, string, number] {
   if (x === 0) return [sign + '0', '', 0];
   let { digits, exp } = shortest(x, f32);
   if (digits.length - 1 > PRECISION) {
-    const [m, e] = Math.abs(x).toExponential(PRECISION).split('e');
+    const [m, e] = pyExp(Math.abs(x), PRECISION).split('e');
     digits = m.replace('.', '').replace(/0+$/, ''); exp = Number(e);
   }
   return [sign + digits[0], digits.slice(1), exp];
