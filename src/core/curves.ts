@@ -237,15 +237,7 @@ function fullSweep(spec: LossSpec, config: Config, mode: 'class' | 'function', y
   return { loss, grad };
 }
 
-/** Slices row `r` (axis 0) of a tensor whose leading dimension is `n`; scalars and non-batched tensors are kept. */
-function sliceRow(t: Tensor, r: number, n: number): Tensor | null {
-  if (t.shape.length === 0) return t;
-  if (t.shape[0] !== n) return null;
-  const rowSize = t.data.length / n;
-  return { data: t.data.slice(r * rowSize, (r + 1) * rowSize), shape: [1, ...t.shape.slice(1)] };
-}
-
-/** Rows r0 … r0 + count − 1 along axis 0 (a scalar, e.g. a scalar sample_weight, as it is); null without that axis. */
+/** Rows r0 … r0 + count − 1 along axis 0 of a tensor whose leading dimension is `n` (a scalar, e.g. a scalar sample_weight, as it is); null without that axis. */
 function sliceRows(t: Tensor, r0: number, count: number, n: number): Tensor | null {
   if (t.shape.length === 0) return t;
   if (t.shape[0] !== n) return null;
@@ -275,9 +267,9 @@ function rowSweep(spec: LossSpec, config: Config, mode: 'class' | 'function', yT
     if (n < 2) return null;
     const rowSize = yPred.data.length / n;
     const r = Math.floor(element / rowSize);
-    subP = sliceRow(yPred, r, n);
-    subT = sliceRow(yTrue, r, n);
-    subW = sampleWeight ? sliceRow(sampleWeight, r, n) : null;
+    subP = sliceRows(yPred, r, 1, n);
+    subT = sliceRows(yTrue, r, 1, n);
+    subW = sampleWeight ? sliceRows(sampleWeight, r, 1, n) : null;
     if (!subP || !subT || (sampleWeight && !subW)) return null;
     if (yPred.shape.length === 1) { subP = { data: subP.data, shape: [1] }; subT = { data: subT.data, shape: [1] }; if (subW && subW.shape.length) subW = { data: subW.data, shape: [1] }; }
     local = element - r * rowSize; rowStart = r * rowSize; rowLen = rowSize;
